@@ -1,0 +1,174 @@
+// btc/abi.h: the runtime manifest, the only contract between the compiler and the runtime.
+//
+// The compiler fills a Manifest from sema's ProgramInfo and embeds encode(manifest) in the
+// generated tool next to the BPF object; the runtime decodes it at start. Everything here is
+// plain data (no LLVM, no libbpf), versioned by kManifestVersion.
+//
+// Layout conventions shared with codegen:
+//  * Every ring-buffer record starts with a u64 header: low 32 bits = event id (index into
+//    Manifest::events), high 32 bits unused. The payload follows at offset 8 and is described
+//    by EventDesc::args (offsets are relative to the payload start).
+//  * Map keys are packed per MapDesc::keys (offsets relative to the key start). A scalar map
+//    (no key) uses an 8-byte zero key, or key u32 0 for PERCPU_ARRAY maps.
+//  * Aggregation values per CPU: Count/Sum: 8 bytes; Min/Max: {i64 value; u64 set};
+//    Avg/Stats: {i64 count; i64 total}; Hist: u64[65]; Lhist: u64[lhist_buckets()].
+//  * The .rodata section of the BPF object holds one struct whose fields the runtime writes
+//    before loading (ConfigLayout gives their offsets).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace btc::abi {
+
+inline constexpr uint32_t kManifestVersion = 1;
+inline constexpr uint32_t kNoIndex = 0xffffffffu;
+
+// How a value of some type is laid out in BPF memory and rendered in text/JSON.
+enum class ValueKind : uint8_t {
+  None,       // void / unprintable
+  Int,        // signed integer, `size` bytes
+  UInt,       // unsigned integer, `size` bytes
+  String,     // NUL-terminated (or full) char[size]
+  Buffer,     // u8 length followed by size-1 bytes
+  Tuple,      // fields (offsets), printed (a, b)
+  Struct,     // named fields, printed { .a = 1, .b = 2 }
+  Array,      // `count` elements of type `elem`, printed [1,2,3]
+  Ksym,       // u64 kernel address
+  Usym,       // u64 user address + u64 pid
+  Inet,       // u64 address family + 16 address bytes
+  Username,   // u64 uid
+  Probe,      // u64 probe id (index into the runtime's probe-name table)
+  Kstack,     // stack (issue 5)
+  Ustack,     // stack (issue 5)
+  Timestamp,  // u64 strftime format index (into Manifest::strings) + u64 ns since boot
+  MacAddr,    // 6 bytes
+  CgroupPath, // u64 cgroup id
+  Strerror,   // u64 errno
+};
+
+struct Field {
+  std::string name;   // struct member name; empty for tuple elements / map keys
+  uint32_t offset = 0;
+  uint32_t type = 0;  // index into Manifest::types
+};
+
+struct TypeDesc {
+  ValueKind kind = ValueKind::None;
+  uint32_t size = 0;
+  uint32_t elem = kNoIndex;  // Array element type
+  uint32_t count = 0;        // Array element count
+  std::vector<Field> fields; // Tuple / Struct members
+};
+
+enum class MapKind : uint8_t { Plain, Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };
+
+struct MapDesc {
+  std::string name;      // as printed: "@", "@x"
+  std::string bpf_name;  // name of the map in the BPF object
+  MapKind kind = MapKind::Plain;
+  std::vector<Field> keys; // one per key component; empty for a scalar map
+  uint32_t key_size = 8;
+  uint32_t value_type = kNoIndex; // Plain maps: type of the value
+  uint32_t value_size = 8;        // per CPU for aggregations
+  bool value_signed = true;       // Sum/Min/Max: render signed
+  bool percpu = false;
+  bool is_array = false;          // PERCPU_ARRAY with one entry (scalar count())
+  int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
+};
+
+enum class EventKind : uint8_t {
+  Printf,    // format + args
+  Print,     // print(value): args[0]
+  PrintMap,  // print(@m, top, div): map; args[0] = top, args[1] = div (u64 each)
+  Time,      // time(fmt): format
+  Exit,      // exit()
+  Clear,     // clear(@m): map
+  Zero,      // zero(@m): map
+  Cat,       // cat(fmt, args): format + args
+  System,    // system(fmt, args): format + args
+  Join,      // join(arr, sep): args[0] = char[16][?] block, format = separator
+  HelperError, // -k: args[0] = helper id (u64), args[1] = retcode (i64)
+};
+
+struct EventDesc {
+  EventKind kind = EventKind::Printf;
+  std::string format;
+  std::vector<Field> args;
+  uint32_t map = kNoIndex;
+  uint32_t payload_size = 0;
+  uint32_t line = 0, col_begin = 0, col_end = 0; // source location (for -k messages)
+};
+
+enum class ProbeKind : uint8_t {
+  Begin, End, Tracepoint, Interval, Profile, Software, Hardware,
+  Kprobe, Kretprobe, Uprobe, Uretprobe, Usdt, Kfunc, Kretfunc,
+  RawTracepoint, Watchpoint, AsyncWatchpoint, Iter,
+};
+
+// One attach point of the script. Several attach points may share one BPF program.
+struct ProbeDesc {
+  ProbeKind kind = ProbeKind::Begin;
+  std::string prog_name; // BPF program function name in the object
+  std::string text;      // the attach point as written, expanded for `probe` when no wildcard
+  std::string target;    // tracepoint "category:event" (may contain '*'), perf event name, binary
+  std::string func;      // function / symbol (kprobe, uprobe, usdt)
+  uint64_t period = 0;   // perf events: sample period (or frequency when use_freq)
+  bool use_freq = false;
+  bool wildcard = false; // target/func must be expanded on the running host
+  uint32_t probe_id = 0; // id of this (non-wildcard) attach point in the probe-name table
+  uint32_t line = 0, col_begin = 0, col_end = 0;
+};
+
+// Offsets inside the .rodata config struct that the runtime fills before load.
+struct ConfigLayout {
+  uint32_t size = 0;             // size of the struct (0: no .rodata config)
+  uint32_t start_ns = kNoIndex;  // u64: CLOCK_BOOTTIME ns at tool start (for `elapsed`)
+  uint32_t target_pid = kNoIndex;// u64: -p PID (0 = none)
+  uint32_t child_pid = kNoIndex; // u64: -c child pid (cpid)
+  uint32_t num_args = kNoIndex;  // i64: $#
+  uint32_t int_args = kNoIndex;  // i64[max_positional]: numeric $1..$N
+  uint32_t str_args = kNoIndex;  // char[max_positional][strlen]: str($1)..
+};
+
+struct Positional {
+  uint32_t index = 0;     // N of $N
+  bool numeric = false;   // used as a number (must parse as an integer at start)
+  uint32_t line = 0, col_begin = 0, col_end = 0;
+};
+
+struct Manifest {
+  uint32_t version = kManifestVersion;
+  std::string tool_name;
+  std::string source_name; // file name used in diagnostics ("stdin" for -e)
+  std::vector<std::string> source_lines; // script text, for runtime diagnostics
+  std::vector<TypeDesc> types;
+  std::vector<MapDesc> maps;  // sorted by name: the exit-time print order
+  std::vector<EventDesc> events;
+  std::vector<ProbeDesc> probes;
+  std::vector<std::string> strings; // misc strings (strftime formats, ...)
+  std::vector<Positional> positionals;
+  ConfigLayout config;
+  uint32_t max_positional = 0;
+  uint32_t strlen = 64;
+  uint32_t ringbuf_size = 0;      // bytes; 0 = no events
+  std::string ringbuf_map;        // name of the BPF ring buffer map
+};
+
+// Serialise / parse the manifest (little-endian, length-prefixed). decode() returns nullopt
+// for a truncated or foreign blob or a version mismatch.
+std::vector<uint8_t> encode(const Manifest& m);
+std::optional<Manifest> decode(std::span<const uint8_t> bytes);
+// Human-readable dump (btc --emit=manifest); stable, used by golden tests.
+std::string dump(const Manifest& m);
+
+// Number of lhist buckets: under-range, (max-min)/step in range, over-range.
+inline uint32_t lhist_buckets(const MapDesc& m) {
+  return static_cast<uint32_t>((m.lhist_max - m.lhist_min) / m.lhist_step) + 2;
+}
+inline constexpr uint32_t kHistBuckets = 65;
+
+} // namespace btc::abi
