@@ -1,6 +1,6 @@
 # Locates LLVM 19, lld 19, libbpf, libelf, zlib, CLI11 and GoogleTest, and records the paths
 # the in-process linker needs to build static tools (crt objects, static libraries).
-find_package(LLVM 19 REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/llvm)
+find_package(LLVM 19.1 REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/llvm)
 find_package(LLD REQUIRED CONFIG HINTS /usr/lib/llvm-19/lib/cmake/lld)
 find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG QUIET)
