@@ -1,0 +1,209 @@
+// ast.h: the syntax tree of a bpftrace program, produced by the parser and annotated by sema.
+//
+// Expressions and statements are variants over small node structs; every node carries its
+// SourceRange. Sema fills Expr::type (and a few resolved fields); nothing else mutates the tree.
+// Example: `kprobe:f /pid > 1/ { @x[comm] = count(); }` becomes
+//   Program{ probes: [Probe{ attach_points: ["kprobe:f"], predicate: Binary(>, Builtin pid,
+//   IntLit 1), body: [Assign(MapRef @x [Builtin comm], Call count())] }] }
+#pragma once
+
+#include "ast/type.h"
+#include "source/source.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace btc::ast {
+
+using source::SourceRange;
+
+struct Expr;
+struct Stmt;
+using ExprPtr = std::unique_ptr<Expr>;
+using StmtPtr = std::unique_ptr<Stmt>;
+using Block = std::vector<StmtPtr>;
+
+// A type as written in a cast or sizeof: `uint32`, `struct task_struct *`, `path **`.
+struct TypeName {
+  std::string name;           // "uint32", "task_struct", "path" (without struct/union/enum)
+  enum class Tag { None, Struct, Union, Enum } tag = Tag::None;
+  int pointer_depth = 0;      // number of '*'
+  std::optional<uint32_t> array_size; // `uint8[4]` (modern; parsed, sema may reject)
+  SourceRange range;
+};
+
+enum class BinOp {
+  Add, Sub, Mul, Div, Mod, Shl, Shr, BitAnd, BitOr, BitXor,
+  Lt, Le, Gt, Ge, Eq, Ne, LogAnd, LogOr,
+};
+enum class UnOp { Neg, LogNot, BitNot, Deref };
+
+struct IntLit {
+  uint64_t value = 0;          // two's complement bits; literals are int64 in 0.17
+};
+struct StrLit {
+  std::string value;           // escapes already decoded
+};
+// A builtin identifier: pid, comm, nsecs, arg0, retval, args, curtask, probe, kstack, ...
+struct Builtin {
+  std::string name;
+};
+// An identifier that is not a builtin (enum constant, #define leftover, `stack` legacy...).
+struct Ident {
+  std::string name;
+};
+struct Positional {
+  uint32_t index = 0;          // $1 -> 1
+};
+struct PositionalCount {};     // $#
+struct Var {
+  std::string name;            // "$x" including the '$'
+};
+struct MapRef {
+  std::string name;            // "@x", "@" for the anonymous map
+  std::vector<ExprPtr> keys;   // empty: scalar map
+};
+struct Call {
+  std::string name;            // printf, count, hist, str, ...
+  std::vector<ExprPtr> args;
+  SourceRange name_range;
+};
+struct Binary {
+  BinOp op;
+  ExprPtr lhs, rhs;
+};
+struct Unary {
+  UnOp op;
+  ExprPtr operand;
+};
+// ++x, x++, --x, x-- on a $var or @map.
+struct IncDec {
+  ExprPtr target;
+  bool increment = true;
+  bool prefix = false;
+};
+struct Ternary {
+  ExprPtr cond, then_expr, else_expr;
+};
+struct FieldAccess {
+  ExprPtr base;
+  std::string field;
+  bool arrow = false;          // base->field (true) or base.field (false)
+};
+struct TupleIndex {
+  ExprPtr base;
+  uint32_t index = 0;          // t.0
+};
+struct Index {
+  ExprPtr base;
+  ExprPtr index;               // a[i]
+};
+struct Cast {
+  TypeName type;
+  ExprPtr operand;
+};
+struct Tuple {
+  std::vector<ExprPtr> elems;  // >= 2 elements
+};
+struct Sizeof {
+  std::variant<TypeName, ExprPtr> arg;
+};
+struct Offsetof {
+  TypeName type;
+  std::vector<std::string> fields;
+};
+
+using ExprNode = std::variant<IntLit, StrLit, Builtin, Ident, Positional, PositionalCount, Var,
+                              MapRef, Call, Binary, Unary, IncDec, Ternary, FieldAccess,
+                              TupleIndex, Index, Cast, Tuple, Sizeof, Offsetof>;
+
+struct Expr {
+  ExprNode node;
+  SourceRange range;
+  Type type;                   // filled by sema
+  template <class T> T* as() { return std::get_if<T>(&node); }
+  template <class T> const T* as() const { return std::get_if<T>(&node); }
+};
+
+enum class AssignOp { Assign, Add, Sub, Mul, Div, Mod, BitAnd, BitOr, BitXor, Shl, Shr };
+
+struct ExprStmt {
+  ExprPtr expr;
+};
+// target is a Var or MapRef.
+struct AssignStmt {
+  AssignOp op = AssignOp::Assign;
+  ExprPtr target;
+  ExprPtr value;
+};
+struct IfStmt {
+  ExprPtr cond;
+  Block then_block;
+  Block else_block;            // `else if` is an else block holding one IfStmt
+  bool has_else = false;
+};
+struct UnrollStmt {
+  ExprPtr count;               // IntLit or Positional
+  Block body;
+};
+struct WhileStmt {
+  ExprPtr cond;
+  Block body;
+};
+struct BreakStmt {};
+struct ContinueStmt {};
+struct ReturnStmt {};
+
+using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, BreakStmt,
+                              ContinueStmt, ReturnStmt>;
+
+struct Stmt {
+  StmtNode node;
+  SourceRange range;
+  template <class T> T* as() { return std::get_if<T>(&node); }
+  template <class T> const T* as() const { return std::get_if<T>(&node); }
+};
+
+// One attach point exactly as written (after positional-parameter text substitution is NOT
+// done: `i:ms:$1` stays as is). The probes registry parses `text` into provider and parts.
+struct AttachPoint {
+  std::string text;
+  SourceRange range;
+};
+
+struct Probe {
+  std::vector<AttachPoint> attach_points;
+  ExprPtr predicate;           // may be null
+  Block body;
+  SourceRange range;
+};
+
+// Preamble lines before the first probe.
+struct Define {
+  std::string name;
+  std::string value;           // replacement text (object-like macros only)
+  SourceRange range;
+};
+struct Include {
+  std::string path;            // <linux/sched.h> -> "linux/sched.h"
+  bool system = true;          // <...> vs "..."
+  SourceRange range;
+};
+// A C struct/union/enum definition, kept as text for the C declaration parser.
+struct CDefinition {
+  std::string text;
+  SourceRange range;
+};
+
+struct Program {
+  std::vector<Define> defines;
+  std::vector<Include> includes;
+  std::vector<CDefinition> c_definitions;
+  std::vector<Probe> probes;
+};
+
+} // namespace btc::ast
