@@ -1,0 +1,177 @@
+// driver/link.cpp: the static link of a generated tool, with lld called in-process.
+//
+// Input: object paths + output path. Output: the executable, renamed into place atomically.
+// The command line is the one `g++ -static` would pass to the linker, e.g.
+//   ld.lld -static -o ./.tool.btc-link-a1b2c3 crt1.o crti.o crtbeginT.o tool.host.o
+//     --start-group libbtc_runtime.a libbpf.a libelf.a libz.a libstdc++.a libm.a libc.a
+//     libgcc.a libgcc_eh.a --end-group crtend.o crtn.o
+// with every path taken from link_config.h. One group holds all archives so their order
+// does not matter (the runtime calls libbpf, libbpf calls libelf and libc, ...).
+#include "link.h"
+
+#include <cstdlib>
+
+#include <lld/Common/Driver.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "link_config.h"
+
+LLD_HAS_DRIVER(elf)
+
+namespace btc::driver {
+namespace {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+// Set when lld reported that its global state may be corrupt (Result::canRunAgain == false).
+bool lld_unusable = false;
+
+std::string join_args(const std::vector<std::string>& args) {
+  std::string out;
+  for (const std::string& a : args) {
+    if (!out.empty())
+      out += ' ';
+    out += a;
+  }
+  return out;
+}
+
+// Removes the temporary output unless released (after the rename onto the real output).
+class TempFile {
+public:
+  explicit TempFile(std::string p) : path_(std::move(p)) {}
+  ~TempFile() {
+    if (!path_.empty())
+      fs::remove(path_);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+  void release() { path_.clear(); }
+
+private:
+  std::string path_;
+};
+
+// Creates an empty, uniquely named file next to `output` (same filesystem, so the final
+// rename is atomic).
+llvm::Expected<std::string> make_temp_output(const std::string& output) {
+  llvm::SmallString<256> dir(output);
+  path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  llvm::SmallString<256> model(dir);
+  path::append(model, "." + path::filename(output).str() + ".btc-link-%%%%%%");
+  int fd = -1;
+  llvm::SmallString<256> tmp;
+  if (std::error_code ec = fs::createUniqueFile(model, fd, tmp))
+    return llvm::createStringError(ec, "cannot create a temporary file in '%s': %s",
+                                   dir.c_str(), ec.message().c_str());
+  fs::closeFile(fd);
+  return std::string(tmp);
+}
+
+} // namespace
+
+llvm::Expected<std::string> find_runtime_library() {
+  const std::string name = link_config::kRuntimeArchiveName;
+  if (const char* dir = std::getenv("BTC_RUNTIME_DIR"); dir != nullptr && *dir != '\0') {
+    llvm::SmallString<256> p(dir);
+    path::append(p, name);
+    if (fs::exists(p))
+      return std::string(p);
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "BTC_RUNTIME_DIR is '%s' but %s does not exist", dir,
+                                   p.c_str());
+  }
+  std::vector<std::string> tried;
+  llvm::SmallString<256> exe;
+  if (!fs::real_path("/proc/self/exe", exe)) {
+    llvm::SmallString<256> p(path::parent_path(exe));
+    path::append(p, link_config::kRuntimeInstallRelDir, name);
+    path::remove_dots(p, /*remove_dot_dot=*/true);
+    if (fs::exists(p))
+      return std::string(p);
+    tried.push_back(std::string(p));
+  }
+  if (*link_config::kRuntimeBuildPath != '\0') {
+    if (fs::exists(link_config::kRuntimeBuildPath))
+      return std::string(link_config::kRuntimeBuildPath);
+    tried.push_back(link_config::kRuntimeBuildPath);
+  }
+  std::string msg = "cannot find the btc runtime library " + name + " (set BTC_RUNTIME_DIR)";
+  for (const std::string& t : tried)
+    msg += "\n  tried: " + t;
+  return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory), msg);
+}
+
+std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
+                                          const std::string& runtime_library,
+                                          const std::string& output) {
+  std::vector<std::string> args = {"ld.lld", "-static", "--gc-sections", "-o", output,
+                                   link_config::kCrt1, link_config::kCrti,
+                                   link_config::kCrtBegin};
+  args.insert(args.end(), inputs.begin(), inputs.end());
+  args.push_back("--start-group");
+  args.push_back(runtime_library);
+  for (const char* archive : link_config::kArchives)
+    args.push_back(archive);
+  args.push_back("--end-group");
+  args.push_back(link_config::kCrtEnd);
+  args.push_back(link_config::kCrtn);
+  return args;
+}
+
+llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
+                                   const std::string& output_path, bool verbose) {
+  if (lld_unusable)
+    return llvm::createStringError(std::errc::operation_not_permitted,
+                                   "lld cannot run again in this process after a crash");
+  auto runtime = find_runtime_library();
+  if (!runtime)
+    return runtime.takeError();
+  auto tmp_path = make_temp_output(output_path);
+  if (!tmp_path)
+    return tmp_path.takeError();
+  TempFile tmp(*tmp_path);
+
+  const std::vector<std::string> args = static_link_args(input_objects, *runtime, tmp.path());
+  std::vector<const char*> argv;
+  argv.reserve(args.size());
+  for (const std::string& a : args)
+    argv.push_back(a.c_str());
+  if (verbose)
+    llvm::errs() << join_args(args) << "\n";
+
+  std::string out_text, err_text;
+  llvm::raw_string_ostream out(out_text), err(err_text);
+  lld::Result result = lld::lldMain(argv, out, err, {{lld::Gnu, &lld::elf::link}});
+  out.flush();
+  err.flush();
+  if (!result.canRunAgain)
+    lld_unusable = true;
+  if (verbose)
+    llvm::errs() << out_text << err_text;
+
+  if (result.retCode != 0) {
+    while (!err_text.empty() && err_text.back() == '\n')
+      err_text.pop_back();
+    return llvm::createStringError(std::errc::io_error, "linking %s failed:\n%s",
+                                   output_path.c_str(), err_text.c_str());
+  }
+  if (std::error_code ec = fs::setPermissions(
+          tmp.path(), fs::perms::all_read | fs::perms::all_exe | fs::perms::owner_write))
+    return llvm::createStringError(ec, "cannot make %s executable: %s", tmp.path().c_str(),
+                                   ec.message().c_str());
+  if (std::error_code ec = fs::rename(tmp.path(), output_path))
+    return llvm::createStringError(ec, "cannot rename %s to %s: %s", tmp.path().c_str(),
+                                   output_path.c_str(), ec.message().c_str());
+  tmp.release();
+  return llvm::Error::success();
+}
+
+} // namespace btc::driver
