@@ -1,0 +1,179 @@
+// parse_stmt.cpp: blocks and statements: if/else, while, unroll, break/continue/return,
+// assignments (= and the ten compound operators) and expression statements.
+//
+// Input: tokens. Output: ast::Block / ast::StmtPtr. Statements are ';'-separated; the last one
+// in a block may omit it. As an extension a ';' right after the '}' of if/while/unroll is
+// accepted (0.17 rejects it).
+// Example: `if (pid > 1) { @x = 1 } else { @x += 2; }` -> IfStmt{cond, [Assign], [Assign +=]}.
+#include "parse/parser_impl.h"
+
+namespace btc::parse {
+
+namespace {
+
+struct AssignSpelling {
+  Tok tok;
+  ast::AssignOp op;
+};
+constexpr AssignSpelling kAssignOps[] = {
+    {Tok::Assign, ast::AssignOp::Assign},      {Tok::PlusAssign, ast::AssignOp::Add},
+    {Tok::MinusAssign, ast::AssignOp::Sub},    {Tok::StarAssign, ast::AssignOp::Mul},
+    {Tok::SlashAssign, ast::AssignOp::Div},    {Tok::PercentAssign, ast::AssignOp::Mod},
+    {Tok::AmpAssign, ast::AssignOp::BitAnd},   {Tok::PipeAssign, ast::AssignOp::BitOr},
+    {Tok::CaretAssign, ast::AssignOp::BitXor}, {Tok::ShlAssign, ast::AssignOp::Shl},
+    {Tok::ShrAssign, ast::AssignOp::Shr},
+};
+
+bool assign_op(Tok k, ast::AssignOp& op) {
+  for (const auto& a : kAssignOps) {
+    if (a.tok == k) {
+      op = a.op;
+      return true;
+    }
+  }
+  return false;
+}
+
+ast::StmtPtr make_stmt(ast::StmtNode node, source::SourceRange r) {
+  auto s = std::make_unique<ast::Stmt>();
+  s->node = std::move(node);
+  s->range = r;
+  return s;
+}
+
+bool ends_with_block(const ast::Stmt& s) {
+  return s.as<ast::IfStmt>() || s.as<ast::WhileStmt>() || s.as<ast::UnrollStmt>();
+}
+
+} // namespace
+
+bool Parser::parse_block(ast::Block& out) {
+  if (!expect(Tok::LBrace, "{")) return false;
+  if (++depth_ > kMaxNesting) {
+    error(cur().range, "program nested too deeply");
+    --depth_;
+    return false;
+  }
+  bool ok = true;
+  while (!too_many_errors()) {
+    if (at(Tok::RBrace)) {
+      take();
+      break;
+    }
+    if (at(Tok::End)) {
+      syntax_error(cur(), "}");
+      ok = false;
+      break;
+    }
+    ast::StmtPtr s = parse_statement();
+    if (!s) {
+      sync_statement();
+      continue;
+    }
+    bool block_like = ends_with_block(*s);
+    out.push_back(std::move(s));
+    if (block_like) {
+      accept(Tok::Semi); // extension: 0.17 rejects `if (...) {};`
+      continue;
+    }
+    if (accept(Tok::Semi) || at(Tok::RBrace)) continue;
+    syntax_error(cur(), "}");
+    sync_statement();
+  }
+  --depth_;
+  return ok;
+}
+
+ast::StmtPtr Parser::parse_statement() {
+  const Token& t = cur();
+  source::SourceRange r = t.range;
+  if (t.kind == Tok::KwIf) return parse_if();
+  if (t.kind == Tok::KwWhile) return parse_while();
+  if (t.kind == Tok::KwUnroll) return parse_unroll();
+  if (t.kind == Tok::KwBreak || t.kind == Tok::KwContinue || t.kind == Tok::KwReturn) {
+    Tok k = take().kind;
+    if (k == Tok::KwBreak) return make_stmt(ast::BreakStmt{}, r);
+    if (k == Tok::KwContinue) return make_stmt(ast::ContinueStmt{}, r);
+    return make_stmt(ast::ReturnStmt{}, r);
+  }
+  if (t.kind == Tok::Semi || t.kind == Tok::LBrace) {
+    syntax_error(t, "}");
+    return nullptr;
+  }
+  return parse_assign_or_expr();
+}
+
+ast::StmtPtr Parser::parse_if() {
+  Token kw = take();
+  if (!expect(Tok::LParen, "(")) return nullptr;
+  ast::IfStmt st;
+  st.cond = parse_expr();
+  if (!st.cond || !expect(Tok::RParen, ")")) return nullptr;
+  if (!parse_block(st.then_block)) return nullptr;
+  if (accept(Tok::KwElse)) {
+    st.has_else = true;
+    if (at(Tok::KwIf)) {
+      ast::StmtPtr nested = parse_if();
+      if (!nested) return nullptr;
+      st.else_block.push_back(std::move(nested));
+    } else if (!parse_block(st.else_block)) {
+      return nullptr;
+    }
+  }
+  return make_stmt(std::move(st), {kw.range.begin, last_end_});
+}
+
+ast::StmtPtr Parser::parse_while() {
+  Token kw = take();
+  if (!expect(Tok::LParen, "(")) return nullptr;
+  ast::WhileStmt st;
+  st.cond = parse_expr();
+  if (!st.cond || !expect(Tok::RParen, ")")) return nullptr;
+  if (!parse_block(st.body)) return nullptr;
+  return make_stmt(std::move(st), {kw.range.begin, last_end_});
+}
+
+// unroll (N) { ... } with N an integer literal or a positional parameter.
+ast::StmtPtr Parser::parse_unroll() {
+  Token kw = take();
+  if (!expect(Tok::LParen, "(")) return nullptr;
+  ast::UnrollStmt st;
+  Token n = cur();
+  auto e = std::make_unique<ast::Expr>();
+  e->range = n.range;
+  if (n.kind == Tok::Int) {
+    e->node = ast::IntLit{n.int_value};
+  } else if (n.kind == Tok::Positional) {
+    e->node = ast::Positional{static_cast<uint32_t>(n.int_value)};
+  } else {
+    syntax_error(n, "integer");
+    return nullptr;
+  }
+  take();
+  st.count = std::move(e);
+  if (!expect(Tok::RParen, ")")) return nullptr;
+  if (!parse_block(st.body)) return nullptr;
+  return make_stmt(std::move(st), {kw.range.begin, last_end_});
+}
+
+ast::StmtPtr Parser::parse_assign_or_expr() {
+  uint32_t begin = cur().range.begin;
+  ast::ExprPtr e = parse_expr();
+  if (!e) return nullptr;
+  ast::AssignOp op;
+  if (!assign_op(cur().kind, op)) return make_stmt(ast::ExprStmt{std::move(e)}, {begin, last_end_});
+  // Only $variables and @maps can be assigned; anything else is a syntax error in 0.17.
+  if (!e->as<ast::Var>() && !e->as<ast::MapRef>()) {
+    syntax_error(cur(), "}");
+    return nullptr;
+  }
+  take();
+  ast::AssignStmt st;
+  st.op = op;
+  st.target = std::move(e);
+  st.value = parse_expr();
+  if (!st.value) return nullptr;
+  return make_stmt(std::move(st), {begin, last_end_});
+}
+
+} // namespace btc::parse
