@@ -52,7 +52,8 @@ endif()
 
 # btc_add_link_library(): defines `btc_link`, the in-process static linker
 # (compiler/driver/link.cpp), with the paths above baked into a generated link_config.h.
-# Idempotent, so both the driver and the skeleton tests can ask for it.
+# Idempotent, so both the driver and the skeleton tests can ask for it. The btc executable
+# should also add_dependencies(btc btc_runtime) so a freshly built btc can link tools.
 function(btc_add_link_library)
   if(TARGET btc_link)
     return()
@@ -73,8 +74,4 @@ function(btc_add_link_library)
   target_include_directories(btc_link SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS} ${LLD_INCLUDE_DIRS})
   target_link_libraries(btc_link PUBLIC lldELF lldCommon LLVM)
   btc_set_warnings(btc_link)
-  if(TARGET btc_runtime)
-    # A btc that is built can link tools right away.
-    add_dependencies(btc_link btc_runtime)
-  endif()
 endfunction()

@@ -166,5 +166,24 @@ TEST(EmitHeaderIdent, SanitisesTheObjectName) {
   EXPECT_NE(h.find("\\x7f\\x45\\x4c\\x46\\0"), std::string::npos);
 }
 
+// A variable that natural alignment would not place at its offset gets explicit padding.
+TEST(EmitHeaderDatasec, PadsToTheBpfOffsets) {
+  SkeletonModel model;
+  model.name = "pad";
+  MapModel data;
+  data.name = "pad.data";
+  data.ident = "data";
+  data.internal = true;
+  data.mmapable = true;
+  data.vars = {{"a", 0, 4, 4, "int a"}, {"b", 16, 8, 8, "long b"}, {"c", 24, 4, 4, "int c"}};
+  model.maps.push_back(data);
+  std::string h = emit_header(model, std::vector<uint8_t>{0});
+  EXPECT_NE(h.find("\tstruct pad__data {\n\t\tint a;\n\t\tchar __pad0[12];\n\t\tlong b;\n"
+                   "\t\tint c;\n\t} *data;\n"),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("_Static_assert(sizeof(s->data->b) == 8"), std::string::npos);
+}
+
 } // namespace
 } // namespace btc::skel

@@ -28,7 +28,7 @@ target triple = "bpf"
 @LICENSE = dso_local global [4 x i8] c"GPL\00", section "license", align 1, !dbg !60
 @llvm.compiler.used = appending global [6 x ptr] [ptr @events, ptr @counts, ptr @LICENSE, ptr @tp_openat, ptr @BEGIN_1, ptr @profile_hz_99], section "llvm.metadata"
 
-define dso_local i32 @tp_openat(ptr %ctx) section "tracepoint/syscalls/sys_enter_openat" !dbg !70 {
+define dso_local i32 @tp_openat(ptr %ctx) #0 section "tracepoint/syscalls/sys_enter_openat" !dbg !70 {
   %pid = load volatile i64, ptr getelementptr inbounds (%struct.btc_config, ptr @btc_config, i32 0, i32 1), align 8, !dbg !74
   %n = load i64, ptr @nr_events, align 8, !dbg !74
   %n1 = add i64 %n, %pid, !dbg !74
@@ -36,13 +36,16 @@ define dso_local i32 @tp_openat(ptr %ctx) section "tracepoint/syscalls/sys_enter
   ret i32 0, !dbg !74
 }
 
-define dso_local i32 @BEGIN_1(ptr %ctx) section "raw_tp" !dbg !75 {
+define dso_local i32 @BEGIN_1(ptr %ctx) #0 section "raw_tp" !dbg !75 {
   ret i32 0, !dbg !76
 }
 
-define dso_local i32 @profile_hz_99(ptr %ctx) section "perf_event" !dbg !77 {
+define dso_local i32 @profile_hz_99(ptr %ctx) #0 section "perf_event" !dbg !77 {
   ret i32 0, !dbg !78
 }
+
+; nounwind: no .eh_frame, which libbpf would skip with a warning.
+attributes #0 = { nounwind }
 
 !llvm.dbg.cu = !{!1}
 !llvm.module.flags = !{!90, !91}
