@@ -21,15 +21,14 @@ std::string upper(std::string s) {
   return s;
 }
 
-bool has_datasec(const MapModel& m) { return m.internal && m.mmapable; }
+// Every global-data map gets a typed pointer to its memory, as bpftool 7.1 does. libbpf only
+// keeps the pointer after load when the map is mmapable (it sets it to NULL otherwise, e.g.
+// for .rodata.str1.1 without variables), so this is safe with any libbpf 1.x.
+bool has_datasec(const MapModel& m) { return m.internal; }
 
 // `struct <name>__<ident> { <vars, with padding where natural alignment would misplace a
-// variable> } *<ident>;`
+// variable> } *<ident>;` (an empty struct for a section without variables, like bpftool).
 void emit_datasec_struct(std::string& out, const std::string& obj, const MapModel& m) {
-  if (m.vars.empty()) {
-    out += "\tvoid *" + m.ident + ";\n";
-    return;
-  }
   out += "\tstruct " + obj + "__" + m.ident + " {\n";
   uint32_t off = 0;
   int pad_cnt = 0;

@@ -93,6 +93,8 @@ TEST_F(EmitHeaderTest, DeclaresWhatBpftoolDeclares) {
   EXPECT_EQ(got.elf_size, want.elf_size);
   // Guard against both sides being empty because a pattern stopped matching.
   EXPECT_EQ(got.rodata, Names{"btc_config"});
+  EXPECT_EQ(got.map_fields,
+            (Names{"events", "counts", "rodata", "bss", "rodata_str1_1"}));
   EXPECT_EQ(got.prog_names, (Names{"BEGIN_1", "profile_hz_99", "tp_openat"}));
   EXPECT_TRUE(got.functions.count("sample__open_and_load"));
 }

@@ -44,7 +44,7 @@ struct MapModel {
   uint32_t max_entries = 0;
   uint32_t flags = 0;       // map_flags
   bool internal = false;    // a global-data map libbpf creates from a data section
-  bool mmapable = false;    // internal map with BPF_F_MMAPABLE: the skeleton maps its memory
+  bool mmapable = false;    // internal map with BPF_F_MMAPABLE (libbpf: it has global vars)
   std::string section;      // internal maps: the ELF section (".rodata"); empty otherwise
   std::vector<DatasecVar> vars; // internal maps: globally visible variables, by offset
 };

@@ -34,7 +34,8 @@ TEST_F(ModelTest, ListsMapsInObjectOrderWithLibbpfNames) {
   std::vector<std::string> names;
   for (const MapModel& m : model_.maps)
     names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"events", "counts", "sample.rodata", "sample.bss"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"events", "counts", "sample.rodata", "sample.bss",
+                                              ".rodata.str1.1"}));
 }
 
 TEST_F(ModelTest, ReadsBtfDefinedMapAttributes) {
@@ -73,6 +74,14 @@ TEST_F(ModelTest, DescribesBssVariables) {
   EXPECT_EQ(bss->vars[0].name, "nr_events");
   EXPECT_EQ(bss->vars[0].size, 8u);
   EXPECT_EQ(bss->vars[0].c_decl, "unsigned long long nr_events");
+}
+
+TEST_F(ModelTest, StringLiteralSectionIsAnInternalMapWithoutVariables) {
+  const MapModel* str = map("rodata_str1_1");
+  ASSERT_NE(str, nullptr);
+  EXPECT_TRUE(str->internal);
+  EXPECT_EQ(str->section, ".rodata.str1.1");
+  EXPECT_TRUE(str->vars.empty());
 }
 
 TEST_F(ModelTest, DefinesTheNamedTypesOfVariables) {

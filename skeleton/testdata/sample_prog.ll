@@ -12,7 +12,7 @@
 ;   const volatile struct btc_config btc_config;
 ;   unsigned long long nr_events;
 ;   SEC("tracepoint/syscalls/sys_enter_openat") int tp_openat(void *ctx);
-;   SEC("raw_tp") int BEGIN_1(void *ctx);
+;   SEC("raw_tp") int BEGIN_1(void *ctx);   // reads a string literal: a .rodata.str1.1 map
 ;   SEC("perf_event") int profile_hz_99(void *ctx);
 target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"
 target triple = "bpf"
@@ -25,6 +25,7 @@ target triple = "bpf"
 @counts = dso_local global %hash_def zeroinitializer, section ".maps", align 8, !dbg !20
 @btc_config = dso_local constant %struct.btc_config zeroinitializer, section ".rodata", align 8, !dbg !40
 @nr_events = dso_local global i64 0, section ".bss", align 8, !dbg !50
+@fmt = private unnamed_addr constant [4 x i8] c"hi\0A\00", align 1
 @LICENSE = dso_local global [4 x i8] c"GPL\00", section "license", align 1, !dbg !60
 @llvm.compiler.used = appending global [6 x ptr] [ptr @events, ptr @counts, ptr @LICENSE, ptr @tp_openat, ptr @BEGIN_1, ptr @profile_hz_99], section "llvm.metadata"
 
@@ -37,6 +38,7 @@ define dso_local i32 @tp_openat(ptr %ctx) #0 section "tracepoint/syscalls/sys_en
 }
 
 define dso_local i32 @BEGIN_1(ptr %ctx) #0 section "raw_tp" !dbg !75 {
+  %c = load volatile i8, ptr getelementptr inbounds ([4 x i8], ptr @fmt, i64 0, i64 1), align 1, !dbg !76
   ret i32 0, !dbg !76
 }
 
