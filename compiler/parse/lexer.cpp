@@ -194,7 +194,10 @@ void Lexer::seek(uint32_t pos) {
 }
 
 void Lexer::error(source::SourceRange r, std::string msg) {
-  diags_->error(in_macro_ ? macro_range_ : r, std::move(msg));
+  if (in_macro_) r = macro_range_;
+  // The parser may re-lex text after a syntax error; report each lexical error once.
+  if (!reported_.insert({r.begin, msg}).second) return;
+  diags_->error(r, std::move(msg));
 }
 
 Token Lexer::make(Tok k, uint32_t start, std::string text) {
@@ -552,7 +555,8 @@ std::string Lexer::lex_line(source::SourceRange& range) {
     char c = text_[pos_];
     if (c == '\\' && peek_char(1) == '\n') { // line continuation
       pos_ += 2;
-      out += ' ';
+      while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+      if (!out.empty() && out.back() != ' ') out += ' ';
       continue;
     }
     if (c == '\n') break;
@@ -656,8 +660,9 @@ bool Lexer::lex_c_definition(std::string& text, source::SourceRange& range) {
     }
   }
   range = {start, pos_};
-  error({start, start + 1 < pos_ ? start + 1 : pos_},
-        "end of file in C definition");
+  uint32_t kw_end = start;
+  while (kw_end < text_.size() && is_ident_char(text_[kw_end])) ++kw_end;
+  error({start, kw_end}, "end of file in C definition");
   return false;
 }
 

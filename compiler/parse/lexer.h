@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace btc::parse {
 
@@ -115,6 +116,7 @@ private:
   std::map<std::string, std::string> macros_;
   std::set<std::string> expanding_;
   std::deque<Token> pending_;
+  std::set<std::pair<uint32_t, std::string>> reported_;
   // When scanning macro replacement text, every token and error gets this range.
   bool in_macro_ = false;
   source::SourceRange macro_range_;

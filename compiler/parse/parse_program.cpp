@@ -38,6 +38,7 @@ ast::Program Parser::parse_program() {
   // A first line "#!..." is ignored.
   if (lex_.peek_char(0) == '#' && lex_.peek_char(1) == '!') lex_.skip_line();
   while (!too_many_errors()) {
+    if (!la_.empty() && la_.front().kind == Tok::End) break; // input exhausted by recovery
     resync_lexer();
     panic_ = false;
     if (!lex_.skip_trivia()) break;
@@ -145,9 +146,11 @@ void Parser::parse_directive(ast::Program& prog, bool after_probes) {
       diags_.error(range, "macro name missing in #" + name);
       return;
     }
+    // prog.defines is the macro table as it stands after the preamble.
+    std::erase_if(prog.defines, [&](const ast::Define& d) { return d.name == macro; });
+    lex_.undefine_macro(macro);
     if (name == "undef") {
       defined_.erase(macro);
-      lex_.undefine_macro(macro);
       return;
     }
     defined_.insert(macro);

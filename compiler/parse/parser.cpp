@@ -77,7 +77,8 @@ void Parser::sync_statement() {
     if ((k == Tok::RBrace || k == Tok::RParen || k == Tok::RBracket) && depth > 0) --depth;
     take();
   }
-  panic_ = false;
+  // At the end of input the error already reported is the last word.
+  if (!at(Tok::End)) panic_ = false;
 }
 
 void Parser::resync_lexer() {
