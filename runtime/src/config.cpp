@@ -1,0 +1,85 @@
+// config.cpp: positional parameters and .rodata config (see config.h).
+//
+// Example: args {"42", "hello"}, max_positional 3, strlen 64 -> num_args 2,
+// int_args {42, 0, 0}, str_args {"42", "hello", ""}.
+#include "config.h"
+
+#include "diag.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace btc::rt {
+namespace {
+
+bool put(std::span<uint8_t> rodata, uint32_t offset, const void* data, size_t size,
+         std::string& err) {
+  if (offset == abi::kNoIndex) return true;
+  if (offset > rodata.size() || size > rodata.size() - offset) {
+    err = "config field at offset " + std::to_string(offset) + " does not fit .rodata (" +
+          std::to_string(rodata.size()) + " bytes)";
+    return false;
+  }
+  std::memcpy(rodata.data() + offset, data, size);
+  return true;
+}
+
+} // namespace
+
+bool parse_integer(std::string_view text, int64_t& value) {
+  std::string s(text);
+  if (s.empty() || s.find_first_of(" \t\n") != std::string::npos) return false;
+  bool negative = s[0] == '-';
+  const char* digits = s.c_str() + (negative ? 1 : 0);
+  if (*digits == '\0' || *digits == '-' || *digits == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(digits, &end, 0);
+  if (errno != 0 || end == digits || *end != '\0') return false;
+  value = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  return true;
+}
+
+std::string check_positionals(const abi::Manifest& m, const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& p : m.positionals) {
+    if (!p.numeric || p.index == 0 || p.index > args.size()) continue;
+    int64_t v = 0;
+    const std::string& text = args[p.index - 1];
+    if (parse_integer(text, v)) continue;
+    std::string n = std::to_string(p.index);
+    out += located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
+                           "$" + n + " used numerically but given \"" + text +
+                               "\". Try using str($" + n + ").");
+  }
+  return out;
+}
+
+bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
+                  const ConfigValues& values, std::span<uint8_t> rodata, std::string& err) {
+  const abi::ConfigLayout& c = m.config;
+  if (c.size == 0) return true;
+  int64_t num_args = static_cast<int64_t>(args.size());
+  if (!put(rodata, c.start_ns, &values.start_ns, 8, err) ||
+      !put(rodata, c.target_pid, &values.target_pid, 8, err) ||
+      !put(rodata, c.child_pid, &values.child_pid, 8, err) ||
+      !put(rodata, c.num_args, &num_args, 8, err))
+    return false;
+  for (uint32_t i = 0; i < m.max_positional; ++i) {
+    const std::string* text = i < args.size() ? &args[i] : nullptr;
+    if (c.int_args != abi::kNoIndex) {
+      int64_t v = 0;
+      if (text && !parse_integer(*text, v)) v = 0;
+      if (!put(rodata, c.int_args + 8 * i, &v, 8, err)) return false;
+    }
+    if (c.str_args != abi::kNoIndex && m.strlen > 0) {
+      std::vector<uint8_t> buf(m.strlen, 0);
+      if (text) std::memcpy(buf.data(), text->data(), std::min<size_t>(text->size(), m.strlen - 1));
+      if (!put(rodata, c.str_args + m.strlen * i, buf.data(), buf.size(), err)) return false;
+    }
+  }
+  return true;
+}
+
+} // namespace btc::rt

@@ -1,0 +1,35 @@
+// config.h: positional parameters and the .rodata config struct written before load.
+//
+// Input: the manifest (which $N are used numerically, ConfigLayout offsets) and the tool's
+// positional arguments. Output: diagnostics for a non-numeric $N used as a number, and the
+// filled config bytes: start_ns, target/child pid, $#, int_args[N-1] = $N, str_args[N-1] =
+// text of $N truncated to strlen-1 bytes. A missing $N is 0 / "".
+#pragma once
+
+#include "btc/abi.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace btc::rt {
+
+// Decimal, 0x hex, leading-0 octal, optional '-'. False if `text` is not such a number.
+bool parse_integer(std::string_view text, int64_t& value);
+
+// Checks every numerically used positional; returns the diagnostics ("" when all parse).
+std::string check_positionals(const abi::Manifest& m, const std::vector<std::string>& args);
+
+struct ConfigValues {
+  uint64_t start_ns = 0;
+  uint64_t target_pid = 0;
+  uint64_t child_pid = 0;
+};
+
+// Writes the config fields into `rodata` (the .rodata initial value). False with `err` when
+// the layout does not fit the section.
+bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
+                  const ConfigValues& values, std::span<uint8_t> rodata, std::string& err);
+
+} // namespace btc::rt

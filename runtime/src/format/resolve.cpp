@@ -1,0 +1,149 @@
+// format/resolve.cpp: HostResolver (see resolve.h).
+//
+// ksym: nearest symbol at or below the address, printed without offset (bpftrace's ksym()).
+// cgroup_path: the cgroup v2 id is the inode number of the cgroup's directory; every mounted
+// cgroup hierarchy is searched for a directory with that inode: "unified:/a/b,cpu:/".
+#include "format/resolve.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace btc::rt {
+namespace {
+
+std::string read_file(const char* path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// One mounted cgroup hierarchy: its display name and mount point.
+struct Hierarchy {
+  std::string name, mount;
+};
+
+std::vector<Hierarchy> cgroup_hierarchies() {
+  std::vector<Hierarchy> unified, legacy;
+  std::istringstream in(read_file("/proc/self/mountinfo"));
+  std::string line;
+  while (std::getline(in, line)) {
+    // "36 25 0:31 / /sys/fs/cgroup/cpu rw,nosuid - cgroup cgroup rw,cpu,cpuacct"
+    std::istringstream f(line);
+    std::vector<std::string> fields;
+    for (std::string w; f >> w;) fields.push_back(w);
+    auto dash = std::find(fields.begin(), fields.end(), "-");
+    if (dash == fields.end() || fields.size() < 5 || dash + 1 >= fields.end()) continue;
+    const std::string& fstype = *(dash + 1);
+    const std::string& mount = fields[4];
+    if (fstype == "cgroup2") {
+      unified.push_back({"unified", mount});
+    } else if (fstype == "cgroup" && dash + 3 < fields.end()) {
+      std::string name;
+      std::istringstream opts(*(dash + 3));
+      for (std::string o; std::getline(opts, o, ',');) {
+        if (o == "rw" || o == "ro" || o.rfind("release_agent", 0) == 0 || o == "clone_children" ||
+            o == "noprefix" || o == "xattr" || o == "cpuset_v2_mode")
+          continue;
+        name += (name.empty() ? "" : ",") + o;
+      }
+      legacy.push_back({name, mount});
+    }
+  }
+  std::sort(legacy.begin(), legacy.end(),
+            [](const Hierarchy& a, const Hierarchy& b) { return a.name < b.name; });
+  unified.insert(unified.end(), legacy.begin(), legacy.end());
+  return unified;
+}
+
+// nftw has no user pointer; the search state lives here for the duration of one walk.
+thread_local uint64_t g_wanted_ino;
+thread_local std::string* g_found;
+
+int match_inode(const char* path, const struct stat* st, int type, struct FTW*) {
+  if (type == FTW_D && st->st_ino == g_wanted_ino) {
+    *g_found = path;
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+void HostResolver::load_kallsyms(std::string_view text) {
+  ksyms_loaded_ = true;
+  ksyms_.clear();
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string addr, type, name;
+    if (!(f >> addr >> type >> name)) continue;
+    uint64_t a = std::strtoull(addr.c_str(), nullptr, 16);
+    if (a == 0) continue;
+    ksyms_.emplace_back(a, name);
+  }
+  std::stable_sort(ksyms_.begin(), ksyms_.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+}
+
+std::string HostResolver::ksym(uint64_t addr) {
+  if (!ksyms_loaded_) load_kallsyms(read_file("/proc/kallsyms"));
+  auto it = std::upper_bound(ksyms_.begin(), ksyms_.end(), addr,
+                             [](uint64_t a, const auto& s) { return a < s.first; });
+  if (it == ksyms_.begin()) return hex_address(addr);
+  return std::prev(it)->second;
+}
+
+void HostResolver::load_passwd(std::string_view text) {
+  users_loaded_ = true;
+  users_.clear();
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    // name:password:uid:gid:gecos:home:shell
+    std::istringstream f(line);
+    std::string name, pw, uid;
+    if (!std::getline(f, name, ':') || !std::getline(f, pw, ':') || !std::getline(f, uid, ':'))
+      continue;
+    char* end = nullptr;
+    uint64_t id = std::strtoull(uid.c_str(), &end, 10);
+    if (end && *end == '\0' && !uid.empty()) users_.emplace(id, name);
+  }
+}
+
+std::string HostResolver::username(uint64_t uid) {
+  if (!users_loaded_) load_passwd(read_file("/etc/passwd"));
+  auto it = users_.find(uid);
+  return it != users_.end() ? it->second : std::to_string(uid);
+}
+
+std::string HostResolver::cgroup_path(uint64_t id) {
+  if (auto it = cgroups_.find(id); it != cgroups_.end()) return it->second;
+  std::string out;
+  for (const auto& h : cgroup_hierarchies()) {
+    std::string found;
+    g_wanted_ino = id;
+    g_found = &found;
+    if (nftw(h.mount.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT) != 1) continue;
+    std::string rel = found.substr(std::min(found.size(), h.mount.size()));
+    if (rel.empty()) rel = "/";
+    out += (out.empty() ? "" : ",") + h.name + ":" + rel;
+  }
+  cgroups_.emplace(id, out);
+  return out;
+}
+
+int64_t HostResolver::boot_to_epoch_ns() {
+  timespec real{}, boot{};
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_BOOTTIME, &boot);
+  return (int64_t{real.tv_sec} - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
+}
+
+} // namespace btc::rt

@@ -1,0 +1,31 @@
+// format/resolve.h: the Resolver backed by this host (/proc/kallsyms, /etc/passwd, cgroupfs,
+// the boot and wall clocks). Tables are loaded on first use and cached.
+#pragma once
+
+#include "format/value.h"
+
+#include <map>
+#include <utility>
+
+namespace btc::rt {
+
+class HostResolver final : public Resolver {
+public:
+  std::string ksym(uint64_t addr) override;
+  std::string username(uint64_t uid) override;
+  std::string cgroup_path(uint64_t id) override;
+  int64_t boot_to_epoch_ns() override;
+
+  // Exposed for tests: parse kallsyms text / passwd text instead of the host files.
+  void load_kallsyms(std::string_view text);
+  void load_passwd(std::string_view text);
+
+private:
+  bool ksyms_loaded_ = false;
+  std::vector<std::pair<uint64_t, std::string>> ksyms_; // sorted by address
+  bool users_loaded_ = false;
+  std::map<uint64_t, std::string> users_;
+  std::map<uint64_t, std::string> cgroups_;
+};
+
+} // namespace btc::rt

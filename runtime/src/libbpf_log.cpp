@@ -1,0 +1,49 @@
+// libbpf_log.cpp: the libbpf print callback (see libbpf_log.h).
+#include "libbpf_log.h"
+
+#include <bpf/libbpf.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace btc::rt {
+namespace {
+
+constexpr size_t kMaxCapture = 4 << 20; // verifier logs can be large; keep the start
+bool g_verbose = false;
+std::string g_log;
+
+int on_libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG && !g_verbose) return 0;
+  char buf[4096];
+  va_list copy;
+  va_copy(copy, args);
+  int n = std::vsnprintf(buf, sizeof buf, fmt, copy);
+  va_end(copy);
+  std::string text;
+  if (n >= static_cast<int>(sizeof buf)) {
+    text.resize(static_cast<size_t>(n) + 1);
+    std::vsnprintf(text.data(), text.size(), fmt, args);
+    text.resize(static_cast<size_t>(n));
+  } else if (n > 0) {
+    text.assign(buf, static_cast<size_t>(n));
+  }
+  if (g_log.size() < kMaxCapture) g_log += text;
+  if (g_verbose) std::fputs(text.c_str(), stderr);
+  return n;
+}
+
+} // namespace
+
+void install_libbpf_log(bool verbose) {
+  g_verbose = verbose;
+  libbpf_set_print(on_libbpf_print);
+}
+
+const std::string& libbpf_log() { return g_log; }
+
+std::string libbpf_log_hint(bool verbose) {
+  return verbose ? " (see the libbpf log above)" : " (run with -v for the libbpf and verifier log)";
+}
+
+} // namespace btc::rt

@@ -1,0 +1,16 @@
+// libbpf_log.h: libbpf's own messages. Silent by default (captured in memory so error
+// reports can name the failing program); with -v forwarded to stderr as they arrive, which
+// includes the verifier log when a program is rejected.
+#pragma once
+
+#include <string>
+
+namespace btc::rt {
+
+void install_libbpf_log(bool verbose);
+// Everything libbpf printed so far (warnings and info; debug too with -v).
+const std::string& libbpf_log();
+// Suffix for error messages: how to see the details.
+std::string libbpf_log_hint(bool verbose);
+
+} // namespace btc::rt

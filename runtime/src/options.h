@@ -1,0 +1,32 @@
+// options.h: the command line of a generated tool.
+//
+// Input: argv. Output: Options. GNU style: options and positional parameters may be mixed,
+// `--` ends option parsing (needed for negative numbers), short options may be bundled
+// (-qv) and take their value attached or separate (-ofile, -o file).
+//   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-v] [--] [ARG...]
+#pragma once
+
+#include "output.h"
+
+#include <string>
+#include <vector>
+
+namespace btc::rt {
+
+struct Options {
+  bool help = false;
+  bool version = false;
+  bool quiet = false;
+  bool verbose = false;
+  OutputFormat format = OutputFormat::Text;
+  std::string output_path; // empty: stdout
+  std::vector<std::string> positionals;
+};
+
+// false with `error` set on a usage error.
+bool parse_options(int argc, const char* const* argv, Options& out, std::string& error);
+
+std::string usage_text(std::string_view tool_name);
+std::string version_text(std::string_view tool_name);
+
+} // namespace btc::rt

@@ -1,0 +1,298 @@
+// session.cpp: the tool lifecycle (see session.h).
+//
+// Order matters and follows bpftrace 0.17: the attach count is printed before BEGIN runs,
+// BEGIN runs before any other probe is attached, END runs after all links are destroyed, and
+// events still in the ring buffer are printed before the two newlines and the map dump.
+#include "session.h"
+
+#include "attach.h"
+#include "bpf_maps.h"
+#include "config.h"
+#include "events.h"
+#include "format/resolve.h"
+#include "libbpf_log.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+namespace btc::rt {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int) { g_stop = 1; }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; // no SA_RESTART: a signal interrupts the ring-buffer wait
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool has_bpf_privileges() {
+  if (geteuid() == 0) return true;
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  auto has = [&](int cap) { return (data[cap / 32].effective >> (cap % 32)) & 1u; };
+  return has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON));
+}
+
+uint64_t boot_ns_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+}
+
+size_t env_size(const char* name, size_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(v, &end, 10);
+  return end && *end == '\0' ? static_cast<size_t>(n) : fallback;
+}
+
+struct ObjectCloser {
+  void operator()(bpf_object* obj) const { bpf_object__close(obj); }
+};
+
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+
+class Session {
+public:
+  Session(const abi::Manifest& m, const Options& o, std::span<const uint8_t> object)
+      : m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_} {
+    for (const auto& p : m.probes) probe_names_.push_back(p.text);
+  }
+
+  int run() {
+    if (!check_environment() || !open_output() || !open() || !configure() || !load() ||
+        !prepare_events() || !plan())
+      return 1;
+    if (!opts_.quiet) out_->attached_probes(points_.size());
+    out_->flush();
+    install_signal_handlers();
+    if (!run_special(abi::ProbeKind::Begin) || !attach_all()) return 1;
+    if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+      std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+    poll_loop();
+    links_.clear();
+    bool end_ok = run_special(abi::ProbeKind::End);
+    rb_.drain();
+    out_->flush();
+    std::fputs("\n\n", stdout); // always stdout, even with -o (bpftrace 0.17)
+    std::fflush(stdout);
+    print_all_maps(*out_, *store_, m_);
+    out_->flush();
+    return end_ok ? 0 : 1;
+  }
+
+private:
+  bool fail(const std::string& message) {
+    if (out_) out_->flush();
+    std::fputs(message.c_str(), stderr);
+    if (message.empty() || message.back() != '\n') std::fputc('\n', stderr);
+    return false;
+  }
+
+  bool check_environment() {
+    std::string bad = check_positionals(m_, opts_.positionals);
+    if (!bad.empty()) return fail(bad);
+    if (!has_bpf_privileges())
+      return fail("ERROR: btc tools need root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
+    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+      return fail("ERROR: the running kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
+                  "btc tools need a kernel built with CONFIG_DEBUG_INFO_BTF");
+    return true;
+  }
+
+  bool open_output() {
+    FILE* f = stdout;
+    if (!opts_.output_path.empty()) {
+      f = std::fopen(opts_.output_path.c_str(), "w");
+      if (!f)
+        return fail("ERROR: cannot open output file '" + opts_.output_path +
+                    "': " + std::strerror(errno));
+      file_.reset(f);
+    }
+    sink_ = std::make_unique<FileSink>(f);
+    out_ = make_output(opts_.format, *sink_, env_);
+    return true;
+  }
+
+  bool open() {
+    LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = m_.tool_name.c_str());
+    bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
+    if (!obj) {
+      return fail("ERROR: cannot open the embedded BPF object: " +
+                  std::string(std::strerror(errno)) + libbpf_log_hint(opts_.verbose));
+    }
+    obj_.reset(obj);
+    return true;
+  }
+
+  bpf_map* find_rodata() {
+    if (bpf_map* map = bpf_object__find_map_by_name(obj_.get(), ".rodata")) return map;
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, obj_.get()) {
+      std::string_view name = bpf_map__name(map);
+      if (name.size() >= 7 && name.substr(name.size() - 7) == ".rodata") return map;
+    }
+    return nullptr;
+  }
+
+  bool configure() {
+    if (m_.config.size == 0) return true;
+    bpf_map* rodata = find_rodata();
+    size_t size = 0;
+    const void* initial = rodata ? bpf_map__initial_value(rodata, &size) : nullptr;
+    if (!initial) return fail("ERROR: the BPF object has no .rodata section for the tool's config");
+    // Copy, fill, and hand back: libbpf freezes the section with these bytes at load.
+    std::vector<uint8_t> data(static_cast<const uint8_t*>(initial),
+                              static_cast<const uint8_t*>(initial) + size);
+    ConfigValues values;
+    values.start_ns = boot_ns_now();
+    std::string err;
+    if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
+    if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0)
+      return fail("ERROR: cannot set the .rodata config: " + std::string(std::strerror(errno)));
+    return true;
+  }
+
+  bool load() {
+    if (bpf_object__load(obj_.get()) == 0) return true;
+    int e = errno;
+    std::string prog = failed_program_from_log();
+    std::string what = "the BPF object";
+    for (const auto& p : m_.probes)
+      if (!prog.empty() && p.prog_name == prog) {
+        what = "the BPF program of probe '" + p.text + "' (" + prog + ")";
+        break;
+      }
+    if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
+    return fail("ERROR: the kernel refused to load " + what + ": " + std::strerror(e) +
+                libbpf_log_hint(opts_.verbose));
+  }
+
+  bool prepare_events() {
+    store_ = std::make_unique<BpfMapStore>(obj_.get());
+    handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
+    handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
+    if (m_.ringbuf_map.empty()) return true;
+    bpf_map* map = bpf_object__find_map_by_name(obj_.get(), m_.ringbuf_map.c_str());
+    if (!map) return fail("ERROR: ring buffer map '" + m_.ringbuf_map + "' is missing");
+    std::string err;
+    if (!rb_.open(bpf_map__fd(map), *handler_, err))
+      return fail("ERROR: cannot set up the event ring buffer: " + err);
+    have_rb_ = true;
+    return true;
+  }
+
+  bool plan() {
+    std::string err;
+    if (!plan_attach_points(m_, probe_names_, points_, err)) return fail(err);
+    size_t limit = env_size("BPFTRACE_MAX_PROBES", 512);
+    if (points_.size() > limit)
+      return fail("ERROR: Can't attach to " + std::to_string(points_.size()) +
+                  " probes because it exceeds the current limit of " + std::to_string(limit) +
+                  " probes.");
+    return true;
+  }
+
+  bool run_special(abi::ProbeKind kind) {
+    for (const auto& p : m_.probes) {
+      if (p.kind != kind) continue;
+      bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), p.prog_name.c_str());
+      if (!prog) return fail("ERROR: BPF program '" + p.prog_name + "' is missing from the object");
+      LIBBPF_OPTS(bpf_test_run_opts, run);
+      if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run) != 0)
+        return fail("ERROR: running the " + p.text + " probe failed: " + std::strerror(errno));
+    }
+    return true;
+  }
+
+  bool attach_all() {
+    for (const auto& point : points_) {
+      if (point.probe->kind == abi::ProbeKind::Begin || point.probe->kind == abi::ProbeKind::End)
+        continue;
+      std::string err;
+      if (attach_point(obj_.get(), point, links_, err)) continue;
+      std::string detail = opts_.verbose ? " (" + err + ")" : "";
+      if (!point.from_wildcard)
+        return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
+      out_->flush();
+      std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
+                   detail.c_str());
+    }
+    return true;
+  }
+
+  void poll_loop() {
+    while (!g_stop && !handler_->exit_requested()) {
+      if (!have_rb_) {
+        timespec ts{0, 100 * 1000 * 1000};
+        nanosleep(&ts, nullptr);
+        continue;
+      }
+      int n = rb_.poll(100);
+      out_->flush();
+      if (n < 0 && n != -EINTR) {
+        fail("ERROR: reading events failed: " + std::string(std::strerror(-n)));
+        break;
+      }
+    }
+  }
+
+  std::string failed_program_from_log() const {
+    const std::string& log = libbpf_log();
+    for (std::string marker : {"': BPF program load failed", "': failed to load"}) {
+      size_t at = log.find(marker);
+      if (at == std::string::npos) continue;
+      size_t start = log.rfind("prog '", at);
+      if (start != std::string::npos) return log.substr(start + 6, at - start - 6);
+    }
+    return "";
+  }
+
+  const abi::Manifest& m_;
+  const Options& opts_;
+  std::span<const uint8_t> object_;
+  std::vector<std::string> probe_names_;
+  HostResolver resolver_;
+  RenderEnv env_;
+  std::unique_ptr<FILE, FileCloser> file_;
+  std::unique_ptr<FileSink> sink_;
+  std::unique_ptr<Output> out_;
+  std::unique_ptr<bpf_object, ObjectCloser> obj_;
+  std::unique_ptr<BpfMapStore> store_;
+  std::unique_ptr<EventHandler> handler_;
+  RingBufferReader rb_; // freed before the object
+  bool have_rb_ = false;
+  std::vector<AttachPoint> points_;
+  std::vector<LinkPtr> links_; // destroyed first
+};
+
+} // namespace
+
+int run_session(const abi::Manifest& manifest, const Options& options,
+                std::span<const uint8_t> bpf_object) {
+  install_libbpf_log(options.verbose);
+  Session session(manifest, options, bpf_object);
+  return session.run();
+}
+
+} // namespace btc::rt

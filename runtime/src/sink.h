@@ -1,0 +1,37 @@
+// sink.h: where rendered output goes: a FILE* (stdout or the -o file) or a string (tests).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace btc::rt {
+
+class Sink {
+public:
+  virtual ~Sink() = default;
+  virtual void write(std::string_view text) = 0;
+  virtual void flush() = 0;
+};
+
+class FileSink final : public Sink {
+public:
+  explicit FileSink(FILE* file) : file_(file) {}
+  void write(std::string_view text) override { std::fwrite(text.data(), 1, text.size(), file_); }
+  void flush() override { std::fflush(file_); }
+
+private:
+  FILE* file_;
+};
+
+class StringSink final : public Sink {
+public:
+  void write(std::string_view text) override { text_.append(text); }
+  void flush() override {}
+  const std::string& text() const { return text_; }
+
+private:
+  std::string text_;
+};
+
+} // namespace btc::rt
