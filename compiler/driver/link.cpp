@@ -1,8 +1,9 @@
 // driver/link.cpp: the static link of a generated tool, with lld called in-process.
 //
 // Input: object paths + output path. Output: the executable, renamed into place atomically.
-// The command line is the one `g++ -static` would pass to the linker, e.g.
-//   ld.lld -static -o ./.tool.btc-link-a1b2c3 crt1.o crti.o crtbeginT.o tool.host.o
+// The command line is what `g++ -static` passes to the linker, plus size options, e.g.
+//   ld.lld -static --gc-sections --strip-debug -o ./.tool.btc-link-a1b2c3
+//     crt1.o crti.o crtbeginT.o tool.host.o
 //     --start-group libbtc_runtime.a libbpf.a libelf.a libz.a libstdc++.a libm.a libc.a
 //     libgcc.a libgcc_eh.a --end-group crtend.o crtn.o
 // with every path taken from link_config.h. One group holds all archives so their order
@@ -112,7 +113,10 @@ llvm::Expected<std::string> find_runtime_library() {
 std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
                                           const std::string& runtime_library,
                                           const std::string& output) {
-  std::vector<std::string> args = {"ld.lld", "-static", "--gc-sections", "-o", output,
+  // --gc-sections drops unused library code (-0.6 MB); --strip-debug drops the runtime's
+  // DWARF (10.5 MB -> 2.5 MB and half the link time) but keeps the symbol table.
+  std::vector<std::string> args = {"ld.lld", "-static", "--gc-sections", "--strip-debug",
+                                   "-o", output,
                                    link_config::kCrt1, link_config::kCrti,
                                    link_config::kCrtBegin};
   args.insert(args.end(), inputs.begin(), inputs.end());
