@@ -263,6 +263,34 @@ void build_syscall_program(TestModule& tm, CoreTypes& core) {
   b.CreateRet(b.getInt32(0));
 }
 
+// out[0] = skb->dev (through two anonymous unions and an anonymous struct) of a null skb
+// (probe_read fails, value unused); out[1..4] = byte offset, byte size, left and right shift
+// of the bitfield task_struct.sched_reset_on_fork, as patched by libbpf.
+void build_union_bitfield_program(TestModule& tm, CoreTypes& core) {
+  const btf::KernelBtf& k = *kernel_btf();
+  llvm::IRBuilder<> b(tm.ctx);
+  llvm::GlobalVariable* out = tm.add_bss("ub_out", 5);
+  tm.add_function("unions_bitfields", "raw_tp", b);
+  auto slot = [&](unsigned i) { return b.CreateConstGEP2_64(out->getValueType(), out, 0, i); };
+  uint32_t skb = *k.find_record("sk_buff");
+  llvm::Value* null = llvm::ConstantPointerNull::get(b.getPtrTy());
+  llvm::Value* dev = probe_read(b, core.field_address(b, null, skb, field(skb, "dev")),
+                                b.getPtrTy());
+  b.CreateStore(b.CreatePtrToInt(dev, b.getInt64Ty()), slot(0));
+  uint32_t task = *k.find_record("task_struct");
+  btf::FieldPath bit = field(task, "sched_reset_on_fork");
+  EXPECT_EQ(bit.bitfield_size, 1u);
+  llvm::Value* cur = b.CreateIntToPtr(
+      call_helper(b, kHelperGetCurrentTask, b.getInt64Ty(), {}), b.getPtrTy());
+  unsigned i = 1;
+  for (FieldInfoKind kind : {FieldInfoKind::ByteOffset, FieldInfoKind::ByteSize,
+                             FieldInfoKind::LShiftU64, FieldInfoKind::RShiftU64}) {
+    llvm::Value* v = core.field_info(b, core.field_address(b, cur, task, bit), kind);
+    b.CreateStore(b.CreateZExt(v, b.getInt64Ty()), slot(i++));
+  }
+  b.CreateRet(b.getInt32(0));
+}
+
 struct CoreReloc {
   std::string section;
   uint32_t kind = 0;
@@ -403,6 +431,41 @@ TEST_F(CoreAccess, SyscallArgsBecomeArrayElementRelocations) {
     all += r.section + " " + std::to_string(r.kind) + " " + r.spec + "\n";
   EXPECT_EQ(count(rs, "syscall_trace_enter.args[1]"), 1u) << all;
   EXPECT_EQ(count(rs, "syscall_trace_enter.args[2]"), 1u) << all;
+}
+
+TEST_F(CoreAccess, AnonymousUnionsAndBitfieldInfo) {
+  TestModule tm;
+  CoreTypes core(*tm.m, *tm.dib, *kernel_btf());
+  build_union_bitfield_program(tm, core);
+  std::vector<char> elf = tm.compile();
+  std::vector<CoreReloc> rs = core_relocs(elf);
+  std::string all;
+  for (const CoreReloc& r : rs)
+    all += r.section + " " + std::to_string(r.kind) + " " + r.spec + "\n";
+  EXPECT_EQ(count(rs, "sk_buff....dev"), 1u) << all; // three anonymous members, then dev
+  for (uint32_t kind : {0u, 1u, 4u, 5u})
+    EXPECT_EQ(count(rs, "task_struct.sched_reset_on_fork", kind), 1u) << kind << "\n" << all;
+  if (geteuid() != 0)
+    return;
+  struct bpf_object* obj = bpf_object__open_mem(elf.data(), elf.size(), nullptr);
+  ASSERT_TRUE(obj && !libbpf_get_error(obj));
+  ASSERT_EQ(bpf_object__load(obj), 0);
+  LIBBPF_OPTS(bpf_test_run_opts, opts);
+  ASSERT_EQ(bpf_prog_test_run_opts(
+                bpf_program__fd(bpf_object__find_program_by_name(obj, "unions_bitfields")),
+                &opts), 0);
+  uint64_t out[5] = {};
+  int zero = 0;
+  ASSERT_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, ".bss")),
+                                &zero, out), 0);
+  btf::FieldPath bit = field(*kernel_btf()->find_record("task_struct"), "sched_reset_on_fork");
+  // The loaded storage unit [offset, offset+size) holds the bit; shifts extract one bit.
+  EXPECT_LE(out[1], bit.offset);
+  EXPECT_GT(out[1] + out[2], bit.offset);
+  EXPECT_EQ(out[4], 63u);
+  EXPECT_EQ(out[3], 64 - 8 * out[2] + (8 * out[2] - 1 - ((bit.offset - out[1]) * 8 +
+                                                         bit.bitfield_offset)));
+  bpf_object__close(obj);
 }
 
 // Loading needs CAP_BPF (root here); BPF_PROG_TEST_RUN runs a raw_tp program in the calling
