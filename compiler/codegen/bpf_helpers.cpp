@@ -1,0 +1,113 @@
+// bpf_helpers.cpp: BPF helper calls and the memory idioms codegen uses everywhere (stack
+// buffers, zero fill, copies, map lookups with zero-initialisation, .rodata config reads).
+//
+// Helpers are called the way the BPF backend expects: through a constant function pointer
+// `inttoptr (i64 ID to ptr)`, e.g. bpf_get_current_pid_tgid is `call i64 inttoptr(i64 14)()`.
+#include "codegen/lowerer.h"
+
+namespace btc::codegen {
+
+llvm::Value* Lowerer::call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args) {
+  std::vector<llvm::Type*> types;
+  for (auto* a : args) types.push_back(a->getType());
+  auto* fty = llvm::FunctionType::get(ret, types, false);
+  auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(static_cast<uint64_t>(h)),
+                                                 ptr_ty());
+  return b_.CreateCall(fty, callee, args);
+}
+
+llvm::AllocaInst* Lowerer::entry_alloca(llvm::Type* t, const llvm::Twine& name) {
+  llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  auto* a = eb.CreateAlloca(t, nullptr, name);
+  a->setAlignment(llvm::Align(8));
+  return a;
+}
+
+llvm::AllocaInst* Lowerer::stack_buffer(uint32_t size, const llvm::Twine& name) {
+  uint32_t n = sema::align8(std::max<uint32_t>(size, 8));
+  return entry_alloca(llvm::ArrayType::get(b_.getInt8Ty(), n), name);
+}
+
+void Lowerer::zero_fill(llvm::Value* ptr, uint32_t size) {
+  b_.CreateMemSet(ptr, b_.getInt8(0), size, llvm::MaybeAlign(1));
+}
+
+void Lowerer::copy_bytes(llvm::Value* dst, llvm::Value* src, uint32_t size) {
+  if (size == 0) return;
+  b_.CreateMemCpy(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(1), size);
+}
+
+llvm::Value* Lowerer::gep(llvm::Value* ptr, uint64_t offset) {
+  if (offset == 0) return ptr;
+  return b_.CreateConstGEP1_64(b_.getInt8Ty(), ptr, offset);
+}
+
+llvm::Value* Lowerer::load_u64(llvm::Value* ptr, uint32_t offset) {
+  auto* li = b_.CreateLoad(i64_ty(), gep(ptr, offset));
+  li->setAlignment(llvm::Align(1));
+  return li;
+}
+
+void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type,
+                          uint32_t dst_size) {
+  using K = ast::TypeKind;
+  switch (type.kind) {
+  case K::Integer: case K::Pointer: case K::Probe: case K::Ctx:
+    b_.CreateAlignedStore(value, dst, llvm::Align(1));
+    return;
+  case K::Tuple: {
+    // Tuples are built in storage layout already; copy the smaller of the two sizes.
+    copy_bytes(dst, value, std::min(type.size, dst_size));
+    return;
+  }
+  default:
+    if (type.size < dst_size) zero_fill(gep(dst, type.size), dst_size - type.size);
+    copy_bytes(dst, value, std::min(type.size, dst_size));
+    return;
+  }
+}
+
+llvm::Value* Lowerer::map_lookup(llvm::GlobalVariable* map, llvm::Value* key) {
+  return call_helper(Helper::MapLookupElem, ptr_ty(), {map, key});
+}
+
+llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key) {
+  constexpr uint64_t kNoExist = 1; // BPF_NOEXIST
+  auto* found = map_lookup(map, key);
+  auto* is_null = b_.CreateICmpEQ(found, llvm::ConstantPointerNull::get(b_.getPtrTy()));
+  auto* init_bb = llvm::BasicBlock::Create(ctx_, "init", fn_);
+  auto* done_bb = llvm::BasicBlock::Create(ctx_, "have_value", fn_);
+  auto* from_bb = b_.GetInsertBlock();
+  b_.CreateCondBr(is_null, init_bb, done_bb);
+  b_.SetInsertPoint(init_bb);
+  call_helper(Helper::MapUpdateElem, i64_ty(), {map, key, zero_, i64(kNoExist)});
+  auto* again = map_lookup(map, key);
+  auto* still_null = b_.CreateICmpEQ(again, llvm::ConstantPointerNull::get(b_.getPtrTy()));
+  auto* fail_bb = llvm::BasicBlock::Create(ctx_, "map_full", fn_);
+  auto* ok_bb = b_.GetInsertBlock();
+  b_.CreateCondBr(still_null, fail_bb, done_bb);
+  b_.SetInsertPoint(fail_bb);
+  b_.CreateRet(b_.getInt32(0));
+  b_.SetInsertPoint(done_bb);
+  auto* phi = b_.CreatePHI(ptr_ty(), 2);
+  phi->addIncoming(found, from_bb);
+  phi->addIncoming(again, ok_bb);
+  return phi;
+}
+
+llvm::Value* Lowerer::config_u64(uint32_t offset) {
+  auto* li = b_.CreateLoad(i64_ty(), gep(config_, offset));
+  li->setVolatile(true);
+  li->setAlignment(llvm::Align(8));
+  return li;
+}
+
+llvm::Value* Lowerer::probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr,
+                                 bool user) {
+  llvm::Value* src = src_addr->getType()->isPointerTy() ? src_addr
+                                                         : b_.CreateIntToPtr(src_addr, ptr_ty());
+  return call_helper(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel, i64_ty(),
+                     {dst, b_.getInt32(size), src});
+}
+
+} // namespace btc::codegen

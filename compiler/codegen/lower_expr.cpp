@@ -1,0 +1,343 @@
+// lower_expr.cpp: expressions to IR with bpftrace 0.17's integer semantics (64-bit values,
+// unsigned / % >>, signed compares only when both sides are signed, x/0 == 0), string
+// comparison, tuples, map reads, builtins, kernel field reads through CO-RE.
+//
+// Example: `curtask->real_parent->pid` = probe_read_kernel(&tmp, 8, core(&task->real_parent));
+// probe_read_kernel(&tmp2, 4, core(&parent->pid)); sext(tmp2).
+#include "codegen/lowerer.h"
+
+namespace btc::codegen {
+
+using K = ast::TypeKind;
+
+namespace {
+bool is_scalar(const Type& t) {
+  return t.is_integer() || t.is_pointer() || t.kind == K::Probe || t.kind == K::Ctx;
+}
+} // namespace
+
+llvm::Value* Lowerer::convert_int(llvm::Value* v, const Type& t) {
+  if (!t.is_integer() || t.size >= 8) return v;
+  auto* narrow = b_.CreateTrunc(v, b_.getIntNTy(t.size * 8));
+  return t.is_signed ? b_.CreateSExt(narrow, i64_ty()) : b_.CreateZExt(narrow, i64_ty());
+}
+
+llvm::Value* Lowerer::to_bool(llvm::Value* v) { return b_.CreateICmpNE(v, i64(0)); }
+
+llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
+  return std::visit(
+      [&](const auto& n) -> llvm::Value* {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ast::IntLit>) {
+          return i64(n.value);
+        } else if constexpr (std::is_same_v<T, ast::StrLit>) {
+          uint32_t size = e.type.size;
+          auto* buf = stack_buffer(size, "str");
+          zero_fill(buf, sema::align8(size));
+          for (size_t i = 0; i < n.value.size(); ++i)
+            b_.CreateStore(b_.getInt8(static_cast<uint8_t>(n.value[i])), gep(buf, i));
+          return buf;
+        } else if constexpr (std::is_same_v<T, ast::Builtin>) {
+          return lower_builtin(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Ident>) {
+          return i64(0); // sema rejected it
+        } else if constexpr (std::is_same_v<T, ast::Positional>) {
+          if (n.index == 0 || n.index > info_.max_positional) return i64(0);
+          if (e.type.is_string()) return gep(config_, layout_.str_args + (n.index - 1) * info_.strlen);
+          return config_u64(layout_.int_args + (n.index - 1) * 8);
+        } else if constexpr (std::is_same_v<T, ast::PositionalCount>) {
+          return config_u64(layout_.num_args);
+        } else if constexpr (std::is_same_v<T, ast::Var>) {
+          auto it = vars_.find(n.name);
+          if (it == vars_.end()) return i64(0);
+          if (is_scalar(e.type)) return b_.CreateLoad(i64_ty(), it->second);
+          return it->second;
+        } else if constexpr (std::is_same_v<T, ast::MapRef>) {
+          return read_map(n, e.type);
+        } else if constexpr (std::is_same_v<T, ast::Call>) {
+          return lower_call(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Binary>) {
+          return lower_binary(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Unary>) {
+          llvm::Value* v = lower_expr(*n.operand);
+          switch (n.op) {
+          case ast::UnOp::Neg: return b_.CreateNeg(v);
+          case ast::UnOp::LogNot: return b_.CreateZExt(b_.CreateICmpEQ(v, i64(0)), i64_ty());
+          case ast::UnOp::BitNot: return b_.CreateNot(v);
+          case ast::UnOp::Deref: {
+            auto* tmp = stack_buffer(8, "deref");
+            zero_fill(tmp, 8);
+            probe_read(tmp, e.type.size, v, n.operand->type.user_space);
+            llvm::Value* raw = b_.CreateLoad(b_.getIntNTy(e.type.size * 8), tmp);
+            return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
+          }
+          }
+          return v;
+        } else if constexpr (std::is_same_v<T, ast::IncDec>) {
+          llvm::Value* delta = i64(n.increment ? 1 : static_cast<uint64_t>(-1));
+          if (auto* v = n.target->template as<ast::Var>()) {
+            auto* slot = vars_.at(v->name);
+            llvm::Value* old = b_.CreateLoad(i64_ty(), slot);
+            llvm::Value* nv = convert_int(b_.CreateAdd(old, delta), n.target->type);
+            b_.CreateStore(nv, slot);
+            return n.prefix ? nv : old;
+          }
+          const auto& m = *n.target->template as<ast::MapRef>();
+          llvm::Value* old = read_map(m, Type::int64());
+          llvm::Value* nv = b_.CreateAdd(old, delta);
+          store_map(m, nv, Type::int64());
+          return n.prefix ? nv : old;
+        } else if constexpr (std::is_same_v<T, ast::Ternary>) {
+          llvm::Value* c = to_bool(lower_expr(*n.cond));
+          auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+          auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+          auto* end_bb = llvm::BasicBlock::Create(ctx_, "tern_end", fn_);
+          llvm::AllocaInst* out = nullptr;
+          if (!is_scalar(e.type) && e.type.kind != K::None) out = stack_buffer(e.type.size, "tern");
+          b_.CreateCondBr(c, then_bb, else_bb);
+          auto arm = [&](const ast::Expr& x, llvm::BasicBlock* bb) -> std::pair<llvm::Value*, llvm::BasicBlock*> {
+            b_.SetInsertPoint(bb);
+            llvm::Value* v = lower_expr(x);
+            if (out) store_value(out, v, x.type, e.type.size);
+            else if (x.type.is_integer()) v = convert_int(v, x.type);
+            auto* last = b_.GetInsertBlock();
+            b_.CreateBr(end_bb);
+            return {v, last};
+          };
+          auto [tv, tb] = arm(*n.then_expr, then_bb);
+          auto [ev, eb] = arm(*n.else_expr, else_bb);
+          b_.SetInsertPoint(end_bb);
+          if (out) return out;
+          if (e.type.kind == K::None) return i64(0);
+          auto* phi = b_.CreatePHI(i64_ty(), 2);
+          phi->addIncoming(tv, tb);
+          phi->addIncoming(ev, eb);
+          return phi;
+        } else if constexpr (std::is_same_v<T, ast::FieldAccess>) {
+          return lower_field(e, n);
+        } else if constexpr (std::is_same_v<T, ast::TupleIndex>) {
+          llvm::Value* base = lower_expr(*n.base);
+          const Type& bt = n.base->type;
+          llvm::Value* p = gep(base, bt.elem_offsets[n.index]);
+          if (is_scalar(e.type)) return load_u64(p);
+          return p;
+        } else if constexpr (std::is_same_v<T, ast::Index>) {
+          llvm::Value* base = lower_expr(*n.base);
+          uint64_t idx = n.index->template as<ast::IntLit>()->value;
+          uint32_t esize = e.type.size;
+          llvm::Value* p = gep(base, idx * esize);
+          if (e.type.is_integer()) {
+            llvm::Value* raw = b_.CreateAlignedLoad(b_.getIntNTy(esize * 8), p, llvm::Align(1));
+            return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
+          }
+          return p;
+        } else if constexpr (std::is_same_v<T, ast::Cast>) {
+          llvm::Value* v = lower_expr(*n.operand);
+          return convert_int(v, e.type);
+        } else if constexpr (std::is_same_v<T, ast::Tuple>) {
+          auto* buf = stack_buffer(e.type.size, "tuple");
+          zero_fill(buf, e.type.size);
+          for (size_t i = 0; i < n.elems.size(); ++i) {
+            llvm::Value* v = lower_expr(*n.elems[i]);
+            const Type& et = e.type.elems[i];
+            llvm::Value* dst = gep(buf, e.type.elem_offsets[i]);
+            if (n.elems[i]->type.is_integer()) v = convert_int(v, n.elems[i]->type);
+            store_value(dst, v, n.elems[i]->type, et.size);
+          }
+          return buf;
+        } else if constexpr (std::is_same_v<T, ast::Sizeof> || std::is_same_v<T, ast::Offsetof>) {
+          return i64(0); // folded by sema
+        }
+      },
+      e.node);
+}
+
+llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
+  uint32_t index = 0;
+  const auto* d = builtins::find_var(b.name, &index);
+  using builtins::VarId;
+  switch (d->id) {
+  case VarId::Pid:
+    return b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
+  case VarId::Tid:
+    return b_.CreateAnd(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 0xffffffffull);
+  case VarId::Uid:
+    return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
+  case VarId::Gid:
+    return b_.CreateLShr(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 32);
+  case VarId::Nsecs: return call_helper(Helper::KtimeGetBootNs, i64_ty(), {});
+  case VarId::Elapsed:
+    return b_.CreateSub(call_helper(Helper::KtimeGetBootNs, i64_ty(), {}),
+                        config_u64(layout_.start_ns));
+  case VarId::Cpu:
+    return b_.CreateZExt(call_helper(Helper::GetSmpProcessorId, b_.getInt32Ty(), {}), i64_ty());
+  case VarId::Numaid:
+    return b_.CreateZExt(call_helper(Helper::GetNumaNodeId, b_.getInt32Ty(), {}), i64_ty());
+  case VarId::Rand:
+    return b_.CreateZExt(call_helper(Helper::GetPrandomU32, b_.getInt32Ty(), {}), i64_ty());
+  case VarId::Cgroup: return call_helper(Helper::GetCurrentCgroupId, i64_ty(), {});
+  case VarId::Comm: {
+    auto* buf = stack_buffer(16, "comm");
+    zero_fill(buf, 16);
+    call_helper(Helper::GetCurrentComm, i64_ty(), {buf, b_.getInt32(16)});
+    return buf;
+  }
+  case VarId::Probe:
+    if (spec_->wildcard) return call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+    return i64(probe_id_);
+  case VarId::Curtask: return call_helper(Helper::GetCurrentTask, i64_ty(), {});
+  case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
+  case VarId::Kstack: case VarId::Ustack: case VarId::Arg: case VarId::Sarg:
+  case VarId::Retval: case VarId::Func: case VarId::Cpid: case VarId::Username:
+  case VarId::Ctx:
+    break;
+  }
+  (void)e;
+  return i64(0); // sema rejects the builtins not implemented yet
+}
+
+llvm::Value* Lowerer::string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b,
+                                     uint32_t bsize) {
+  // 0.17: strncmp over min(sizes) bytes; equal when a NUL is reached with all bytes equal.
+  uint32_t n = std::min(asize, bsize);
+  auto* end_bb = llvm::BasicBlock::Create(ctx_, "strcmp_end", fn_);
+  b_.SetInsertPoint(b_.GetInsertBlock());
+  std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> incoming;
+  for (uint32_t i = 0; i < n; ++i) {
+    llvm::Value* ca = b_.CreateLoad(b_.getInt8Ty(), gep(a, i));
+    llvm::Value* cb = b_.CreateLoad(b_.getInt8Ty(), gep(b, i));
+    auto* differ = b_.CreateICmpNE(ca, cb);
+    auto* same_bb = llvm::BasicBlock::Create(ctx_, "strcmp_same", fn_);
+    incoming.push_back({b_.getInt1(false), b_.GetInsertBlock()});
+    b_.CreateCondBr(differ, end_bb, same_bb);
+    b_.SetInsertPoint(same_bb);
+    auto* is_nul = b_.CreateICmpEQ(ca, b_.getInt8(0));
+    auto* next_bb = llvm::BasicBlock::Create(ctx_, "strcmp_next", fn_);
+    incoming.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+    b_.CreateCondBr(is_nul, end_bb, next_bb);
+    b_.SetInsertPoint(next_bb);
+  }
+  incoming.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+  b_.CreateBr(end_bb);
+  b_.SetInsertPoint(end_bb);
+  auto* phi = b_.CreatePHI(b_.getInt1Ty(), incoming.size());
+  for (auto& [v, bb] : incoming) phi->addIncoming(v, bb);
+  return phi;
+}
+
+llvm::Value* Lowerer::lower_binary(const ast::Expr& e, const ast::Binary& bn) {
+  using Op = ast::BinOp;
+  const Type& lt = bn.lhs->type;
+  const Type& rt = bn.rhs->type;
+  if (bn.op == Op::LogAnd || bn.op == Op::LogOr) {
+    llvm::Value* l = to_bool(lower_expr(*bn.lhs));
+    auto* from = b_.GetInsertBlock();
+    auto* rhs_bb = llvm::BasicBlock::Create(ctx_, "logic_rhs", fn_);
+    auto* end_bb = llvm::BasicBlock::Create(ctx_, "logic_end", fn_);
+    if (bn.op == Op::LogAnd) b_.CreateCondBr(l, rhs_bb, end_bb);
+    else b_.CreateCondBr(l, end_bb, rhs_bb);
+    b_.SetInsertPoint(rhs_bb);
+    llvm::Value* r = to_bool(lower_expr(*bn.rhs));
+    auto* rhs_end = b_.GetInsertBlock();
+    b_.CreateBr(end_bb);
+    b_.SetInsertPoint(end_bb);
+    auto* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+    phi->addIncoming(b_.getInt1(bn.op == Op::LogOr), from);
+    phi->addIncoming(r, rhs_end);
+    return b_.CreateZExt(phi, i64_ty());
+  }
+  llvm::Value* l = lower_expr(*bn.lhs);
+  llvm::Value* r = lower_expr(*bn.rhs);
+  if (lt.is_string() && rt.is_string()) {
+    llvm::Value* eq = string_compare(l, lt.size, r, rt.size);
+    if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
+    return b_.CreateZExt(eq, i64_ty());
+  }
+  bool is_signed = lt.is_signed && rt.is_signed && lt.is_integer() && rt.is_integer();
+  // Pointer arithmetic scales by the pointee size.
+  if (lt.is_pointer() && rt.is_integer() && (bn.op == Op::Add || bn.op == Op::Sub)) {
+    uint64_t scale = lt.pointee && lt.pointee->size ? lt.pointee->size : 1;
+    r = b_.CreateMul(r, i64(scale));
+  } else if (rt.is_pointer() && lt.is_integer() && bn.op == Op::Add) {
+    uint64_t scale = rt.pointee && rt.pointee->size ? rt.pointee->size : 1;
+    l = b_.CreateMul(l, i64(scale));
+  }
+  auto cmp = [&](llvm::CmpInst::Predicate p) { return b_.CreateZExt(b_.CreateICmp(p, l, r), i64_ty()); };
+  auto safe_div = [&](bool rem) {
+    auto* zero = b_.CreateICmpEQ(r, i64(0));
+    auto* d = b_.CreateSelect(zero, i64(1), r);
+    llvm::Value* q = rem ? b_.CreateURem(l, d) : b_.CreateUDiv(l, d);
+    return b_.CreateSelect(zero, i64(0), q);
+  };
+  (void)e;
+  switch (bn.op) {
+  case Op::Add: return b_.CreateAdd(l, r);
+  case Op::Sub: return b_.CreateSub(l, r);
+  case Op::Mul: return b_.CreateMul(l, r);
+  case Op::Div: return safe_div(false);
+  case Op::Mod: return safe_div(true);
+  case Op::Shl: return b_.CreateShl(l, r);
+  case Op::Shr: return b_.CreateLShr(l, r);
+  case Op::BitAnd: return b_.CreateAnd(l, r);
+  case Op::BitOr: return b_.CreateOr(l, r);
+  case Op::BitXor: return b_.CreateXor(l, r);
+  case Op::Lt: return cmp(is_signed ? llvm::CmpInst::ICMP_SLT : llvm::CmpInst::ICMP_ULT);
+  case Op::Le: return cmp(is_signed ? llvm::CmpInst::ICMP_SLE : llvm::CmpInst::ICMP_ULE);
+  case Op::Gt: return cmp(is_signed ? llvm::CmpInst::ICMP_SGT : llvm::CmpInst::ICMP_UGT);
+  case Op::Ge: return cmp(is_signed ? llvm::CmpInst::ICMP_SGE : llvm::CmpInst::ICMP_UGE);
+  case Op::Eq: return cmp(llvm::CmpInst::ICMP_EQ);
+  case Op::Ne: return cmp(llvm::CmpInst::ICMP_NE);
+  case Op::LogAnd: case Op::LogOr: break;
+  }
+  return i64(0);
+}
+
+llvm::Value* Lowerer::build_key(const ast::MapRef& m) {
+  const auto& mi = info_.maps[info_.map_index.at(m.name)];
+  if (mi.is_array) {
+    auto* k = entry_alloca(b_.getInt32Ty(), "key");
+    b_.CreateStore(b_.getInt32(0), k);
+    return k;
+  }
+  auto* key = stack_buffer(mi.key_size, "key");
+  zero_fill(key, mi.key_size);
+  for (size_t i = 0; i < m.keys.size(); ++i) {
+    const auto& ke = *m.keys[i];
+    llvm::Value* v = lower_expr(ke);
+    if (ke.type.is_integer()) v = convert_int(v, ke.type);
+    store_value(gep(key, mi.key_offsets[i]), v, ke.type, mi.key_types[i].size);
+  }
+  return key;
+}
+
+llvm::Value* Lowerer::read_map(const ast::MapRef& m, const Type& type) {
+  uint32_t idx = info_.map_index.at(m.name);
+  const auto& mi = info_.maps[idx];
+  llvm::Value* key = build_key(m);
+  llvm::Value* found = map_lookup(maps_[idx], key);
+  auto* is_null = b_.CreateICmpEQ(found, llvm::ConstantPointerNull::get(b_.getPtrTy()));
+  auto* have_bb = llvm::BasicBlock::Create(ctx_, "map_have", fn_);
+  auto* end_bb = llvm::BasicBlock::Create(ctx_, "map_end", fn_);
+  auto* from = b_.GetInsertBlock();
+  if (is_scalar(type) || mi.value_type.is_integer()) {
+    b_.CreateCondBr(is_null, end_bb, have_bb);
+    b_.SetInsertPoint(have_bb);
+    llvm::Value* v = b_.CreateAlignedLoad(i64_ty(), found, llvm::Align(8));
+    b_.CreateBr(end_bb);
+    b_.SetInsertPoint(end_bb);
+    auto* phi = b_.CreatePHI(i64_ty(), 2);
+    phi->addIncoming(i64(0), from);
+    phi->addIncoming(v, have_bb);
+    return phi;
+  }
+  auto* out = stack_buffer(mi.value_size, "map_read");
+  zero_fill(out, mi.value_size);
+  b_.CreateCondBr(is_null, end_bb, have_bb);
+  b_.SetInsertPoint(have_bb);
+  copy_bytes(out, found, mi.value_size);
+  b_.CreateBr(end_bb);
+  b_.SetInsertPoint(end_bb);
+  return out;
+}
+
+} // namespace btc::codegen

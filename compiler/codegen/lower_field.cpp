@@ -1,0 +1,82 @@
+// lower_field.cpp: kernel memory reads for `->` / `.` on BTF records and on tracepoint
+// `args`, always through CO-RE so offsets are fixed up by libbpf on the target host.
+//
+// Records reached by field access are represented by their kernel address (i64); scalar
+// fields are read with bpf_probe_read_kernel into a stack slot and widened to i64; char[N]
+// fields become string buffers. Tracepoint fields are reached through the BTF struct that
+// describes the record (trace_event_raw_*, syscall_trace_enter/exit); the format file's
+// offset is used only when the kernel BTF has no such struct.
+#include "codegen/lowerer.h"
+
+#include <algorithm>
+
+namespace btc::codegen {
+
+namespace {
+// Reads `t` (the field type) from kernel address `addr`.
+llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t read_size) {
+  auto& b = l.b_;
+  using K = ast::TypeKind;
+  if (t.kind == K::Record) return b.CreatePtrToInt(addr, l.i64_ty());
+  if (t.is_integer() || t.is_pointer()) {
+    uint32_t size = std::min<uint32_t>(read_size ? read_size : t.size, 8);
+    auto* tmp = l.stack_buffer(8, "field");
+    l.zero_fill(tmp, 8);
+    l.probe_read(tmp, size, addr, false);
+    if (t.is_pointer() || size >= 8) return b.CreateAlignedLoad(l.i64_ty(), tmp, llvm::Align(8));
+    auto* raw = b.CreateAlignedLoad(b.getIntNTy(size * 8), tmp, llvm::Align(8));
+    return t.is_signed ? b.CreateSExt(raw, l.i64_ty()) : b.CreateZExt(raw, l.i64_ty());
+  }
+  // Strings (char[N]) and arrays: copy the bytes.
+  auto* buf = l.stack_buffer(t.size, "field_buf");
+  l.zero_fill(buf, sema::align8(t.size));
+  l.probe_read(buf, t.size, addr, false);
+  return buf;
+}
+} // namespace
+
+llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f) {
+  if (f.base->type.kind == ast::TypeKind::Ctx) return lower_tracepoint_field(e, f);
+  const Type& bt = f.base->type;
+  uint32_t record_id = bt.is_pointer() ? bt.btf_id : bt.btf_id;
+  if (bt.is_pointer() && bt.pointee) record_id = bt.pointee->btf_id ? bt.pointee->btf_id : record_id;
+  llvm::Value* base = lower_expr(*f.base);
+  llvm::Value* base_ptr = b_.CreateIntToPtr(base, ptr_ty());
+  const auto& path = info_.field_paths.at(&e);
+  llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
+  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0);
+}
+
+llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f) {
+  const auto& fmt = info_.tracepoint_formats.at(spec_->target);
+  auto it = std::find_if(fmt.fields.begin(), fmt.fields.end(),
+                         [&](const btf::TracepointField& tf) { return tf.name == f.field; });
+  size_t fi = static_cast<size_t>(it - fmt.fields.begin());
+  const btf::TracepointField& tf = *it;
+
+  llvm::Value* addr = nullptr;
+  std::optional<btf::TracepointCoreInfo> core;
+  if (btf_ && core_) core = btf::tracepoint_core_struct(*btf_, fmt);
+  if (core && fi < core->fields.size()) {
+    const auto& acc = core->fields[fi];
+    addr = core_->field_address(b_, ctx_arg_, core->struct_id, acc.path);
+    if (acc.array_element)
+      addr = core_->array_element_address(b_, addr, acc.path.type_id, acc.index);
+  } else {
+    addr = gep(ctx_arg_, tf.offset);
+  }
+  if (tf.data_loc || tf.rel_loc) {
+    // u32: offset of the data in the record (low 16 bits) | length << 16.
+    auto* tmp = stack_buffer(8, "data_loc");
+    zero_fill(tmp, 8);
+    probe_read(tmp, 4, addr, false);
+    llvm::Value* word = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
+    llvm::Value* off = b_.CreateAnd(word, 0xffff);
+    llvm::Value* base = b_.CreatePtrToInt(ctx_arg_, i64_ty());
+    if (tf.rel_loc) base = b_.CreatePtrToInt(gep(ctx_arg_, tf.offset + tf.size), i64_ty());
+    return b_.CreateAdd(base, off);
+  }
+  return read_typed(*this, addr, e.type, tf.is_array ? 0 : tf.size);
+}
+
+} // namespace btc::codegen

@@ -1,0 +1,200 @@
+// lower_stmt.cpp: statements to IR: assignments to scratch variables and maps (incl.
+// compound assignment and aggregations), if/else, unroll (the body emitted N times), while
+// with break/continue, return.
+//
+// Example: `@x[pid] += 2` becomes: key buffer <- pid; v = lookup(@x, key) or 0;
+// update(@x, key, v + 2).
+#include "codegen/lowerer.h"
+
+namespace btc::codegen {
+
+namespace {
+ast::BinOp compound_to_binop(ast::AssignOp op) {
+  switch (op) {
+  case ast::AssignOp::Add: return ast::BinOp::Add;
+  case ast::AssignOp::Sub: return ast::BinOp::Sub;
+  case ast::AssignOp::Mul: return ast::BinOp::Mul;
+  case ast::AssignOp::Div: return ast::BinOp::Div;
+  case ast::AssignOp::Mod: return ast::BinOp::Mod;
+  case ast::AssignOp::BitAnd: return ast::BinOp::BitAnd;
+  case ast::AssignOp::BitOr: return ast::BinOp::BitOr;
+  case ast::AssignOp::BitXor: return ast::BinOp::BitXor;
+  case ast::AssignOp::Shl: return ast::BinOp::Shl;
+  case ast::AssignOp::Shr: return ast::BinOp::Shr;
+  case ast::AssignOp::Assign: break;
+  }
+  return ast::BinOp::Add;
+}
+} // namespace
+
+void Lowerer::emit_return() {
+  b_.CreateRet(b_.getInt32(0));
+  // Statements after a return/exit are unreachable; give them a block LLVM will drop.
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
+}
+
+void Lowerer::lower_block(const ast::Block& block) {
+  for (const auto& s : block) lower_stmt(*s);
+}
+
+void Lowerer::lower_stmt(const ast::Stmt& stmt) {
+  set_loc(stmt.range);
+  std::visit(
+      [&](const auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ast::ExprStmt>) {
+          lower_expr(*n.expr);
+        } else if constexpr (std::is_same_v<T, ast::AssignStmt>) {
+          lower_assign(n);
+        } else if constexpr (std::is_same_v<T, ast::IfStmt>) {
+          llvm::Value* c = to_bool(lower_expr(*n.cond));
+          auto* then_bb = llvm::BasicBlock::Create(ctx_, "if_then", fn_);
+          auto* else_bb = llvm::BasicBlock::Create(ctx_, "if_else", fn_);
+          auto* end_bb = llvm::BasicBlock::Create(ctx_, "if_end", fn_);
+          b_.CreateCondBr(c, then_bb, else_bb);
+          b_.SetInsertPoint(then_bb);
+          lower_block(n.then_block);
+          if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(end_bb);
+          b_.SetInsertPoint(else_bb);
+          lower_block(n.else_block);
+          if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(end_bb);
+          b_.SetInsertPoint(end_bb);
+        } else if constexpr (std::is_same_v<T, ast::UnrollStmt>) {
+          uint64_t count = 1;
+          if (auto* lit = n.count->template as<ast::IntLit>()) count = lit->value;
+          for (uint64_t i = 0; i < count; ++i) lower_block(n.body);
+        } else if constexpr (std::is_same_v<T, ast::WhileStmt>) {
+          auto* cond_bb = llvm::BasicBlock::Create(ctx_, "while_cond", fn_);
+          auto* body_bb = llvm::BasicBlock::Create(ctx_, "while_body", fn_);
+          auto* end_bb = llvm::BasicBlock::Create(ctx_, "while_end", fn_);
+          b_.CreateBr(cond_bb);
+          b_.SetInsertPoint(cond_bb);
+          b_.CreateCondBr(to_bool(lower_expr(*n.cond)), body_bb, end_bb);
+          b_.SetInsertPoint(body_bb);
+          loops_.push_back({end_bb, cond_bb});
+          lower_block(n.body);
+          loops_.pop_back();
+          if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(cond_bb);
+          b_.SetInsertPoint(end_bb);
+        } else if constexpr (std::is_same_v<T, ast::BreakStmt>) {
+          b_.CreateBr(loops_.back().break_bb);
+          b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
+        } else if constexpr (std::is_same_v<T, ast::ContinueStmt>) {
+          b_.CreateBr(loops_.back().continue_bb);
+          b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
+        } else if constexpr (std::is_same_v<T, ast::ReturnStmt>) {
+          emit_return();
+        }
+      },
+      stmt.node);
+}
+
+void Lowerer::lower_assign(const ast::AssignStmt& a) {
+  const ast::Type& vt = a.value->type;
+  if (auto* m = a.target->as<ast::MapRef>()) {
+    if (vt.is_aggregation()) {
+      lower_aggregation(*m, *a.value->as<ast::Call>(), vt);
+      return;
+    }
+    llvm::Value* v = lower_expr(*a.value);
+    if (a.op != ast::AssignOp::Assign) {
+      llvm::Value* cur = read_map(*m, a.target->type);
+      ast::Binary bin{compound_to_binop(a.op), nullptr, nullptr};
+      (void)bin;
+      llvm::Value* rhs = convert_int(v, vt);
+      switch (compound_to_binop(a.op)) {
+      case ast::BinOp::Add: v = b_.CreateAdd(cur, rhs); break;
+      case ast::BinOp::Sub: v = b_.CreateSub(cur, rhs); break;
+      case ast::BinOp::Mul: v = b_.CreateMul(cur, rhs); break;
+      case ast::BinOp::Div: {
+        auto* zero = b_.CreateICmpEQ(rhs, i64(0));
+        v = b_.CreateSelect(zero, i64(0), b_.CreateUDiv(cur, b_.CreateSelect(zero, i64(1), rhs)));
+        break;
+      }
+      case ast::BinOp::Mod: {
+        auto* zero = b_.CreateICmpEQ(rhs, i64(0));
+        v = b_.CreateSelect(zero, i64(0), b_.CreateURem(cur, b_.CreateSelect(zero, i64(1), rhs)));
+        break;
+      }
+      case ast::BinOp::BitAnd: v = b_.CreateAnd(cur, rhs); break;
+      case ast::BinOp::BitOr: v = b_.CreateOr(cur, rhs); break;
+      case ast::BinOp::BitXor: v = b_.CreateXor(cur, rhs); break;
+      case ast::BinOp::Shl: v = b_.CreateShl(cur, rhs); break;
+      case ast::BinOp::Shr: v = b_.CreateLShr(cur, rhs); break;
+      default: break;
+      }
+      store_map(*m, v, ast::Type::integer(8, a.target->type.is_signed));
+      return;
+    }
+    store_map(*m, v, vt);
+    return;
+  }
+  auto* var = a.target->as<ast::Var>();
+  const ast::Type& t = a.target->type;
+  auto it = vars_.find(var->name);
+  llvm::AllocaInst* slot;
+  if (it == vars_.end()) {
+    bool scalar = t.is_integer() || t.is_pointer() || t.kind == ast::TypeKind::Probe ||
+                  t.kind == ast::TypeKind::Ctx;
+    slot = scalar ? entry_alloca(i64_ty(), var->name) : stack_buffer(t.size, var->name);
+    vars_[var->name] = slot;
+  } else {
+    slot = it->second;
+  }
+  llvm::Value* v = lower_expr(*a.value);
+  if (a.op != ast::AssignOp::Assign) {
+    llvm::Value* cur = b_.CreateLoad(i64_ty(), slot);
+    llvm::Value* rhs = convert_int(v, vt);
+    switch (compound_to_binop(a.op)) {
+    case ast::BinOp::Add: v = b_.CreateAdd(cur, rhs); break;
+    case ast::BinOp::Sub: v = b_.CreateSub(cur, rhs); break;
+    case ast::BinOp::Mul: v = b_.CreateMul(cur, rhs); break;
+    case ast::BinOp::Div: {
+      auto* zero = b_.CreateICmpEQ(rhs, i64(0));
+      v = b_.CreateSelect(zero, i64(0), b_.CreateUDiv(cur, b_.CreateSelect(zero, i64(1), rhs)));
+      break;
+    }
+    case ast::BinOp::Mod: {
+      auto* zero = b_.CreateICmpEQ(rhs, i64(0));
+      v = b_.CreateSelect(zero, i64(0), b_.CreateURem(cur, b_.CreateSelect(zero, i64(1), rhs)));
+      break;
+    }
+    case ast::BinOp::BitAnd: v = b_.CreateAnd(cur, rhs); break;
+    case ast::BinOp::BitOr: v = b_.CreateOr(cur, rhs); break;
+    case ast::BinOp::BitXor: v = b_.CreateXor(cur, rhs); break;
+    case ast::BinOp::Shl: v = b_.CreateShl(cur, rhs); break;
+    case ast::BinOp::Shr: v = b_.CreateLShr(cur, rhs); break;
+    default: break;
+    }
+    // A narrow variable keeps its width: truncate and re-extend.
+    v = convert_int(v, t);
+    b_.CreateStore(v, slot);
+    return;
+  }
+  if (t.is_integer() || t.is_pointer() || t.kind == ast::TypeKind::Probe ||
+      t.kind == ast::TypeKind::Ctx) {
+    if (vt.is_integer()) v = convert_int(v, vt);
+    // Assigning a wider value to a narrower variable keeps the variable's type.
+    if (t.is_integer()) v = convert_int(v, t);
+    b_.CreateStore(v, slot);
+    return;
+  }
+  store_value(slot, v, vt, t.size);
+}
+
+void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& type) {
+  constexpr uint64_t kAny = 0; // BPF_ANY
+  uint32_t idx = info_.map_index.at(m.name);
+  const auto& mi = info_.maps[idx];
+  llvm::Value* key = build_key(m);
+  auto* buf = stack_buffer(mi.value_size, "map_value");
+  if (type.is_integer()) value = convert_int(value, type);
+  if (type.is_integer() || type.is_pointer() || type.kind == ast::TypeKind::Probe) {
+    b_.CreateAlignedStore(value, buf, llvm::Align(8));
+  } else {
+    store_value(buf, value, type, mi.value_size);
+  }
+  call_helper(Helper::MapUpdateElem, i64_ty(), {maps_[idx], key, buf, i64(kAny)});
+}
+
+} // namespace btc::codegen

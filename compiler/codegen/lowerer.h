@@ -1,0 +1,127 @@
+// lowerer.h: the IR builder state shared by the codegen files (internal to codegen).
+//
+// module.cpp sets up the module (maps, globals, one function per attach point), then calls
+// lower_probe(); lower_stmt.cpp, lower_expr.cpp and lower_call.cpp emit statements,
+// expressions and builtin calls; bpf_helpers.cpp wraps BPF helper calls and memory idioms.
+//
+// Value representation: integers, pointers, probe ids are i64 SSA values; every other type
+// (strings, tuples, records, ...) is a `ptr` to a stack buffer of Type::size bytes.
+#pragma once
+
+#include "codegen/codegen.h"
+#include "builtins/builtins.h"
+#include "codegen/core_access.h"
+
+#include <llvm/IR/DIBuilder.h>
+#include <llvm/IR/IRBuilder.h>
+
+#include <map>
+#include <optional>
+
+namespace btc::codegen {
+
+using ast::Type;
+
+// BPF helper ids (include/uapi/linux/bpf.h).
+enum class Helper : uint64_t {
+  MapLookupElem = 1, MapUpdateElem = 2, MapDeleteElem = 3, GetPrandomU32 = 7,
+  GetSmpProcessorId = 8, GetCurrentPidTgid = 14, GetCurrentUidGid = 15, GetCurrentComm = 16,
+  GetCurrentTask = 35, GetNumaNodeId = 42, GetCurrentCgroupId = 80, ProbeReadUser = 112,
+  ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115,
+  KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
+};
+
+class Lowerer {
+public:
+  Lowerer(const ast::Program& program, const sema::ProgramInfo& info, const btf::KernelBtf* btf,
+          const CodegenOptions& options, llvm::LLVMContext& ctx);
+  llvm::Expected<LoweredModule> run();
+
+  // module.cpp
+  void create_maps();
+  void create_globals();
+  llvm::GlobalVariable* define_map(const std::string& name, uint32_t type, uint32_t max_entries,
+                                   uint32_t key_size, uint32_t value_size);
+  void lower_program(const sema::ProbeInfo& p, size_t spec_index);
+
+  // lower_stmt.cpp
+  void lower_block(const ast::Block& block);
+  void lower_stmt(const ast::Stmt& stmt);
+  void lower_assign(const ast::AssignStmt& a);
+  void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type);
+  void emit_return();
+
+  // lower_expr.cpp
+  llvm::Value* lower_expr(const ast::Expr& e);
+  llvm::Value* lower_builtin(const ast::Expr& e, const ast::Builtin& b);
+  llvm::Value* lower_binary(const ast::Expr& e, const ast::Binary& b);
+  llvm::Value* lower_field(const ast::Expr& e, const ast::FieldAccess& f);
+  llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);
+  llvm::Value* read_map(const ast::MapRef& m, const Type& type);
+  llvm::Value* build_key(const ast::MapRef& m);
+  llvm::Value* string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b, uint32_t bsize);
+  llvm::Value* convert_int(llvm::Value* v, const Type& from);
+  llvm::Value* to_bool(llvm::Value* v);
+
+  // lower_call.cpp
+  llvm::Value* lower_call(const ast::Expr& e, const ast::Call& c);
+  void lower_aggregation(const ast::MapRef& m, const ast::Call& c, const Type& agg);
+  void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
+  llvm::Value* lower_str(const ast::Call& c);
+
+  // bpf_helpers.cpp
+  llvm::Value* call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args);
+  llvm::AllocaInst* stack_buffer(uint32_t size, const llvm::Twine& name = "buf");
+  llvm::AllocaInst* entry_alloca(llvm::Type* t, const llvm::Twine& name);
+  void zero_fill(llvm::Value* ptr, uint32_t size);
+  void copy_bytes(llvm::Value* dst, llvm::Value* src, uint32_t size);
+  // Stores `value` of `type` into `dst` in storage layout (ints as 8 bytes).
+  void store_value(llvm::Value* dst, llvm::Value* value, const Type& type, uint32_t dst_size);
+  llvm::Value* load_u64(llvm::Value* ptr, uint32_t offset = 0);
+  llvm::Value* gep(llvm::Value* ptr, uint64_t offset);
+  llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key);
+  // Looks up `key`, inserting a zero value first if missing; returns a non-null value ptr in
+  // the current block (branches to the end of the action if even the insert failed).
+  llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key);
+  llvm::Value* config_u64(uint32_t offset);
+  llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr, bool user);
+  llvm::Value* i64(uint64_t v) { return b_.getInt64(v); }
+  llvm::Type* i64_ty() { return b_.getInt64Ty(); }
+  llvm::Type* ptr_ty() { return b_.getPtrTy(); }
+  void set_loc(source::SourceRange r);
+
+  const ast::Program& program_;
+  const sema::ProgramInfo& info_;
+  const btf::KernelBtf* btf_;
+  const CodegenOptions& options_;
+  llvm::LLVMContext& ctx_;
+  std::unique_ptr<llvm::Module> module_;
+  llvm::IRBuilder<> b_;
+  std::unique_ptr<llvm::DIBuilder> dib_;
+  llvm::DICompileUnit* cu_ = nullptr;
+  llvm::DIFile* file_ = nullptr;
+  std::unique_ptr<CoreTypes> core_;
+  source::SourceFile* source_ = nullptr;
+
+  std::vector<llvm::GlobalVariable*> maps_; // parallel to info_.maps
+  llvm::GlobalVariable* ringbuf_ = nullptr;
+  llvm::GlobalVariable* config_ = nullptr;
+  llvm::GlobalVariable* zero_ = nullptr;
+  abi::ConfigLayout layout_;
+
+  // Per-program state.
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* ctx_arg_ = nullptr;
+  const sema::ProbeInfo* probe_ = nullptr;
+  const probes::AttachSpec* spec_ = nullptr;
+  uint32_t probe_id_ = 0;
+  std::map<std::string, llvm::AllocaInst*> vars_;
+  struct LoopTargets {
+    llvm::BasicBlock* break_bb;
+    llvm::BasicBlock* continue_bb;
+  };
+  std::vector<LoopTargets> loops_;
+  llvm::DISubprogram* sp_ = nullptr;
+};
+
+} // namespace btc::codegen

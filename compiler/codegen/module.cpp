@@ -1,0 +1,255 @@
+// module.cpp: module-level codegen: BTF-defined maps, the .rodata config struct, the zero
+// buffer, the license, one BPF function per attach point, and BPF object emission.
+//
+// Example: `@c[comm] = count()` on tracepoint:raw_syscalls:sys_enter produces
+//   @AT_c = global {ptr,ptr,ptr,ptr} zeroinitializer, section ".maps"   (PERCPU_HASH)
+//   define i32 @tracepoint_0_0(ptr %ctx) section "tracepoint" { ... }
+#include "codegen/lowerer.h"
+
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/Target/TargetOptions.h>
+
+#include <mutex>
+
+namespace btc::codegen {
+
+namespace {
+constexpr uint32_t kMapHash = 1, kMapPercpuHash = 5, kMapPercpuArray = 6, kMapRingbuf = 27;
+constexpr const char* kTriple = "bpfel";
+
+const llvm::Target* bpf_target(std::string& err) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeBPFTargetInfo();
+    LLVMInitializeBPFTarget();
+    LLVMInitializeBPFTargetMC();
+    LLVMInitializeBPFAsmPrinter();
+  });
+  return llvm::TargetRegistry::lookupTarget(kTriple, err);
+}
+
+std::unique_ptr<llvm::TargetMachine> make_target_machine(std::string& err) {
+  const llvm::Target* t = bpf_target(err);
+  if (!t) return nullptr;
+  llvm::TargetOptions opts;
+  return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
+      kTriple, "v3", "", opts, llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Default));
+}
+} // namespace
+
+Lowerer::Lowerer(const ast::Program& program, const sema::ProgramInfo& info,
+                 const btf::KernelBtf* btf, const CodegenOptions& options, llvm::LLVMContext& ctx)
+    : program_(program), info_(info), btf_(btf), options_(options), ctx_(ctx), b_(ctx) {}
+
+llvm::Expected<LoweredModule> Lowerer::run() {
+  std::string err;
+  auto tm = make_target_machine(err);
+  if (!tm) return llvm::createStringError(llvm::inconvertibleErrorCode(), "BPF target: " + err);
+  module_ = std::make_unique<llvm::Module>(options_.module_name, ctx_);
+  module_->setTargetTriple(kTriple);
+  module_->setDataLayout(tm->createDataLayout());
+  module_->addModuleFlag(llvm::Module::Warning, "Debug Info Version",
+                         llvm::DEBUG_METADATA_VERSION);
+  module_->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  dib_ = std::make_unique<llvm::DIBuilder>(*module_);
+  file_ = dib_->createFile(options_.source_file, ".");
+  cu_ = dib_->createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "btc", true, "", 0);
+  if (btf_) core_ = std::make_unique<CoreTypes>(*module_, *dib_, *btf_);
+
+  create_globals();
+  create_maps();
+  for (const auto& p : info_.probes)
+    for (size_t i = 0; i < p.specs.size(); ++i) lower_program(p, i);
+
+  dib_->finalize();
+  std::string verify;
+  llvm::raw_string_ostream os(verify);
+  if (llvm::verifyModule(*module_, &os))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "internal error: invalid IR: " + os.str());
+  return LoweredModule{std::move(module_), layout_};
+}
+
+llvm::GlobalVariable* Lowerer::define_map(const std::string& name, uint32_t type,
+                                          uint32_t max_entries, uint32_t key_size,
+                                          uint32_t value_size) {
+  // A BTF-defined map: struct { int (*type)[T]; int (*max_entries)[N]; int (*key_size)[K];
+  // int (*value_size)[V]; } in section ".maps"; libbpf reads the numbers from the BTF.
+  auto* int_di = dib_->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  auto member = [&](const char* mname, uint64_t n, uint64_t index) {
+    auto* sub = dib_->getOrCreateSubrange(0, static_cast<int64_t>(n));
+    auto* arr = dib_->createArrayType(n * 32, 32, int_di, dib_->getOrCreateArray({sub}));
+    auto* ptr = dib_->createPointerType(arr, 64);
+    return dib_->createMemberType(cu_, mname, file_, 0, 64, 64, index * 64,
+                                  llvm::DINode::FlagZero, ptr);
+  };
+  std::vector<llvm::Metadata*> members = {member("type", type, 0),
+                                          member("max_entries", max_entries, 1)};
+  if (type != kMapRingbuf) {
+    members.push_back(member("key_size", key_size, 2));
+    members.push_back(member("value_size", value_size, 3));
+  }
+  auto* st_di = dib_->createStructType(cu_, "", file_, 0, members.size() * 64, 64,
+                                       llvm::DINode::FlagZero, nullptr,
+                                       dib_->getOrCreateArray(members));
+  std::vector<llvm::Type*> fields(members.size(), ptr_ty());
+  auto* st = llvm::StructType::get(ctx_, fields);
+  auto* gv = new llvm::GlobalVariable(*module_, st, false, llvm::GlobalValue::ExternalLinkage,
+                                      llvm::ConstantAggregateZero::get(st), name);
+  gv->setSection(".maps");
+  gv->setAlignment(llvm::Align(8));
+  auto* gve = dib_->createGlobalVariableExpression(cu_, name, name, file_, 0, st_di, false);
+  gv->addDebugInfo(gve);
+  return gv;
+}
+
+void Lowerer::create_maps() {
+  for (const auto& m : info_.maps) {
+    uint32_t type = m.is_array ? kMapPercpuArray : m.percpu ? kMapPercpuHash : kMapHash;
+    uint32_t entries = m.is_array ? 1 : options_.map_max_entries;
+    maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
+  }
+  if (info_.needs_ringbuf) ringbuf_ = define_map("btc_events", kMapRingbuf,
+                                                 options_.ringbuf_bytes, 0, 0);
+}
+
+void Lowerer::create_globals() {
+  auto* char_di = dib_->createBasicType("char", 8, llvm::dwarf::DW_ATE_signed_char);
+  auto byte_array = [&](const std::string& name, uint32_t size, const char* section,
+                        bool constant_init) {
+    auto* ty = llvm::ArrayType::get(b_.getInt8Ty(), size);
+    auto* gv = new llvm::GlobalVariable(*module_, ty, false, llvm::GlobalValue::ExternalLinkage,
+                                        llvm::ConstantAggregateZero::get(ty), name);
+    gv->setSection(section);
+    gv->setAlignment(llvm::Align(8));
+    // The runtime writes .rodata before load; LLVM must not fold our loads to zero.
+    if (constant_init) gv->setExternallyInitialized(true);
+    auto* sub = dib_->getOrCreateSubrange(0, size);
+    auto* arr_di = dib_->createArrayType(size * 8, 8, char_di, dib_->getOrCreateArray({sub}));
+    gv->addDebugInfo(dib_->createGlobalVariableExpression(cu_, name, name, file_, 0, arr_di,
+                                                          false));
+    return gv;
+  };
+  // Config struct layout (abi::ConfigLayout).
+  uint32_t off = 0;
+  layout_.start_ns = off; off += 8;
+  layout_.target_pid = off; off += 8;
+  layout_.child_pid = off; off += 8;
+  layout_.num_args = off; off += 8;
+  layout_.int_args = off; off += 8 * info_.max_positional;
+  layout_.str_args = off; off += info_.strlen * info_.max_positional;
+  layout_.size = off;
+  config_ = byte_array("btc_config", off, ".rodata", true);
+  zero_ = byte_array("btc_zero", std::max<uint32_t>(info_.max_map_value_size, 8), ".bss", false);
+
+  auto* lic_ty = llvm::ArrayType::get(b_.getInt8Ty(), 4);
+  auto* lic = new llvm::GlobalVariable(*module_, lic_ty, true, llvm::GlobalValue::ExternalLinkage,
+                                       llvm::ConstantDataArray::getString(ctx_, "GPL"), "_license");
+  lic->setSection("license");
+}
+
+void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
+  probe_ = &p;
+  spec_ = &p.specs[spec_index];
+  probe_id_ = p.probe_ids[spec_index];
+  vars_.clear();
+  loops_.clear();
+  const auto& desc = probes::describe(spec_->kind);
+  auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {ptr_ty()}, false);
+  fn_ = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, p.prog_names[spec_index],
+                               *module_);
+  fn_->setSection(std::string(desc.section));
+  ctx_arg_ = fn_->getArg(0);
+  ctx_arg_->setName("ctx");
+
+  // Debug info: every function needs a DISubprogram for BTF func info and CO-RE relocations.
+  auto* int_di = dib_->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  auto* void_ptr = dib_->createPointerType(nullptr, 64);
+  auto* sty = dib_->createSubroutineType(dib_->getOrCreateTypeArray({int_di, void_ptr}));
+  uint32_t line = 1;
+  if (options_.source) line = options_.source->line_col(p.probe->range.begin).line;
+  sp_ = dib_->createFunction(cu_, fn_->getName(), fn_->getName(), file_, line, sty, line,
+                             llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
+  fn_->setSubprogram(sp_);
+  auto* param = dib_->createParameterVariable(sp_, "ctx", 1, file_, line, void_ptr);
+  (void)param;
+
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+  b_.SetInsertPoint(entry);
+  set_loc(p.probe->range);
+  if (p.probe->predicate) {
+    llvm::Value* c = to_bool(lower_expr(*p.probe->predicate));
+    auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+    auto* skip = llvm::BasicBlock::Create(ctx_, "skip", fn_);
+    b_.CreateCondBr(c, body, skip);
+    b_.SetInsertPoint(skip);
+    b_.CreateRet(b_.getInt32(0));
+    b_.SetInsertPoint(body);
+  }
+  lower_block(p.probe->body);
+  if (!b_.GetInsertBlock()->getTerminator()) b_.CreateRet(b_.getInt32(0));
+  dib_->finalizeSubprogram(sp_);
+}
+
+void Lowerer::set_loc(source::SourceRange r) {
+  if (!sp_) return;
+  uint32_t line = 1, col = 1;
+  if (options_.source) {
+    auto lc = options_.source->line_col(r.begin);
+    line = lc.line;
+    col = lc.col;
+  }
+  b_.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, line, col, sp_));
+}
+
+llvm::Expected<LoweredModule> lower(const ast::Program& program, const sema::ProgramInfo& info,
+                                    const btf::KernelBtf* btf, const CodegenOptions& options,
+                                    llvm::LLVMContext& context) {
+  Lowerer l(program, info, btf, options, context);
+  return l.run();
+}
+
+llvm::Expected<std::vector<uint8_t>> emit_bpf(llvm::Module& module) {
+  std::string err;
+  auto tm = make_target_machine(err);
+  if (!tm) return llvm::createStringError(llvm::inconvertibleErrorCode(), "BPF target: " + err);
+
+  // Optimise with the new pass manager; the BPF target registers its CO-RE passes
+  // (BPFAbstractMemberAccess, BPFPreserveDIType, ...) through the PassBuilder callbacks.
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(tm.get());
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  auto mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  mpm.run(module, mam);
+
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  llvm::legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "BPF target cannot emit object files");
+  pm.run(module);
+  return std::vector<uint8_t>(buffer.begin(), buffer.end());
+}
+
+std::string print_ir(const llvm::Module& module) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  module.print(os, nullptr);
+  return os.str();
+}
+
+} // namespace btc::codegen

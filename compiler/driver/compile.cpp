@@ -1,0 +1,207 @@
+// compile.cpp: the btc pipeline, top to bottom:
+//   source -> parse -> sema -> codegen (LLVM IR) -> BPF object -> manifest -> skeleton model
+//   -> host object -> lld (in-process) -> static tool.
+// Each step's output can be written with --emit; a failed step stops the pipeline with a
+// diagnostic and leaves no output file behind.
+#include "driver/compile.h"
+
+#include "ast/printer.h"
+#include "btf/kernel_btf.h"
+#include "codegen/codegen.h"
+#include "diag/diag.h"
+#include "driver/link.h"
+#include "manifest/manifest.h"
+#include "model.h"
+#include "emit_header.h"
+#include "emit_object.h"
+#include "parse/parser.h"
+#include "sema/sema.h"
+
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace btc::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool wants(const CompileOptions& o, Emit e) {
+  for (auto x : o.emits)
+    if (x == e) return true;
+  return false;
+}
+
+int fail(const std::string& msg) {
+  std::cerr << "btc: error: " << msg << "\n";
+  return 1;
+}
+
+std::optional<source::SourceFile> load_source(const CompileOptions& o) {
+  if (o.input_path.empty()) return source::SourceFile("stdin", o.program_text);
+  std::stringstream ss;
+  if (o.input_path == "-") {
+    ss << std::cin.rdbuf();
+    return source::SourceFile("stdin", ss.str());
+  }
+  std::ifstream in(o.input_path, std::ios::binary);
+  if (!in) return std::nullopt;
+  ss << in.rdbuf();
+  return source::SourceFile(o.input_path, ss.str());
+}
+
+// Writes `data` to `path` atomically (temp file + rename); "-" writes to stdout.
+bool write_artifact(const std::string& path, std::string_view data) {
+  if (path == "-") {
+    std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::cout.flush();
+    return true;
+  }
+  std::string tmp = path + ".btc-tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) {
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string artifact_path(const CompileOptions& o, const char* ext) {
+  return o.output.empty() ? std::string("-") : o.output + ext;
+}
+
+std::string tool_name(const CompileOptions& o) {
+  if (!o.output.empty()) return fs::path(o.output).filename().string();
+  if (!o.input_path.empty() && o.input_path != "-") return fs::path(o.input_path).stem().string();
+  return "btc-tool";
+}
+
+// Collects errors LLVM reports through the context (e.g. BPF backend limits) instead of
+// letting it print and exit.
+struct LlvmDiagnostics {
+  std::vector<std::string> errors;
+  static void handler(const llvm::DiagnosticInfo* di, void* ctx) {
+    if (di->getSeverity() != llvm::DS_Error) return;
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    llvm::DiagnosticPrinterRawOStream dp(os);
+    di->print(dp);
+    static_cast<LlvmDiagnostics*>(ctx)->errors.push_back(os.str());
+  }
+};
+
+} // namespace
+
+int compile(const CompileOptions& o) {
+  // 1. Source.
+  auto source = load_source(o);
+  if (!source) return fail("cannot read " + o.input_path + ": " + std::strerror(errno));
+
+  // 2. Parse.
+  diag::Diagnostics diags;
+  ast::Program program = parse::parse(*source, diags);
+  if (diags.has_errors()) {
+    std::cerr << diag::render_all(diags, *source);
+    return 1;
+  }
+  if (wants(o, Emit::Ast) && !write_artifact(artifact_path(o, ".ast"), ast::print(program)))
+    return fail("cannot write the AST");
+
+  // 3. Kernel types (BTF of the running kernel or --btf).
+  std::optional<btf::KernelBtf> kbtf;
+  if (auto b = btf::KernelBtf::load(o.btf_path)) kbtf.emplace(std::move(*b));
+  else if (o.btf_path != btf::KernelBtf::kVmlinuxPath)
+    return fail("cannot load BTF from " + o.btf_path + ": " + llvm::toString(b.takeError()));
+  else llvm::consumeError(b.takeError());
+
+  // 4. Semantic analysis.
+  sema::SemaOptions sopts;
+  sopts.unsafe = o.unsafe;
+  sopts.strlen = o.strlen;
+  sopts.btf = kbtf ? &*kbtf : nullptr;
+  auto info = sema::analyse(program, sopts, diags);
+  std::cerr << diag::render_all(diags, *source); // warnings, or errors
+  if (!info) return 1;
+
+  // 5. Codegen to LLVM IR.
+  llvm::LLVMContext context;
+  LlvmDiagnostics llvm_diags;
+  context.setDiagnosticHandlerCallBack(LlvmDiagnostics::handler, &llvm_diags);
+  codegen::CodegenOptions copts;
+  copts.module_name = tool_name(o);
+  copts.map_max_entries = o.map_keys_max;
+  copts.source_file = source->name();
+  copts.source = &*source;
+  auto lowered = codegen::lower(program, *info, sopts.btf, copts, context);
+  if (!lowered) return fail(llvm::toString(lowered.takeError()));
+  if (wants(o, Emit::Ir) &&
+      !write_artifact(artifact_path(o, ".ll"), codegen::print_ir(*lowered->module)))
+    return fail("cannot write the IR");
+
+  // 6. BPF object (in memory).
+  auto obj = codegen::emit_bpf(*lowered->module);
+  if (!obj) return fail(llvm::toString(obj.takeError()));
+  if (!llvm_diags.errors.empty()) {
+    for (const auto& e : llvm_diags.errors) std::cerr << "btc: error: " << e << "\n";
+    return 1;
+  }
+  std::string_view obj_bytes(reinterpret_cast<const char*>(obj->data()), obj->size());
+  if (wants(o, Emit::BpfObj) && !write_artifact(artifact_path(o, ".bpf.o"), obj_bytes))
+    return fail("cannot write the BPF object");
+
+  // 7. Runtime manifest.
+  abi::Manifest manifest =
+      manifest::build_manifest(*info, lowered->config, *source, tool_name(o), copts.ringbuf_bytes);
+  auto manifest_bytes = abi::encode(manifest);
+  if (wants(o, Emit::Manifest) &&
+      !write_artifact(artifact_path(o, ".manifest"), abi::dump(manifest)))
+    return fail("cannot write the manifest");
+
+  // 8. Skeleton model: libbpf must be able to open what we produced.
+  auto model = skel::build_model(*obj, tool_name(o));
+  if (!model) return fail("the BPF object does not open: " + llvm::toString(model.takeError()));
+  if (wants(o, Emit::Skel) &&
+      !write_artifact(artifact_path(o, ".skel.h"), skel::emit_header(*model, *obj)))
+    return fail("cannot write the skeleton header");
+
+  // 9. Host object and static link.
+  bool build_tool = !o.output.empty() || o.emits.empty();
+  if (!build_tool) return 0;
+  std::string out = o.output;
+  if (out.empty()) {
+    if (o.input_path.empty() || o.input_path == "-")
+      return fail("-o OUT is required when the program comes from -e or stdin");
+    out = fs::path(o.input_path).stem().string();
+  }
+  auto host = skel::emit_host_object(*obj, manifest_bytes);
+  if (!host) return fail(llvm::toString(host.takeError()));
+  fs::path dir = fs::path(out).parent_path();
+  if (dir.empty()) dir = ".";
+  std::string host_path =
+      (dir / ("." + fs::path(out).filename().string() + ".host-" + std::to_string(getpid()) + ".o"))
+          .string();
+  if (!write_artifact(host_path,
+                      std::string_view(reinterpret_cast<const char*>(host->data()), host->size())))
+    return fail("cannot write " + host_path);
+  auto err = link_static_executable({host_path}, out, o.verbose);
+  std::remove(host_path.c_str());
+  if (err) return fail("link failed: " + llvm::toString(std::move(err)));
+  return 0;
+}
+
+} // namespace btc::driver

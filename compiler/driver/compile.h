@@ -1,0 +1,30 @@
+// compile.h: the compile pipeline, one named step per line (see compile.cpp).
+//
+// Input: CompileOptions (from the command line). Output: the tool executable and/or the
+// requested intermediate artifacts; diagnostics on stderr. Returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace btc::driver {
+
+enum class Emit { Ast, Ir, BpfObj, Skel, Manifest };
+
+struct CompileOptions {
+  std::string input_path;          // script file, "-" for stdin
+  std::string program_text;        // -e PROG (input_path empty then)
+  std::string output;              // -o OUT ("" = no executable unless no --emit)
+  std::vector<Emit> emits;
+  std::string btf_path = "/sys/kernel/btf/vmlinux";
+  std::vector<std::string> include_dirs;
+  std::vector<std::string> include_files;
+  bool unsafe = false;
+  bool verbose = false;
+  unsigned strlen = 64;
+  unsigned map_keys_max = 4096;
+};
+
+int compile(const CompileOptions& options);
+
+} // namespace btc::driver

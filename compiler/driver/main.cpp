@@ -1,0 +1,51 @@
+// main.cpp: btc's command line (CLI11) -> CompileOptions -> compile().
+//   btc FILE -o OUT | btc -e 'PROG' -o OUT | btc - -o OUT
+//   --emit=ast|ir|bpf-obj|skel|manifest  --btf FILE  -I DIR  --include FILE  --unsafe  -v
+#include "driver/compile.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+
+int main(int argc, char** argv) {
+  btc::driver::CompileOptions o;
+  CLI::App app{"btc: ahead-of-time compiler for bpftrace scripts"};
+  app.set_version_flag("--version", std::string("btc 0.1.0 (bpftrace 0.17 language, LLVM 19)"));
+  std::string input;
+  app.add_option("file", input, "bpftrace script (\"-\" reads stdin)");
+  app.add_option("-e", o.program_text, "program text");
+  app.add_option("-o,--output", o.output, "output executable");
+  std::vector<std::string> emits;
+  std::map<std::string, btc::driver::Emit> emit_names = {
+      {"ast", btc::driver::Emit::Ast},         {"ir", btc::driver::Emit::Ir},
+      {"bpf-obj", btc::driver::Emit::BpfObj},  {"skel", btc::driver::Emit::Skel},
+      {"manifest", btc::driver::Emit::Manifest}};
+  app.add_option("--emit", emits,
+                 "write an intermediate artifact: ast, ir, bpf-obj, skel, manifest (to OUT.<ext> "
+                 "beside -o OUT, else to stdout)")
+      ->check(CLI::IsMember({"ast", "ir", "bpf-obj", "skel", "manifest"}));
+  app.add_option("--btf", o.btf_path, "kernel BTF to compile against")->check(CLI::ExistingFile);
+  app.add_option("-I", o.include_dirs, "header search directory");
+  app.add_option("--include", o.include_files, "header to include before the script");
+  app.add_flag("--unsafe", o.unsafe, "allow unsafe functions (system, signal, override)");
+  app.add_flag("-v,--verbose", o.verbose, "verbose output");
+  app.add_option("--strlen", o.strlen, "bytes of str() results (BPFTRACE_STRLEN)")
+      ->check(CLI::Range(1, 200));
+  app.add_option("--map-keys-max", o.map_keys_max, "max entries of each map")
+      ->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  if (!input.empty() && !o.program_text.empty()) {
+    std::cerr << "btc: error: give either a script file or -e PROG, not both\n";
+    return 1;
+  }
+  if (input.empty() && o.program_text.empty()) {
+    std::cerr << "btc: error: no program given (a script file, - for stdin, or -e PROG)\n"
+              << app.help();
+    return 1;
+  }
+  o.input_path = input;
+  for (const auto& e : emits) o.emits.push_back(emit_names.at(e));
+  return btc::driver::compile(o);
+}

@@ -1,0 +1,146 @@
+// manifest.cpp: ProgramInfo -> abi::Manifest (see manifest.h).
+#include "manifest/manifest.h"
+
+namespace btc::manifest {
+namespace {
+
+using ast::Type;
+using ast::TypeKind;
+
+class TypeTable {
+public:
+  explicit TypeTable(std::vector<abi::TypeDesc>& out) : out_(out) {}
+
+  uint32_t add(const Type& t) {
+    abi::TypeDesc d;
+    d.size = t.size;
+    switch (t.kind) {
+    case TypeKind::Integer: d.kind = t.is_signed ? abi::ValueKind::Int : abi::ValueKind::UInt; break;
+    case TypeKind::Pointer: d.kind = abi::ValueKind::UInt; d.size = 8; break;
+    case TypeKind::String: d.kind = abi::ValueKind::String; break;
+    case TypeKind::Buffer: d.kind = abi::ValueKind::Buffer; break;
+    case TypeKind::Tuple:
+      d.kind = abi::ValueKind::Tuple;
+      for (size_t i = 0; i < t.elems.size(); ++i)
+        d.fields.push_back({"", t.elem_offsets[i], add(t.elems[i])});
+      break;
+    case TypeKind::Record:
+      d.kind = abi::ValueKind::Struct;
+      for (const auto& f : t.fields)
+        if (f.type) d.fields.push_back({f.name, f.offset, add(*f.type)});
+      break;
+    case TypeKind::Array:
+      d.kind = abi::ValueKind::Array;
+      d.count = t.count;
+      d.elem = t.pointee ? add(*t.pointee) : abi::kNoIndex;
+      break;
+    case TypeKind::Ksym: d.kind = abi::ValueKind::Ksym; break;
+    case TypeKind::Usym: d.kind = abi::ValueKind::Usym; break;
+    case TypeKind::Inet: d.kind = abi::ValueKind::Inet; break;
+    case TypeKind::Username: d.kind = abi::ValueKind::Username; break;
+    case TypeKind::Probe: d.kind = abi::ValueKind::Probe; d.size = 8; break;
+    case TypeKind::Kstack: d.kind = abi::ValueKind::Kstack; break;
+    case TypeKind::Ustack: d.kind = abi::ValueKind::Ustack; break;
+    case TypeKind::Timestamp: d.kind = abi::ValueKind::Timestamp; break;
+    case TypeKind::MacAddr: d.kind = abi::ValueKind::MacAddr; break;
+    case TypeKind::CgroupPath: d.kind = abi::ValueKind::CgroupPath; break;
+    case TypeKind::Strerror: d.kind = abi::ValueKind::Strerror; break;
+    case TypeKind::None: case TypeKind::Ctx: case TypeKind::Count: case TypeKind::Sum:
+    case TypeKind::Min: case TypeKind::Max: case TypeKind::Avg: case TypeKind::Stats:
+    case TypeKind::Hist: case TypeKind::Lhist:
+      d.kind = abi::ValueKind::None;
+      break;
+    }
+    out_.push_back(std::move(d));
+    return static_cast<uint32_t>(out_.size() - 1);
+  }
+
+private:
+  std::vector<abi::TypeDesc>& out_;
+};
+
+} // namespace
+
+abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLayout& config,
+                             const source::SourceFile& source, const std::string& tool_name,
+                             uint32_t ringbuf_bytes) {
+  abi::Manifest m;
+  m.tool_name = tool_name;
+  m.source_name = source.name();
+  m.source_lines = source.lines();
+  m.strlen = info.strlen;
+  m.config = config;
+  m.max_positional = info.max_positional;
+  TypeTable types(m.types);
+
+  for (const auto& mi : info.maps) {
+    abi::MapDesc d;
+    d.name = mi.name;
+    d.bpf_name = mi.bpf_name;
+    d.kind = mi.kind;
+    for (size_t i = 0; i < mi.key_types.size(); ++i)
+      d.keys.push_back({"", mi.key_offsets[i], types.add(mi.key_types[i])});
+    d.key_size = mi.key_size;
+    if (mi.kind == abi::MapKind::Plain) d.value_type = types.add(mi.value_type);
+    d.value_size = mi.value_size;
+    d.value_signed = mi.value_type.is_signed;
+    d.percpu = mi.percpu;
+    d.is_array = mi.is_array;
+    d.lhist_min = mi.value_type.lhist_min;
+    d.lhist_max = mi.value_type.lhist_max;
+    d.lhist_step = mi.value_type.lhist_step ? mi.value_type.lhist_step : 1;
+    m.maps.push_back(std::move(d));
+  }
+
+  for (const auto& ev : info.events) {
+    abi::EventDesc d;
+    d.kind = ev.kind;
+    d.format = ev.format;
+    d.map = ev.map;
+    d.payload_size = ev.payload_size;
+    for (size_t i = 0; i < ev.arg_types.size(); ++i)
+      d.args.push_back({"", ev.arg_offsets[i], types.add(ev.arg_types[i])});
+    auto b = source.line_col(ev.range.begin);
+    auto e = source.line_col(ev.range.end > ev.range.begin ? ev.range.end - 1 : ev.range.begin);
+    d.line = b.line;
+    d.col_begin = b.col;
+    d.col_end = e.col + 1;
+    m.events.push_back(std::move(d));
+  }
+
+  for (const auto& p : info.probes) {
+    for (size_t i = 0; i < p.specs.size(); ++i) {
+      const auto& s = p.specs[i];
+      abi::ProbeDesc d;
+      d.kind = s.kind;
+      d.prog_name = p.prog_names[i];
+      d.text = s.text;
+      d.target = s.target;
+      d.func = s.func;
+      d.period = s.period;
+      d.use_freq = s.use_freq;
+      d.wildcard = s.wildcard;
+      d.probe_id = p.probe_ids[i];
+      const auto& ap = p.probe->attach_points[std::min(i, p.probe->attach_points.size() - 1)];
+      auto b = source.line_col(ap.range.begin);
+      auto e = source.line_col(ap.range.end > ap.range.begin ? ap.range.end - 1 : ap.range.begin);
+      d.line = b.line;
+      d.col_begin = b.col;
+      d.col_end = e.col + 1;
+      m.probes.push_back(std::move(d));
+    }
+  }
+
+  for (const auto& pos : info.positionals) {
+    auto b = source.line_col(pos.range.begin);
+    auto e = source.line_col(pos.range.end > pos.range.begin ? pos.range.end - 1 : pos.range.begin);
+    m.positionals.push_back({pos.index, pos.numeric, b.line, b.col, e.col + 1});
+  }
+  if (info.needs_ringbuf) {
+    m.ringbuf_map = "btc_events";
+    m.ringbuf_size = ringbuf_bytes;
+  }
+  return m;
+}
+
+} // namespace btc::manifest

@@ -1,0 +1,228 @@
+// probes.cpp: probe-kind descriptors and attach-point parsing (spec sections 1.1-1.3).
+#include "probes/probes.h"
+
+#include <array>
+#include <charconv>
+
+namespace btc::probes {
+namespace {
+
+// clang-format off
+const std::array<ProbeKindDesc, 18> kKinds = {{
+  {ProbeKind::Begin, "BEGIN", {}, "raw_tp", {}, true},
+  {ProbeKind::End, "END", {}, "raw_tp", {}, true},
+  {ProbeKind::Tracepoint, "tracepoint", {"t"}, "tracepoint", {.args = true}, true},
+  {ProbeKind::Interval, "interval", {"i"}, "perf_event", {}, true},
+  {ProbeKind::Profile, "profile", {"p"}, "perf_event", {}, true},
+  {ProbeKind::Software, "software", {"s"}, "perf_event", {}, true},
+  {ProbeKind::Hardware, "hardware", {"h"}, "perf_event", {}, true},
+  {ProbeKind::Kprobe, "kprobe", {"k"}, "kprobe", {.argn = true, .func = true}, false},
+  {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", {.retval = true, .func = true}, false},
+  {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, false},
+  {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, false},
+  {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, false},
+  {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, false},
+  {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
+   {.args = true, .retval = true, .func = true}, false},
+  {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, false},
+  {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, false},
+  {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, false},
+  {ProbeKind::Iter, "iter", {"it"}, "iter", {}, false},
+}};
+
+struct PerfEventName { std::string_view name, alias; uint64_t default_count; };
+const std::array<PerfEventName, 11> kSoftware = {{
+  {"alignment-faults", "", 1}, {"bpf-output", "", 1}, {"context-switches", "cs", 1000},
+  {"cpu-clock", "cpu", 1000000}, {"cpu-migrations", "", 1}, {"dummy", "", 1},
+  {"emulation-faults", "", 1}, {"major-faults", "", 1}, {"minor-faults", "", 100},
+  {"page-faults", "faults", 100}, {"task-clock", "", 1},
+}};
+const std::array<PerfEventName, 10> kHardware = {{
+  {"backend-stalls", "", 1000000}, {"branch-instructions", "branches", 100000},
+  {"branch-misses", "", 100000}, {"bus-cycles", "", 100000}, {"cache-misses", "", 1000000},
+  {"cache-references", "", 1000000}, {"cpu-cycles", "cycles", 1000000},
+  {"frontend-stalls", "", 1000000}, {"instructions", "", 1000000}, {"ref-cycles", "", 1000000},
+}};
+// clang-format on
+
+std::vector<std::string_view> split_colons(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '"') quoted = !quoted;
+    if (s[i] == ':' && !quoted) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+std::optional<uint64_t> parse_uint(std::string_view s) {
+  uint64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// interval:UNIT:N / profile:UNIT:N
+bool parse_timed(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  std::string_view provider = spec.kind == ProbeKind::Interval ? "interval" : "profile";
+  if (parts.size() != 3) {
+    error = std::string(provider) + " probe must have unit of time";
+    return false;
+  }
+  auto unit = parts[1];
+  if (parts[2].starts_with("$")) {
+    error = "positional parameters in " + std::string(provider) +
+            " attach points are not supported yet";
+    return false;
+  }
+  auto n = parse_uint(parts[2]);
+  if (!n || *n == 0) {
+    error = std::string(provider) + " rate must be a positive integer";
+    return false;
+  }
+  if (unit == "hz") {
+    spec.use_freq = true;
+    spec.period = *n;
+  } else if (unit == "s") {
+    spec.period = *n * 1000000000ull;
+  } else if (unit == "ms") {
+    spec.period = *n * 1000000ull;
+  } else if (unit == "us") {
+    spec.period = *n * 1000ull;
+  } else {
+    error = std::string(provider) + " unit must be one of hz, s, ms, us";
+    return false;
+  }
+  spec.target = std::string(unit);
+  spec.text = std::string(provider) + ":" + std::string(unit) + ":" + std::string(parts[2]);
+  return true;
+}
+
+bool parse_perf(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  std::string_view provider = spec.kind == ProbeKind::Software ? "software" : "hardware";
+  if (parts.size() < 2 || parts.size() > 3 || parts[1].empty()) {
+    error = std::string(provider) + " probe must have an event name";
+    return false;
+  }
+  std::string canonical;
+  auto def = perf_event_default_count(spec.kind, parts[1], &canonical);
+  if (!def) {
+    error = "Unknown " + std::string(provider) + " event: " + std::string(parts[1]);
+    return false;
+  }
+  spec.target = canonical;
+  spec.period = *def;
+  // `software:faults:` (seed slides) means the default count.
+  if (parts.size() == 3 && !parts[2].empty()) {
+    auto n = parse_uint(parts[2]);
+    if (!n || *n == 0) {
+      error = std::string(provider) + " count must be a positive integer";
+      return false;
+    }
+    spec.period = *n;
+  }
+  spec.text = std::string(provider) + ":" + std::string(parts[1]);
+  if (parts.size() == 3 && !parts[2].empty()) spec.text += ":" + std::string(parts[2]);
+  return true;
+}
+
+bool parse_tracepoint(std::vector<std::string_view>& parts, AttachSpec& spec,
+                      std::string& error) {
+  if (parts.size() != 3 || parts[1].empty() || parts[2].empty()) {
+    error = "tracepoint probe must have a category and an event: tracepoint:CATEGORY:EVENT";
+    return false;
+  }
+  spec.target = std::string(parts[1]) + ":" + std::string(parts[2]);
+  spec.wildcard = spec.target.find('*') != std::string::npos;
+  spec.text = "tracepoint:" + spec.target;
+  return true;
+}
+
+// Probe kinds this version parses only far enough to name them.
+bool parse_generic(std::vector<std::string_view>& parts, AttachSpec& spec, std::string&) {
+  const auto& d = describe(spec.kind);
+  spec.text = std::string(d.name);
+  for (size_t i = 1; i < parts.size(); ++i) spec.text += ":" + std::string(parts[i]);
+  if (parts.size() >= 2) spec.target = std::string(parts[1]);
+  if (parts.size() >= 3) spec.func = std::string(parts.back());
+  spec.wildcard = spec.text.find('*') != std::string::npos;
+  return true;
+}
+
+} // namespace
+
+const ProbeKindDesc* find_kind(std::string_view provider) {
+  for (const auto& k : kKinds) {
+    if (k.name == provider) return &k;
+    for (auto a : k.aliases)
+      if (a == provider) return &k;
+  }
+  return nullptr;
+}
+
+const ProbeKindDesc& describe(ProbeKind kind) {
+  for (const auto& k : kKinds)
+    if (k.kind == kind) return k;
+  return kKinds[0];
+}
+
+std::optional<uint64_t> perf_event_default_count(ProbeKind kind, std::string_view name,
+                                                 std::string* canonical) {
+  auto search = [&](const auto& table) -> std::optional<uint64_t> {
+    for (const auto& e : table) {
+      if (e.name == name || (!e.alias.empty() && e.alias == name)) {
+        if (canonical) *canonical = std::string(e.name);
+        return e.default_count;
+      }
+    }
+    return std::nullopt;
+  };
+  if (kind == ProbeKind::Software) return search(kSoftware);
+  if (kind == ProbeKind::Hardware) return search(kHardware);
+  return std::nullopt;
+}
+
+std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string& error) {
+  auto parts = split_colons(text);
+  const ProbeKindDesc* desc = find_kind(parts[0]);
+  if (!desc) {
+    error = "Invalid probe type: " + std::string(parts[0]);
+    return std::nullopt;
+  }
+  AttachSpec spec;
+  spec.kind = desc->kind;
+  bool ok = false;
+  switch (desc->kind) {
+  case ProbeKind::Begin:
+  case ProbeKind::End:
+    spec.text = std::string(desc->name);
+    ok = true;
+    break;
+  case ProbeKind::Tracepoint: ok = parse_tracepoint(parts, spec, error); break;
+  case ProbeKind::Interval:
+  case ProbeKind::Profile: ok = parse_timed(parts, spec, error); break;
+  case ProbeKind::Software:
+  case ProbeKind::Hardware: ok = parse_perf(parts, spec, error); break;
+  case ProbeKind::Kprobe:
+  case ProbeKind::Kretprobe:
+  case ProbeKind::Uprobe:
+  case ProbeKind::Uretprobe:
+  case ProbeKind::Usdt:
+  case ProbeKind::Kfunc:
+  case ProbeKind::Kretfunc:
+  case ProbeKind::RawTracepoint:
+  case ProbeKind::Watchpoint:
+  case ProbeKind::AsyncWatchpoint:
+  case ProbeKind::Iter: ok = parse_generic(parts, spec, error); break;
+  }
+  if (!ok) return std::nullopt;
+  return spec;
+}
+
+} // namespace btc::probes

@@ -1,0 +1,61 @@
+// probes.h: the probe-kind registry. One descriptor per provider: its names and aliases, how
+// its attach-point text is parsed, the BPF section its program goes into, and which context
+// builtins it offers.
+//
+// Example: parse_attach_point("t:syscalls:sys_enter_*") gives AttachSpec{kind Tracepoint,
+// target "syscalls:sys_enter_*", wildcard true, text "tracepoint:syscalls:sys_enter_*"}.
+#pragma once
+
+#include "btc/abi.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace btc::probes {
+
+using abi::ProbeKind;
+
+// What a program of this probe kind may use (spec 1.4).
+struct ContextRules {
+  bool args = false;      // tracepoint `args`
+  bool argn = false;      // arg0..argN
+  bool retval = false;
+  bool func = false;
+  bool stacks_kernel = true;
+};
+
+struct ProbeKindDesc {
+  ProbeKind kind;
+  std::string_view name;                 // canonical provider name
+  std::vector<std::string_view> aliases; // short names
+  std::string_view section;              // BPF ELF section of the program
+  ContextRules rules;
+  bool supported;                        // attachable by this version of btc
+};
+
+struct AttachSpec {
+  ProbeKind kind = ProbeKind::Begin;
+  std::string text;     // canonical spelling, e.g. "tracepoint:syscalls:sys_enter_openat"
+  std::string target;   // tracepoint "cat:event", perf event name, binary path
+  std::string func;     // function / symbol
+  uint64_t period = 0;  // perf events: period (ns for interval/profile, count for sw/hw) or freq
+  bool use_freq = false;
+  bool wildcard = false;
+};
+
+const ProbeKindDesc* find_kind(std::string_view provider);
+const ProbeKindDesc& describe(ProbeKind kind);
+
+// Parses one attach point; on failure returns nullopt and sets `error` to a bpftrace-style
+// message ("Invalid probe type: foo", "interval probe must have unit of time", ...).
+std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string& error);
+
+// Default sample counts of software/hardware events (spec 1.3); nullopt if unknown. `name`
+// may be an alias; `canonical` receives the full event name.
+std::optional<uint64_t> perf_event_default_count(ProbeKind kind, std::string_view name,
+                                                 std::string* canonical = nullptr);
+
+} // namespace btc::probes

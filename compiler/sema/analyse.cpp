@@ -1,0 +1,296 @@
+// analyse.cpp: sema entry point, probe-level checks and statements.
+//
+// Input: ast::Program from the parser. Output: ProgramInfo (maps sorted by name, events,
+// probes with parsed attach points and one BPF program per attach point) plus types on every
+// Expr. Example: `BEGIN { @x = 1; }` gives maps [@x plain int64, key 8 bytes], probes
+// [BEGIN prog "BEGIN_0"].
+#include "sema/checker.h"
+
+#include <algorithm>
+
+namespace btc::sema {
+
+std::optional<ProgramInfo> analyse(ast::Program& program, const SemaOptions& options,
+                                   diag::Diagnostics& diags) {
+  Checker c(program, options, diags);
+  return c.run();
+}
+
+std::optional<ProgramInfo> Checker::run() {
+  info_.strlen = options_.strlen;
+  // Maps assigned anywhere: reading any other map is "Undefined map".
+  // First walk: quiet, learns map types. Second walk: reports and records.
+  for (int pass = 0; pass < 2; ++pass) {
+    reporting_ = pass == 1;
+    ProgramInfo fresh;
+    fresh.strlen = options_.strlen;
+    info_ = std::move(fresh);
+    uint32_t next_probe_id = 0;
+    bool seen_begin = false, seen_end = false;
+    for (size_t pi = 0; pi < program_.probes.size(); ++pi) {
+      auto& probe = program_.probes[pi];
+      ProbeInfo pinfo;
+      pinfo.probe = &probe;
+      for (auto& ap : probe.attach_points) {
+        std::string err;
+        auto spec = probes::parse_attach_point(ap.text, err);
+        if (!spec) {
+          error(ap.range, err);
+          continue;
+        }
+        const auto& desc = probes::describe(spec->kind);
+        if (!desc.supported) {
+          error(ap.range, std::string(desc.name) +
+                              " probes are not supported yet by btc (see issue #5)");
+          continue;
+        }
+        if (spec->kind == probes::ProbeKind::Begin) {
+          if (seen_begin) error(ap.range, "More than one BEGIN probe defined");
+          seen_begin = true;
+        }
+        if (spec->kind == probes::ProbeKind::End) {
+          if (seen_end) error(ap.range, "More than one END probe defined");
+          seen_end = true;
+        }
+        pinfo.kind = spec->kind;
+        pinfo.probe_ids.push_back(next_probe_id++);
+        std::string prog = std::string(desc.name) + "_" + std::to_string(pi) + "_" +
+                           std::to_string(pinfo.specs.size());
+        std::replace(prog.begin(), prog.end(), '-', '_');
+        pinfo.prog_names.push_back(prog);
+        pinfo.specs.push_back(std::move(*spec));
+      }
+      // Attach points of one block must be of one family (programs share the body).
+      for (const auto& s : pinfo.specs) {
+        bool special = s.kind == probes::ProbeKind::Begin || s.kind == probes::ProbeKind::End;
+        if (special && pinfo.specs.size() > 1)
+          error(probe.range, "BEGIN and END probes must be alone in their action block");
+      }
+      info_.probes.push_back(std::move(pinfo));
+      check_probe(probe, info_.probes.back());
+    }
+    if (program_.probes.empty()) error({0, 0}, "No probes to attach");
+  }
+  if (diags_.has_errors()) return std::nullopt;
+
+  // Finalise maps: sorted by name (the exit-time print order), with storage layouts.
+  for (auto& m : info_.maps) {
+    if (!m.assigned) error(m.first_use, "Undefined map: " + m.name);
+    finalise_map(m);
+  }
+  std::vector<std::string> old_names;
+  for (auto& m : info_.maps) old_names.push_back(m.name);
+  std::sort(info_.maps.begin(), info_.maps.end(),
+            [](const MapInfo& a, const MapInfo& b) { return a.name < b.name; });
+  info_.map_index.clear();
+  for (uint32_t i = 0; i < info_.maps.size(); ++i) {
+    info_.map_index[info_.maps[i].name] = i;
+    info_.maps[i].bpf_name = "AT_" + info_.maps[i].name.substr(1);
+    info_.max_map_value_size = std::max(info_.max_map_value_size, info_.maps[i].value_size);
+  }
+  for (auto& ev : info_.events)
+    if (ev.map != abi::kNoIndex) ev.map = info_.map_index[old_names[ev.map]];
+  if (diags_.has_errors()) return std::nullopt;
+  return std::move(info_);
+}
+
+void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {
+  probe_ = &pinfo;
+  loop_depth_ = 0;
+  pinfo.vars.clear();
+  if (probe.predicate) {
+    check_expr(*probe.predicate);
+    const auto& t = probe.predicate->type;
+    if (!t.is_integer() && !t.is_pointer())
+      error(probe.predicate->range, "Invalid type for predicate: " + ast::type_name(t));
+  }
+  check_block(probe.body);
+  probe_ = nullptr;
+}
+
+void Checker::check_block(ast::Block& block) {
+  for (auto& s : block) check_stmt(*s);
+}
+
+void Checker::check_stmt(ast::Stmt& stmt) {
+  std::visit(
+      [&](auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ast::ExprStmt>) {
+          check_expr(*n.expr);
+        } else if constexpr (std::is_same_v<T, ast::AssignStmt>) {
+          check_assign(n, stmt);
+        } else if constexpr (std::is_same_v<T, ast::IfStmt>) {
+          check_expr(*n.cond);
+          if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
+            error(n.cond->range, "Invalid condition in if(): " + ast::type_name(n.cond->type));
+          check_block(n.then_block);
+          check_block(n.else_block);
+        } else if constexpr (std::is_same_v<T, ast::UnrollStmt>) {
+          check_expr(*n.count);
+          int64_t count = 0;
+          if (auto* lit = n.count->template as<ast::IntLit>()) {
+            count = static_cast<int64_t>(lit->value);
+          } else {
+            error(n.count->range, "unroll with a positional parameter count is not supported "
+                                  "yet by btc (see issue #3)");
+            count = 1;
+          }
+          if (count > 100) error(stmt.range, "unroll maximum value is 100");
+          else if (count < 1) error(stmt.range, "unroll minimum value is 1");
+          check_block(n.body);
+        } else if constexpr (std::is_same_v<T, ast::WhileStmt>) {
+          check_expr(*n.cond);
+          ++loop_depth_;
+          check_block(n.body);
+          --loop_depth_;
+        } else if constexpr (std::is_same_v<T, ast::BreakStmt> ||
+                             std::is_same_v<T, ast::ContinueStmt>) {
+          if (loop_depth_ == 0)
+            error(stmt.range, std::string(std::is_same_v<T, ast::BreakStmt> ? "break"
+                                                                             : "continue") +
+                                  " used outside of a loop");
+        } else if constexpr (std::is_same_v<T, ast::ReturnStmt>) {
+        }
+      },
+      stmt.node);
+}
+
+static ast::BinOp compound_op(ast::AssignOp op) {
+  switch (op) {
+  case ast::AssignOp::Add: return ast::BinOp::Add;
+  case ast::AssignOp::Sub: return ast::BinOp::Sub;
+  case ast::AssignOp::Mul: return ast::BinOp::Mul;
+  case ast::AssignOp::Div: return ast::BinOp::Div;
+  case ast::AssignOp::Mod: return ast::BinOp::Mod;
+  case ast::AssignOp::BitAnd: return ast::BinOp::BitAnd;
+  case ast::AssignOp::BitOr: return ast::BinOp::BitOr;
+  case ast::AssignOp::BitXor: return ast::BinOp::BitXor;
+  case ast::AssignOp::Shl: return ast::BinOp::Shl;
+  case ast::AssignOp::Shr: return ast::BinOp::Shr;
+  case ast::AssignOp::Assign: break;
+  }
+  return ast::BinOp::Add;
+}
+
+void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
+  (void)compound_op;
+  bool compound = a.op != ast::AssignOp::Assign;
+  // Aggregation calls are typed through the map they are assigned to.
+  if (auto* call = a.value->as<ast::Call>()) {
+    auto* d = builtins::find_function(call->name);
+    if (d && d->aggregation) {
+      if (!a.target->as<ast::MapRef>()) {
+        error(a.value->range, call->name + "() should be directly assigned to a map");
+        return;
+      }
+      if (compound) {
+        error(stmt.range, "Compound assignment of an aggregation is not allowed");
+        return;
+      }
+      Type t = check_aggregation(*a.value, *call, *d);
+      a.value->type = t;
+      assign_map(*a.target, t, a.value.get());
+      return;
+    }
+  }
+  check_expr(*a.value);
+  Type vt = a.value->type;
+  if (vt.kind == ast::TypeKind::None) {
+    error(a.value->range, "Value of type none cannot be assigned");
+    return;
+  }
+  if (compound) {
+    if (!vt.is_integer() && !vt.is_pointer()) {
+      error(stmt.range, "Compound assignment needs an integer value, not " +
+                            ast::type_name(vt));
+      return;
+    }
+    vt = Type::integer(8, vt.is_signed);
+  }
+  if (auto* v = a.target->as<ast::Var>()) {
+    auto it = probe_->vars.find(v->name);
+    if (compound) {
+      if (it == probe_->vars.end()) {
+        error(a.target->range, "Undefined or undeclared variable: " + v->name);
+        return;
+      }
+      if (!it->second.is_integer() && !it->second.is_pointer()) {
+        error(stmt.range, "Compound assignment on a variable of type " +
+                              ast::type_name(it->second));
+        return;
+      }
+      a.target->type = it->second;
+      return;
+    }
+    if (it == probe_->vars.end()) {
+      Type stored = vt;
+      probe_->vars[v->name] = stored;
+      a.target->type = stored;
+    } else {
+      const Type& have = it->second;
+      bool ok = ast::same_type(have, vt) ||
+                (have.is_integer() && vt.is_integer()) ||
+                (have.is_pointer() && vt.is_pointer());
+      if (!ok) {
+        error(stmt.range, "Type mismatch for " + v->name + ": trying to assign value of type '" +
+                              ast::type_name(vt) +
+                              "' when variable already contains a value of type '" +
+                              ast::type_name(have) + "'");
+      } else if (have.is_string() && vt.is_string() && vt.size > have.size) {
+        it->second.size = vt.size;
+      }
+      a.target->type = it->second;
+    }
+    return;
+  }
+  if (a.target->as<ast::MapRef>()) {
+    if (compound) {
+      // `@x += e` reads and writes @x; a new map starts at zero.
+      auto& name = a.target->as<ast::MapRef>()->name;
+      auto st = maps_.find(name);
+      if (st != maps_.end() && st->second.has_value && st->second.value.is_aggregation()) {
+        error(stmt.range, "Type mismatch for '" + std::string("+") + "': comparing '" +
+                              ast::type_name(st->second.value) + "' with 'int64'");
+        return;
+      }
+    }
+    assign_map(*a.target, vt, a.value.get());
+    return;
+  }
+  error(a.target->range, "Only variables and maps can be assigned to");
+}
+
+void Checker::assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value) {
+  auto& m = *target.as<ast::MapRef>();
+  assigned_maps_.insert(m.name);
+  check_map_ref(target, m, /*reading=*/false);
+  auto& st = maps_[m.name];
+  auto& mi = map_info(m.name, target.range);
+  mi.assigned = true;
+  Type stored = storage_type(value_type);
+  if (!st.has_value) {
+    st.value = stored;
+    st.has_value = true;
+  } else if (!ast::same_type(st.value, stored) &&
+             !(st.value.is_integer() && stored.is_integer())) {
+    if (st.value.kind == ast::TypeKind::Lhist && stored.kind == ast::TypeKind::Lhist) {
+      error(value ? value->range : target.range,
+            "Different lhist bounds in a single map unsupported");
+    } else {
+      error(value ? value->range : target.range,
+            "Type mismatch for " + m.name + ": trying to assign value of type '" +
+                ast::type_name(value_type) + "' when map already contains a value of type '" +
+                ast::type_name(st.value) + "'");
+    }
+    return;
+  } else if (st.value.is_string() && stored.size > st.value.size) {
+    st.value.size = stored.size;
+  } else if (st.value.kind == ast::TypeKind::Tuple && stored.size > st.value.size) {
+    st.value = stored;
+  }
+  target.type = st.value;
+  mi.value_type = st.value;
+}
+
+} // namespace btc::sema

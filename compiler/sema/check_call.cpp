@@ -1,0 +1,368 @@
+// check_call.cpp: type rules of builtin functions and aggregations (spec 7.1, 7.2), and the
+// events they emit (printf/print/time/exit/clear/zero become ring-buffer records).
+//
+// Example: `printf("%d %s\n", pid, comm)` -> event {Printf, "%d %s\n", args [uint64 @0,
+// string[16] @8], payload 24}.
+#include "sema/checker.h"
+#include "sema/printf_format.h"
+
+namespace btc::sema {
+
+namespace {
+std::string arg_count_text(size_t n) {
+  if (n == 0) return "no arguments";
+  if (n == 1) return "one argument";
+  return std::to_string(n) + " arguments";
+}
+std::string value_class(const Type& t) {
+  if (t.is_integer()) return "integer";
+  if (t.is_string()) return "string";
+  return ast::type_name(t);
+}
+bool string_like(const Type& t) {
+  switch (t.kind) {
+  case ast::TypeKind::String: case ast::TypeKind::Ksym: case ast::TypeKind::Usym:
+  case ast::TypeKind::Probe: case ast::TypeKind::Username: case ast::TypeKind::Kstack:
+  case ast::TypeKind::Ustack: case ast::TypeKind::Inet: case ast::TypeKind::Timestamp:
+  case ast::TypeKind::MacAddr: case ast::TypeKind::CgroupPath: case ast::TypeKind::Strerror:
+    return true;
+  default:
+    return false;
+  }
+}
+} // namespace
+
+uint32_t Checker::add_event(abi::EventKind kind, std::string format, std::vector<Type> args,
+                            source::SourceRange range, uint32_t map) {
+  EventInfo ev;
+  ev.kind = kind;
+  ev.format = std::move(format);
+  ev.range = range;
+  ev.map = map;
+  uint32_t off = 0;
+  for (auto& a : args) {
+    Type s = storage_type(a);
+    ev.arg_offsets.push_back(off);
+    off += align8(s.size);
+    ev.arg_types.push_back(std::move(s));
+  }
+  ev.payload_size = off;
+  info_.events.push_back(std::move(ev));
+  info_.needs_ringbuf = true;
+  return static_cast<uint32_t>(info_.events.size() - 1);
+}
+
+std::optional<uint32_t> Checker::map_arg(ast::Expr& arg, const char* fn, bool allow_key) {
+  auto* m = arg.as<ast::MapRef>();
+  if (!m) {
+    error(arg.range, std::string(fn) + "() expects a map to be provided");
+    return std::nullopt;
+  }
+  if (!allow_key && !m->keys.empty()) {
+    error(arg.range, std::string("The map passed to ") + fn + "() should not be indexed by a key");
+    return std::nullopt;
+  }
+  check_map_ref(arg, *m, /*reading=*/true);
+  return map_id(m->name);
+}
+
+void Checker::check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg,
+                                abi::EventKind kind) {
+  const char* fn = kind == abi::EventKind::Printf ? "printf" : c.name.c_str();
+  auto* fmt_lit = c.args.empty() ? nullptr : c.args[0]->as<ast::StrLit>();
+  if (!fmt_lit) {
+    if (!c.args.empty()) check_expr(*c.args[0]);
+    error(e.range, std::string(fn) + "() expects a string literal (" +
+                       (c.args.empty() ? std::string("none") : value_class(c.args[0]->type)) +
+                       " provided)");
+    return;
+  }
+  c.args[0]->type = Type::string(static_cast<uint32_t>(fmt_lit->value.size() + 1));
+  std::vector<Type> arg_types;
+  for (size_t i = first_arg; i < c.args.size(); ++i) {
+    check_expr(*c.args[i]);
+    arg_types.push_back(c.args[i]->type);
+  }
+  std::string err;
+  auto convs = parse_format(fmt_lit->value, err);
+  if (!convs) {
+    error(e.range, std::string(fn) + ": " + err);
+    return;
+  }
+  size_t supplied = arg_types.size();
+  if (supplied < convs->size()) {
+    error(e.range, std::string(fn) + ": Not enough arguments for format string (" +
+                       std::to_string(supplied) + " supplied, " + std::to_string(convs->size()) +
+                       " expected)");
+    return;
+  }
+  if (supplied > convs->size()) {
+    error(e.range, std::string(fn) + ": Too many arguments for format string (" +
+                       std::to_string(supplied) + " supplied, " + std::to_string(convs->size()) +
+                       " expected)");
+    return;
+  }
+  for (size_t i = 0; i < convs->size(); ++i) {
+    const Type& t = arg_types[i];
+    const auto& conv = (*convs)[i];
+    std::string spec = conv.spec.substr(conv.spec.size() - 1);
+    bool ok = true;
+    std::string want;
+    switch (conv.cls) {
+    case ConvClass::String:
+      ok = string_like(t);
+      want = "string";
+      break;
+    case ConvClass::Integer:
+    case ConvClass::Char:
+      ok = t.is_integer() || t.is_pointer();
+      want = "integer";
+      break;
+    case ConvClass::Buffer:
+      ok = t.kind == ast::TypeKind::Buffer;
+      want = "buffer";
+      break;
+    }
+    if (t.kind == ast::TypeKind::None || t.is_aggregation()) ok = false;
+    if (!ok) {
+      error(e.range, std::string(fn) + ": %" + spec + " specifier expects a value of type " +
+                         want + " (" + value_class(t) + " supplied)");
+      return;
+    }
+  }
+  info_.call_event[&e] = add_event(kind, fmt_lit->value, std::move(arg_types), e.range);
+}
+
+Type Checker::check_call(ast::Expr& e, ast::Call& c) {
+  const auto* d = builtins::find_function(c.name);
+  if (!d) {
+    error(c.name_range.end > c.name_range.begin ? c.name_range : e.range,
+          "Unknown function: " + c.name);
+    for (auto& a : c.args) check_expr(*a);
+    return Type::none();
+  }
+  if (d->aggregation) {
+    error(e.range, c.name + "() should be directly assigned to a map");
+    return check_aggregation(e, c, *d);
+  }
+  size_t n = c.args.size();
+  if (n < d->min_args || n > d->max_args) {
+    if (d->min_args == d->max_args)
+      error(e.range, c.name + "() requires " + arg_count_text(d->min_args) + " (" +
+                         std::to_string(n) + " provided)");
+    else
+      error(e.range, c.name + "() takes " + std::to_string(d->min_args) + " to " +
+                         std::to_string(d->max_args) + " arguments (" + std::to_string(n) +
+                         " provided)");
+    return Type::none();
+  }
+  if (d->unsafe && !options_.unsafe) {
+    error(e.range, c.name + "() is an unsafe function being used in safe mode");
+    return Type::none();
+  }
+  if (!d->implemented) {
+    error(e.range, c.name + "() is not supported yet by btc (see issue #3)");
+    for (auto& a : c.args) check_expr(*a);
+    return Type::none();
+  }
+  using builtins::FuncId;
+  switch (d->id) {
+  case FuncId::Printf:
+    check_printf_args(e, c, 1, abi::EventKind::Printf);
+    return Type::none();
+  case FuncId::Print: {
+    auto* m = c.args[0]->as<ast::MapRef>();
+    if (m && m->keys.empty()) {
+      auto id = map_arg(*c.args[0], "print", false);
+      for (size_t i = 1; i < c.args.size(); ++i) {
+        check_expr(*c.args[i]);
+        if (!c.args[i]->type.is_integer())
+          error(c.args[i]->range, "print() expects an integer for its top/div arguments");
+      }
+      if (id) {
+        info_.call_event[&e] = add_event(abi::EventKind::PrintMap, "",
+                                         {Type::uint64(), Type::uint64()}, e.range, *id);
+      }
+      return Type::none();
+    }
+    if (c.args.size() > 1) {
+      error(e.range, "Non-map print() only takes 1 argument, " + std::to_string(c.args.size()) +
+                         " found");
+      return Type::none();
+    }
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    if (t.kind == ast::TypeKind::None || t.is_aggregation() || t.kind == ast::TypeKind::Ctx) {
+      error(e.range, "print() cannot print a value of type " + ast::type_name(t));
+      return Type::none();
+    }
+    info_.call_event[&e] = add_event(abi::EventKind::Print, "", {t}, e.range);
+    return Type::none();
+  }
+  case FuncId::Time: {
+    std::string fmt = "%H:%M:%S\n";
+    if (!c.args.empty()) {
+      auto* lit = c.args[0]->as<ast::StrLit>();
+      if (!lit) {
+        check_expr(*c.args[0]);
+        error(e.range, "time() expects a string literal (" + value_class(c.args[0]->type) +
+                           " provided)");
+        return Type::none();
+      }
+      fmt = lit->value;
+    }
+    info_.call_event[&e] = add_event(abi::EventKind::Time, fmt, {}, e.range);
+    return Type::none();
+  }
+  case FuncId::Exit:
+    info_.call_event[&e] = add_event(abi::EventKind::Exit, "", {}, e.range);
+    return Type::none();
+  case FuncId::Str: {
+    auto& arg = *c.args[0];
+    // str($1) and str($1 + k) read positional parameters as text.
+    ast::Binary* bin = arg.as<ast::Binary>();
+    if (arg.as<ast::Positional>() ||
+        (bin && bin->op == ast::BinOp::Add && bin->lhs->as<ast::Positional>())) {
+      in_str_call_ = true;
+      if (bin) {
+        check_expr(*bin->lhs);
+        in_str_call_ = false;
+        check_expr(*bin->rhs);
+        if (!bin->rhs->as<ast::IntLit>())
+          error(bin->rhs->range, "str($N + k) needs a literal integer k");
+        arg.type = Type::string(options_.strlen);
+      } else {
+        check_expr(arg);
+      }
+      in_str_call_ = false;
+    } else {
+      check_expr(arg);
+    }
+    if (c.args.size() == 2) {
+      check_expr(*c.args[1]);
+      if (!c.args[1]->type.is_integer())
+        error(c.args[1]->range, "str() expects an integer length");
+    }
+    const Type& t = arg.type;
+    if (t.is_string()) return Type::string(std::min(t.size, options_.strlen));
+    if (!t.is_integer() && !t.is_pointer()) {
+      error(e.range, "str() expects an integer or a pointer type as first argument (" +
+                         ast::type_name(t) + " provided)");
+    }
+    return Type::string(options_.strlen);
+  }
+  case FuncId::Delete: {
+    auto* m = c.args[0]->as<ast::MapRef>();
+    if (!m) {
+      check_expr(*c.args[0]);
+      error(e.range, "delete() expects a map to be provided");
+      return Type::none();
+    }
+    check_map_ref(*c.args[0], *m, true);
+    return Type::none();
+  }
+  case FuncId::Clear:
+  case FuncId::Zero: {
+    bool clear = d->id == FuncId::Clear;
+    auto id = map_arg(*c.args[0], clear ? "clear" : "zero", false);
+    if (id)
+      info_.call_event[&e] = add_event(clear ? abi::EventKind::Clear : abi::EventKind::Zero, "",
+                                       {}, e.range, *id);
+    return Type::none();
+  }
+  case FuncId::Sizeof:
+    // The parser builds ast::Sizeof nodes; a call spelled sizeof(...) lands here only for
+    // forms it could not classify.
+    for (auto& a : c.args) check_expr(*a);
+    e.node = ast::IntLit{c.args[0]->type.is_integer() ? 8u : c.args[0]->type.size};
+    return Type::uint64();
+  case FuncId::Buf: case FuncId::Ksym: case FuncId::Usym: case FuncId::Kaddr:
+  case FuncId::Uaddr: case FuncId::Reg: case FuncId::Kstack: case FuncId::Ustack:
+  case FuncId::System: case FuncId::Cat: case FuncId::Cgroupid: case FuncId::CgroupPath:
+  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr: case FuncId::Bswap:
+  case FuncId::Signal: case FuncId::Override: case FuncId::Strncmp: case FuncId::Strcontains:
+  case FuncId::Path: case FuncId::Kptr: case FuncId::Uptr: case FuncId::Strerror:
+  case FuncId::Skboutput: case FuncId::Unwatch: case FuncId::Debugf: case FuncId::Join:
+  case FuncId::Strftime: case FuncId::Count: case FuncId::Sum: case FuncId::Min:
+  case FuncId::Max: case FuncId::Avg: case FuncId::Stats: case FuncId::Hist: case FuncId::Lhist:
+    break;
+  }
+  error(e.range, c.name + "() is not supported yet by btc (see issue #3)");
+  return Type::none();
+}
+
+Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d) {
+  size_t n = c.args.size();
+  if (n < d.min_args || n > d.max_args) {
+    error(e.range, c.name + "() requires " + arg_count_text(d.min_args) + " (" +
+                       std::to_string(n) + " provided)");
+    return Type::simple(ast::TypeKind::Count, 8);
+  }
+  for (auto& a : c.args) check_expr(*a);
+  auto need_int = [&]() {
+    if (n >= 1 && !c.args[0]->type.is_integer()) {
+      error(e.range, c.name + "() only supports integer arguments (" +
+                         value_class(c.args[0]->type) + " provided)");
+    }
+  };
+  using builtins::FuncId;
+  using K = ast::TypeKind;
+  Type t;
+  switch (d.id) {
+  case FuncId::Count: return Type::simple(K::Count, 8);
+  case FuncId::Sum:
+  case FuncId::Min:
+  case FuncId::Max:
+  case FuncId::Avg:
+  case FuncId::Stats:
+  case FuncId::Hist: {
+    need_int();
+    K k = d.id == FuncId::Sum   ? K::Sum
+          : d.id == FuncId::Min ? K::Min
+          : d.id == FuncId::Max ? K::Max
+          : d.id == FuncId::Avg ? K::Avg
+          : d.id == FuncId::Stats ? K::Stats
+                                  : K::Hist;
+    t = Type::simple(k, 8);
+    t.is_signed = c.args[0]->type.is_signed;
+    return t;
+  }
+  case FuncId::Lhist: {
+    need_int();
+    int64_t v[3] = {0, 0, 0};
+    for (int i = 0; i < 3; ++i) {
+      auto* lit = c.args[i + 1]->as<ast::IntLit>();
+      if (!lit) {
+        error(e.range, "lhist() expects a integer literal (" +
+                           value_class(c.args[i + 1]->type) + " provided)");
+        return Type::simple(K::Lhist, 8);
+      }
+      v[i] = static_cast<int64_t>(lit->value);
+    }
+    int64_t mn = v[0], mx = v[1], step = v[2];
+    if (mn < 0) {
+      error(e.range, "lhist() min must be non-negative (provided min " + std::to_string(mn) + ")");
+    } else if (mn > mx) {
+      error(e.range, "lhist() min must be less than max (provided min " + std::to_string(mn) +
+                         " and max " + std::to_string(mx) + ")");
+    } else if (step < 1) {
+      error(e.range, "lhist() step must be >= 1 (" + std::to_string(step) + " provided)");
+    } else if (step > mx - mn) {
+      error(e.range, "lhist() step is too large for the given range (provided step " +
+                         std::to_string(step) + " for range " + std::to_string(mx - mn) + ")");
+    } else if ((mx - mn) / step > 1000) {
+      error(e.range, "lhist() too many buckets, must be <= 1000 (would need " +
+                         std::to_string((mx - mn) / step) + ")");
+    }
+    t = Type::simple(K::Lhist, 8);
+    t.lhist_min = mn;
+    t.lhist_max = mx;
+    t.lhist_step = step < 1 ? 1 : step;
+    return t;
+  }
+  default: break;
+  }
+  return Type::simple(K::Count, 8);
+}
+
+} // namespace btc::sema

@@ -1,0 +1,624 @@
+// check_expr.cpp: typing of expressions with bpftrace 0.17's rules (spec 4.1-4.5, 6).
+//
+// Integers are 64-bit after promotion: arithmetic yields int64 when both operands are signed,
+// uint64 otherwise; comparisons and logic yield int64 0/1. sizeof and enum constants are
+// folded into IntLit nodes here. Example: `(uint8)300 + 1` types as uint64... no: the cast is
+// unsigned int8, the sum unsigned int64.
+#include "sema/checker.h"
+#include "sema/tracepoint_types.h"
+
+#include <algorithm>
+
+namespace btc::sema {
+
+namespace {
+std::string op_text(ast::BinOp op) {
+  switch (op) {
+  case ast::BinOp::Add: return "+";
+  case ast::BinOp::Sub: return "-";
+  case ast::BinOp::Mul: return "*";
+  case ast::BinOp::Div: return "/";
+  case ast::BinOp::Mod: return "%";
+  case ast::BinOp::Shl: return "<<";
+  case ast::BinOp::Shr: return ">>";
+  case ast::BinOp::BitAnd: return "&";
+  case ast::BinOp::BitOr: return "|";
+  case ast::BinOp::BitXor: return "^";
+  case ast::BinOp::Lt: return "<";
+  case ast::BinOp::Le: return "<=";
+  case ast::BinOp::Gt: return ">";
+  case ast::BinOp::Ge: return ">=";
+  case ast::BinOp::Eq: return "==";
+  case ast::BinOp::Ne: return "!=";
+  case ast::BinOp::LogAnd: return "&&";
+  case ast::BinOp::LogOr: return "||";
+  }
+  return "?";
+}
+
+struct IntTypeName {
+  std::string_view name;
+  uint32_t size;
+  bool is_signed;
+};
+constexpr IntTypeName kIntTypes[] = {
+    {"uint8", 1, false},  {"int8", 1, true},   {"uint16", 2, false}, {"int16", 2, true},
+    {"uint32", 4, false}, {"int32", 4, true},  {"uint64", 8, false}, {"int64", 8, true},
+    {"u8", 1, false},     {"s8", 1, true},     {"u16", 2, false},    {"s16", 2, true},
+    {"u32", 4, false},    {"s32", 4, true},    {"u64", 8, false},    {"s64", 8, true},
+    {"char", 1, true},    {"short", 2, true},  {"int", 4, true},     {"long", 8, true},
+    {"unsigned", 4, false},
+};
+} // namespace
+
+Type Checker::storage_type(const Type& t) {
+  switch (t.kind) {
+  case ast::TypeKind::Integer: return Type::integer(8, t.is_signed);
+  case ast::TypeKind::Tuple: {
+    Type out;
+    out.kind = ast::TypeKind::Tuple;
+    uint32_t off = 0;
+    for (const auto& e : t.elems) {
+      Type s = storage_type(e);
+      out.elem_offsets.push_back(off);
+      off += align8(s.size);
+      out.elems.push_back(std::move(s));
+    }
+    out.size = off;
+    return out;
+  }
+  default: return t;
+  }
+}
+
+uint32_t Checker::map_id(const std::string& name) const {
+  for (uint32_t i = 0; i < info_.maps.size(); ++i)
+    if (info_.maps[i].name == name) return i;
+  return abi::kNoIndex;
+}
+
+MapInfo& Checker::map_info(const std::string& name, source::SourceRange r) {
+  uint32_t id = map_id(name);
+  if (id != abi::kNoIndex) return info_.maps[id];
+  MapInfo m;
+  m.name = name;
+  m.first_use = r;
+  info_.maps.push_back(std::move(m));
+  return info_.maps.back();
+}
+
+void Checker::finalise_map(MapInfo& m) {
+  auto& st = maps_[m.name];
+  m.value_type = st.value;
+  m.key_types = st.keys;
+  m.scalar = st.keys.empty();
+  m.key_offsets.clear();
+  uint32_t off = 0;
+  for (const auto& k : m.key_types) {
+    m.key_offsets.push_back(off);
+    off += align8(k.size);
+  }
+  m.key_size = m.scalar ? 8 : off;
+  using K = ast::TypeKind;
+  switch (st.value.kind) {
+  case K::Count: m.kind = abi::MapKind::Count; m.value_size = 8; break;
+  case K::Sum: m.kind = abi::MapKind::Sum; m.value_size = 8; break;
+  case K::Min: m.kind = abi::MapKind::Min; m.value_size = 16; break;
+  case K::Max: m.kind = abi::MapKind::Max; m.value_size = 16; break;
+  case K::Avg: m.kind = abi::MapKind::Avg; m.value_size = 16; break;
+  case K::Stats: m.kind = abi::MapKind::Stats; m.value_size = 16; break;
+  case K::Hist: m.kind = abi::MapKind::Hist; m.value_size = 8 * abi::kHistBuckets; break;
+  case K::Lhist: {
+    m.kind = abi::MapKind::Lhist;
+    uint32_t buckets = static_cast<uint32_t>((st.value.lhist_max - st.value.lhist_min) /
+                                             std::max<int64_t>(st.value.lhist_step, 1)) + 2;
+    m.value_size = 8 * buckets;
+    break;
+  }
+  default:
+    m.kind = abi::MapKind::Plain;
+    m.value_size = std::max<uint32_t>(8, align8(st.value.size));
+    break;
+  }
+  m.percpu = m.kind != abi::MapKind::Plain;
+  m.is_array = m.kind == abi::MapKind::Count && m.scalar;
+  if (m.is_array) m.key_size = 4;
+}
+
+void Checker::note_positional(uint32_t index, bool numeric, source::SourceRange r) {
+  info_.max_positional = std::max(info_.max_positional, index);
+  for (auto& p : info_.positionals)
+    if (p.index == index && p.numeric == numeric) return;
+  info_.positionals.push_back({index, numeric, r});
+}
+
+const btf::TracepointFormat* Checker::tracepoint_format(const std::string& tp,
+                                                        source::SourceRange r) {
+  auto it = tp_formats_.find(tp);
+  if (it != tp_formats_.end()) return &it->second;
+  if (tp_failed_.count(tp)) return nullptr;
+  std::string root = options_.tracefs_root;
+  if (root.empty()) {
+    if (auto err = btf::ensure_tracefs(root)) {
+      error(r, "cannot read tracepoint formats: " + llvm::toString(std::move(err)));
+      tp_failed_.insert(tp);
+      return nullptr;
+    }
+  }
+  auto colon = tp.find(':');
+  auto fmt = btf::read_tracepoint_format(tp.substr(0, colon), tp.substr(colon + 1), root);
+  if (!fmt) {
+    llvm::consumeError(fmt.takeError());
+    error(r, "tracepoint not found: " + tp);
+    tp_failed_.insert(tp);
+    return nullptr;
+  }
+  return &(tp_formats_[tp] = std::move(*fmt));
+}
+
+std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
+  Type base;
+  bool found = false;
+  if (tn.tag == ast::TypeName::Tag::None) {
+    for (const auto& it : kIntTypes) {
+      if (it.name == tn.name) {
+        base = Type::integer(it.size, it.is_signed);
+        found = true;
+      }
+    }
+  }
+  if (!found && options_.btf) {
+    std::optional<uint32_t> id;
+    if (tn.tag == ast::TypeName::Tag::None || tn.tag == ast::TypeName::Tag::Struct ||
+        tn.tag == ast::TypeName::Tag::Union)
+      id = options_.btf->find_record(tn.name);
+    if (!id && tn.tag == ast::TypeName::Tag::None) id = options_.btf->find_type(tn.name);
+    if (id) {
+      base = options_.btf->to_ast_type(*id);
+      found = true;
+    }
+  }
+  if (!found) return std::nullopt;
+  for (int i = 0; i < tn.pointer_depth; ++i) {
+    Type p;
+    p.kind = ast::TypeKind::Pointer;
+    p.size = 8;
+    p.pointee = std::make_shared<Type>(base);
+    p.btf_id = base.btf_id;
+    base = std::move(p);
+  }
+  return base;
+}
+
+uint32_t Checker::sizeof_type(const Type& t) const { return t.size; }
+
+void Checker::check_expr(ast::Expr& e) {
+  using K = ast::TypeKind;
+  Type t = std::visit(
+      [&](auto& n) -> Type {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ast::IntLit>) {
+          return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::StrLit>) {
+          return Type::string(static_cast<uint32_t>(n.value.size() + 1));
+        } else if constexpr (std::is_same_v<T, ast::Builtin>) {
+          return check_builtin(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Ident>) {
+          if (options_.btf) {
+            if (auto v = options_.btf->enum_value(n.name)) {
+              e.node = ast::IntLit{static_cast<uint64_t>(*v)};
+              return Type::int64();
+            }
+          }
+          error(e.range, "Unknown identifier: '" + n.name + "'");
+          return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::Positional>) {
+          note_positional(n.index, !in_str_call_, e.range);
+          return in_str_call_ ? Type::string(options_.strlen) : Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::PositionalCount>) {
+          return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::Var>) {
+          auto it = probe_->vars.find(n.name);
+          if (it == probe_->vars.end()) {
+            error(e.range, "Undefined or undeclared variable: " + n.name);
+            return Type::int64();
+          }
+          return it->second;
+        } else if constexpr (std::is_same_v<T, ast::MapRef>) {
+          return check_map_ref(e, n, /*reading=*/true);
+        } else if constexpr (std::is_same_v<T, ast::Call>) {
+          return check_call(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Binary>) {
+          return check_binary(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Unary>) {
+          check_expr(*n.operand);
+          const Type& ot = n.operand->type;
+          switch (n.op) {
+          case ast::UnOp::Neg:
+          case ast::UnOp::BitNot:
+          case ast::UnOp::LogNot:
+            if (!ot.is_integer() && !(n.op == ast::UnOp::LogNot && ot.is_pointer())) {
+              error(e.range, "Invalid operand type '" + ast::type_name(ot) + "' for unary operator");
+              return Type::int64();
+            }
+            if (n.op == ast::UnOp::Neg) return Type::int64();
+            if (n.op == ast::UnOp::BitNot) return Type::integer(8, ot.is_signed);
+            return Type::int64();
+          case ast::UnOp::Deref:
+            if (!ot.is_pointer() || !ot.pointee) {
+              error(e.range, "Can not dereference type '" + ast::type_name(ot) + "'");
+              return Type::int64();
+            }
+            if (!ot.pointee->is_integer()) {
+              error(e.range, "Dereferencing a pointer to " + ast::type_name(*ot.pointee) +
+                                 " is not supported yet by btc (see issue #3)");
+              return Type::int64();
+            }
+            return *ot.pointee;
+          }
+          return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::IncDec>) {
+          if (auto* v = n.target->template as<ast::Var>()) {
+            auto it = probe_->vars.find(v->name);
+            if (it == probe_->vars.end()) {
+              error(n.target->range, "Undefined or undeclared variable: " + v->name);
+              return Type::int64();
+            }
+            if (!it->second.is_integer()) {
+              error(e.range, std::string("The ") + (n.increment ? "++" : "--") +
+                                 " operator can not be used on expressions of type '" +
+                                 ast::type_name(it->second) + "'");
+            }
+            n.target->type = it->second;
+            return Type::integer(8, it->second.is_signed);
+          }
+          if (n.target->template as<ast::MapRef>()) {
+            auto& name = n.target->template as<ast::MapRef>()->name;
+            auto st = maps_.find(name);
+            if (st != maps_.end() && st->second.has_value && !st->second.value.is_integer()) {
+              error(e.range, std::string("The ") + (n.increment ? "++" : "--") +
+                                 " operator can not be used on expressions of type '" +
+                                 ast::type_name(st->second.value) + "'");
+              return Type::int64();
+            }
+            assign_map(*n.target, Type::int64(), nullptr);
+            return Type::int64();
+          }
+          error(e.range, "The ++ and -- operators can only be used on variables and maps");
+          return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::Ternary>) {
+          check_expr(*n.cond);
+          check_expr(*n.then_expr);
+          check_expr(*n.else_expr);
+          const Type& a = n.then_expr->type;
+          const Type& b = n.else_expr->type;
+          if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
+            error(n.cond->range, "Invalid condition in ternary: " + ast::type_name(n.cond->type));
+          if (a.is_integer() && b.is_integer()) return Type::integer(8, a.is_signed && b.is_signed);
+          if (a.is_string() && b.is_string()) return Type::string(std::max(a.size, b.size));
+          if (a.kind == K::None && b.kind == K::None) return Type::none();
+          if (ast::same_type(a, b)) return a;
+          auto cls = [](const Type& t) {
+            return t.is_integer() ? std::string("integer")
+                                  : t.is_string() ? std::string("string") : ast::type_name(t);
+          };
+          error(e.range, "Ternary operator must return the same type: have '" + cls(a) +
+                             "' and '" + cls(b) + "'");
+          return a;
+        } else if constexpr (std::is_same_v<T, ast::FieldAccess>) {
+          return check_field(e, n);
+        } else if constexpr (std::is_same_v<T, ast::TupleIndex>) {
+          check_expr(*n.base);
+          const Type& bt = n.base->type;
+          if (bt.kind != K::Tuple) {
+            error(e.range, "Can not access index '" + std::to_string(n.index) +
+                               "' on expression of type '" + ast::type_name(bt) + "'");
+            return Type::int64();
+          }
+          if (n.index >= bt.elems.size()) {
+            error(e.range, "Invalid tuple index: " + std::to_string(n.index) + ". Found " +
+                               std::to_string(bt.elems.size()) + " elements in tuple.");
+            return Type::int64();
+          }
+          return bt.elems[n.index];
+        } else if constexpr (std::is_same_v<T, ast::Index>) {
+          check_expr(*n.base);
+          check_expr(*n.index);
+          const Type& bt = n.base->type;
+          if (bt.kind != K::Array || !bt.pointee) {
+            error(e.range, "The array index operator [] can only be used on arrays, found " +
+                               ast::type_name(bt) + ".");
+            return Type::int64();
+          }
+          auto* lit = n.index->template as<ast::IntLit>();
+          if (!lit) {
+            error(n.index->range, "The array index operator [] only accepts literal integers");
+            return *bt.pointee;
+          }
+          if (lit->value >= bt.count)
+            error(n.index->range, "the index " + std::to_string(lit->value) +
+                                      " is out of bounds for array of size " +
+                                      std::to_string(bt.count));
+          return *bt.pointee;
+        } else if constexpr (std::is_same_v<T, ast::Cast>) {
+          return check_cast(e, n);
+        } else if constexpr (std::is_same_v<T, ast::Tuple>) {
+          Type out;
+          out.kind = K::Tuple;
+          for (auto& el : n.elems) {
+            check_expr(*el);
+            if (el->type.kind == K::None || el->type.is_aggregation())
+              error(el->range, "Invalid value of type " + ast::type_name(el->type) +
+                                   " in a tuple");
+            out.elems.push_back(el->type);
+          }
+          return storage_type(out);
+        } else if constexpr (std::is_same_v<T, ast::Sizeof>) {
+          uint64_t size = 0;
+          if (auto* tn = std::get_if<ast::TypeName>(&n.arg)) {
+            auto rt = resolve_type_name(*tn);
+            if (!rt) {
+              error(tn->range, "Unknown type: " + tn->name);
+              return Type::uint64();
+            }
+            size = rt->size;
+          } else {
+            auto& ex = std::get<ast::ExprPtr>(n.arg);
+            check_expr(*ex);
+            size = ex->type.is_integer() ? 8 : ex->type.size;
+          }
+          e.node = ast::IntLit{size};
+          return Type::uint64();
+        } else if constexpr (std::is_same_v<T, ast::Offsetof>) {
+          error(e.range, "offsetof() is not supported yet by btc (see issue #4)");
+          return Type::uint64();
+        }
+      },
+      e.node);
+  e.type = std::move(t);
+}
+
+Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
+  for (auto& k : m.keys) check_expr(*k);
+  auto& st = maps_[m.name];
+  auto& mi = map_info(m.name, e.range);
+  (void)mi;
+  if (reading && !assigned_maps_.count(m.name)) error(e.range, "Undefined map: " + m.name);
+  std::vector<Type> keys;
+  for (auto& k : m.keys) {
+    if (k->type.kind == ast::TypeKind::Tuple) {
+      error(k->range, "tuple cannot be used as a map key. Try a multi-key associative array "
+                      "instead (eg `@map[$1, $2] = ...)`.");
+    } else if (k->type.kind == ast::TypeKind::None || k->type.is_aggregation()) {
+      error(k->range, "Invalid map key of type " + ast::type_name(k->type));
+    }
+    keys.push_back(storage_type(k->type));
+  }
+  if (!st.has_keys) {
+    st.keys = keys;
+    st.has_keys = true;
+  } else {
+    bool ok = st.keys.size() == keys.size();
+    for (size_t i = 0; ok && i < keys.size(); ++i) {
+      ok = ast::same_type(st.keys[i], keys[i]) ||
+           (st.keys[i].is_integer() && keys[i].is_integer());
+      if (ok && keys[i].is_string()) st.keys[i].size = std::max(st.keys[i].size, keys[i].size);
+    }
+    if (!ok) {
+      auto list = [](const std::vector<Type>& ts) {
+        std::string s = "[";
+        for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + ast::type_name(ts[i]);
+        return s + "]";
+      };
+      error(e.range, "Argument mismatch for " + m.name + ": trying to access with arguments: " +
+                         list(keys) + " when map expects arguments: " + list(st.keys));
+    }
+  }
+  if (st.has_value) return st.value;
+  return Type::int64();
+}
+
+Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
+  uint32_t index = 0;
+  const auto* d = builtins::find_var(b.name, &index);
+  if (!d) {
+    error(e.range, "Unknown identifier: '" + b.name + "'");
+    return Type::int64();
+  }
+  if (!d->implemented) {
+    error(e.range, "The " + b.name + " builtin is not supported yet by btc");
+    return Type::int64();
+  }
+  using builtins::VarId;
+  switch (d->id) {
+  case VarId::Pid: case VarId::Tid: case VarId::Uid: case VarId::Gid: case VarId::Nsecs:
+  case VarId::Cpu: case VarId::Numaid: case VarId::Rand: case VarId::Cgroup:
+    return Type::uint64();
+  case VarId::Elapsed:
+    info_.uses_elapsed = true;
+    return Type::uint64();
+  case VarId::Comm: return Type::string(16);
+  case VarId::Probe:
+    probe_->uses_probe = true;
+    return Type::simple(ast::TypeKind::Probe, 8);
+  case VarId::Curtask: {
+    if (!options_.btf) {
+      error(e.range, "curtask needs kernel BTF");
+      return Type::uint64();
+    }
+    auto id = options_.btf->find_record("task_struct");
+    if (!id) {
+      error(e.range, "struct task_struct not found in BTF");
+      return Type::uint64();
+    }
+    Type p;
+    p.kind = ast::TypeKind::Pointer;
+    p.size = 8;
+    p.btf_id = *id;
+    p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
+    return p;
+  }
+  case VarId::Args: {
+    if (probe_->kind != probes::ProbeKind::Tracepoint) {
+      error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (" +
+                         std::string(probes::describe(probe_->kind).name) + " used here)");
+      return Type::int64();
+    }
+    probe_->uses_args = true;
+    Type t = Type::simple(ast::TypeKind::Ctx, 8);
+    return t;
+  }
+  case VarId::Kstack: case VarId::Ustack: case VarId::Arg: case VarId::Sarg:
+  case VarId::Retval: case VarId::Func: case VarId::Cpid: case VarId::Username:
+  case VarId::Ctx:
+    break;
+  }
+  error(e.range, "The " + b.name + " builtin is not supported yet by btc");
+  return Type::int64();
+}
+
+Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
+  check_expr(*b.lhs);
+  check_expr(*b.rhs);
+  const Type& l = b.lhs->type;
+  const Type& r = b.rhs->type;
+  auto mismatch = [&]() {
+    error(e.range, "Type mismatch for '" + op_text(b.op) + "': comparing '" + ast::type_name(l) +
+                       "' with '" + ast::type_name(r) + "'");
+    return Type::int64();
+  };
+  bool li = l.is_integer(), ri = r.is_integer();
+  switch (b.op) {
+  case ast::BinOp::Eq:
+  case ast::BinOp::Ne:
+    if (l.is_string() && r.is_string()) return Type::int64();
+    [[fallthrough]];
+  case ast::BinOp::Lt: case ast::BinOp::Le: case ast::BinOp::Gt: case ast::BinOp::Ge:
+    if ((li || l.is_pointer()) && (ri || r.is_pointer())) return Type::int64();
+    return mismatch();
+  case ast::BinOp::LogAnd:
+  case ast::BinOp::LogOr:
+    if ((li || l.is_pointer()) && (ri || r.is_pointer())) return Type::int64();
+    return mismatch();
+  case ast::BinOp::Add:
+  case ast::BinOp::Sub:
+    if (l.is_pointer() && ri) return l;
+    if (li && r.is_pointer() && b.op == ast::BinOp::Add) return r;
+    [[fallthrough]];
+  case ast::BinOp::Mul: case ast::BinOp::Div: case ast::BinOp::Mod: case ast::BinOp::Shl:
+  case ast::BinOp::Shr: case ast::BinOp::BitAnd: case ast::BinOp::BitOr:
+  case ast::BinOp::BitXor:
+    if (li && ri) {
+      if ((b.op == ast::BinOp::Div || b.op == ast::BinOp::Mod) && l.is_signed && r.is_signed)
+        warning(e.range, "signed operands for '" + op_text(b.op) +
+                             "' can lead to undefined behavior (cast to unsigned to silence "
+                             "warning)");
+      return Type::integer(8, l.is_signed && r.is_signed);
+    }
+    return mismatch();
+  }
+  return mismatch();
+}
+
+Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
+  check_expr(*f.base);
+  const Type& bt = f.base->type;
+  using K = ast::TypeKind;
+  if (bt.kind == K::Ctx) {
+    if (!f.arrow) {
+      error(e.range, "Can not access field '" + f.field + "' on type 'args'. Try using '->'");
+      return Type::int64();
+    }
+    // Type from the first tracepoint of the block; every other one must have the field too.
+    Type result = Type::int64();
+    bool first = true;
+    for (const auto& spec : probe_->specs) {
+      if (spec.wildcard) {
+        error(e.range, "args with a wildcard tracepoint is not supported yet by btc "
+                       "(see issue #5)");
+        return result;
+      }
+      const auto* fmt = tracepoint_format(spec.target, e.range);
+      if (!fmt) return result;
+      info_.tracepoint_formats[spec.target] = *fmt;
+      auto it = std::find_if(fmt->fields.begin(), fmt->fields.end(),
+                             [&](const btf::TracepointField& tf) { return tf.name == f.field; });
+      if (it == fmt->fields.end()) {
+        error(e.range, "Struct/union of type 'struct _tracepoint_" +
+                           spec.target.substr(0, spec.target.find(':')) + "_" +
+                           spec.target.substr(spec.target.find(':') + 1) +
+                           "' does not contain a field named '" + f.field + "'");
+        return result;
+      }
+      Type t = tracepoint_field_type(*it, spec.target);
+      if (first) {
+        result = t;
+        first = false;
+      } else if (!ast::same_type(result, t) && !(result.is_integer() && t.is_integer())) {
+        error(e.range, "args->" + f.field + " has different types in the tracepoints of this "
+                                            "block");
+      }
+    }
+    return result;
+  }
+  const Type* rec = nullptr;
+  if (f.arrow) {
+    if (!bt.is_pointer() || !bt.pointee || bt.pointee->kind != K::Record) {
+      error(e.range, "Can not access field '" + f.field + "' on expression of type '" +
+                         ast::type_name(bt) + "'");
+      return Type::int64();
+    }
+    rec = bt.pointee.get();
+  } else {
+    if (bt.is_pointer()) {
+      error(e.range, "Can not access field '" + f.field + "' on type '" + ast::type_name(bt) +
+                         "'. Try dereferencing it first, or using '->'");
+      return Type::int64();
+    }
+    if (bt.kind != K::Record) {
+      error(e.range, "Can not access field '" + f.field + "' on expression of type '" +
+                         ast::type_name(bt) + "'");
+      return Type::int64();
+    }
+    rec = &bt;
+  }
+  if (!options_.btf || rec->btf_id == 0) {
+    error(e.range, "Fields of struct " + rec->name + " need kernel BTF (preamble structs are "
+                                                      "not supported yet by btc, see issue #4)");
+    return Type::int64();
+  }
+  auto path = options_.btf->find_field(rec->btf_id, f.field);
+  if (!path) {
+    error(e.range, "Struct/union of type '" + ast::type_name(*rec) +
+                       "' does not contain a field named '" + f.field + "'");
+    return Type::int64();
+  }
+  if (path->bitfield_size != 0) {
+    error(e.range, "Bitfield access is not supported yet by btc (see issue #4)");
+    return Type::int64();
+  }
+  info_.field_paths[&e] = *path;
+  return path->type;
+}
+
+Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
+  check_expr(*c.operand);
+  auto t = resolve_type_name(c.type);
+  if (!t) {
+    error(c.type.range, "Unknown struct/union: '" + c.type.name + "'");
+    return Type::int64();
+  }
+  const Type& ot = c.operand->type;
+  if (!ot.is_integer() && !ot.is_pointer()) {
+    error(e.range, "Cannot cast from \"" + ast::type_name(ot) + "\" to \"" +
+                       ast::type_name(*t) + "\"");
+    return *t;
+  }
+  if (!t->is_integer() && !t->is_pointer()) {
+    error(e.range, "Cannot cast to \"" + ast::type_name(*t) + "\"");
+    return Type::int64();
+  }
+  return *t;
+}
+
+} // namespace btc::sema

@@ -1,0 +1,92 @@
+// checker.h: the semantic checker shared by analyse.cpp (program, probes, statements),
+// check_expr.cpp (expressions) and check_call.cpp (functions). Internal to sema.
+//
+// The checker walks the program twice: the first walk (quiet) learns map types from
+// assignments anywhere in the program, so a map read before its assignment in source order
+// still gets its type (bpftrace iterates its analyser for the same reason); the second walk
+// reports diagnostics and fills ProgramInfo.
+#pragma once
+
+#include "btf/kernel_btf.h"
+#include "btf/tracepoint.h"
+#include "builtins/builtins.h"
+#include "sema/sema.h"
+
+#include <map>
+#include <set>
+
+namespace btc::sema {
+
+class Checker {
+public:
+  Checker(ast::Program& program, const SemaOptions& options, diag::Diagnostics& diags)
+      : program_(program), options_(options), diags_(diags) {}
+
+  std::optional<ProgramInfo> run();
+
+  // analyse.cpp
+  void check_probe(ast::Probe& probe, ProbeInfo& pinfo);
+  void check_block(ast::Block& block);
+  void check_stmt(ast::Stmt& stmt);
+  void check_assign(ast::AssignStmt& a, ast::Stmt& stmt);
+  void assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value);
+
+  // check_expr.cpp
+  void check_expr(ast::Expr& e);
+  Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
+  Type check_builtin(ast::Expr& e, const ast::Builtin& b);
+  Type check_binary(ast::Expr& e, ast::Binary& b);
+  Type check_field(ast::Expr& e, ast::FieldAccess& f);
+  Type check_cast(ast::Expr& e, ast::Cast& c);
+  std::optional<Type> resolve_type_name(const ast::TypeName& tn);
+  uint32_t sizeof_type(const Type& t) const;
+
+  // check_call.cpp
+  Type check_call(ast::Expr& e, ast::Call& c);
+  Type check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
+  void check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg, abi::EventKind kind);
+  uint32_t add_event(abi::EventKind kind, std::string format, std::vector<Type> args,
+                     source::SourceRange range, uint32_t map = abi::kNoIndex);
+  std::optional<uint32_t> map_arg(ast::Expr& arg, const char* fn, bool allow_key);
+
+  // Helpers.
+  void error(source::SourceRange r, std::string msg) {
+    if (reporting_) diags_.error(r, std::move(msg));
+  }
+  void warning(source::SourceRange r, std::string msg) {
+    if (reporting_) diags_.warning(r, std::move(msg));
+  }
+  MapInfo& map_info(const std::string& name, source::SourceRange r);
+  uint32_t map_id(const std::string& name) const; // index in info_.maps before sorting
+  void finalise_map(MapInfo& m);
+  void note_positional(uint32_t index, bool numeric, source::SourceRange r);
+  // Storage type of a value kept in a map / tuple / event (ints widened to 8 bytes).
+  static Type storage_type(const Type& t);
+  const btf::TracepointFormat* tracepoint_format(const std::string& tp, source::SourceRange r);
+
+  ast::Program& program_;
+  const SemaOptions& options_;
+  diag::Diagnostics& diags_;
+  ProgramInfo info_;
+  bool reporting_ = false;
+
+  // Map types learned so far (survive between the two walks).
+  struct MapState {
+    Type value;
+    bool has_value = false;
+    std::vector<Type> keys;
+    bool has_keys = false;
+  };
+  std::map<std::string, MapState> maps_;
+  std::set<std::string> assigned_maps_;
+
+  // Per-probe state.
+  ProbeInfo* probe_ = nullptr;
+  int loop_depth_ = 0;
+  bool in_str_call_ = false;
+
+  std::map<std::string, btf::TracepointFormat> tp_formats_;
+  std::set<std::string> tp_failed_;
+};
+
+} // namespace btc::sema

@@ -1,0 +1,92 @@
+// program_info.h: what semantic analysis learned about a program (its output type).
+//
+// ProgramInfo lists the maps with their key/value types and storage layout, the events
+// (printf formats and payload layouts, print/clear/exit...), the probes with their parsed
+// attach points, and positional-parameter use. Codegen and the manifest builder read it and
+// never change it. Per-node facts (which event a call emits, which map a MapRef names) live
+// in side tables keyed by node address.
+#pragma once
+
+#include "ast/ast.h"
+#include "btc/abi.h"
+#include "btf/kernel_btf.h"
+#include "btf/tracepoint.h"
+#include "probes/probes.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace btc::sema {
+
+using ast::Type;
+
+struct MapInfo {
+  std::string name;                 // "@x"
+  std::string bpf_name;             // "AT_x"
+  abi::MapKind kind = abi::MapKind::Plain;
+  std::vector<Type> key_types;      // stored key component types (ints widened to 8 bytes)
+  std::vector<uint32_t> key_offsets;
+  uint32_t key_size = 8;            // scalar maps: 8-byte zero key (u32 for arrays)
+  Type value_type;                  // Plain: stored value type; aggregations: the agg kind
+  uint32_t value_size = 8;          // bytes per entry (per CPU for aggregations)
+  bool scalar = true;
+  bool percpu = false;
+  bool is_array = false;            // PERCPU_ARRAY, one entry (scalar count())
+  bool assigned = false;            // written somewhere (reading a never-written map errs)
+  source::SourceRange first_use;
+};
+
+struct EventInfo {
+  abi::EventKind kind = abi::EventKind::Printf;
+  std::string format;
+  std::vector<Type> arg_types;
+  std::vector<uint32_t> arg_offsets; // relative to the payload (after the 8-byte header)
+  uint32_t payload_size = 0;
+  uint32_t map = abi::kNoIndex;      // PrintMap/Clear/Zero
+  source::SourceRange range;
+};
+
+struct ProbeInfo {
+  const ast::Probe* probe = nullptr;
+  std::vector<probes::AttachSpec> specs;
+  std::vector<uint32_t> probe_ids;   // per spec: id in the probe-name table
+  std::vector<std::string> prog_names; // per spec: BPF function name (one program each)
+  probes::ProbeKind kind = probes::ProbeKind::Begin;
+  bool uses_probe = false;           // reads the `probe` builtin
+  bool uses_args = false;            // tracepoint `args`
+  std::map<std::string, Type> vars;  // scratch variables of this probe ($x -> type)
+};
+
+struct PositionalUse {
+  uint32_t index = 0;
+  bool numeric = false;
+  source::SourceRange range;
+};
+
+struct ProgramInfo {
+  std::vector<MapInfo> maps;                  // sorted by name (exit print order)
+  std::unordered_map<std::string, uint32_t> map_index;
+  std::vector<EventInfo> events;
+  std::vector<ProbeInfo> probes;
+  std::vector<PositionalUse> positionals;
+  uint32_t max_positional = 0;
+  uint32_t strlen = 64;
+  bool uses_elapsed = false;
+  bool needs_ringbuf = false;
+  uint32_t max_map_value_size = 8;            // size of the zero buffer for map inits
+
+  // Tracepoint formats read on the compiling host ("cat:event" -> format), for `args`.
+  std::map<std::string, btf::TracepointFormat> tracepoint_formats;
+
+  // Side tables.
+  std::unordered_map<const ast::Expr*, uint32_t> call_event; // printf/print/... -> event id
+  std::unordered_map<const ast::Expr*, btf::FieldPath> field_paths; // record field accesses
+};
+
+// Size rounded up to a multiple of 8 (map keys, tuple elements and payload fields are 8-aligned).
+inline uint32_t align8(uint32_t n) { return (n + 7) & ~7u; }
+
+} // namespace btc::sema

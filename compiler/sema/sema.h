@@ -1,0 +1,33 @@
+// sema.h: semantic analysis entry point.
+//
+// analyse() checks a parsed Program against bpftrace 0.17's rules (types, map key/value types
+// fixed by first use, probe-context rules, function signatures, printf formats), annotates
+// every Expr with its Type and returns the ProgramInfo that codegen and the manifest read.
+// Kernel types come from BTF; tracepoint formats from tracefs on the compiling host (only
+// for type checking: codegen reaches fields through CO-RE).
+#pragma once
+
+#include "ast/ast.h"
+#include "diag/diag.h"
+#include "sema/program_info.h"
+
+#include <optional>
+#include <string>
+
+namespace btc::btf {
+class KernelBtf;
+}
+
+namespace btc::sema {
+
+struct SemaOptions {
+  bool unsafe = false;
+  uint32_t strlen = 64;
+  const btf::KernelBtf* btf = nullptr; // null: kernel types unavailable
+  std::string tracefs_root;            // where tracepoint formats are read ("" = autodetect)
+};
+
+std::optional<ProgramInfo> analyse(ast::Program& program, const SemaOptions& options,
+                                   diag::Diagnostics& diags);
+
+} // namespace btc::sema

@@ -1,0 +1,42 @@
+// tracepoint_types.cpp: see tracepoint_types.h.
+#include "sema/tracepoint_types.h"
+
+#include <memory>
+
+namespace btc::sema {
+
+ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint) {
+  using ast::Type;
+  bool user = tracepoint.rfind("syscalls:", 0) == 0;
+  if (f.data_loc || f.rel_loc) {
+    Type p;
+    p.kind = ast::TypeKind::Pointer;
+    p.size = 8;
+    p.pointee = std::make_shared<Type>(Type::integer(1, true));
+    p.name = "__data_loc";
+    return p;
+  }
+  bool is_char = f.c_type.find("char") != std::string::npos;
+  if (f.is_array) {
+    if (is_char) return Type::string(f.array_len ? f.array_len : f.size);
+    Type a;
+    a.kind = ast::TypeKind::Array;
+    a.count = f.array_len;
+    a.size = f.size;
+    uint32_t elem = f.array_len ? f.size / f.array_len : 1;
+    a.pointee = std::make_shared<Type>(Type::integer(elem, f.is_signed));
+    return a;
+  }
+  if (f.c_type.find('*') != std::string::npos) {
+    Type p;
+    p.kind = ast::TypeKind::Pointer;
+    p.size = 8;
+    p.user_space = user;
+    p.pointee = std::make_shared<Type>(is_char ? Type::integer(1, true) : Type::integer(8, false));
+    return p;
+  }
+  uint32_t size = f.size == 1 || f.size == 2 || f.size == 4 || f.size == 8 ? f.size : 8;
+  return Type::integer(size, f.is_signed);
+}
+
+} // namespace btc::sema
