@@ -326,6 +326,34 @@ llvm::Value* CoreTypes::field_info(llvm::IRBuilder<>& b, llvm::Value* field_ptr,
   return b.CreateCall(fn, {field_ptr, b.getInt64(static_cast<uint64_t>(kind))});
 }
 
+bool CoreTypes::bitfield_info_supported(uint32_t record_btf_id, const btf::FieldPath& path) {
+  if (path.member_indices.empty())
+    return false;
+  uint32_t rec = btf_.resolve(record_btf_id);
+  for (size_t k = 0; k + 1 < path.member_indices.size(); ++k)
+    rec = btf_.resolve(btf_members(btf_.type_by_id(rec))[path.member_indices[k]].type);
+  const struct btf_type* t = btf_.type_by_id(rec);
+  uint32_t idx = path.member_indices.back();
+  if (!t || !btf_is_struct(t) || idx >= btf_vlen(t))
+    return false;
+  // Mirrors BPFAbstractMemberAccess::GetStorageBitRange.
+  uint64_t align = module_.getDataLayout().getABITypeAlign(record(rec).type).value();
+  uint64_t bit = btf_member_bit_offset(t, idx);
+  uint64_t size = btf_member_bitfield_size(t, idx);
+  if (size == 0) {
+    int64_t bytes = btf__resolve_size(btf_.raw(), btf_members(t)[idx].type);
+    size = bytes > 0 ? uint64_t(bytes) * 8 : 0;
+  }
+  if (align > 8) {
+    if (bit / 64 != (bit + size) / 64)
+      return false;
+    align = 8;
+  }
+  uint64_t unit = align * 8;
+  uint64_t start = bit & ~(unit - 1);
+  return size <= unit && start + unit >= bit + size;
+}
+
 llvm::Value* CoreTypes::enum_value_reloc(llvm::IRBuilder<>& b, uint32_t enum_btf_id,
                                          std::string_view enumerator) {
   uint32_t id = btf_.resolve(enum_btf_id);

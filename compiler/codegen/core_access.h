@@ -64,6 +64,11 @@ public:
   // i32 facts about the field whose address `field_ptr` came from field_address(), patched by
   // libbpf at load time (e.g. a bitfield's byte offset/size and shifts).
   llvm::Value* field_info(llvm::IRBuilder<>& b, llvm::Value* field_ptr, FieldInfoKind kind);
+  // Whether the BPF backend can compute field_info() for the bitfield at `path`: it derives
+  // the storage unit from the LLVM record's ABI alignment and aborts the process
+  // (report_fatal_error) when the bits cross it, e.g. in records laid out packed, or for
+  // bitfields directly inside unions. Check before calling field_info() on a bitfield.
+  bool bitfield_info_supported(uint32_t record_btf_id, const btf::FieldPath& path);
   // i64 value of `enumerator` of the named enum `enum_btf_id`, relocated by libbpf
   // (ENUMVAL_VALUE). nullptr if the enum is anonymous or has no such enumerator: CO-RE finds
   // enums by name, so those must be read from the build-host BTF instead.

@@ -280,6 +280,7 @@ void build_union_bitfield_program(TestModule& tm, CoreTypes& core) {
   uint32_t task = *k.find_record("task_struct");
   btf::FieldPath bit = field(task, "sched_reset_on_fork");
   EXPECT_EQ(bit.bitfield_size, 1u);
+  EXPECT_TRUE(core.bitfield_info_supported(task, bit));
   llvm::Value* cur = b.CreateIntToPtr(
       call_helper(b, kHelperGetCurrentTask, b.getInt64Ty(), {}), b.getPtrTy());
   unsigned i = 1;
