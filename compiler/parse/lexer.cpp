@@ -537,6 +537,8 @@ Token Lexer::lex_attach_point() {
     if (!is_attach_char(c)) break;
     // Before the first ':' a '/' starts the predicate (`BEGIN/1/`); after it, it is a path.
     if (c == '/' && !seen_colon) break;
+    // `//` starts a comment even right after an attach point (0.17 glued it to the text).
+    if (c == '/' && peek_char(1) == '/') break;
     if (c == ':') seen_colon = true;
     ++pos_;
   }

@@ -210,6 +210,7 @@ TEST(Lexer, AttachPointRawText) {
   EXPECT_EQ(attach("BEGIN/1/"), "BEGIN");
   EXPECT_EQ(attach("t:syscalls:sys_enter_*\n"), "t:syscalls:sys_enter_*");
   EXPECT_EQ(attach("ur:/lib/*/libc.so.6:malloc "), "ur:/lib/*/libc.so.6:malloc");
+  EXPECT_EQ(attach("t:a:b// comment"), "t:a:b");
 }
 
 TEST(Lexer, CDefinitionText) {

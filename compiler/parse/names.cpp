@@ -8,8 +8,9 @@ namespace btc::parse {
 
 namespace {
 
-// Builtin variables of spec section 6 (0.17 names, legacy `stack`, and the modern names so that
-// sema can give a precise message; `config` is left out: it is a modern keyword). arg0-arg9 / sarg0-sarg9 are matched by pattern below.
+// Builtin variables of spec section 6: the 0.17 names, the legacy `stack`, and the modern names
+// (so that sema can give a precise message). `config` is left out: it is a modern keyword.
+// arg0-arg9 / sarg0-sarg9 are matched by pattern below.
 constexpr std::string_view kBuiltins[] = {
     "pid",     "tid",      "uid",       "gid",      "nsecs",       "elapsed",    "cpu",
     "numaid",  "comm",     "kstack",    "ustack",   "stack",       "retval",     "func",

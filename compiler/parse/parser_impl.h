@@ -95,7 +95,8 @@ private:
   std::set<std::string> defined_; // names for #ifdef (incl. BPFTRACE_HAVE_BTF)
 };
 
-// RAII nesting guard: parse functions that recurse bump Parser::depth_.
+// Deepest nesting of blocks/expressions accepted before "nested too deeply" (protects the
+// native stack from inputs such as 100000 opening parentheses).
 inline constexpr int kMaxNesting = 200;
 
 } // namespace btc::parse
