@@ -183,7 +183,16 @@ bool RingBufferReader::open(int map_fd, EventHandler& handler, std::string& err)
   return true;
 }
 
-int RingBufferReader::poll(int timeout_ms) { return rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0; }
+int RingBufferReader::poll(int timeout_ms) {
+  if (!rb_) return 0;
+  int n = ring_buffer__poll(rb_, timeout_ms);
+  if (n < 0) return n;
+  // The kernel wakes the reader only when it had caught up with the producer, so a record
+  // committed while the previous batch was being read (e.g. exit() right after a printf in
+  // the same probe) can sit unannounced until the next wakeup. Consume it now.
+  int more = ring_buffer__consume(rb_);
+  return more < 0 ? more : n + more;
+}
 
 int RingBufferReader::drain() { return rb_ ? ring_buffer__consume(rb_) : 0; }
 

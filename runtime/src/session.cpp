@@ -90,6 +90,9 @@ public:
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
       std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
     poll_loop();
+    // Perf-event links go first: they close instantly. Each tracepoint link close waits for
+    // a tasks-trace RCU grace period under a global kernel mutex (~40 ms each here).
+    perf_links_.clear();
     links_.clear();
     bool end_ok = run_special(abi::ProbeKind::End);
     rb_.drain();
@@ -230,7 +233,8 @@ private:
       if (point.probe->kind == abi::ProbeKind::Begin || point.probe->kind == abi::ProbeKind::End)
         continue;
       std::string err;
-      if (attach_point(obj_.get(), point, links_, err)) continue;
+      auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
+      if (attach_point(obj_.get(), point, links, err)) continue;
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       if (!point.from_wildcard)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
@@ -283,7 +287,8 @@ private:
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
   std::vector<AttachPoint> points_;
-  std::vector<LinkPtr> links_; // destroyed first
+  std::vector<LinkPtr> links_;      // tracepoints
+  std::vector<LinkPtr> perf_links_; // perf events; destroyed first
 };
 
 } // namespace
