@@ -9,6 +9,12 @@ bool Diagnostics::has_errors() const {
   return false;
 }
 
+size_t Diagnostics::error_count() const {
+  size_t n = 0;
+  for (const auto& d : list_) n += d.severity == Severity::Error;
+  return n;
+}
+
 namespace {
 const char* level(Severity s) {
   switch (s) {

@@ -35,6 +35,7 @@ public:
   }
   void error_no_loc(std::string msg) { list_.push_back({Severity::Error, {}, std::move(msg), false}); }
   bool has_errors() const;
+  size_t error_count() const;
   const std::vector<Diagnostic>& all() const { return list_; }
   size_t size() const { return list_.size(); }
 

@@ -62,7 +62,11 @@ std::optional<uint32_t> Checker::map_arg(ast::Expr& arg, const char* fn, bool al
     error(arg.range, std::string("The map passed to ") + fn + "() should not be indexed by a key");
     return std::nullopt;
   }
-  check_map_ref(arg, *m, /*reading=*/true);
+  // The whole map is named: no key check.
+  map_info(m->name, arg.range);
+  if (!assigned_maps_.count(m->name)) error(arg.range, "Undefined map: " + m->name);
+  auto st = maps_.find(m->name);
+  if (st != maps_.end() && st->second.has_value) arg.type = st->second.value;
   return map_id(m->name);
 }
 
@@ -79,10 +83,12 @@ void Checker::check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg,
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(fmt_lit->value.size() + 1));
   std::vector<Type> arg_types;
+  size_t errors_before = diags_.error_count();
   for (size_t i = first_arg; i < c.args.size(); ++i) {
     check_expr(*c.args[i]);
     arg_types.push_back(c.args[i]->type);
   }
+  if (diags_.error_count() != errors_before) return; // don't pile type errors on broken arguments
   std::string err;
   auto convs = parse_format(fmt_lit->value, err);
   if (!convs) {
