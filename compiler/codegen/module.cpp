@@ -177,8 +177,9 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
   sp_ = dib_->createFunction(cu_, fn_->getName(), fn_->getName(), file_, line, sty, line,
                              llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
   fn_->setSubprogram(sp_);
-  auto* param = dib_->createParameterVariable(sp_, "ctx", 1, file_, line, void_ptr);
-  (void)param;
+  // A named, always-preserved parameter: the kernel rejects BTF func protos without it.
+  dib_->createParameterVariable(sp_, "ctx", 1, file_, line, void_ptr, true);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
 
   auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   b_.SetInsertPoint(entry);
