@@ -7,6 +7,8 @@
 // increment a bucket (0.17's log2 buckets).
 #include "codegen/lowerer.h"
 
+#include <llvm/IR/Intrinsics.h>
+
 namespace btc::codegen {
 
 void Lowerer::emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args) {
@@ -123,6 +125,24 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     emit_return();
     return i64(0);
   case FuncId::Str: return lower_str(c);
+  case FuncId::Bswap: {
+    llvm::Value* v = lower_expr(*c.args[0]);
+    uint32_t bits = e.type.size * 8;
+    if (bits == 8) return b_.CreateAnd(v, 0xff);
+    llvm::Value* narrow = b_.CreateTrunc(v, b_.getIntNTy(bits));
+    llvm::Value* swapped = b_.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, narrow);
+    return b_.CreateZExt(swapped, i64_ty());
+  }
+  case FuncId::Strncmp: {
+    // 0 when the first n bytes are equal (stopping at a NUL), 1 otherwise.
+    llvm::Value* a = lower_expr(*c.args[0]);
+    llvm::Value* bb = lower_expr(*c.args[1]);
+    uint64_t n = c.args[2]->as<ast::IntLit>()->value;
+    uint32_t limit = static_cast<uint32_t>(std::min<uint64_t>(
+        n, std::min(c.args[0]->type.size, c.args[1]->type.size)));
+    llvm::Value* eq = string_compare(a, limit, bb, limit);
+    return b_.CreateZExt(b_.CreateNot(eq), i64_ty());
+  }
   case FuncId::Delete: {
     const auto& m = *c.args[0]->as<ast::MapRef>();
     uint32_t idx = info_.map_index.at(m.name);

@@ -282,11 +282,33 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     for (auto& a : c.args) check_expr(*a);
     e.node = ast::IntLit{c.args[0]->type.is_integer() ? 8u : c.args[0]->type.size};
     return Type::uint64();
+  case FuncId::Bswap: {
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    if (!t.is_integer()) {
+      error(e.range, "bswap() only supports integer arguments (" + value_class(t) + " provided)");
+      return Type::uint64();
+    }
+    return Type::integer(t.size, false);
+  }
+  case FuncId::Strncmp: {
+    for (auto& a : c.args) check_expr(*a);
+    if (!c.args[0]->type.is_string() || !c.args[1]->type.is_string()) {
+      error(e.range, "strncmp() expects two strings and a length");
+      return Type::uint64();
+    }
+    auto* n = c.args[2]->as<ast::IntLit>();
+    if (!n) {
+      error(c.args[2]->range, "strncmp() expects an integer literal as its third argument");
+      return Type::uint64();
+    }
+    return Type::uint64();
+  }
   case FuncId::Buf: case FuncId::Ksym: case FuncId::Usym: case FuncId::Kaddr:
   case FuncId::Uaddr: case FuncId::Reg: case FuncId::Kstack: case FuncId::Ustack:
   case FuncId::System: case FuncId::Cat: case FuncId::Cgroupid: case FuncId::CgroupPath:
-  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr: case FuncId::Bswap:
-  case FuncId::Signal: case FuncId::Override: case FuncId::Strncmp: case FuncId::Strcontains:
+  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr:
+  case FuncId::Signal: case FuncId::Override: case FuncId::Strcontains:
   case FuncId::Path: case FuncId::Kptr: case FuncId::Uptr: case FuncId::Strerror:
   case FuncId::Skboutput: case FuncId::Unwatch: case FuncId::Debugf: case FuncId::Join:
   case FuncId::Strftime: case FuncId::Count: case FuncId::Sum: case FuncId::Min:

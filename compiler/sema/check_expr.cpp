@@ -418,6 +418,47 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   return Type::int64();
 }
 
+// Spec 1.4: which probe kinds offer argN / sargN / retval / func / ctx, with 0.17's messages.
+std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
+                                                           const std::string& name) const {
+  using probes::ProbeKind;
+  ProbeKind k = probe_->kind;
+  auto in = [&](std::initializer_list<ProbeKind> kinds) {
+    for (auto x : kinds)
+      if (x == k) return true;
+    return false;
+  };
+  std::string probe_name(probes::describe(k).name);
+  switch (id) {
+  case builtins::VarId::Arg:
+    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe, ProbeKind::Usdt}))
+      return "The " + name + " builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes";
+    return std::nullopt;
+  case builtins::VarId::Sarg:
+    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe}))
+      return "The " + name + " builtin can only be used with 'kprobes' and 'uprobes' probes";
+    return std::nullopt;
+  case builtins::VarId::Retval:
+    if (!in({ProbeKind::Kretprobe, ProbeKind::Uretprobe, ProbeKind::Kfunc, ProbeKind::Kretfunc}))
+      return std::string("The retval builtin can only be used with 'kretprobe' and 'uretprobe' "
+                         "and 'kfunc' probes") +
+             (k == ProbeKind::Tracepoint ? " (try to use args->ret instead)" : "");
+    return std::nullopt;
+  case builtins::VarId::Func:
+    if (!in({ProbeKind::Kprobe, ProbeKind::Kretprobe, ProbeKind::Uprobe, ProbeKind::Uretprobe,
+             ProbeKind::Kfunc, ProbeKind::Kretfunc}))
+      return "The func builtin can not be used with '" + probe_name + "' probes";
+    return std::nullopt;
+  case builtins::VarId::Ctx:
+    if (k == ProbeKind::Tracepoint) return std::string("Use args instead of ctx in tracepoint");
+    if (in({ProbeKind::Begin, ProbeKind::End}))
+      return "The ctx builtin can not be used with '" + probe_name + "' probes";
+    return std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
 Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   uint32_t index = 0;
   const auto* d = builtins::find_var(b.name, &index);
@@ -468,9 +509,17 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     Type t = Type::simple(ast::TypeKind::Ctx, 8);
     return t;
   }
-  case VarId::Kstack: case VarId::Ustack: case VarId::Arg: case VarId::Sarg:
-  case VarId::Retval: case VarId::Func: case VarId::Cpid: case VarId::Username:
+  case VarId::Arg:
+  case VarId::Sarg:
+  case VarId::Retval:
+  case VarId::Func:
   case VarId::Ctx:
+    if (auto msg = context_rule_violation(d->id, b.name)) {
+      error(e.range, *msg);
+      return Type::int64();
+    }
+    break;
+  case VarId::Kstack: case VarId::Ustack: case VarId::Cpid: case VarId::Username:
     break;
   }
   error(e.range, "The " + b.name + " builtin is not supported yet by btc");

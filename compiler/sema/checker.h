@@ -35,6 +35,8 @@ public:
   void check_expr(ast::Expr& e);
   Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
   Type check_builtin(ast::Expr& e, const ast::Builtin& b);
+  std::optional<std::string> context_rule_violation(builtins::VarId id,
+                                                    const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);
   Type check_field(ast::Expr& e, ast::FieldAccess& f);
   Type check_cast(ast::Expr& e, ast::Cast& c);

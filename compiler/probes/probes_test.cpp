@@ -1,0 +1,75 @@
+// probes_test.cpp: attach-point parsing of the probe registry (spec 1.1-1.3).
+#include "probes/probes.h"
+
+#include <gtest/gtest.h>
+
+namespace btc::probes {
+namespace {
+
+AttachSpec parse_ok(std::string_view text) {
+  std::string err;
+  auto s = parse_attach_point(text, err);
+  EXPECT_TRUE(s.has_value()) << text << ": " << err;
+  return s.value_or(AttachSpec{});
+}
+
+std::string parse_err(std::string_view text) {
+  std::string err;
+  auto s = parse_attach_point(text, err);
+  EXPECT_FALSE(s.has_value()) << text;
+  return err;
+}
+
+TEST(Probes, TracepointAliasAndWildcard) {
+  auto s = parse_ok("t:syscalls:sys_enter_*");
+  EXPECT_EQ(s.kind, ProbeKind::Tracepoint);
+  EXPECT_EQ(s.target, "syscalls:sys_enter_*");
+  EXPECT_TRUE(s.wildcard);
+  EXPECT_EQ(s.text, "tracepoint:syscalls:sys_enter_*");
+}
+
+TEST(Probes, IntervalUnits) {
+  EXPECT_EQ(parse_ok("interval:s:2").period, 2000000000u);
+  EXPECT_EQ(parse_ok("i:ms:100").period, 100000000u);
+  EXPECT_EQ(parse_ok("interval:us:7").period, 7000u);
+  auto hz = parse_ok("interval:hz:5");
+  EXPECT_TRUE(hz.use_freq);
+  EXPECT_EQ(hz.period, 5u);
+}
+
+TEST(Probes, ProfileHzIsAFrequency) {
+  auto s = parse_ok("profile:hz:99");
+  EXPECT_EQ(s.kind, ProbeKind::Profile);
+  EXPECT_TRUE(s.use_freq);
+  EXPECT_EQ(s.period, 99u);
+  EXPECT_EQ(s.text, "profile:hz:99");
+}
+
+TEST(Probes, SoftwareAliasesAndDefaultCounts) {
+  auto s = parse_ok("software:faults:1");
+  EXPECT_EQ(s.target, "page-faults");
+  EXPECT_EQ(s.period, 1u);
+  // Seed spelling with an empty count means the default (100 for page faults).
+  EXPECT_EQ(parse_ok("software:faults:").period, 100u);
+  EXPECT_EQ(parse_ok("s:cs").period, 1000u);
+  EXPECT_EQ(parse_ok("hardware:cache-references:").period, 1000000u);
+  EXPECT_EQ(parse_ok("h:cycles:5000").target, "cpu-cycles");
+}
+
+TEST(Probes, Errors) {
+  EXPECT_EQ(parse_err("nosuch:x"), "Invalid probe type: nosuch");
+  EXPECT_EQ(parse_err("interval:m:1"), "interval unit must be one of hz, s, ms, us");
+  EXPECT_EQ(parse_err("software:nope:1"), "Unknown software event: nope");
+  EXPECT_NE(parse_err("tracepoint:onlyone").find("category"), std::string::npos);
+  EXPECT_NE(parse_err("i:ms:$1").find("not supported yet"), std::string::npos);
+}
+
+TEST(Probes, BeginEndAreSpecial) {
+  EXPECT_EQ(parse_ok("BEGIN").kind, ProbeKind::Begin);
+  EXPECT_EQ(parse_ok("END").kind, ProbeKind::End);
+  EXPECT_EQ(describe(ProbeKind::Begin).section, "raw_tp");
+  EXPECT_EQ(describe(ProbeKind::Tracepoint).section, "tracepoint");
+}
+
+} // namespace
+} // namespace btc::probes

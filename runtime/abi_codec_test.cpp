@@ -1,0 +1,75 @@
+// abi_codec_test.cpp: the manifest survives encode -> decode unchanged; corrupt blobs fail.
+#include "btc/abi.h"
+
+#include <gtest/gtest.h>
+
+namespace btc::abi {
+namespace {
+
+Manifest sample() {
+  Manifest m;
+  m.tool_name = "tool";
+  m.source_name = "x.bt";
+  m.source_lines = {"BEGIN { @[comm] = count(); }"};
+  m.types.push_back({ValueKind::String, 16, kNoIndex, 0, {}});
+  m.types.push_back({ValueKind::Tuple, 24, kNoIndex, 0, {{"", 0, 0}, {"", 16, 0}}});
+  MapDesc map;
+  map.name = "@";
+  map.bpf_name = "AT_";
+  map.kind = MapKind::Lhist;
+  map.keys = {{"", 0, 0}};
+  map.key_size = 16;
+  map.lhist_min = -3;
+  map.lhist_max = 100;
+  map.lhist_step = 10;
+  map.percpu = true;
+  m.maps.push_back(map);
+  EventDesc ev;
+  ev.kind = EventKind::Printf;
+  ev.format = "%s\n";
+  ev.args = {{"", 0, 0}};
+  ev.payload_size = 16;
+  ev.line = 1;
+  m.events.push_back(ev);
+  ProbeDesc p;
+  p.kind = ProbeKind::Tracepoint;
+  p.prog_name = "tracepoint_0_0";
+  p.target = "syscalls:sys_enter_*";
+  p.wildcard = true;
+  p.period = 99;
+  m.probes.push_back(p);
+  m.positionals.push_back({2, true, 1, 3, 5});
+  m.config.size = 48;
+  m.config.str_args = 40;
+  m.max_positional = 2;
+  m.ringbuf_map = "btc_events";
+  m.ringbuf_size = 1 << 20;
+  return m;
+}
+
+TEST(AbiCodec, RoundTrip) {
+  Manifest m = sample();
+  auto bytes = encode(m);
+  auto back = decode(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(dump(*back), dump(m));
+  EXPECT_EQ(back->maps[0].lhist_min, -3);
+  EXPECT_EQ(back->probes[0].target, "syscalls:sys_enter_*");
+  EXPECT_EQ(back->source_lines, m.source_lines);
+  EXPECT_EQ(back->positionals[0].col_end, 5u);
+}
+
+TEST(AbiCodec, RejectsTruncatedAndForeignBlobs) {
+  auto bytes = encode(sample());
+  for (size_t n : {size_t(0), size_t(3), size_t(8), bytes.size() / 2, bytes.size() - 1})
+    EXPECT_FALSE(decode(std::span<const uint8_t>(bytes.data(), n)).has_value()) << n;
+  auto wrong = bytes;
+  wrong[0] = 'X';
+  EXPECT_FALSE(decode(wrong).has_value());
+  auto version = bytes;
+  version[4] = 99;
+  EXPECT_FALSE(decode(version).has_value());
+}
+
+} // namespace
+} // namespace btc::abi
