@@ -23,9 +23,24 @@ llvm::AllocaInst* Lowerer::entry_alloca(llvm::Type* t, const llvm::Twine& name) 
   return a;
 }
 
-llvm::AllocaInst* Lowerer::stack_buffer(uint32_t size, const llvm::Twine& name) {
+llvm::AllocaInst* Lowerer::stack_buffer(uint32_t size, const llvm::Twine& name, bool temporary) {
   uint32_t n = sema::align8(std::max<uint32_t>(size, 8));
-  return entry_alloca(llvm::ArrayType::get(b_.getInt8Ty(), n), name);
+  auto* a = entry_alloca(llvm::ArrayType::get(b_.getInt8Ty(), n), name);
+  if (temporary) {
+    b_.CreateLifetimeStart(a, b_.getInt64(n));
+    temps_.push_back(a);
+  }
+  return a;
+}
+
+void Lowerer::end_temporaries(size_t from) {
+  if (b_.GetInsertBlock()->getTerminator() == nullptr) {
+    for (size_t i = from; i < temps_.size(); ++i) {
+      auto* ty = llvm::cast<llvm::ArrayType>(temps_[i]->getAllocatedType());
+      b_.CreateLifetimeEnd(temps_[i], b_.getInt64(ty->getNumElements()));
+    }
+  }
+  temps_.resize(from);
 }
 
 void Lowerer::zero_fill(llvm::Value* ptr, uint32_t size) {

@@ -53,12 +53,9 @@ llvm::Value* Lowerer::lower_str(const ast::Call& c) {
   zero_fill(buf, sema::align8(size));
   if (pos) {
     if (pos->index == 0 || pos->index > info_.max_positional || skip >= size) return buf;
+    // btc_config is externally initialised: LLVM copies from it without folding the zeros.
     llvm::Value* src = gep(config_, layout_.str_args + (pos->index - 1) * size + skip);
-    for (uint32_t i = 0; i + skip < size; ++i) {
-      auto* li = b_.CreateLoad(b_.getInt8Ty(), gep(src, i));
-      li->setVolatile(true);
-      b_.CreateStore(li, gep(buf, i));
-    }
+    copy_bytes(buf, src, static_cast<uint32_t>(size - skip));
     return buf;
   }
   llvm::Value* v = lower_expr(arg);

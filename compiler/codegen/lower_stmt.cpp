@@ -39,6 +39,7 @@ void Lowerer::lower_block(const ast::Block& block) {
 
 void Lowerer::lower_stmt(const ast::Stmt& stmt) {
   set_loc(stmt.range);
+  size_t temps_before = temps_.size();
   std::visit(
       [&](const auto& n) {
         using T = std::decay_t<decltype(n)>;
@@ -87,6 +88,7 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
         }
       },
       stmt.node);
+  end_temporaries(temps_before);
 }
 
 void Lowerer::lower_assign(const ast::AssignStmt& a) {
@@ -136,7 +138,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   if (it == vars_.end()) {
     bool scalar = t.is_integer() || t.is_pointer() || t.kind == ast::TypeKind::Probe ||
                   t.kind == ast::TypeKind::Ctx;
-    slot = scalar ? entry_alloca(i64_ty(), var->name) : stack_buffer(t.size, var->name);
+    slot = scalar ? entry_alloca(i64_ty(), var->name) : stack_buffer(t.size, var->name, false);
     vars_[var->name] = slot;
   } else {
     slot = it->second;

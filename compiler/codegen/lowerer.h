@@ -71,7 +71,12 @@ public:
 
   // bpf_helpers.cpp
   llvm::Value* call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args);
-  llvm::AllocaInst* stack_buffer(uint32_t size, const llvm::Twine& name = "buf");
+  // A zero-sized-aligned stack buffer. Temporaries (the default) live until the end of the
+  // statement being lowered: lifetime markers let LLVM's stack colouring share their slots,
+  // which keeps programs under the 512-byte BPF stack.
+  llvm::AllocaInst* stack_buffer(uint32_t size, const llvm::Twine& name = "buf",
+                                 bool temporary = true);
+  void end_temporaries(size_t from);
   llvm::AllocaInst* entry_alloca(llvm::Type* t, const llvm::Twine& name);
   void zero_fill(llvm::Value* ptr, uint32_t size);
   void copy_bytes(llvm::Value* dst, llvm::Value* src, uint32_t size);
@@ -121,6 +126,7 @@ public:
     llvm::BasicBlock* continue_bb;
   };
   std::vector<LoopTargets> loops_;
+  std::vector<llvm::AllocaInst*> temps_;
   llvm::DISubprogram* sp_ = nullptr;
 };
 

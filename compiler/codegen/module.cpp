@@ -184,6 +184,7 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
   auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   b_.SetInsertPoint(entry);
   set_loc(p.probe->range);
+  temps_.clear();
   if (p.probe->predicate) {
     llvm::Value* c = to_bool(lower_expr(*p.probe->predicate));
     auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
@@ -192,6 +193,7 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
     b_.SetInsertPoint(skip);
     b_.CreateRet(b_.getInt32(0));
     b_.SetInsertPoint(body);
+    end_temporaries(0);
   }
   lower_block(p.probe->body);
   if (!b_.GetInsertBlock()->getTerminator()) b_.CreateRet(b_.getInt32(0));

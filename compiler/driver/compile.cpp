@@ -101,7 +101,20 @@ struct LlvmDiagnostics {
     llvm::raw_string_ostream os(s);
     llvm::DiagnosticPrinterRawOStream dp(os);
     di->print(dp);
-    static_cast<LlvmDiagnostics*>(ctx)->errors.push_back(os.str());
+    std::string msg = os.str();
+    if (msg.find("BPF stack limit is exceeded") != std::string::npos) {
+      // Name the probe instead of LLVM's advice about its own flags.
+      auto in = msg.find("in function ");
+      std::string where = msg.substr(0, msg.find(": in function"));
+      std::string fn = in == std::string::npos ? "" : msg.substr(in + 12, msg.find(' ', in + 12) - in - 12);
+      msg = where + ": ERROR: the program of probe " + fn +
+            " needs more than the 512 bytes of BPF stack; use fewer or shorter strings "
+            "(--strlen) or tuples in one action";
+    }
+    auto& errs = static_cast<LlvmDiagnostics*>(ctx)->errors;
+    for (const auto& e : errs)
+      if (e == msg) return;
+    errs.push_back(msg);
   }
 };
 
@@ -157,7 +170,7 @@ int compile(const CompileOptions& o) {
   auto obj = codegen::emit_bpf(*lowered->module);
   if (!obj) return fail(llvm::toString(obj.takeError()));
   if (!llvm_diags.errors.empty()) {
-    for (const auto& e : llvm_diags.errors) std::cerr << "btc: error: " << e << "\n";
+    for (const auto& e : llvm_diags.errors) std::cerr << e << "\n";
     return 1;
   }
   std::string_view obj_bytes(reinterpret_cast<const char*>(obj->data()), obj->size());
