@@ -56,6 +56,8 @@ std::optional<ProgramInfo> Checker::run() {
           if (seen_end) error(ap.range, "More than one END probe defined");
           seen_end = true;
         }
+        if (spec->kind == probes::ProbeKind::Tracepoint && !spec->wildcard && reporting_)
+          warn_missing_tracepoint(spec->target, ap.range);
         pinfo.kind = spec->kind;
         pinfo.probe_ids.push_back(next_probe_id++);
         std::string prog = std::string(desc.name) + "_" + std::to_string(pi) + "_" +
@@ -63,12 +65,6 @@ std::optional<ProgramInfo> Checker::run() {
         std::replace(prog.begin(), prog.end(), '-', '_');
         pinfo.prog_names.push_back(prog);
         pinfo.specs.push_back(std::move(*spec));
-      }
-      // Attach points of one block must be of one family (programs share the body).
-      for (const auto& s : pinfo.specs) {
-        bool special = s.kind == probes::ProbeKind::Begin || s.kind == probes::ProbeKind::End;
-        if (special && pinfo.specs.size() > 1)
-          error(probe.range, "BEGIN and END probes must be alone in their action block");
       }
       info_.probes.push_back(std::move(pinfo));
       check_probe(probe, info_.probes.back());
@@ -96,6 +92,24 @@ std::optional<ProgramInfo> Checker::run() {
     if (ev.map != abi::kNoIndex) ev.map = info_.map_index[old_names[ev.map]];
   if (diags_.has_errors()) return std::nullopt;
   return std::move(info_);
+}
+
+// Tracepoints are resolved where the tool runs; warn when this host does not have one.
+void Checker::warn_missing_tracepoint(const std::string& target, source::SourceRange r) {
+  std::string root = options_.tracefs_root;
+  if (root.empty()) {
+    if (auto err = btf::ensure_tracefs(root)) {
+      llvm::consumeError(std::move(err));
+      return;
+    }
+  }
+  auto colon = target.find(':');
+  auto fmt = btf::read_tracepoint_format(target.substr(0, colon), target.substr(colon + 1), root);
+  if (!fmt) {
+    llvm::consumeError(fmt.takeError());
+    warning(r, "tracepoint not found on this host: " + target +
+                   " (the tool looks for it again where it runs)");
+  }
 }
 
 void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {

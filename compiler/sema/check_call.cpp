@@ -250,7 +250,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
         error(c.args[1]->range, "str() expects an integer length");
     }
     const Type& t = arg.type;
-    if (t.is_string()) return Type::string(std::min(t.size, options_.strlen));
+    if (t.is_string() && (arg.as<ast::Positional>() || bin)) return Type::string(options_.strlen);
     if (!t.is_integer() && !t.is_pointer()) {
       error(e.range, "str() expects an integer or a pointer type as first argument (" +
                          ast::type_name(t) + " provided)");

@@ -26,6 +26,7 @@ public:
 
   // analyse.cpp
   void check_probe(ast::Probe& probe, ProbeInfo& pinfo);
+  void warn_missing_tracepoint(const std::string& target, source::SourceRange r);
   void check_block(ast::Block& block);
   void check_stmt(ast::Stmt& stmt);
   void check_assign(ast::AssignStmt& a, ast::Stmt& stmt);
