@@ -13,8 +13,9 @@ workload commands run; the tool is then stopped (it exits by itself, or gets a s
 delay) and its stdout, stderr, exit status and output files are checked. Every process runs in
 its own process group under a hard timeout and the whole group is killed on expiry.
 
-Case keys (all optional; strings may use the placeholders {work} {tool} {python} {uniq}
-{case} {tool_pid} (workloads only) and {srcdir}):
+Case keys (all optional; strings, the script included, may use the placeholders {work}
+{tool} {python} {uniq} (15 characters, fits a comm) {case} {srcdir} {runner_pid} {runner_comm} {python_comm} (comm of a process running
+{python}), {bg_pid} (see background) and {tool_pid} (workloads only)):
   description   text shown nowhere but documents the case
   requires      list of: root btf hardware ldd, or !NAME for "NAME unavailable"
                 (default: root btf)
@@ -40,8 +41,9 @@ Case keys (all optional; strings may use the placeholders {work} {tool} {python}
                 (re.M);  stdout_lines  lines that must appear verbatim;  stderr_regex /
                 stderr_not_regex  likewise on stderr (the attach notification line removed)
   values        list of {"regex": r"..(\\d+)..", "min": N, "max": N, "count": K,
-                "increasing": bool}: group 1 of each match is an integer within bounds, at
-                least K (default 1) matches, strictly increasing if asked
+                "max_count": M, "increasing": bool}: group 1 of each match is an integer
+                within bounds, at least K (default 1) and at most M matches, strictly
+                increasing if asked
   json_lines    true: every non-empty stdout line is a JSON document
   files         list of {"path": .., "absent": bool, "exact": .., "regex": [..],
                 "contains": [..], "bytes": {offset: value}}
@@ -78,6 +80,8 @@ WORKLOAD_TIMEOUT_S = 20
 DEFAULT_TOOL_TIMEOUT_S = 20
 ATTACH_TIMEOUT_S = 30
 SHOW_MAX = 3000
+RUNNER_COMM = Path("/proc/self/comm").read_text().strip() if Path("/proc/self/comm").exists() \
+    else "?"
 
 
 class CaseFailure(Exception):
@@ -218,8 +222,9 @@ class Case:
         self.tool = work / name
         self.subst = {
             "{work}": str(work), "{tool}": str(self.tool), "{python}": sys.executable,
-            "{uniq}": "btce2e" + uuid.uuid4().hex[:10], "{case}": name, "{srcdir}": str(HERE),
-            "{runner_pid}": str(os.getpid()),
+            "{uniq}": "btce2e" + uuid.uuid4().hex[:9], "{case}": name, "{srcdir}": str(HERE),
+            "{runner_pid}": str(os.getpid()), "{runner_comm}": RUNNER_COMM,
+            "{python_comm}": os.path.basename(sys.executable)[:15],
         }
         self.background: List[subprocess.Popen] = []
 
@@ -465,6 +470,8 @@ def check_values(spec: dict, text: str) -> Optional[str]:
     values = [int(m.group(1)) for m in re.finditer(rx, text, re.M)]
     if len(values) < spec.get("count", 1):
         return f"/{rx}/ matched {len(values)} times, expected at least {spec.get('count', 1)}"
+    if "max_count" in spec and len(values) > spec["max_count"]:
+        return f"/{rx}/ matched {len(values)} times, expected at most {spec['max_count']}"
     for v in values:
         if "min" in spec and v < spec["min"]:
             return f"/{rx}/ gave {v} < {spec['min']}"
