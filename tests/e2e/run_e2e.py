@@ -322,7 +322,8 @@ class Case:
             if proc.poll() is None:
                 self.subst["{tool_pid}"] = str(proc.pid)
                 for cmd in self.get("workload", []):
-                    res = run_bounded(["/bin/sh", "-c", cmd], WORKLOAD_TIMEOUT_S, cwd=self.work)
+                    res = run_bounded(["/bin/sh", "-c", cmd],
+                                      min(WORKLOAD_TIMEOUT_S, timeout_s), cwd=self.work)
                     if res.returncode != 0:
                         raise CaseFailure(f"workload {cmd!r} exited {res.returncode}:\n"
                                           f"{shorten(res.stdout + res.stderr)}")
