@@ -78,8 +78,12 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
     d.name = mi.name;
     d.bpf_name = mi.bpf_name;
     d.kind = mi.kind;
-    for (size_t i = 0; i < mi.key_types.size(); ++i)
-      d.keys.push_back({"", mi.key_offsets[i], types.add(mi.key_types[i])});
+    for (size_t i = 0; i < mi.key_types.size(); ++i) {
+      // Integer keys sort as unsigned (the runtime compares key bytes so) but print signed.
+      Type kt = mi.key_types[i];
+      if (kt.is_integer()) kt.is_signed = true;
+      d.keys.push_back({"", mi.key_offsets[i], types.add(kt)});
+    }
     d.key_size = mi.key_size;
     if (mi.kind == abi::MapKind::Plain) d.value_type = types.add(mi.value_type);
     d.value_size = mi.value_size;

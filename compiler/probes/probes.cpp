@@ -72,7 +72,7 @@ std::optional<uint64_t> parse_uint(std::string_view s) {
 bool parse_timed(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
   std::string_view provider = spec.kind == ProbeKind::Interval ? "interval" : "profile";
   if (parts.size() != 3) {
-    error = std::string(provider) + " probe must have unit of time";
+    error = std::string(provider) + " probe type requires 2 arguments";
     return false;
   }
   auto unit = parts[1];
@@ -96,7 +96,7 @@ bool parse_timed(std::vector<std::string_view>& parts, AttachSpec& spec, std::st
   } else if (unit == "us") {
     spec.period = *n * 1000ull;
   } else {
-    error = std::string(provider) + " unit must be one of hz, s, ms, us";
+    error = std::string(unit) + " is not an accepted unit of time";
     return false;
   }
   spec.target = std::string(unit);
@@ -113,7 +113,7 @@ bool parse_perf(std::vector<std::string_view>& parts, AttachSpec& spec, std::str
   std::string canonical;
   auto def = perf_event_default_count(spec.kind, parts[1], &canonical);
   if (!def) {
-    error = "Unknown " + std::string(provider) + " event: " + std::string(parts[1]);
+    error = std::string(parts[1]) + " is not a " + std::string(provider) + " probe";
     return false;
   }
   spec.target = canonical;

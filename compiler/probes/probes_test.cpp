@@ -58,8 +58,9 @@ TEST(Probes, SoftwareAliasesAndDefaultCounts) {
 
 TEST(Probes, Errors) {
   EXPECT_EQ(parse_err("nosuch:x"), "Invalid probe type: nosuch");
-  EXPECT_EQ(parse_err("interval:m:1"), "interval unit must be one of hz, s, ms, us");
-  EXPECT_EQ(parse_err("software:nope:1"), "Unknown software event: nope");
+  EXPECT_EQ(parse_err("interval:m:1"), "m is not an accepted unit of time");
+  EXPECT_EQ(parse_err("interval:s"), "interval probe type requires 2 arguments");
+  EXPECT_EQ(parse_err("software:nope:1"), "nope is not a software probe");
   EXPECT_NE(parse_err("tracepoint:onlyone").find("category"), std::string::npos);
   EXPECT_NE(parse_err("i:ms:$1").find("not supported yet"), std::string::npos);
 }

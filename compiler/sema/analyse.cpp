@@ -120,7 +120,7 @@ void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {
     check_expr(*probe.predicate);
     const auto& t = probe.predicate->type;
     if (!t.is_integer() && !t.is_pointer())
-      error(probe.predicate->range, "Invalid type for predicate: " + ast::type_name(t));
+      error(probe.predicate->range, "Invalid type for predicate: " + type_class(t));
   }
   check_block(probe.body);
   probe_ = nullptr;
@@ -141,7 +141,7 @@ void Checker::check_stmt(ast::Stmt& stmt) {
         } else if constexpr (std::is_same_v<T, ast::IfStmt>) {
           check_expr(*n.cond);
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
-            error(n.cond->range, "Invalid condition in if(): " + ast::type_name(n.cond->type));
+            error(n.cond->range, "Invalid condition in if(): " + type_class(n.cond->type));
           check_block(n.then_block);
           check_block(n.else_block);
         } else if constexpr (std::is_same_v<T, ast::UnrollStmt>) {
@@ -159,6 +159,8 @@ void Checker::check_stmt(ast::Stmt& stmt) {
           check_block(n.body);
         } else if constexpr (std::is_same_v<T, ast::WhileStmt>) {
           check_expr(*n.cond);
+          if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
+            error(n.cond->range, "Invalid condition in while(): " + type_class(n.cond->type));
           ++loop_depth_;
           check_block(n.body);
           --loop_depth_;
@@ -203,7 +205,7 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
         return;
       }
       if (compound) {
-        error(stmt.range, "Compound assignment of an aggregation is not allowed");
+        error(a.value->range, call->name + "() should be directly assigned to a map");
         return;
       }
       Type t = check_aggregation(*a.value, *call, *d);
@@ -215,7 +217,10 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
   check_expr(*a.value);
   Type vt = a.value->type;
   if (vt.kind == ast::TypeKind::None) {
-    error(a.value->range, "Value of type none cannot be assigned");
+    if (auto* call = a.value->as<ast::Call>())
+      error(a.value->range, call->name + "() should not be used in an assignment or as a map key");
+    // Define the variable anyway so later uses do not pile up "undefined" errors.
+    if (auto* v = a.target->as<ast::Var>()) probe_->vars.emplace(v->name, Type::none());
     return;
   }
   if (compound) {
@@ -292,7 +297,11 @@ void Checker::assign_map(ast::Expr& target, const Type& value_type, ast::Expr* v
     st.has_value = true;
   } else if (!ast::same_type(st.value, stored) &&
              !(st.value.is_integer() && stored.is_integer())) {
-    if (st.value.kind == ast::TypeKind::Lhist && stored.kind == ast::TypeKind::Lhist) {
+    if (st.value.kind == ast::TypeKind::Tuple && stored.kind == ast::TypeKind::Tuple) {
+      error(value ? value->range : target.range,
+            "Tuple type mismatch: " + ast::type_name(st.value) + " != " +
+                ast::type_name(stored) + ".");
+    } else if (st.value.kind == ast::TypeKind::Lhist && stored.kind == ast::TypeKind::Lhist) {
       error(value ? value->range : target.range,
             "Different lhist bounds in a single map unsupported");
     } else {

@@ -153,13 +153,14 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   }
   size_t n = c.args.size();
   if (n < d->min_args || n > d->max_args) {
+    std::string provided = " (" + std::to_string(n) + " provided)";
     if (d->min_args == d->max_args)
-      error(e.range, c.name + "() requires " + arg_count_text(d->min_args) + " (" +
-                         std::to_string(n) + " provided)");
+      error(e.range, c.name + "() requires " + arg_count_text(d->min_args) + provided);
+    else if (n < d->min_args)
+      error(e.range, c.name + "() requires at least " + arg_count_text(d->min_args) + provided);
     else
-      error(e.range, c.name + "() takes " + std::to_string(d->min_args) + " to " +
-                         std::to_string(d->max_args) + " arguments (" + std::to_string(n) +
-                         " provided)");
+      error(e.range, c.name + "() takes up to " + std::to_string(d->max_args) + " arguments" +
+                         provided);
     return Type::none();
   }
   if (d->unsafe && !options_.unsafe) {
@@ -196,9 +197,15 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
                          " found");
       return Type::none();
     }
+    size_t errors_before = diags_.error_count();
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
-    if (t.kind == ast::TypeKind::None || t.is_aggregation() || t.kind == ast::TypeKind::Ctx) {
+    if (diags_.error_count() != errors_before) return Type::none();
+    if (t.kind == ast::TypeKind::None) {
+      error(e.range, "none type passed to print() is not printable");
+      return Type::none();
+    }
+    if (t.is_aggregation() || t.kind == ast::TypeKind::Ctx) {
       error(e.range, "print() cannot print a value of type " + ast::type_name(t));
       return Type::none();
     }
@@ -248,6 +255,9 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
       check_expr(*c.args[1]);
       if (!c.args[1]->type.is_integer())
         error(c.args[1]->range, "str() expects an integer length");
+      else if (auto* lit = c.args[1]->as<ast::IntLit>(); lit && static_cast<int64_t>(lit->value) < 0)
+        error(e.range, "str() cannot use negative length (" +
+                           std::to_string(static_cast<int64_t>(lit->value)) + ")");
     }
     const Type& t = arg.type;
     if (t.is_string() && (arg.as<ast::Positional>() || bin)) return Type::string(options_.strlen);
@@ -299,9 +309,12 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     }
     auto* n = c.args[2]->as<ast::IntLit>();
     if (!n) {
-      error(c.args[2]->range, "strncmp() expects an integer literal as its third argument");
+      error(e.range, "strncmp() expects a integer literal (" + value_class(c.args[2]->type) +
+                         " provided)");
       return Type::uint64();
     }
+    if (static_cast<int64_t>(n->value) < 0)
+      error(e.range, "Builtin strncmp requires a non-negative size");
     return Type::uint64();
   }
   case FuncId::Buf: case FuncId::Ksym: case FuncId::Usym: case FuncId::Kaddr:
@@ -368,12 +381,13 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
       v[i] = static_cast<int64_t>(lit->value);
     }
     int64_t mn = v[0], mx = v[1], step = v[2];
-    if (mn < 0) {
+    // Independent checks, as 0.17 reports them (min > max also trips the step check).
+    if (mn < 0)
       error(e.range, "lhist() min must be non-negative (provided min " + std::to_string(mn) + ")");
-    } else if (mn > mx) {
+    if (mn > mx)
       error(e.range, "lhist() min must be less than max (provided min " + std::to_string(mn) +
                          " and max " + std::to_string(mx) + ")");
-    } else if (step < 1) {
+    if (step < 1) {
       error(e.range, "lhist() step must be >= 1 (" + std::to_string(step) + " provided)");
     } else if (step > mx - mn) {
       error(e.range, "lhist() step is too large for the given range (provided step " +

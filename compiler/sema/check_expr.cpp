@@ -8,6 +8,7 @@
 #include "sema/tracepoint_types.h"
 
 #include <algorithm>
+#include <string>
 
 namespace btc::sema {
 
@@ -50,6 +51,13 @@ constexpr IntTypeName kIntTypes[] = {
     {"unsigned", 4, false},
 };
 } // namespace
+
+// The type's family as 0.17 names it in some messages: "string", "integer", else its name.
+std::string type_class(const Type& t) {
+  if (t.is_string()) return "string";
+  if (t.is_integer()) return "integer";
+  return ast::type_name(t);
+}
 
 Type Checker::storage_type(const Type& t) {
   switch (t.kind) {
@@ -194,12 +202,28 @@ uint32_t Checker::sizeof_type(const Type& t) const { return t.size; }
 
 void Checker::check_expr(ast::Expr& e) {
   using K = ast::TypeKind;
+  // Long operator chains recurse on their left operand; stop before the C++ stack does.
+  struct DepthGuard {
+    int& d;
+    explicit DepthGuard(int& depth) : d(depth) { ++d; }
+    ~DepthGuard() { --d; }
+  } guard(expr_depth_);
+  if (expr_depth_ > kMaxExprDepth) {
+    if (!depth_reported_) error(e.range, "expression is too deeply nested (more than " +
+                                             std::to_string(kMaxExprDepth) + " levels)");
+    depth_reported_ = true;
+    e.type = Type::none();
+    return;
+  }
   Type t = std::visit(
       [&](auto& n) -> Type {
         using T = std::decay_t<decltype(n)>;
         if constexpr (std::is_same_v<T, ast::IntLit>) {
           return Type::int64();
         } else if constexpr (std::is_same_v<T, ast::StrLit>) {
+          if (n.value.size() > options_.strlen)
+            error(e.range, "String is too long (over " + std::to_string(options_.strlen) +
+                               " bytes): " + n.value);
           return Type::string(static_cast<uint32_t>(n.value.size() + 1));
         } else if constexpr (std::is_same_v<T, ast::Builtin>) {
           return check_builtin(e, n);
@@ -233,21 +257,26 @@ void Checker::check_expr(ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
           check_expr(*n.operand);
           const Type& ot = n.operand->type;
+          if (ot.kind == K::None) return Type::none(); // already reported
           switch (n.op) {
           case ast::UnOp::Neg:
           case ast::UnOp::BitNot:
           case ast::UnOp::LogNot:
             if (!ot.is_integer() && !(n.op == ast::UnOp::LogNot && ot.is_pointer())) {
-              error(e.range, "Invalid operand type '" + ast::type_name(ot) + "' for unary operator");
-              return Type::int64();
+              const char* sym = n.op == ast::UnOp::Neg ? "-" : n.op == ast::UnOp::BitNot ? "~" : "!";
+              error(e.range, std::string("The ") + sym +
+                                 " operator can not be used on expressions of type '" +
+                                 ast::type_name(ot) + "'");
+              return Type::none();
             }
             if (n.op == ast::UnOp::Neg) return Type::int64();
             if (n.op == ast::UnOp::BitNot) return Type::integer(8, ot.is_signed);
             return Type::int64();
           case ast::UnOp::Deref:
             if (!ot.is_pointer() || !ot.pointee) {
-              error(e.range, "Can not dereference type '" + ast::type_name(ot) + "'");
-              return Type::int64();
+              error(e.range, "The dereference operator can not be used on expressions of type '" +
+                                 ast::type_name(ot) + "'");
+              return Type::none();
             }
             if (!ot.pointee->is_integer()) {
               error(e.range, "Dereferencing a pointer to " + ast::type_name(*ot.pointee) +
@@ -293,7 +322,7 @@ void Checker::check_expr(ast::Expr& e) {
           const Type& a = n.then_expr->type;
           const Type& b = n.else_expr->type;
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
-            error(n.cond->range, "Invalid condition in ternary: " + ast::type_name(n.cond->type));
+            error(n.cond->range, "Invalid condition in ternary: " + type_class(n.cond->type));
           if (a.is_integer() && b.is_integer()) return Type::integer(8, a.is_signed && b.is_signed);
           if (a.is_string() && b.is_string()) return Type::string(std::max(a.size, b.size));
           if (a.kind == K::None && b.kind == K::None) return Type::none();
@@ -325,10 +354,11 @@ void Checker::check_expr(ast::Expr& e) {
           check_expr(*n.base);
           check_expr(*n.index);
           const Type& bt = n.base->type;
+          if (bt.kind == K::None) return Type::none();
           if (bt.kind != K::Array || !bt.pointee) {
-            error(e.range, "The array index operator [] can only be used on arrays, found " +
-                               ast::type_name(bt) + ".");
-            return Type::int64();
+            error(e.range, "The array index operator [] can only be used on arrays and pointers, "
+                           "found " + type_class(bt) + ".");
+            return Type::none();
           }
           auto* lit = n.index->template as<ast::IntLit>();
           if (!lit) {
@@ -392,7 +422,10 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
     } else if (k->type.kind == ast::TypeKind::None || k->type.is_aggregation()) {
       error(k->range, "Invalid map key of type " + ast::type_name(k->type));
     }
-    keys.push_back(storage_type(k->type));
+    // 0.17 stores integer keys as unsigned 64-bit (they sort that way; printed signed).
+    Type kt = storage_type(k->type);
+    if (kt.is_integer()) kt.is_signed = false;
+    keys.push_back(kt);
   }
   if (!st.has_keys) {
     st.keys = keys;
@@ -501,9 +534,12 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   }
   case VarId::Args: {
     if (probe_->kind != probes::ProbeKind::Tracepoint) {
+      bool special = probe_->kind == probes::ProbeKind::Begin || probe_->kind == probes::ProbeKind::End;
       error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (" +
-                         std::string(probes::describe(probe_->kind).name) + " used here)");
-      return Type::int64();
+                         (special ? std::string("special")
+                                  : std::string(probes::describe(probe_->kind).name)) +
+                         " used here)");
+      return Type::none();
     }
     probe_->uses_args = true;
     Type t = Type::simple(ast::TypeKind::Ctx, 8);
@@ -536,6 +572,7 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
                        "' with '" + ast::type_name(r) + "'");
     return Type::int64();
   };
+  if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) return Type::none();
   bool li = l.is_integer(), ri = r.is_integer();
   switch (b.op) {
   case ast::BinOp::Eq:
@@ -547,8 +584,10 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
     return mismatch();
   case ast::BinOp::LogAnd:
   case ast::BinOp::LogOr:
-    if ((li || l.is_pointer()) && (ri || r.is_pointer())) return Type::int64();
-    return mismatch();
+    if (li && ri) return Type::int64();
+    error(e.range, "The " + op_text(b.op) + " operator can not be used on expressions of types " +
+                       ast::type_name(l) + ", " + ast::type_name(r));
+    return Type::int64();
   case ast::BinOp::Add:
   case ast::BinOp::Sub:
     if (l.is_pointer() && ri) return l;
@@ -573,10 +612,16 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   check_expr(*f.base);
   const Type& bt = f.base->type;
   using K = ast::TypeKind;
+  if (bt.kind == K::None) return Type::none(); // already reported
   if (bt.kind == K::Ctx) {
+    if (probe_->kind != probes::ProbeKind::Tracepoint) return Type::none(); // reported on args
     if (!f.arrow) {
-      error(e.range, "Can not access field '" + f.field + "' on type 'args'. Try using '->'");
-      return Type::int64();
+      const auto& tp = probe_->specs.empty() ? std::string() : probe_->specs[0].target;
+      std::string tpname = tp;
+      std::replace(tpname.begin(), tpname.end(), ':', '_');
+      error(e.range, "Can not access field '" + f.field + "' on type '(ctx) struct _tracepoint_" +
+                         tpname + " *'. Try dereferencing it first, or using '->'");
+      return Type::none();
     }
     // Type from the first tracepoint of the block; every other one must have the field too.
     Type result = Type::int64();
@@ -615,7 +660,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     if (!bt.is_pointer() || !bt.pointee || bt.pointee->kind != K::Record) {
       error(e.range, "Can not access field '" + f.field + "' on expression of type '" +
                          ast::type_name(bt) + "'");
-      return Type::int64();
+      return Type::none();
     }
     rec = bt.pointee.get();
   } else {
@@ -654,13 +699,16 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
   check_expr(*c.operand);
   auto t = resolve_type_name(c.type);
   if (!t) {
-    error(c.type.range, "Unknown struct/union: '" + c.type.name + "'");
-    return Type::int64();
+    std::string tag = c.type.tag == ast::TypeName::Tag::Union    ? "union "
+                      : c.type.tag == ast::TypeName::Tag::Struct ? "struct "
+                                                                 : "";
+    error(c.type.range, "Unknown struct/union: '" + tag + c.type.name + "'");
+    return Type::none();
   }
   const Type& ot = c.operand->type;
+  if (ot.kind == ast::TypeKind::None) return *t;
   if (!ot.is_integer() && !ot.is_pointer()) {
-    error(e.range, "Cannot cast from \"" + ast::type_name(ot) + "\" to \"" +
-                       ast::type_name(*t) + "\"");
+    error(e.range, "Casts are not supported for type: \"" + ast::type_name(ot) + "\"");
     return *t;
   }
   if (!t->is_integer() && !t->is_pointer()) {

@@ -17,6 +17,8 @@
 
 namespace btc::sema {
 
+std::string type_class(const Type& t);
+
 class Checker {
 public:
   Checker(ast::Program& program, const SemaOptions& options, diag::Diagnostics& diags)
@@ -72,6 +74,9 @@ public:
   diag::Diagnostics& diags_;
   ProgramInfo info_;
   bool reporting_ = false;
+  static constexpr int kMaxExprDepth = 2000;
+  int expr_depth_ = 0;
+  bool depth_reported_ = false;
 
   // Map types learned so far (survive between the two walks).
   struct MapState {
