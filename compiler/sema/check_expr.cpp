@@ -499,11 +499,15 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     error(e.range, "Unknown identifier: '" + b.name + "'");
     return Type::int64();
   }
+  using builtins::VarId;
+  if (auto msg = context_rule_violation(d->id, b.name)) {
+    error(e.range, *msg);
+    return Type::none();
+  }
   if (!d->implemented) {
     error(e.range, "The " + b.name + " builtin is not supported yet by btc");
-    return Type::int64();
+    return Type::none();
   }
-  using builtins::VarId;
   switch (d->id) {
   case VarId::Pid: case VarId::Tid: case VarId::Uid: case VarId::Gid: case VarId::Nsecs:
   case VarId::Cpu: case VarId::Numaid: case VarId::Rand: case VarId::Cgroup:
@@ -545,16 +549,7 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     Type t = Type::simple(ast::TypeKind::Ctx, 8);
     return t;
   }
-  case VarId::Arg:
-  case VarId::Sarg:
-  case VarId::Retval:
-  case VarId::Func:
-  case VarId::Ctx:
-    if (auto msg = context_rule_violation(d->id, b.name)) {
-      error(e.range, *msg);
-      return Type::int64();
-    }
-    break;
+  case VarId::Arg: case VarId::Sarg: case VarId::Retval: case VarId::Func: case VarId::Ctx:
   case VarId::Kstack: case VarId::Ustack: case VarId::Cpid: case VarId::Username:
     break;
   }
