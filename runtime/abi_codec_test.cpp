@@ -39,6 +39,7 @@ Manifest sample() {
   p.period = 99;
   m.probes.push_back(p);
   m.positionals.push_back({2, true, 1, 3, 5});
+  m.runtime_values.push_back({ResolveKind::Cgroupid, "/sys/fs/cgroup/x", 48, 2, 3, 9});
   m.config.size = 48;
   m.config.str_args = 40;
   m.max_positional = 2;
@@ -57,6 +58,8 @@ TEST(AbiCodec, RoundTrip) {
   EXPECT_EQ(back->probes[0].target, "syscalls:sys_enter_*");
   EXPECT_EQ(back->source_lines, m.source_lines);
   EXPECT_EQ(back->positionals[0].col_end, 5u);
+  EXPECT_EQ(back->runtime_values[0].arg, "/sys/fs/cgroup/x");
+  EXPECT_EQ(back->runtime_values[0].offset, 48u);
 }
 
 TEST(AbiCodec, RejectsTruncatedAndForeignBlobs) {

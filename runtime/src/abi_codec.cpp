@@ -131,11 +131,20 @@ void io(Reader& r, Positional& p) {
 
 void io(Writer& w, const ConfigLayout& c) {
   w.u32(c.size); w.u32(c.start_ns); w.u32(c.target_pid); w.u32(c.child_pid);
-  w.u32(c.num_args); w.u32(c.int_args); w.u32(c.str_args);
+  w.u32(c.num_args); w.u32(c.int_args); w.u32(c.str_args); w.u32(c.helper_errors);
 }
 void io(Reader& r, ConfigLayout& c) {
   c.size = r.u32(); c.start_ns = r.u32(); c.target_pid = r.u32(); c.child_pid = r.u32();
-  c.num_args = r.u32(); c.int_args = r.u32(); c.str_args = r.u32();
+  c.num_args = r.u32(); c.int_args = r.u32(); c.str_args = r.u32(); c.helper_errors = r.u32();
+}
+
+void io(Writer& w, const RuntimeValue& v) {
+  w.u8(static_cast<uint8_t>(v.kind)); w.str(v.arg); w.u32(v.offset); w.u32(v.line);
+  w.u32(v.col_begin); w.u32(v.col_end);
+}
+void io(Reader& r, RuntimeValue& v) {
+  v.kind = static_cast<ResolveKind>(r.u8()); v.arg = r.str(); v.offset = r.u32();
+  v.line = r.u32(); v.col_begin = r.u32(); v.col_end = r.u32();
 }
 
 constexpr char kMagic[4] = {'B', 'T', 'C', 'M'};
@@ -155,6 +164,7 @@ std::vector<uint8_t> encode(const Manifest& m) {
   w.vec(m.probes, [](Writer& w, const ProbeDesc& x) { io(w, x); });
   w.vec(m.strings, [](Writer& w, const std::string& s) { w.str(s); });
   w.vec(m.positionals, [](Writer& w, const Positional& x) { io(w, x); });
+  w.vec(m.runtime_values, [](Writer& w, const RuntimeValue& x) { io(w, x); });
   io(w, m.config);
   w.u32(m.max_positional);
   w.u32(m.strlen);
@@ -178,6 +188,7 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
   r.vec(m.probes, [](Reader& r, ProbeDesc& x) { io(r, x); });
   r.vec(m.strings, [](Reader& r, std::string& s) { s = r.str(); });
   r.vec(m.positionals, [](Reader& r, Positional& x) { io(r, x); });
+  r.vec(m.runtime_values, [](Reader& r, RuntimeValue& x) { io(r, x); });
   io(r, m.config);
   m.max_positional = r.u32();
   m.strlen = r.u32();
@@ -313,6 +324,9 @@ std::string dump(const Manifest& m) {
   }
   for (const auto& p : m.positionals)
     o << "positional $" << p.index << (p.numeric ? " numeric" : " string") << "\n";
+  for (const auto& v : m.runtime_values)
+    o << "runtime_value " << (v.kind == ResolveKind::Kaddr ? "kaddr" : "cgroupid") << " \""
+      << v.arg << "\" @" << v.offset << "\n";
   o << "config size=" << m.config.size << "\n";
   return o.str();
 }

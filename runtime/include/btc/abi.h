@@ -24,7 +24,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 1;
+inline constexpr uint32_t kManifestVersion = 2;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -91,7 +91,9 @@ enum class EventKind : uint8_t {
   Cat,       // cat(fmt, args): format + args
   System,    // system(fmt, args): format + args
   Join,      // join(arr, sep): args[0] = char[16][?] block, format = separator
-  HelperError, // -k: args[0] = helper id (u64), args[1] = retcode (i64)
+  HelperError, // args[0] = BPF helper id (u64), args[1] = return code (i64); `map` names the
+               // map for map helpers. Emitted on map-update failures always (a full map is
+               // reported, never silent) and, with -k/-kk, on other helper failures.
 };
 
 struct EventDesc {
@@ -132,6 +134,18 @@ struct ConfigLayout {
   uint32_t num_args = kNoIndex;  // i64: $#
   uint32_t int_args = kNoIndex;  // i64[max_positional]: numeric $1..$N
   uint32_t str_args = kNoIndex;  // char[max_positional][strlen]: str($1)..
+  uint32_t helper_errors = kNoIndex; // u64: 0 = quiet, 1 = -k (helper failures), 2 = -kk
+                                     //      (also probe_read failures)
+};
+
+// A value only the target host knows, resolved by the runtime before load and written as a
+// u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path")).
+enum class ResolveKind : uint8_t { Kaddr, Cgroupid };
+struct RuntimeValue {
+  ResolveKind kind = ResolveKind::Kaddr;
+  std::string arg;        // symbol name / cgroup path
+  uint32_t offset = 0;
+  uint32_t line = 0, col_begin = 0, col_end = 0; // for "Failed to resolve ..." errors
 };
 
 struct Positional {
@@ -151,6 +165,7 @@ struct Manifest {
   std::vector<ProbeDesc> probes;
   std::vector<std::string> strings; // misc strings (strftime formats, ...)
   std::vector<Positional> positionals;
+  std::vector<RuntimeValue> runtime_values;
   ConfigLayout config;
   uint32_t max_positional = 0;
   uint32_t strlen = 64;
