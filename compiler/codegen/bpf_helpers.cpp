@@ -67,7 +67,8 @@ void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type
                           uint32_t dst_size) {
   using K = ast::TypeKind;
   switch (type.kind) {
-  case K::Integer: case K::Pointer: case K::Probe: case K::Ctx:
+  case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
+  case K::Username: case K::Strerror: case K::CgroupPath:
     b_.CreateAlignedStore(value, dst, llvm::Align(1));
     return;
   case K::Tuple: {
@@ -95,7 +96,10 @@ llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value*
   auto* from_bb = b_.GetInsertBlock();
   b_.CreateCondBr(is_null, init_bb, done_bb);
   b_.SetInsertPoint(init_bb);
-  call_helper(Helper::MapUpdateElem, i64_ty(), {map, key, zero_, i64(kNoExist)});
+  auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {map, key, zero_, i64(kNoExist)});
+  uint32_t map_index = 0;
+  while (map_index < maps_.size() && maps_[map_index] != map) ++map_index;
+  check_helper_result(Helper::MapUpdateElem, ret, stmt_range_, map_index, 0);
   auto* again = map_lookup(map, key);
   auto* still_null = b_.CreateICmpEQ(again, llvm::ConstantPointerNull::get(b_.getPtrTy()));
   auto* fail_bb = llvm::BasicBlock::Create(ctx_, "map_full", fn_);

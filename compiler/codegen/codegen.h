@@ -32,6 +32,8 @@ struct CodegenOptions {
 struct LoweredModule {
   std::unique_ptr<llvm::Module> module;
   abi::ConfigLayout config;         // where the runtime writes start time, args, ...
+  uint32_t runtime_values_offset = 0; // .rodata offset of the first run-time resolved value
+  std::vector<sema::EventInfo> extra_events; // HelperError events (ids after ProgramInfo's)
 };
 
 llvm::Expected<LoweredModule> lower(const ast::Program& program, const sema::ProgramInfo& info,

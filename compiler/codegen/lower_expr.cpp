@@ -10,11 +10,15 @@ namespace btc::codegen {
 
 using K = ast::TypeKind;
 
-namespace {
 bool is_scalar(const Type& t) {
-  return t.is_integer() || t.is_pointer() || t.kind == K::Probe || t.kind == K::Ctx;
+  switch (t.kind) {
+  case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
+  case K::Username: case K::Strerror: case K::CgroupPath:
+    return true;
+  default:
+    return false;
+  }
 }
-} // namespace
 
 llvm::Value* Lowerer::convert_int(llvm::Value* v, const Type& t) {
   if (!t.is_integer() || t.size >= 8) return v;
@@ -187,9 +191,11 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return i64(probe_id_);
   case VarId::Curtask: return call_helper(Helper::GetCurrentTask, i64_ty(), {});
   case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
+  case VarId::Cpid: return config_u64(layout_.child_pid);
+  case VarId::Username:
+    return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
   case VarId::Kstack: case VarId::Ustack: case VarId::Arg: case VarId::Sarg:
-  case VarId::Retval: case VarId::Func: case VarId::Cpid: case VarId::Username:
-  case VarId::Ctx:
+  case VarId::Retval: case VarId::Func: case VarId::Ctx:
     break;
   }
   (void)e;

@@ -39,6 +39,7 @@ void Lowerer::lower_block(const ast::Block& block) {
 
 void Lowerer::lower_stmt(const ast::Stmt& stmt) {
   set_loc(stmt.range);
+  stmt_range_ = stmt.range;
   size_t temps_before = temps_.size();
   std::visit(
       [&](const auto& n) {
@@ -136,8 +137,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   auto it = vars_.find(var->name);
   llvm::AllocaInst* slot;
   if (it == vars_.end()) {
-    bool scalar = t.is_integer() || t.is_pointer() || t.kind == ast::TypeKind::Probe ||
-                  t.kind == ast::TypeKind::Ctx;
+    bool scalar = is_scalar(t);
     slot = scalar ? entry_alloca(i64_ty(), var->name) : stack_buffer(t.size, var->name, false);
     vars_[var->name] = slot;
   } else {
@@ -173,8 +173,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
     b_.CreateStore(v, slot);
     return;
   }
-  if (t.is_integer() || t.is_pointer() || t.kind == ast::TypeKind::Probe ||
-      t.kind == ast::TypeKind::Ctx) {
+  if (is_scalar(t)) {
     if (vt.is_integer()) v = convert_int(v, vt);
     // Assigning a wider value to a narrower variable keeps the variable's type.
     if (t.is_integer()) v = convert_int(v, t);
@@ -191,12 +190,13 @@ void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& ty
   llvm::Value* key = build_key(m);
   auto* buf = stack_buffer(mi.value_size, "map_value");
   if (type.is_integer()) value = convert_int(value, type);
-  if (type.is_integer() || type.is_pointer() || type.kind == ast::TypeKind::Probe) {
+  if (is_scalar(type)) {
     b_.CreateAlignedStore(value, buf, llvm::Align(8));
   } else {
     store_value(buf, value, type, mi.value_size);
   }
-  call_helper(Helper::MapUpdateElem, i64_ty(), {maps_[idx], key, buf, i64(kAny)});
+  auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {maps_[idx], key, buf, i64(kAny)});
+  check_helper_result(Helper::MapUpdateElem, ret, stmt_range_, idx, 0);
 }
 
 } // namespace btc::codegen

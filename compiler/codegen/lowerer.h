@@ -31,6 +31,9 @@ enum class Helper : uint64_t {
   KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
 };
 
+// Types held in an i64 SSA value (everything else lives in a stack buffer).
+bool is_scalar(const Type& t);
+
 class Lowerer {
 public:
   Lowerer(const ast::Program& program, const sema::ProgramInfo& info, const btf::KernelBtf* btf,
@@ -68,6 +71,14 @@ public:
   void lower_aggregation(const ast::MapRef& m, const ast::Call& c, const Type& agg);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   llvm::Value* lower_str(const ast::Call& c);
+  // lower_functions.cpp
+  llvm::Value* lower_function(const ast::Expr& e, const ast::Call& c, builtins::FuncId id);
+  llvm::Value* lower_join(const ast::Expr& e, const ast::Call& c);
+  llvm::Value* lower_strcontains(const ast::Call& c);
+  // A HelperError event for a failed helper call at `range` (emitted when `ret` < 0 and, for
+  // non-map helpers, the tool runs with -k / -kk as `level` requires).
+  void check_helper_result(Helper h, llvm::Value* ret, source::SourceRange range,
+                           uint32_t map, int level);
 
   // bpf_helpers.cpp
   llvm::Value* call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args);
@@ -113,6 +124,7 @@ public:
   llvm::GlobalVariable* config_ = nullptr;
   llvm::GlobalVariable* zero_ = nullptr;
   abi::ConfigLayout layout_;
+  uint32_t runtime_values_offset_ = 0; // u64 per ProgramInfo::runtime_values
 
   // Per-program state.
   llvm::Function* fn_ = nullptr;
@@ -127,6 +139,8 @@ public:
   };
   std::vector<LoopTargets> loops_;
   std::vector<llvm::AllocaInst*> temps_;
+  std::vector<sema::EventInfo> extra_events_; // HelperError events, ids after info_.events
+  source::SourceRange stmt_range_;
   llvm::DISubprogram* sp_ = nullptr;
 };
 

@@ -73,7 +73,8 @@ llvm::Expected<LoweredModule> Lowerer::run() {
   if (llvm::verifyModule(*module_, &os))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "internal error: invalid IR: " + os.str());
-  return LoweredModule{std::move(module_), layout_};
+  return LoweredModule{std::move(module_), layout_, runtime_values_offset_,
+                       std::move(extra_events_)};
 }
 
 llvm::GlobalVariable* Lowerer::define_map(const std::string& name, uint32_t type,
@@ -115,8 +116,8 @@ void Lowerer::create_maps() {
     uint32_t entries = m.is_array ? 1 : options_.map_max_entries;
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
-  if (info_.needs_ringbuf) ringbuf_ = define_map("btc_events", kMapRingbuf,
-                                                 options_.ringbuf_bytes, 0, 0);
+  // Always present: besides printf & co, a full map is reported through it.
+  ringbuf_ = define_map("btc_events", kMapRingbuf, options_.ringbuf_bytes, 0, 0);
 }
 
 void Lowerer::create_globals() {
@@ -144,6 +145,9 @@ void Lowerer::create_globals() {
   layout_.num_args = off; off += 8;
   layout_.int_args = off; off += 8 * info_.max_positional;
   layout_.str_args = off; off += info_.strlen * info_.max_positional;
+  off = sema::align8(off);
+  layout_.helper_errors = off; off += 8;
+  runtime_values_offset_ = off; off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
   layout_.size = off;
   config_ = byte_array("btc_config", off, ".rodata", true);
   zero_ = byte_array("btc_zero", std::max<uint32_t>(info_.max_map_value_size, 8), ".bss", false);
@@ -185,6 +189,18 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
   b_.SetInsertPoint(entry);
   set_loc(p.probe->range);
   temps_.clear();
+  // -p PID: kernel probes only see the target process (BEGIN/END always run).
+  if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End) {
+    llvm::Value* target = config_u64(layout_.target_pid);
+    llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
+    llvm::Value* skip = b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target));
+    auto* run = llvm::BasicBlock::Create(ctx_, "pid_ok", fn_);
+    auto* other = llvm::BasicBlock::Create(ctx_, "other_pid", fn_);
+    b_.CreateCondBr(skip, other, run);
+    b_.SetInsertPoint(other);
+    b_.CreateRet(b_.getInt32(0));
+    b_.SetInsertPoint(run);
+  }
   if (p.probe->predicate) {
     llvm::Value* c = to_bool(lower_expr(*p.probe->predicate));
     auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);

@@ -62,6 +62,8 @@ private:
 } // namespace
 
 abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLayout& config,
+                             uint32_t runtime_values_offset,
+                             const std::vector<sema::EventInfo>& extra_events,
                              const source::SourceFile& source, const std::string& tool_name,
                              uint32_t ringbuf_bytes) {
   abi::Manifest m;
@@ -96,7 +98,9 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
     m.maps.push_back(std::move(d));
   }
 
-  for (const auto& ev : info.events) {
+  std::vector<sema::EventInfo> events = info.events;
+  events.insert(events.end(), extra_events.begin(), extra_events.end());
+  for (const auto& ev : events) {
     abi::EventDesc d;
     d.kind = ev.kind;
     d.format = ev.format;
@@ -140,10 +144,16 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
     auto e = source.line_col(pos.range.end > pos.range.begin ? pos.range.end - 1 : pos.range.begin);
     m.positionals.push_back({pos.index, pos.numeric, b.line, b.col, e.col + 1});
   }
-  if (info.needs_ringbuf) {
-    m.ringbuf_map = "btc_events";
-    m.ringbuf_size = ringbuf_bytes;
+  for (size_t i = 0; i < info.runtime_values.size(); ++i) {
+    const auto& v = info.runtime_values[i];
+    auto b = source.line_col(v.range.begin);
+    auto e = source.line_col(v.range.end > v.range.begin ? v.range.end - 1 : v.range.begin);
+    m.runtime_values.push_back({v.kind, v.arg, runtime_values_offset + 8 * static_cast<uint32_t>(i),
+                                b.line, b.col, e.col + 1});
   }
+  m.strings = info.strings;
+  m.ringbuf_map = "btc_events";
+  m.ringbuf_size = ringbuf_bytes;
   return m;
 }
 

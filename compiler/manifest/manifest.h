@@ -14,6 +14,8 @@
 namespace btc::manifest {
 
 abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLayout& config,
+                             uint32_t runtime_values_offset,
+                             const std::vector<sema::EventInfo>& extra_events,
                              const source::SourceFile& source, const std::string& tool_name,
                              uint32_t ringbuf_bytes);
 

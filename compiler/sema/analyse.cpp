@@ -19,15 +19,14 @@ std::optional<ProgramInfo> analyse(ast::Program& program, const SemaOptions& opt
 std::optional<ProgramInfo> Checker::run() {
   info_.strlen = options_.strlen;
   reporting_ = true;
-  for (const auto& def : program_.c_definitions)
-    error(def.range, "C struct/union/enum definitions in the preamble are not supported yet by "
-                     "btc (see issue #4); kernel types are available from BTF");
+  collect_preamble_enums();
   // Maps assigned anywhere: reading any other map is "Undefined map".
   // First walk: quiet, learns map types. Second walk: reports and records.
   for (int pass = 0; pass < 2; ++pass) {
     reporting_ = pass == 1;
     ProgramInfo fresh;
     fresh.strlen = options_.strlen;
+    fresh.enum_values = std::move(info_.enum_values);
     info_ = std::move(fresh);
     uint32_t next_probe_id = 0;
     bool seen_begin = false, seen_end = false;

@@ -167,11 +167,6 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     error(e.range, c.name + "() is an unsafe function being used in safe mode");
     return Type::none();
   }
-  if (!d->implemented) {
-    error(e.range, c.name + "() is not supported yet by btc (see issue #3)");
-    for (auto& a : c.args) check_expr(*a);
-    return Type::none();
-  }
   using builtins::FuncId;
   switch (d->id) {
   case FuncId::Printf:
@@ -320,12 +315,13 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   case FuncId::Buf: case FuncId::Ksym: case FuncId::Usym: case FuncId::Kaddr:
   case FuncId::Uaddr: case FuncId::Reg: case FuncId::Kstack: case FuncId::Ustack:
   case FuncId::System: case FuncId::Cat: case FuncId::Cgroupid: case FuncId::CgroupPath:
-  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr:
-  case FuncId::Signal: case FuncId::Override: case FuncId::Strcontains:
-  case FuncId::Path: case FuncId::Kptr: case FuncId::Uptr: case FuncId::Strerror:
-  case FuncId::Skboutput: case FuncId::Unwatch: case FuncId::Debugf: case FuncId::Join:
-  case FuncId::Strftime: case FuncId::Count: case FuncId::Sum: case FuncId::Min:
-  case FuncId::Max: case FuncId::Avg: case FuncId::Stats: case FuncId::Hist: case FuncId::Lhist:
+  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr: case FuncId::Signal:
+  case FuncId::Override: case FuncId::Strcontains: case FuncId::Path: case FuncId::Kptr:
+  case FuncId::Uptr: case FuncId::Strerror: case FuncId::Skboutput: case FuncId::Unwatch:
+  case FuncId::Debugf: case FuncId::Join: case FuncId::Strftime:
+    return check_function(e, c, *d);
+  case FuncId::Count: case FuncId::Sum: case FuncId::Min: case FuncId::Max: case FuncId::Avg:
+  case FuncId::Stats: case FuncId::Hist: case FuncId::Lhist:
     break;
   }
   error(e.range, c.name + "() is not supported yet by btc (see issue #3)");

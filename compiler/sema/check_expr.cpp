@@ -228,6 +228,10 @@ void Checker::check_expr(ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Builtin>) {
           return check_builtin(e, n);
         } else if constexpr (std::is_same_v<T, ast::Ident>) {
+          if (auto it = info_.enum_values.find(n.name); it != info_.enum_values.end()) {
+            e.node = ast::IntLit{static_cast<uint64_t>(it->second)};
+            return Type::int64();
+          }
           if (options_.btf) {
             if (auto v = options_.btf->enum_value(n.name)) {
               e.node = ast::IntLit{static_cast<uint64_t>(*v)};
@@ -549,8 +553,10 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     Type t = Type::simple(ast::TypeKind::Ctx, 8);
     return t;
   }
+  case VarId::Cpid: return Type::uint64();
+  case VarId::Username: return Type::simple(ast::TypeKind::Username, 8);
   case VarId::Arg: case VarId::Sarg: case VarId::Retval: case VarId::Func: case VarId::Ctx:
-  case VarId::Kstack: case VarId::Ustack: case VarId::Cpid: case VarId::Username:
+  case VarId::Kstack: case VarId::Ustack:
     break;
   }
   error(e.range, "The " + b.name + " builtin is not supported yet by btc");

@@ -48,6 +48,11 @@ public:
 
   // check_call.cpp
   Type check_call(ast::Expr& e, ast::Call& c);
+  // check_functions.cpp: value-producing functions (ksym, kaddr, ntop, buf, strftime, ...)
+  Type check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
+  uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn);
+  // preamble.cpp: enum definitions of the preamble
+  void collect_preamble_enums();
   Type check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
   void check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg, abi::EventKind kind);
   uint32_t add_event(abi::EventKind kind, std::string format, std::vector<Type> args,

@@ -60,6 +60,13 @@ struct ProbeInfo {
   std::map<std::string, Type> vars;  // scratch variables of this probe ($x -> type)
 };
 
+// A value resolved on the target host before load (kaddr, cgroupid): a u64 in .rodata.
+struct RuntimeValueUse {
+  abi::ResolveKind kind = abi::ResolveKind::Kaddr;
+  std::string arg;
+  source::SourceRange range;
+};
+
 struct PositionalUse {
   uint32_t index = 0;
   bool numeric = false;
@@ -74,6 +81,9 @@ struct ProgramInfo {
   std::vector<PositionalUse> positionals;
   uint32_t max_positional = 0;
   uint32_t strlen = 64;
+  std::vector<RuntimeValueUse> runtime_values;
+  std::vector<std::string> strings;           // manifest strings (strftime formats)
+  std::map<std::string, int64_t> enum_values; // enum constants defined in the preamble
   bool uses_elapsed = false;
   bool needs_ringbuf = false;
   uint32_t max_map_value_size = 8;            // size of the zero buffer for map inits
@@ -84,7 +94,13 @@ struct ProgramInfo {
   // Side tables.
   std::unordered_map<const ast::Expr*, uint32_t> call_event; // printf/print/... -> event id
   std::unordered_map<const ast::Expr*, btf::FieldPath> field_paths; // record field accesses
+  std::unordered_map<const ast::Expr*, uint32_t> runtime_value_of; // kaddr/cgroupid calls
+  std::unordered_map<const ast::Expr*, uint32_t> string_of;        // strftime -> format index
+  std::unordered_map<const ast::Expr*, std::vector<uint8_t>> bytes_of; // pton -> address bytes
 };
+
+// join(): how many argv entries are copied (each in a strlen-byte slot), as in 0.17.
+inline constexpr uint32_t kJoinArgs = 16;
 
 // Size rounded up to a multiple of 8 (map keys, tuple elements and payload fields are 8-aligned).
 inline uint32_t align8(uint32_t n) { return (n + 7) & ~7u; }

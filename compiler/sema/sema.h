@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace btc::btf {
 class KernelBtf;
@@ -26,6 +27,9 @@ struct SemaOptions {
   const btf::KernelBtf* btf = nullptr; // null: kernel types unavailable
   std::string tracefs_root;            // where tracepoint formats are read ("" = autodetect)
 };
+
+// Signal number of "KILL" / "SIGKILL" (signal() accepts both), nullopt if unknown.
+std::optional<int> signal_number(std::string_view name);
 
 std::optional<ProgramInfo> analyse(ast::Program& program, const SemaOptions& options,
                                    diag::Diagnostics& diags);

@@ -1,0 +1,264 @@
+// lower_functions.cpp: lowering of the value-producing builtins (ksym, kaddr, cgroupid, ntop,
+// pton, macaddr, strerror, strftime, buf, kptr/uptr, strcontains, signal, debugf) and of the
+// user-space functions that travel as events (system, cat, join), plus helper-error reports.
+//
+// Value layouts match abi::ValueKind: inet = {u64 family, u8[16]}, timestamp = {u64 format
+// index, u64 ns since boot}, buffer = {u8 length, bytes}, macaddr = u8[6].
+#include "codegen/lowerer.h"
+#include "sema/sema.h"
+
+namespace btc::codegen {
+
+namespace {
+constexpr uint64_t kAfInet = 2, kAfInet6 = 10;
+constexpr int64_t kE2Big = -7;
+constexpr uint64_t kHelperSendSignal = 109, kHelperTracePrintk = 6;
+} // namespace
+
+void Lowerer::check_helper_result(Helper h, llvm::Value* ret, source::SourceRange range,
+                                  uint32_t map, int level) {
+  // A full map is always reported; other failures only when the tool runs with -k (level 1)
+  // or -kk (level 2): the level is a .rodata knob, so the verifier prunes the dead branch.
+  llvm::Value* failed = b_.CreateICmpSLT(ret, i64(0));
+  llvm::Value* report = b_.getInt1(false);
+  if (map != abi::kNoIndex)
+    report = b_.CreateICmpEQ(ret, i64(static_cast<uint64_t>(kE2Big)));
+  if (level <= 2 && layout_.helper_errors != abi::kNoIndex) {
+    llvm::Value* wanted = b_.CreateICmpSGE(config_u64(layout_.helper_errors), i64(level));
+    report = b_.CreateOr(report, b_.CreateAnd(failed, wanted));
+  }
+  auto* report_bb = llvm::BasicBlock::Create(ctx_, "helper_error", fn_);
+  auto* cont_bb = llvm::BasicBlock::Create(ctx_, "helper_ok", fn_);
+  b_.CreateCondBr(report, report_bb, cont_bb);
+  b_.SetInsertPoint(report_bb);
+
+  sema::EventInfo ev;
+  ev.kind = abi::EventKind::HelperError;
+  ev.arg_types = {Type::uint64(), Type::int64()};
+  ev.arg_offsets = {0, 8};
+  ev.payload_size = 16;
+  ev.map = map;
+  ev.range = range;
+  extra_events_.push_back(ev);
+  uint64_t id = info_.events.size() + extra_events_.size() - 1;
+  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(24), i64(0)});
+  auto* ok_bb = llvm::BasicBlock::Create(ctx_, "helper_error_event", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), cont_bb,
+                  ok_bb);
+  b_.SetInsertPoint(ok_bb);
+  b_.CreateAlignedStore(i64(id), rec, llvm::Align(8));
+  b_.CreateAlignedStore(i64(static_cast<uint64_t>(h)), gep(rec, 8), llvm::Align(8));
+  b_.CreateAlignedStore(ret, gep(rec, 16), llvm::Align(8));
+  call_helper(Helper::RingbufSubmit, b_.getVoidTy(), {rec, i64(0)});
+  b_.CreateBr(cont_bb);
+  b_.SetInsertPoint(cont_bb);
+}
+
+llvm::Value* Lowerer::lower_strcontains(const ast::Call& c) {
+  // Unrolled search: for each start i in the haystack, compare the needle byte by byte.
+  llvm::Value* hay = lower_expr(*c.args[0]);
+  llvm::Value* needle = lower_expr(*c.args[1]);
+  uint32_t hn = c.args[0]->type.size, nn = c.args[1]->type.size;
+  auto* done = llvm::BasicBlock::Create(ctx_, "strcontains_end", fn_);
+  std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> results;
+  llvm::Value* n0 = b_.CreateLoad(b_.getInt8Ty(), needle);
+  // An empty needle is contained in anything.
+  auto* start = llvm::BasicBlock::Create(ctx_, "strcontains_scan", fn_);
+  results.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+  b_.CreateCondBr(b_.CreateICmpEQ(n0, b_.getInt8(0)), done, start);
+  b_.SetInsertPoint(start);
+  for (uint32_t i = 0; i < hn; ++i) {
+    llvm::Value* hi = b_.CreateLoad(b_.getInt8Ty(), gep(hay, i));
+    auto* cmp_bb = llvm::BasicBlock::Create(ctx_, "strcontains_at", fn_);
+    results.push_back({b_.getInt1(false), b_.GetInsertBlock()});
+    b_.CreateCondBr(b_.CreateICmpEQ(hi, b_.getInt8(0)), done, cmp_bb);
+    b_.SetInsertPoint(cmp_bb);
+    auto* next_i = llvm::BasicBlock::Create(ctx_, "strcontains_next", fn_);
+    for (uint32_t j = 0; j < nn; ++j) {
+      llvm::Value* nj = b_.CreateLoad(b_.getInt8Ty(), gep(needle, j));
+      auto* more = llvm::BasicBlock::Create(ctx_, "strcontains_byte", fn_);
+      results.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+      b_.CreateCondBr(b_.CreateICmpEQ(nj, b_.getInt8(0)), done, more);
+      b_.SetInsertPoint(more);
+      if (i + j >= hn) {
+        b_.CreateBr(next_i);
+        break;
+      }
+      llvm::Value* hij = b_.CreateLoad(b_.getInt8Ty(), gep(hay, i + j));
+      auto* same = llvm::BasicBlock::Create(ctx_, "strcontains_same", fn_);
+      b_.CreateCondBr(b_.CreateICmpNE(hij, nj), next_i, same);
+      b_.SetInsertPoint(same);
+      if (j + 1 == nn) {
+        results.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+        b_.CreateBr(done);
+      }
+    }
+    if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(next_i);
+    b_.SetInsertPoint(next_i);
+  }
+  results.push_back({b_.getInt1(false), b_.GetInsertBlock()});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(b_.getInt1Ty(), results.size());
+  for (auto& [v, bb] : results) phi->addIncoming(v, bb);
+  return b_.CreateZExt(phi, i64_ty());
+}
+
+llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
+  // The argv strings are read straight into the ring-buffer record (16 slots of strlen bytes):
+  // far more than the BPF stack could hold.
+  uint32_t ev_id = info_.call_event.at(&e);
+  const auto& ev = info_.events[ev_id];
+  llvm::Value* argv = lower_expr(*c.args[0]);
+  bool user = c.args[0]->type.is_pointer() && c.args[0]->type.user_space;
+  uint32_t slot = info_.strlen;
+  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(),
+                                 {ringbuf_, i64(8 + ev.payload_size), i64(0)});
+  auto* fill_bb = llvm::BasicBlock::Create(ctx_, "join", fn_);
+  auto* end_bb = llvm::BasicBlock::Create(ctx_, "join_end", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), end_bb,
+                  fill_bb);
+  b_.SetInsertPoint(fill_bb);
+  b_.CreateAlignedStore(i64(ev_id), rec, llvm::Align(8));
+  for (uint32_t i = 0; i < sema::kJoinArgs; ++i)
+    b_.CreateStore(b_.getInt8(0), gep(rec, 8 + i * slot));
+  auto* submit_bb = llvm::BasicBlock::Create(ctx_, "join_submit", fn_);
+  auto* ptr_slot = stack_buffer(8, "join_ptr");
+  for (uint32_t i = 0; i < sema::kJoinArgs; ++i) {
+    zero_fill(ptr_slot, 8);
+    probe_read(ptr_slot, 8, b_.CreateAdd(argv, i64(8ull * i)), user);
+    llvm::Value* p = b_.CreateAlignedLoad(i64_ty(), ptr_slot, llvm::Align(8));
+    auto* read_bb = llvm::BasicBlock::Create(ctx_, "join_arg", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(p, i64(0)), submit_bb, read_bb);
+    b_.SetInsertPoint(read_bb);
+    call_helper(user ? Helper::ProbeReadUserStr : Helper::ProbeReadKernelStr, i64_ty(),
+                {gep(rec, 8 + i * slot), b_.getInt32(slot), b_.CreateIntToPtr(p, ptr_ty())});
+  }
+  b_.CreateBr(submit_bb);
+  b_.SetInsertPoint(submit_bb);
+  call_helper(Helper::RingbufSubmit, b_.getVoidTy(), {rec, i64(0)});
+  b_.CreateBr(end_bb);
+  b_.SetInsertPoint(end_bb);
+  return i64(0);
+}
+
+llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
+                                     builtins::FuncId id) {
+  using builtins::FuncId;
+  auto args_from = [&](size_t first) {
+    std::vector<const ast::Expr*> args;
+    for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
+    return args;
+  };
+  switch (id) {
+  case FuncId::Ksym:
+  case FuncId::Strerror:
+  case FuncId::CgroupPath:
+  case FuncId::Kptr:
+  case FuncId::Uptr:
+    return convert_int(lower_expr(*c.args[0]), c.args[0]->type);
+  case FuncId::Kaddr:
+  case FuncId::Cgroupid:
+    return config_u64(runtime_values_offset_ + 8 * info_.runtime_value_of.at(&e));
+  case FuncId::Ntop: {
+    auto* buf = stack_buffer(24, "inet");
+    zero_fill(buf, 24);
+    const ast::Expr& addr = *c.args.back();
+    llvm::Value* v = lower_expr(addr);
+    uint64_t family = addr.type.size == 16 && !addr.type.is_integer() ? kAfInet6 : kAfInet;
+    llvm::Value* fam = i64(family);
+    if (c.args.size() == 2) fam = lower_expr(*c.args[0]);
+    b_.CreateAlignedStore(fam, buf, llvm::Align(8));
+    if (addr.type.is_integer() || addr.type.is_pointer())
+      b_.CreateAlignedStore(b_.CreateTrunc(v, b_.getInt32Ty()), gep(buf, 8), llvm::Align(4));
+    else
+      copy_bytes(gep(buf, 8), v, std::min<uint32_t>(addr.type.size, 16));
+    return buf;
+  }
+  case FuncId::Pton: {
+    const auto& bytes = info_.bytes_of.at(&e);
+    auto* buf = stack_buffer(static_cast<uint32_t>(bytes.size()), "pton");
+    for (size_t i = 0; i < bytes.size(); ++i) b_.CreateStore(b_.getInt8(bytes[i]), gep(buf, i));
+    return buf;
+  }
+  case FuncId::Macaddr: {
+    auto* buf = stack_buffer(8, "mac");
+    zero_fill(buf, 8);
+    llvm::Value* v = lower_expr(*c.args[0]);
+    if (c.args[0]->type.is_pointer())
+      probe_read(buf, 6, v, c.args[0]->type.user_space);
+    else
+      copy_bytes(buf, v, 6);
+    return buf;
+  }
+  case FuncId::Strftime: {
+    auto* buf = stack_buffer(16, "timestamp");
+    b_.CreateAlignedStore(i64(info_.string_of.at(&e)), buf, llvm::Align(8));
+    b_.CreateAlignedStore(convert_int(lower_expr(*c.args[1]), c.args[1]->type), gep(buf, 8),
+                          llvm::Align(8));
+    return buf;
+  }
+  case FuncId::Buf: {
+    uint32_t cap = e.type.size - 1;
+    auto* buf = stack_buffer(e.type.size, "buf");
+    zero_fill(buf, sema::align8(e.type.size));
+    const ast::Expr& src = *c.args[0];
+    llvm::Value* v = lower_expr(src);
+    llvm::Value* len = i64(cap);
+    if (c.args.size() == 2) {
+      len = lower_expr(*c.args[1]);
+      len = b_.CreateSelect(b_.CreateICmpUGT(len, i64(cap)), i64(cap), len);
+    }
+    b_.CreateStore(b_.CreateTrunc(len, b_.getInt8Ty()), buf);
+    if (src.type.is_integer() || src.type.is_pointer()) {
+      bool user = src.type.is_pointer() && src.type.user_space;
+      call_helper(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel, i64_ty(),
+                  {gep(buf, 1), b_.CreateTrunc(len, b_.getInt32Ty()),
+                   b_.CreateIntToPtr(v, ptr_ty())});
+    } else {
+      copy_bytes(gep(buf, 1), v, std::min(cap, src.type.size));
+    }
+    return buf;
+  }
+  case FuncId::Strcontains:
+    return lower_strcontains(c);
+  case FuncId::Signal: {
+    llvm::Value* sig;
+    if (auto* lit = c.args[0]->as<ast::StrLit>())
+      sig = i64(static_cast<uint64_t>(sema::signal_number(lit->value).value_or(0)));
+    else
+      sig = lower_expr(*c.args[0]);
+    auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);
+    auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(kHelperSendSignal), ptr_ty());
+    b_.CreateCall(fty, callee, {b_.CreateTrunc(sig, b_.getInt32Ty())});
+    return i64(0);
+  }
+  case FuncId::Debugf: {
+    const auto& fmt = c.args[0]->as<ast::StrLit>()->value;
+    uint32_t n = static_cast<uint32_t>(fmt.size() + 1);
+    auto* buf = stack_buffer(n, "debugf_fmt");
+    zero_fill(buf, sema::align8(n));
+    for (size_t i = 0; i < fmt.size(); ++i)
+      b_.CreateStore(b_.getInt8(static_cast<uint8_t>(fmt[i])), gep(buf, i));
+    std::vector<llvm::Value*> args = {buf, b_.getInt32(n)};
+    for (size_t i = 1; i < c.args.size(); ++i)
+      args.push_back(convert_int(lower_expr(*c.args[i]), c.args[i]->type));
+    std::vector<llvm::Type*> types;
+    for (auto* a : args) types.push_back(a->getType());
+    auto* fty = llvm::FunctionType::get(i64_ty(), types, false);
+    auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(kHelperTracePrintk), ptr_ty());
+    b_.CreateCall(fty, callee, args);
+    return i64(0);
+  }
+  case FuncId::System:
+  case FuncId::Cat:
+    emit_event(info_.call_event.at(&e), args_from(1));
+    return i64(0);
+  case FuncId::Join:
+    return lower_join(e, c);
+  default:
+    return i64(0); // sema rejects the functions this version does not lower
+  }
+}
+
+} // namespace btc::codegen

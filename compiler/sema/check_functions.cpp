@@ -1,0 +1,299 @@
+// check_functions.cpp: type rules of the value-producing and user-space builtins of spec 7.1
+// (ksym, kaddr, cgroupid, cgroup_path, ntop, pton, macaddr, strerror, strftime, buf,
+// kptr/uptr, strcontains, signal, system, cat, join, debugf) and the probe-specific ones that
+// only report context errors in this version.
+//
+// Example: `ntop(2, 0x0100007f)` types as inet (24 bytes: u64 family + 16 address bytes);
+// `kaddr("vfs_read")` becomes a run-time value the tool resolves on its host before loading.
+#include "sema/checker.h"
+
+#include <arpa/inet.h>
+
+namespace btc::sema {
+
+namespace {
+std::string value_class_of(const Type& t) {
+  if (t.is_integer()) return "integer";
+  if (t.is_string()) return "string";
+  return ast::type_name(t);
+}
+
+// Signal names accepted by signal() (with or without the SIG prefix).
+constexpr std::pair<std::string_view, int> kSignals[] = {
+    {"HUP", 1},   {"INT", 2},    {"QUIT", 3},   {"ILL", 4},    {"TRAP", 5},   {"ABRT", 6},
+    {"BUS", 7},   {"FPE", 8},    {"KILL", 9},   {"USR1", 10},  {"SEGV", 11},  {"USR2", 12},
+    {"PIPE", 13}, {"ALRM", 14},  {"TERM", 15},  {"STKFLT", 16}, {"CHLD", 17}, {"CONT", 18},
+    {"STOP", 19}, {"TSTP", 20},  {"TTIN", 21},  {"TTOU", 22},  {"URG", 23},   {"XCPU", 24},
+    {"XFSZ", 25}, {"VTALRM", 26}, {"PROF", 27}, {"WINCH", 28}, {"IO", 29},    {"PWR", 30},
+    {"SYS", 31},
+};
+} // namespace
+
+std::optional<int> signal_number(std::string_view name) {
+  if (name.starts_with("SIG")) name.remove_prefix(3);
+  for (const auto& [n, v] : kSignals)
+    if (n == name) return v;
+  return std::nullopt;
+}
+
+uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c,
+                                    const char* fn) {
+  auto* lit = c.args[0]->as<ast::StrLit>();
+  if (!lit) {
+    check_expr(*c.args[0]);
+    error(e.range, std::string(fn) + "() expects a string literal (" +
+                       value_class_of(c.args[0]->type) + " provided)");
+    return abi::kNoIndex;
+  }
+  c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
+  for (uint32_t i = 0; i < info_.runtime_values.size(); ++i) {
+    const auto& v = info_.runtime_values[i];
+    if (v.kind == kind && v.arg == lit->value) {
+      info_.runtime_value_of[&e] = i;
+      return i;
+    }
+  }
+  info_.runtime_values.push_back({kind, lit->value, e.range});
+  uint32_t id = static_cast<uint32_t>(info_.runtime_values.size() - 1);
+  info_.runtime_value_of[&e] = id;
+  return id;
+}
+
+Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d) {
+  using builtins::FuncId;
+  using K = ast::TypeKind;
+  using probes::ProbeKind;
+  auto check_args = [&](size_t from) {
+    for (size_t i = from; i < c.args.size(); ++i) check_expr(*c.args[i]);
+  };
+  auto int_arg = [&](size_t i) {
+    check_expr(*c.args[i]);
+    const Type& t = c.args[i]->type;
+    if (!t.is_integer() && !t.is_pointer() && t.kind != K::None) {
+      error(e.range, c.name + "() expects an integer argument (" + value_class_of(t) +
+                         " provided)");
+      return false;
+    }
+    return true;
+  };
+  bool special = probe_->kind == ProbeKind::Begin || probe_->kind == ProbeKind::End;
+  std::string probe_name = special ? std::string(probes::describe(probe_->kind).name)
+                                   : std::string(probes::describe(probe_->kind).name);
+  switch (d.id) {
+  case FuncId::Ksym:
+    int_arg(0);
+    return Type::simple(K::Ksym, 8);
+  case FuncId::Kaddr:
+    add_runtime_value(abi::ResolveKind::Kaddr, e, c, "kaddr");
+    return Type::uint64();
+  case FuncId::Cgroupid:
+    add_runtime_value(abi::ResolveKind::Cgroupid, e, c, "cgroupid");
+    return Type::uint64();
+  case FuncId::CgroupPath:
+    int_arg(0);
+    if (c.args.size() > 1) {
+      check_expr(*c.args[1]);
+      error(c.args[1]->range, "cgroup_path() with a filter is not supported yet by btc");
+    }
+    return Type::simple(K::CgroupPath, 8);
+  case FuncId::Strerror:
+    int_arg(0);
+    return Type::simple(K::Strerror, 8);
+  case FuncId::Ntop: {
+    size_t ai = c.args.size() - 1;
+    if (c.args.size() == 2) int_arg(0);
+    check_expr(*c.args[ai]);
+    const Type& t = c.args[ai]->type;
+    bool ok = t.is_integer() || t.is_pointer() ||
+              ((t.kind == K::Array || t.is_string()) && (t.size == 4 || t.size == 16));
+    if (!ok)
+      error(e.range, "ntop() expects an integer or array argument, got " + ast::type_name(t));
+    return Type::simple(K::Inet, 24);
+  }
+  case FuncId::Pton: {
+    auto* lit = c.args[0]->as<ast::StrLit>();
+    if (!lit) {
+      check_expr(*c.args[0]);
+      error(e.range, "pton() expects a string literal (" + value_class_of(c.args[0]->type) +
+                         " provided)");
+      return Type::uint64();
+    }
+    std::vector<uint8_t> bytes;
+    uint8_t buf[16];
+    if (inet_pton(AF_INET, lit->value.c_str(), buf) == 1) bytes.assign(buf, buf + 4);
+    else if (inet_pton(AF_INET6, lit->value.c_str(), buf) == 1) bytes.assign(buf, buf + 16);
+    else {
+      error(e.range, "pton() expects valid IPv4 or IPv6 address, got " + lit->value);
+      return Type::uint64();
+    }
+    Type t;
+    t.kind = K::Array;
+    t.count = static_cast<uint32_t>(bytes.size());
+    t.size = t.count;
+    t.pointee = std::make_shared<Type>(Type::integer(1, false));
+    info_.bytes_of[&e] = std::move(bytes);
+    return t;
+  }
+  case FuncId::Macaddr: {
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    if (!((t.kind == K::Array || t.is_string()) && t.size == 6) && !t.is_pointer() &&
+        t.kind != K::None)
+      error(e.range, "macaddr() argument must be 6 bytes (a char[6] array or a pointer), got " +
+                         ast::type_name(t));
+    return Type::simple(K::MacAddr, 6);
+  }
+  case FuncId::Strftime: {
+    auto* lit = c.args[0]->as<ast::StrLit>();
+    if (!lit) {
+      check_expr(*c.args[0]);
+      error(e.range, "strftime() expects a string literal (" + value_class_of(c.args[0]->type) +
+                         " provided)");
+      return Type::simple(K::Timestamp, 16);
+    }
+    int_arg(1);
+    uint32_t idx = 0;
+    for (; idx < info_.strings.size(); ++idx)
+      if (info_.strings[idx] == lit->value) break;
+    if (idx == info_.strings.size()) info_.strings.push_back(lit->value);
+    info_.string_of[&e] = idx;
+    return Type::simple(K::Timestamp, 16);
+  }
+  case FuncId::Buf: {
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    uint64_t len = 0;
+    if (c.args.size() == 2) {
+      check_expr(*c.args[1]);
+      auto* lit = c.args[1]->as<ast::IntLit>();
+      if (!lit) {
+        if (!c.args[1]->type.is_integer())
+          error(e.range, "buf() expects an integer length");
+        len = options_.strlen; // run-time length, capped by the buffer size
+      } else {
+        len = lit->value;
+      }
+    } else if (t.kind == K::Array || t.is_string()) {
+      len = t.size;
+    } else {
+      error(e.range, "buf() needs a length argument when its first argument is not an array");
+      return Type::simple(K::Buffer, 2);
+    }
+    if (!t.is_integer() && !t.is_pointer() && t.kind != K::Array && !t.is_string() &&
+        t.kind != K::None)
+      error(e.range, "buf() expects an integer, pointer or array argument, got " +
+                         ast::type_name(t));
+    if (len > options_.strlen) {
+      warning(e.range, "length param (" + std::to_string(len) +
+                           ") is too long and will be shortened to " +
+                           std::to_string(options_.strlen) + " bytes (see BPFTRACE_STRLEN)");
+      len = options_.strlen;
+    }
+    return Type::simple(K::Buffer, static_cast<uint32_t>(len + 1));
+  }
+  case FuncId::Kptr:
+  case FuncId::Uptr: {
+    check_expr(*c.args[0]);
+    Type t = c.args[0]->type;
+    if (t.is_pointer()) t.user_space = d.id == FuncId::Uptr;
+    return t;
+  }
+  case FuncId::Strcontains: {
+    check_args(0);
+    if (!c.args[0]->type.is_string() || !c.args[1]->type.is_string())
+      error(e.range, "strcontains() expects two strings (" + value_class_of(c.args[0]->type) +
+                         ", " + value_class_of(c.args[1]->type) + " provided)");
+    return Type::uint64();
+  }
+  case FuncId::Signal: {
+    if (special) {
+      error(e.range, "signal can not be used with \"" + probe_name + "\" probes");
+      return Type::none();
+    }
+    if (auto* lit = c.args[0]->as<ast::StrLit>()) {
+      c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
+      if (!signal_number(lit->value))
+        error(e.range, lit->value + " is not a valid signal");
+      return Type::none();
+    }
+    check_expr(*c.args[0]);
+    if (auto* lit = c.args[0]->as<ast::IntLit>(); lit && (lit->value < 1 || lit->value > 64))
+      error(e.range, std::to_string(lit->value) + " is not a valid signal, allowed range: [1,64]");
+    else if (!c.args[0]->type.is_integer())
+      error(e.range, "signal() expects a string or an integer");
+    return Type::none();
+  }
+  case FuncId::System:
+    check_printf_args(e, c, 1, abi::EventKind::System);
+    return Type::none();
+  case FuncId::Cat:
+    check_printf_args(e, c, 1, abi::EventKind::Cat);
+    return Type::none();
+  case FuncId::Join: {
+    check_expr(*c.args[0]);
+    std::string sep = " ";
+    if (c.args.size() == 2) {
+      auto* lit = c.args[1]->as<ast::StrLit>();
+      if (!lit) {
+        check_expr(*c.args[1]);
+        error(e.range, "join() expects a string literal as its separator");
+        return Type::none();
+      }
+      sep = lit->value;
+    }
+    const Type& t = c.args[0]->type;
+    if (!t.is_pointer() && !t.is_integer() && t.kind != K::None) {
+      error(e.range, "join() expects a pointer to an array of strings (" + ast::type_name(t) +
+                         " provided)");
+      return Type::none();
+    }
+    // Payload: kJoinArgs slots of strlen bytes; an empty slot ends the list.
+    Type slots = Type::string(options_.strlen * kJoinArgs);
+    info_.call_event[&e] = add_event(abi::EventKind::Join, sep, {slots}, e.range);
+    return Type::none();
+  }
+  case FuncId::Debugf: {
+    auto* fmt = c.args[0]->as<ast::StrLit>();
+    if (!fmt) {
+      check_expr(*c.args[0]);
+      error(e.range, "debugf() expects a string literal as its format");
+      return Type::none();
+    }
+    c.args[0]->type = Type::string(static_cast<uint32_t>(fmt->value.size() + 1));
+    for (size_t i = 1; i < c.args.size(); ++i) int_arg(i);
+    warning(e.range, "The debugf() builtin is not recommended for production use. For more "
+                     "information see bpf_trace_printk in bpf-helpers(7).");
+    return Type::none();
+  }
+  case FuncId::Reg:
+    if (special) {
+      error(e.range, "reg can not be used with \"" + probe_name + "\" probes");
+      return Type::uint64();
+    }
+    break;
+  case FuncId::Override:
+    if (probe_->kind != ProbeKind::Kprobe) {
+      error(e.range, "override can only be used with kprobes.");
+      return Type::none();
+    }
+    break;
+  case FuncId::Path:
+    if (probe_->kind != ProbeKind::Kfunc && probe_->kind != ProbeKind::Kretfunc &&
+        probe_->kind != ProbeKind::Iter) {
+      error(e.range, "The path function can only be used with 'kfunc', 'kretfunc', 'iter' "
+                     "probes");
+      return Type::none();
+    }
+    break;
+  case FuncId::Usym: case FuncId::Uaddr: case FuncId::Kstack: case FuncId::Ustack:
+  case FuncId::Skboutput: case FuncId::Unwatch:
+    break;
+  default:
+    break;
+  }
+  check_args(0);
+  error(e.range, c.name + "() is not supported yet by btc (see issue #5)");
+  return Type::none();
+}
+
+} // namespace btc::sema
