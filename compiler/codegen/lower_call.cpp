@@ -80,8 +80,9 @@ llvm::Value* Lowerer::lower_str(const ast::Call& c) {
   }
   bool user = arg.type.is_pointer() && arg.type.user_space;
   llvm::Value* src = b_.CreateIntToPtr(v, ptr_ty());
-  call_helper(user ? Helper::ProbeReadUserStr : Helper::ProbeReadKernelStr, i64_ty(),
-              {buf, len, src});
+  Helper h = user ? Helper::ProbeReadUserStr : Helper::ProbeReadKernelStr;
+  auto* ret = call_helper(h, i64_ty(), {buf, len, src});
+  check_helper_result(h, ret, c.args[0]->range, abi::kNoIndex, 2); // -kk
   return buf;
 }
 

@@ -14,7 +14,8 @@ namespace btc::codegen {
 
 namespace {
 // Reads `t` (the field type) from kernel address `addr`.
-llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t read_size) {
+llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t read_size,
+                        source::SourceRange range) {
   auto& b = l.b_;
   using K = ast::TypeKind;
   if (t.kind == K::Record) return b.CreatePtrToInt(addr, l.i64_ty());
@@ -22,7 +23,8 @@ llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t r
     uint32_t size = std::min<uint32_t>(read_size ? read_size : t.size, 8);
     auto* tmp = l.stack_buffer(8, "field");
     l.zero_fill(tmp, 8);
-    l.probe_read(tmp, size, addr, false);
+    l.check_helper_result(Helper::ProbeReadKernel, l.probe_read(tmp, size, addr, false), range,
+                          abi::kNoIndex, 2);
     if (t.is_pointer() || size >= 8) return b.CreateAlignedLoad(l.i64_ty(), tmp, llvm::Align(8));
     auto* raw = b.CreateAlignedLoad(b.getIntNTy(size * 8), tmp, llvm::Align(8));
     return t.is_signed ? b.CreateSExt(raw, l.i64_ty()) : b.CreateZExt(raw, l.i64_ty());
@@ -30,7 +32,8 @@ llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t r
   // Strings (char[N]) and arrays: copy the bytes.
   auto* buf = l.stack_buffer(t.size, "field_buf");
   l.zero_fill(buf, sema::align8(t.size));
-  l.probe_read(buf, t.size, addr, false);
+  l.check_helper_result(Helper::ProbeReadKernel, l.probe_read(buf, t.size, addr, false), range,
+                        abi::kNoIndex, 2);
   return buf;
 }
 } // namespace
@@ -44,7 +47,7 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   llvm::Value* base_ptr = b_.CreateIntToPtr(base, ptr_ty());
   const auto& path = info_.field_paths.at(&e);
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
-  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0);
+  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
 }
 
 llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f) {
@@ -76,7 +79,7 @@ llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::Fiel
     if (tf.rel_loc) base = b_.CreatePtrToInt(gep(ctx_arg_, tf.offset + tf.size), i64_ty());
     return b_.CreateAdd(base, off);
   }
-  return read_typed(*this, addr, e.type, tf.is_array ? 0 : tf.size);
+  return read_typed(*this, addr, e.type, tf.is_array ? 0 : tf.size, e.range);
 }
 
 } // namespace btc::codegen

@@ -62,9 +62,11 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
           if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(end_bb);
           b_.SetInsertPoint(end_bb);
         } else if constexpr (std::is_same_v<T, ast::UnrollStmt>) {
-          uint64_t count = 1;
-          if (auto* lit = n.count->template as<ast::IntLit>()) count = lit->value;
-          for (uint64_t i = 0; i < count; ++i) lower_block(n.body);
+          if (auto* lit = n.count->template as<ast::IntLit>()) {
+            for (uint64_t i = 0; i < lit->value; ++i) lower_block(n.body);
+          } else {
+            lower_runtime_unroll(n);
+          }
         } else if constexpr (std::is_same_v<T, ast::WhileStmt>) {
           auto* cond_bb = llvm::BasicBlock::Create(ctx_, "while_cond", fn_);
           auto* body_bb = llvm::BasicBlock::Create(ctx_, "while_body", fn_);
@@ -90,6 +92,29 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
       },
       stmt.node);
   end_temporaries(temps_before);
+}
+
+// unroll($N): a loop running the body min($N, 100) times (0.17 copies the body $N times; the
+// count is only known on the target host here).
+void Lowerer::lower_runtime_unroll(const ast::UnrollStmt& n) {
+  llvm::Value* count = lower_expr(*n.count);
+  count = b_.CreateSelect(b_.CreateICmpSGT(count, i64(100)), i64(100), count);
+  auto* i = entry_alloca(i64_ty(), "unroll_i");
+  b_.CreateStore(i64(0), i);
+  auto* cond_bb = llvm::BasicBlock::Create(ctx_, "unroll_cond", fn_);
+  auto* body_bb = llvm::BasicBlock::Create(ctx_, "unroll_body", fn_);
+  auto* end_bb = llvm::BasicBlock::Create(ctx_, "unroll_end", fn_);
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(cond_bb);
+  llvm::Value* iv = b_.CreateLoad(i64_ty(), i);
+  b_.CreateCondBr(b_.CreateICmpSLT(iv, count), body_bb, end_bb);
+  b_.SetInsertPoint(body_bb);
+  lower_block(n.body);
+  if (!b_.GetInsertBlock()->getTerminator()) {
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_ty(), i), i64(1)), i);
+    b_.CreateBr(cond_bb);
+  }
+  b_.SetInsertPoint(end_bb);
 }
 
 void Lowerer::lower_assign(const ast::AssignStmt& a) {

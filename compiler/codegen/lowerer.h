@@ -51,6 +51,7 @@ public:
   void lower_block(const ast::Block& block);
   void lower_stmt(const ast::Stmt& stmt);
   void lower_assign(const ast::AssignStmt& a);
+  void lower_runtime_unroll(const ast::UnrollStmt& n);
   void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type);
   void emit_return();
 

@@ -5,11 +5,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
 int main(int argc, char** argv) {
   btc::driver::CompileOptions o;
+  // bpftrace's environment knobs are honoured as defaults; the options below override them.
+  if (const char* s = std::getenv("BPFTRACE_STRLEN")) o.strlen = static_cast<unsigned>(std::atoi(s));
+  if (const char* s = std::getenv("BPFTRACE_MAP_KEYS_MAX"))
+    o.map_keys_max = static_cast<unsigned>(std::atoi(s));
   CLI::App app{"btc: ahead-of-time compiler for bpftrace scripts"};
   app.set_version_flag("--version", std::string("btc 0.1.0 (bpftrace 0.17 language, LLVM 19)"));
   std::string input;
@@ -43,6 +48,15 @@ int main(int argc, char** argv) {
   if (input.empty() && o.program_text.empty()) {
     std::cerr << "btc: error: no program given (a script file, - for stdin, or -e PROG)\n"
               << app.help();
+    return 1;
+  }
+  if (o.strlen < 1 || o.strlen > 200) {
+    std::cerr << "btc: error: 'BPFTRACE_STRLEN' " << o.strlen
+              << " exceeds the current maximum of 200 bytes.\n";
+    return 1;
+  }
+  if (o.map_keys_max < 1) {
+    std::cerr << "btc: error: BPFTRACE_MAP_KEYS_MAX must be a positive number\n";
     return 1;
   }
   o.input_path = input;

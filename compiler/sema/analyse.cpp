@@ -149,9 +149,12 @@ void Checker::check_stmt(ast::Stmt& stmt) {
           if (auto* lit = n.count->template as<ast::IntLit>()) {
             count = static_cast<int64_t>(lit->value);
           } else {
-            error(n.count->range, "unroll with a positional parameter count is not supported "
-                                  "yet by btc (see issue #3)");
+            // unroll($N): the count is known only when the tool runs; codegen emits a loop
+            // bounded by 100 instead of copies of the body.
             count = 1;
+            if (!n.count->template as<ast::Positional>())
+              error(n.count->range, "unroll count must be an integer literal or a positional "
+                                    "parameter");
           }
           if (count > 100) error(stmt.range, "unroll maximum value is 100");
           else if (count < 1) error(stmt.range, "unroll minimum value is 1");
