@@ -12,7 +12,11 @@ Output: one line per script (`PASS name`, `FAIL name`, `SKIP name (reason)`), a 
 
 For each script: `btc NAME.bt -o WORKDIR/NAME` (a compile failure fails the test), then the
 binary runs with a 20 s timeout and its stdout is compared byte for byte with the expected
-output. The expected output is, in order of preference:
+output. Naming conventions add options (record.sh applies the same ones to bpftrace):
+  unsafe_*  `--unsafe` for btc and bpftrace;
+  json_*    (also unsafe_json_*) `-f json` for the compiled tool and bpftrace;
+and a line `// args: A B ...` in the script's leading comment block gives positional
+parameters, passed to the compiled tool and to bpftrace after the script. The expected output is, in order of preference:
   1. NAME.btc-expected (deliberate deviation; the result line says so);
   2. the live output of `bpftrace NAME.bt` when --live-bpftrace is given and bpftrace is
      installed (the live output is also compared with NAME.expected, and a difference is
@@ -92,6 +96,32 @@ def selected(name: str, patterns: List[str]) -> bool:
     return False
 
 
+def script_options(script: Path) -> List[str]:
+    """Run-time options implied by the script's name (json_* -> -f json)."""
+    name = script.stem
+    if name.startswith("json_") or name.startswith("unsafe_json_"):
+        return ["-f", "json"]
+    return []
+
+
+def needs_unsafe(script: Path) -> bool:
+    return script.stem.startswith("unsafe_")
+
+
+def script_args(script: Path) -> List[str]:
+    """Positional parameters: the words after `// args:` in the leading comment block."""
+    try:
+        lines = script.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        if line and not line.startswith("/"):
+            break
+        if line.startswith("// args:"):
+            return line[len("// args:"):].split()
+    return []
+
+
 def environment_problem() -> Optional[str]:
     """Why BPF programs cannot be loaded here, or None when they can."""
     if os.geteuid() != 0:
@@ -145,7 +175,11 @@ def live_bpftrace_output(settings: Settings, script: Path, result: Result) -> Op
     """stdout of a live bpftrace run, or None (with a note) when bpftrace failed."""
     assert settings.bpftrace is not None
     try:
-        proc = run([settings.bpftrace, str(script)], RUN_TIMEOUT_S, settings.workdir)
+        argv = [settings.bpftrace]
+        if needs_unsafe(script):
+            argv.append("--unsafe")
+        argv += script_options(script) + [str(script)] + script_args(script)
+        proc = run(argv, RUN_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired:
         result.details.append(f"note: live bpftrace timed out after {RUN_TIMEOUT_S} s; "
                               "using the recorded output\n")
@@ -188,7 +222,10 @@ def choose_expected(settings: Settings, script: Path,
 def compile_script(settings: Settings, script: Path, binary: Path,
                    result: Result) -> bool:
     """Run btc on the script; on failure record the reason and return False."""
-    argv = [str(settings.btc), str(script), "-o", str(binary)]
+    argv = [str(settings.btc)]
+    if needs_unsafe(script):
+        argv.append("--unsafe")
+    argv += [str(script), "-o", str(binary)]
     try:
         proc = run(argv, COMPILE_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired:
@@ -207,10 +244,12 @@ def compile_script(settings: Settings, script: Path, binary: Path,
     return True
 
 
-def run_binary(settings: Settings, binary: Path, result: Result) -> Optional[bytes]:
+def run_binary(settings: Settings, script: Path, binary: Path,
+               result: Result) -> Optional[bytes]:
     """Run the compiled tool; returns its stdout, or None (reason recorded) on failure."""
+    argv = [str(binary)] + script_options(script) + script_args(script)
     try:
-        proc = run([str(binary)], RUN_TIMEOUT_S, settings.workdir)
+        proc = run(argv, RUN_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired as err:
         result.details.append(f"tool timed out after {RUN_TIMEOUT_S} s\n")
         if err.stdout:
@@ -242,7 +281,7 @@ def run_one(settings: Settings, script: Path) -> Result:
         binary.unlink()
     if not compile_script(settings, script, binary, result):
         return result
-    actual = run_binary(settings, binary, result)
+    actual = run_binary(settings, script, binary, result)
     if actual is None:
         return result
     if actual == expected:
