@@ -26,6 +26,11 @@ uint32_t BpfMapStore::slots(const abi::MapDesc& map) const {
   return map.percpu ? possible_cpus_ : 1;
 }
 
+uint64_t BpfMapStore::max_entries(const abi::MapDesc& map) const {
+  const bpf_map* m = bpf_object__find_map_by_name(obj_, map.bpf_name.c_str());
+  return m ? bpf_map__max_entries(m) : 0;
+}
+
 bool BpfMapStore::resolve(const abi::MapDesc& map, int& fd, uint32_t& key_size, bool& is_array,
                           std::string& err) const {
   bpf_map* m = bpf_object__find_map_by_name(obj_, map.bpf_name.c_str());

@@ -15,6 +15,7 @@ public:
   bool read(const abi::MapDesc& map, std::vector<RawEntry>& out, std::string& err) override;
   bool clear(const abi::MapDesc& map, std::string& err) override;
   bool zero(const abi::MapDesc& map, std::string& err) override;
+  uint64_t max_entries(const abi::MapDesc& map) const override;
 
 private:
   // fd, key size and whether the map is an array; false with err if the map is missing.

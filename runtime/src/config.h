@@ -2,7 +2,7 @@
 //
 // Input: the manifest (which $N are used numerically, ConfigLayout offsets) and the tool's
 // positional arguments. Output: diagnostics for a non-numeric $N used as a number, and the
-// filled config bytes: start_ns, target/child pid, $#, int_args[N-1] = $N, str_args[N-1] =
+// filled config bytes: start_ns, target/child pid, -k level, $#, int_args[N-1] = $N, str_args[N-1] =
 // text of $N truncated to strlen-1 bytes. A missing $N is 0 / "".
 #pragma once
 
@@ -25,6 +25,7 @@ struct ConfigValues {
   uint64_t start_ns = 0;
   uint64_t target_pid = 0;
   uint64_t child_pid = 0;
+  uint64_t helper_errors = 0; // -k level
 };
 
 // Writes the config fields into `rodata` (the .rodata initial value). False with `err` when

@@ -27,15 +27,30 @@ uint64_t arg_u64(const abi::EventDesc& ev, size_t i, std::span<const uint8_t> pa
 
 EventHandler::EventHandler(const abi::Manifest& m, Output& out, MapStore& store,
                            const RenderEnv& env)
-    : m_(m), out_(out), store_(store), env_(env) {}
+    : m_(m), out_(out), store_(store), env_(env),
+      map_full_([this](std::string_view text) { warn(text); }, monotonic_ms) {}
+
+void EventHandler::set_warning_sink(std::function<void(std::string_view)> sink) {
+  warning_sink_ = std::move(sink);
+}
+
+void EventHandler::warn(std::string_view text) {
+  if (warning_sink_) {
+    warning_sink_(text);
+    return;
+  }
+  out_.flush(); // keep the output that came before the message before it
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
 
 std::string EventHandler::format(const abi::EventDesc& ev, std::span<const uint8_t> payload) const {
   return format_printf(env_, ev.format, ev.args, payload);
 }
 
-const abi::MapDesc* EventHandler::map_of(const abi::EventDesc& ev) const {
+const abi::MapDesc* EventHandler::map_of(const abi::EventDesc& ev) {
   if (ev.map < m_.maps.size()) return &m_.maps[ev.map];
-  std::fprintf(stderr, "ERROR: event refers to unknown map index %u\n", ev.map);
+  warn("ERROR: event refers to unknown map index " + std::to_string(ev.map) + "\n");
   return nullptr;
 }
 
@@ -43,7 +58,7 @@ void EventHandler::handle(std::span<const uint8_t> record) {
   if (record.size() < 8) return;
   auto id = static_cast<uint32_t>(load_u64(record, 0));
   if (id >= m_.events.size()) {
-    std::fprintf(stderr, "WARNING: ignoring event with unknown id %u\n", id);
+    warn("WARNING: ignoring event with unknown id " + std::to_string(id) + "\n");
     return;
   }
   const abi::EventDesc& ev = m_.events[id];
@@ -74,11 +89,11 @@ void EventHandler::handle(std::span<const uint8_t> record) {
     break;
   case abi::EventKind::Clear:
     if (const abi::MapDesc* map = map_of(ev); map && !store_.clear(*map, err))
-      std::fprintf(stderr, "ERROR: clear(%s) failed: %s\n", map->name.c_str(), err.c_str());
+      warn("ERROR: clear(" + map->name + ") failed: " + err + "\n");
     break;
   case abi::EventKind::Zero:
     if (const abi::MapDesc* map = map_of(ev); map && !store_.zero(*map, err))
-      std::fprintf(stderr, "ERROR: zero(%s) failed: %s\n", map->name.c_str(), err.c_str());
+      warn("ERROR: zero(" + map->name + ") failed: " + err + "\n");
     break;
   case abi::EventKind::Cat:
     cat(ev, payload);
@@ -99,8 +114,7 @@ void EventHandler::cat(const abi::EventDesc& ev, std::span<const uint8_t> payloa
   std::string path = format(ev, payload);
   FILE* f = std::fopen(path.c_str(), "r");
   if (!f) {
-    std::fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path.c_str(),
-                 std::strerror(errno));
+    warn("ERROR: failed to open file '" + path + "': " + std::strerror(errno) + "\n");
     return;
   }
   std::string content(cat_limit_, '\0');
@@ -115,7 +129,7 @@ void EventHandler::system(const abi::EventDesc& ev, std::span<const uint8_t> pay
   out_.flush(); // the command may write to our stderr; keep earlier output first
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) {
-    std::fprintf(stderr, "ERROR: system(\"%s\") failed: %s\n", cmd.c_str(), std::strerror(errno));
+    warn("ERROR: system(\"" + cmd + "\") failed: " + std::strerror(errno) + "\n");
     return;
   }
   std::string text;
@@ -127,11 +141,16 @@ void EventHandler::system(const abi::EventDesc& ev, std::span<const uint8_t> pay
 
 void EventHandler::join(const abi::EventDesc& ev, std::span<const uint8_t> payload) {
   if (ev.args.empty() || ev.args[0].type >= m_.types.size()) return;
+  // The block is char[16][strlen] (a String of 16 * strlen bytes, or an Array of strings).
   const abi::TypeDesc& block = m_.types[ev.args[0].type];
-  uint32_t count = block.kind == abi::ValueKind::Array ? block.count : 1;
-  uint32_t elem = block.kind == abi::ValueKind::Array && block.elem < m_.types.size()
-                      ? m_.types[block.elem].size
-                      : block.size;
+  uint32_t count = 0, elem = 0;
+  if (block.kind == abi::ValueKind::Array && block.elem < m_.types.size()) {
+    count = block.count;
+    elem = m_.types[block.elem].size;
+  } else {
+    elem = m_.strlen > 0 && m_.strlen <= block.size ? m_.strlen : block.size;
+    count = elem ? block.size / elem : 0;
+  }
   std::string joined;
   for (uint32_t i = 0; i < count; ++i) {
     size_t off = ev.args[0].offset + size_t{i} * elem;
@@ -147,6 +166,14 @@ void EventHandler::join(const abi::EventDesc& ev, std::span<const uint8_t> paylo
 void EventHandler::helper_error(const abi::EventDesc& ev, std::span<const uint8_t> payload) {
   uint64_t helper = arg_u64(ev, 0, payload, 0);
   auto retcode = static_cast<int64_t>(arg_u64(ev, 1, payload, 0));
+  constexpr uint64_t kMapUpdateElem = 2;
+  constexpr int64_t kE2big = -7;
+  if (helper == kMapUpdateElem && retcode == kE2big && ev.map < m_.maps.size()) {
+    // A full map: always reported (rate-limited) on stderr; the -k text only with -k.
+    const abi::MapDesc& map = m_.maps[ev.map];
+    map_full_.dropped(map, store_.max_entries(map));
+    if (helper_errors_ == 0) return;
+  }
   out_.helper_error(helper_name(helper), retcode, ev.line, ev.col_begin, ev.col_end);
 }
 
@@ -167,8 +194,11 @@ std::string helper_name(uint64_t id) {
   case 114: return "probe_read_user_str";
   case 115: return "probe_read_kernel_str";
   case 130: return "ringbuf_output";
+  case 131: return "ringbuf_reserve";
+  case 132: return "ringbuf_submit";
+  case 133: return "ringbuf_discard";
   case 147: return "d_path";
-  default: return "helper " + std::to_string(id);
+  default: return "helper_" + std::to_string(id);
   }
 }
 
@@ -195,5 +225,7 @@ int RingBufferReader::poll(int timeout_ms) {
 }
 
 int RingBufferReader::drain() { return rb_ ? ring_buffer__consume(rb_) : 0; }
+
+int RingBufferReader::epoll_fd() const { return rb_ ? ring_buffer__epoll_fd(rb_) : -1; }
 
 } // namespace btc::rt

@@ -2,15 +2,17 @@
 //
 // Input: records "u64 header (low 32 bits = index into Manifest::events) + payload". Output:
 // printf/print/time/cat/system/join text on the Output, map printing, clear()/zero() on the
-// MapStore, and the exit() request. Example: a Printf event with format "%d %s\n" and args
+// MapStore, the exit() request, and -k helper-error / full-map warnings. Example: a Printf event with format "%d %s\n" and args
 // {Int @0, String[16] @8} over payload {5, "bash"} writes "5 bash\n".
 #pragma once
 
 #include "format/value.h"
+#include "map_full.h"
 #include "maps.h"
 #include "output.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -26,6 +28,13 @@ public:
   bool exit_requested() const { return exit_requested_; }
   // cat() reads at most this many bytes (BPFTRACE_CAT_BYTES_MAX, default 10240).
   void set_cat_limit(size_t bytes) { cat_limit_ = bytes; }
+  // -k level (0: only full-map warnings and failed map updates, 1: -k, 2: -kk).
+  void set_helper_errors(int level) { helper_errors_ = level; }
+  // Where warnings and errors go (default: stderr, after flushing the output).
+  void set_warning_sink(std::function<void(std::string_view)> sink);
+  // Periodic housekeeping (rate-limited warnings); finish() reports what is still pending.
+  void tick() { map_full_.tick(); }
+  void finish() { map_full_.flush(); }
 
 private:
   std::string format(const abi::EventDesc& ev, std::span<const uint8_t> payload) const;
@@ -33,17 +42,21 @@ private:
   void system(const abi::EventDesc& ev, std::span<const uint8_t> payload);
   void join(const abi::EventDesc& ev, std::span<const uint8_t> payload);
   void helper_error(const abi::EventDesc& ev, std::span<const uint8_t> payload);
-  const abi::MapDesc* map_of(const abi::EventDesc& ev) const;
+  const abi::MapDesc* map_of(const abi::EventDesc& ev);
+  void warn(std::string_view text);
 
   const abi::Manifest& m_;
   Output& out_;
   MapStore& store_;
   const RenderEnv& env_;
   size_t cat_limit_ = 10240;
+  int helper_errors_ = 0;
   bool exit_requested_ = false;
+  std::function<void(std::string_view)> warning_sink_;
+  MapFullReporter map_full_;
 };
 
-// Name of a BPF helper by its id ("probe_read" for 4); "helper N" when unknown.
+// Name of a BPF helper by its id ("probe_read" for 4); "helper_N" when unknown.
 std::string helper_name(uint64_t id);
 
 // Owns a libbpf ring_buffer polling one BPF ring buffer map into an EventHandler.
@@ -59,6 +72,8 @@ public:
   int poll(int timeout_ms);
   // Handles everything already in the buffer without waiting.
   int drain();
+  // The epoll fd that becomes readable when records arrive (-1 before open()).
+  int epoll_fd() const;
 
 private:
   ring_buffer* rb_ = nullptr;

@@ -35,6 +35,8 @@ public:
   virtual bool clear(const abi::MapDesc& map, std::string& err) = 0;
   // zero(): set every value to zero, keep the keys.
   virtual bool zero(const abi::MapDesc& map, std::string& err) = 0;
+  // The map's capacity (bpf_map__max_entries); 0 when unknown.
+  virtual uint64_t max_entries(const abi::MapDesc& map) const = 0;
 };
 
 // Size of one value slot inside a RawEntry value.

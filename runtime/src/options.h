@@ -3,15 +3,20 @@
 // Input: argv. Output: Options. GNU style: options and positional parameters may be mixed,
 // `--` ends option parsing (needed for negative numbers), short options may be bundled
 // (-qv) and take their value attached or separate (-ofile, -o file).
-//   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-v] [--] [ARG...]
+//   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-B line|full|none] [-v] [-k|-kk]
+//        [-p PID | -c 'CMD'] [--] [ARG...]
 #pragma once
 
 #include "output.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace btc::rt {
+
+// stdio buffering of the output stream (bpftrace -B; default line).
+enum class Buffering { Line, Full, None };
 
 struct Options {
   bool help = false;
@@ -20,6 +25,10 @@ struct Options {
   bool verbose = false;
   OutputFormat format = OutputFormat::Text;
   std::string output_path; // empty: stdout
+  Buffering buffering = Buffering::Line;
+  int helper_errors = 0;   // -k: 1, -kk: 2
+  int64_t target_pid = 0;  // -p PID (0: none)
+  std::string command;     // -c 'CMD' (empty: none)
   std::vector<std::string> positionals;
 };
 

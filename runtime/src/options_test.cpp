@@ -61,5 +61,53 @@ TEST(OptionsTest, HelpAndVersion) {
   EXPECT_NE(usage_text("opensnoop").find("opensnoop [options]"), std::string::npos);
 }
 
+TEST(OptionsTest, ProcessOptions) {
+  Options o;
+  std::string err;
+  ASSERT_TRUE(parse({"-p", "1234", "5"}, o, err)) << err;
+  EXPECT_EQ(o.target_pid, 1234);
+  EXPECT_TRUE(o.command.empty());
+  EXPECT_EQ(o.positionals, (std::vector<std::string>{"5"}));
+  Options c;
+  ASSERT_TRUE(parse({"-c", "/bin/sleep 1", "-q"}, c, err)) << err;
+  EXPECT_EQ(c.command, "/bin/sleep 1");
+  EXPECT_TRUE(c.quiet);
+  Options attached;
+  ASSERT_TRUE(parse({"-p42"}, attached, err)) << err;
+  EXPECT_EQ(attached.target_pid, 42);
+}
+
+TEST(OptionsTest, ProcessOptionErrors) {
+  Options o;
+  std::string err;
+  EXPECT_FALSE(parse({"-p", "abc"}, o, err));
+  EXPECT_EQ(err, "invalid pid 'abc' (expected a positive process id)");
+  Options z;
+  EXPECT_FALSE(parse({"-p", "0"}, z, err));
+  Options both;
+  EXPECT_FALSE(parse({"-p", "1", "-c", "true"}, both, err));
+  EXPECT_EQ(err, "Cannot use both -c and -p.");
+  Options empty;
+  EXPECT_FALSE(parse({"-c", "  "}, empty, err));
+}
+
+TEST(OptionsTest, HelperErrorLevelAndBuffering) {
+  Options o;
+  std::string err;
+  EXPECT_EQ(o.buffering, Buffering::Line);
+  ASSERT_TRUE(parse({"-k"}, o, err)) << err;
+  EXPECT_EQ(o.helper_errors, 1);
+  Options kk;
+  ASSERT_TRUE(parse({"-kk", "-B", "none"}, kk, err)) << err;
+  EXPECT_EQ(kk.helper_errors, 2);
+  EXPECT_EQ(kk.buffering, Buffering::None);
+  Options full;
+  ASSERT_TRUE(parse({"-qkBfull"}, full, err)) << err;
+  EXPECT_EQ(full.helper_errors, 1);
+  EXPECT_EQ(full.buffering, Buffering::Full);
+  EXPECT_FALSE(parse({"-B", "page"}, full, err));
+  EXPECT_EQ(err, "invalid buffering mode 'page' (expected line, full or none)");
+}
+
 } // namespace
 } // namespace btc::rt

@@ -3,14 +3,20 @@
 // Order matters and follows bpftrace 0.17: the attach count is printed before BEGIN runs,
 // BEGIN runs before any other probe is attached, END runs after all links are destroyed, and
 // events still in the ring buffer are printed before the two newlines and the map dump.
+// The -c child is forked before load (its pid goes into the config) and execs once every
+// probe is attached; the tool stops like exit() when it (or the -p target) exits, and the
+// child gets SIGTERM when the tool stops first. SIGUSR1 prints every map on the spot.
 #include "session.h"
 
 #include "attach.h"
 #include "bpf_maps.h"
 #include "config.h"
+#include "event_loop.h"
 #include "events.h"
 #include "format/resolve.h"
 #include "libbpf_log.h"
+#include "process.h"
+#include "runtime_values.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -27,19 +33,6 @@
 
 namespace btc::rt {
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int) { g_stop = 1; }
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0; // no SA_RESTART: a signal interrupts the ring-buffer wait
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 bool has_bpf_privileges() {
   if (geteuid() == 0) return true;
@@ -80,27 +73,38 @@ public:
   }
 
   int run() {
-    if (!check_environment() || !open_output() || !open() || !configure() || !load() ||
-        !prepare_events() || !plan())
+    if (!check_environment() || !start_processes() || !open_output() || !open() ||
+        !configure() || !load() || !prepare_events() || !plan() || !init_loop())
       return 1;
     if (!opts_.quiet) out_->attached_probes(points_.size());
     out_->flush();
-    install_signal_handlers();
     if (!run_special(abi::ProbeKind::Begin) || !attach_all()) return 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
       std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+    std::string err;
+    if (child_.pid() > 0 && !child_.release(err)) {
+      fail("ERROR: " + err);
+      return 1;
+    }
     poll_loop();
+    bool child_done = child_.pid() > 0 && child_.exited();
+    child_.terminate(); // the tool stopped first: SIGTERM
     // Perf-event links go first: they close instantly. Each tracepoint link close waits for
     // a tasks-trace RCU grace period under a global kernel mutex (~40 ms each here).
     perf_links_.clear();
     links_.clear();
     bool end_ok = run_special(abi::ProbeKind::End);
     rb_.drain();
+    handler_->finish();
     out_->flush();
     std::fputs("\n\n", stdout); // always stdout, even with -o (bpftrace 0.17)
     std::fflush(stdout);
     print_all_maps(*out_, *store_, m_);
     out_->flush();
+    if (child_done && opts_.verbose) {
+      std::fputs(child_.exit_text().c_str(), stdout);
+      std::fflush(stdout);
+    }
     return end_ok ? 0 : 1;
   }
 
@@ -123,14 +127,33 @@ private:
     return true;
   }
 
+  // -p: the target must exist; -c: the child is forked now, held until the probes attach.
+  bool start_processes() {
+    if (opts_.target_pid != 0 && !watch_.watch(static_cast<pid_t>(opts_.target_pid)))
+      return fail("ERROR: pid " + std::to_string(opts_.target_pid) + " does not exist");
+    if (opts_.command.empty()) return true;
+    std::vector<std::string> argv = split_command(opts_.command);
+    const char* path_env = std::getenv("PATH");
+    std::string path, err;
+    if (argv.empty() || !resolve_executable(argv[0], path_env ? path_env : "/usr/bin:/bin", path, err) ||
+        !child_.spawn(path, argv, err))
+      return fail("ERROR: Failed to fork child: " + err);
+    return true;
+  }
+
   bool open_output() {
     FILE* f = stdout;
     if (!opts_.output_path.empty()) {
-      f = std::fopen(opts_.output_path.c_str(), "w");
+      f = std::fopen(opts_.output_path.c_str(), "we");
       if (!f)
         return fail("ERROR: cannot open output file '" + opts_.output_path +
                     "': " + std::strerror(errno));
       file_.reset(f);
+    }
+    switch (opts_.buffering) {
+    case Buffering::Line: std::setvbuf(f, nullptr, _IOLBF, BUFSIZ); break;
+    case Buffering::Full: std::setvbuf(f, nullptr, _IOFBF, BUFSIZ); break;
+    case Buffering::None: std::setvbuf(f, nullptr, _IONBF, 0); break;
     }
     sink_ = std::make_unique<FileSink>(f);
     out_ = make_output(opts_.format, *sink_, env_);
@@ -169,8 +192,16 @@ private:
                               static_cast<const uint8_t*>(initial) + size);
     ConfigValues values;
     values.start_ns = boot_ns_now();
+    values.target_pid = static_cast<uint64_t>(opts_.target_pid);
+    values.child_pid = child_.pid() > 0 ? static_cast<uint64_t>(child_.pid()) : 0;
+    values.helper_errors = static_cast<uint64_t>(opts_.helper_errors);
     std::string err;
     if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
+    if (!m_.runtime_values.empty()) {
+      std::string kallsyms = needs_kallsyms(m_) ? read_text_file("/proc/kallsyms") : "";
+      std::string diag = resolve_runtime_values(m_, kallsyms, data);
+      if (!diag.empty()) return fail(diag);
+    }
     if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0)
       return fail("ERROR: cannot set the .rodata config: " + std::string(std::strerror(errno)));
     return true;
@@ -195,6 +226,7 @@ private:
     store_ = std::make_unique<BpfMapStore>(obj_.get());
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
     handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
+    handler_->set_helper_errors(opts_.helper_errors);
     if (m_.ringbuf_map.empty()) return true;
     bpf_map* map = bpf_object__find_map_by_name(obj_.get(), m_.ringbuf_map.c_str());
     if (!map) return fail("ERROR: ring buffer map '" + m_.ringbuf_map + "' is missing");
@@ -213,6 +245,15 @@ private:
       return fail("ERROR: Can't attach to " + std::to_string(points_.size()) +
                   " probes because it exceeds the current limit of " + std::to_string(limit) +
                   " probes.");
+    return true;
+  }
+
+  bool init_loop() {
+    std::string err;
+    if (!loop_.init(err) || (have_rb_ && !loop_.add(rb_.epoll_fd(), true, err)) ||
+        (child_.pidfd() >= 0 && !loop_.add(child_.pidfd(), false, err)) ||
+        (watch_.fd() >= 0 && !loop_.add(watch_.fd(), false, err)))
+      return fail("ERROR: " + err);
     return true;
   }
 
@@ -245,20 +286,30 @@ private:
     return true;
   }
 
+  // Runs until exit(), SIGINT/SIGTERM, or the -c child / -p target exiting.
   void poll_loop() {
-    while (!g_stop && !handler_->exit_requested()) {
-      if (!have_rb_) {
-        timespec ts{0, 100 * 1000 * 1000};
-        nanosleep(&ts, nullptr);
-        continue;
+    while (!handler_->exit_requested()) {
+      Wakeup w = loop_.wait(100);
+      if (w.error) {
+        fail("ERROR: waiting for events failed: " + w.error_text);
+        break;
       }
-      int n = rb_.poll(100);
-      out_->flush();
+      // Always consume: a record committed while the last batch was read may sit unannounced.
+      int n = have_rb_ ? rb_.poll(0) : 0;
       if (n < 0 && n != -EINTR) {
         fail("ERROR: reading events failed: " + std::string(std::strerror(-n)));
         break;
       }
+      if (w.print_maps) print_all_maps(*out_, *store_, m_);
+      handler_->tick();
+      if (opts_.buffering != Buffering::Full) out_->flush();
+      if (w.stop || target_gone()) break;
     }
+  }
+
+  bool target_gone() {
+    if (child_.pid() > 0 && child_.exited()) return true;
+    return watch_.active() && watch_.exited();
   }
 
   std::string failed_program_from_log() const {
@@ -286,6 +337,9 @@ private:
   std::unique_ptr<EventHandler> handler_;
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
+  ChildProcess child_;
+  ProcessWatch watch_;
+  EventLoop loop_;
   std::vector<AttachPoint> points_;
   std::vector<LinkPtr> links_;      // tracepoints
   std::vector<LinkPtr> perf_links_; // perf events; destroyed first

@@ -36,10 +36,13 @@ public:
     for (auto& e : maps_[map.bpf_name]) std::fill(e.value.begin(), e.value.end(), 0);
     return true;
   }
+  uint64_t max_entries(const abi::MapDesc&) const override { return max_entries_; }
+  void set_max_entries(uint64_t n) { max_entries_ = n; }
   std::vector<RawEntry>& entries(const std::string& bpf_name) { return maps_[bpf_name]; }
 
 private:
   uint32_t cpus_;
+  uint64_t max_entries_ = 4096;
   std::map<std::string, std::vector<RawEntry>> maps_;
 };
 

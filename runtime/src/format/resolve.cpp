@@ -2,7 +2,9 @@
 //
 // ksym: nearest symbol at or below the address, printed without offset (bpftrace's ksym()).
 // cgroup_path: the cgroup v2 id is the inode number of the cgroup's directory; every mounted
-// cgroup hierarchy is searched for a directory with that inode: "unified:/a/b,cpu:/".
+// cgroup hierarchy is searched for a directory with that inode: "unified:/a/b,cpu:/". The
+// cgroup2 mount is "unified" and comes first; v1 hierarchies are named after their mount
+// point's last component (/sys/fs/cgroup/cpu -> cpu), sorted by name (bpftrace 0.17).
 #include "format/resolve.h"
 
 #include <ftw.h>
@@ -23,14 +25,11 @@ std::string read_file(const char* path) {
   return ss.str();
 }
 
-// One mounted cgroup hierarchy: its display name and mount point.
-struct Hierarchy {
-  std::string name, mount;
-};
+} // namespace
 
-std::vector<Hierarchy> cgroup_hierarchies() {
-  std::vector<Hierarchy> unified, legacy;
-  std::istringstream in(read_file("/proc/self/mountinfo"));
+std::vector<CgroupHierarchy> parse_cgroup_mounts(std::string_view mountinfo) {
+  std::vector<CgroupHierarchy> unified, legacy;
+  std::istringstream in{std::string(mountinfo)};
   std::string line;
   while (std::getline(in, line)) {
     // "36 25 0:31 / /sys/fs/cgroup/cpu rw,nosuid - cgroup cgroup rw,cpu,cpuacct"
@@ -42,24 +41,20 @@ std::vector<Hierarchy> cgroup_hierarchies() {
     const std::string& fstype = *(dash + 1);
     const std::string& mount = fields[4];
     if (fstype == "cgroup2") {
-      unified.push_back({"unified", mount});
-    } else if (fstype == "cgroup" && dash + 3 < fields.end()) {
-      std::string name;
-      std::istringstream opts(*(dash + 3));
-      for (std::string o; std::getline(opts, o, ',');) {
-        if (o == "rw" || o == "ro" || o.rfind("release_agent", 0) == 0 || o == "clone_children" ||
-            o == "noprefix" || o == "xattr" || o == "cpuset_v2_mode")
-          continue;
-        name += (name.empty() ? "" : ",") + o;
-      }
-      legacy.push_back({name, mount});
+      if (unified.empty()) unified.push_back({"unified", mount}); // the same tree when remounted
+    } else if (fstype == "cgroup") {
+      // bpftrace 0.17 names a v1 hierarchy after its mount point's last component.
+      size_t slash = mount.find_last_of('/');
+      legacy.push_back({slash == std::string::npos ? mount : mount.substr(slash + 1), mount});
     }
   }
   std::sort(legacy.begin(), legacy.end(),
-            [](const Hierarchy& a, const Hierarchy& b) { return a.name < b.name; });
+            [](const CgroupHierarchy& a, const CgroupHierarchy& b) { return a.name < b.name; });
   unified.insert(unified.end(), legacy.begin(), legacy.end());
   return unified;
 }
+
+namespace {
 
 // nftw has no user pointer; the search state lives here for the duration of one walk.
 thread_local uint64_t g_wanted_ino;
@@ -126,7 +121,7 @@ std::string HostResolver::username(uint64_t uid) {
 std::string HostResolver::cgroup_path(uint64_t id) {
   if (auto it = cgroups_.find(id); it != cgroups_.end()) return it->second;
   std::string out;
-  for (const auto& h : cgroup_hierarchies()) {
+  for (const auto& h : parse_cgroup_mounts(read_file("/proc/self/mountinfo"))) {
     std::string found;
     g_wanted_ino = id;
     g_found = &found;

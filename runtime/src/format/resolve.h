@@ -9,6 +9,16 @@
 
 namespace btc::rt {
 
+// One mounted cgroup hierarchy: its display name and mount point.
+struct CgroupHierarchy {
+  std::string name, mount;
+};
+
+// The cgroup hierarchies of /proc/self/mountinfo text in cgroup_path() order: the first
+// cgroup2 mount as "unified", then v1 mounts named after their mount point's last component,
+// sorted by name.
+std::vector<CgroupHierarchy> parse_cgroup_mounts(std::string_view mountinfo);
+
 class HostResolver final : public Resolver {
 public:
   std::string ksym(uint64_t addr) override;

@@ -117,5 +117,53 @@ TEST_F(ValueTest, HostResolverKallsymsNearestBelow) {
   EXPECT_EQ(r.username(4242), "4242");
 }
 
+TEST_F(ValueTest, InetFamiliesAndMacJson) {
+  uint32_t inet = type(ValueKind::Inet, 24);
+  // AF_INET reads only the first 4 address bytes; AF_INET6 all 16.
+  EXPECT_EQ(text(inet, Bytes().put<uint64_t>(0, 2).put<uint32_t>(8, 0x0101a8c0).put<uint32_t>(12, 0xffffffff).resize(24)),
+            "192.168.1.1");
+  Bytes v6;
+  v6.put<uint64_t>(0, 10).put<uint8_t>(8, 0xfe).put<uint8_t>(9, 0x80).put<uint8_t>(22, 0x12).put<uint8_t>(23, 0x34);
+  EXPECT_EQ(text(inet, v6), "fe80::1234");
+  EXPECT_EQ(json(type(ValueKind::MacAddr, 6), Bytes().put<uint8_t>(0, 0x0a).put<uint8_t>(1, 0xbc).resize(6)),
+            "\"0A:BC:00:00:00:00\"");
+  EXPECT_EQ(json(type(ValueKind::Strerror, 8), Bytes().put<uint64_t>(0, 1)), "\"Operation not permitted\"");
+}
+
+TEST_F(ValueTest, BufferStyles) {
+  const uint8_t data[] = {'h', 'i', 0, 0xff};
+  EXPECT_EQ(format_buffer(data, BufferStyle::Escaped), "hi\\x00\\xff");
+  EXPECT_EQ(format_buffer(data, BufferStyle::Hex), "\\x68\\x69\\x00\\xff");
+  EXPECT_EQ(format_buffer(data, BufferStyle::HexSpaced), "68 69 00 ff");
+  uint32_t b = type(ValueKind::Buffer, 8);
+  EXPECT_EQ(json(b, Bytes().put<uint8_t>(0, 2).str(1, "\"x", 2).resize(8)), "\"\\\"x\"");
+}
+
+TEST_F(ValueTest, TimestampKeepsEscapedPercentF) {
+  m_.strings = {"%%f %f|%H"};
+  setenv("TZ", "UTC", 1);
+  tzset();
+  uint32_t ts = type(ValueKind::Timestamp, 16);
+  uint64_t ns = 3600ull * 1000000000 + 42000;
+  EXPECT_EQ(text(ts, Bytes().put<uint64_t>(0, 0).put<uint64_t>(8, ns)), "%f 000042|01");
+}
+
+TEST(CgroupMountsTest, UnifiedFirstThenV1ByMountName) {
+  auto h = parse_cgroup_mounts(
+      "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+      "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+      "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
+      "35 31 0:32 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+      "42 31 0:38 / /tmp/again rw,relatime - cgroup2 cgroup2 rw\n");
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[0].name, "unified");
+  EXPECT_EQ(h[0].mount, "/sys/fs/cgroup/unified");
+  EXPECT_EQ(h[1].name, "blkio");
+  EXPECT_EQ(h[2].name, "cpu,cpuacct");
+  EXPECT_EQ(h[3].name, "systemd");
+  EXPECT_EQ(h[3].mount, "/sys/fs/cgroup/systemd");
+}
+
 } // namespace
 } // namespace btc::rt
