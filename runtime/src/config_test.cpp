@@ -97,6 +97,27 @@ TEST(ConfigTest, MissingPositionalsAreZeroAndEmpty) {
   EXPECT_EQ(rodata[28], 0);
 }
 
+TEST(ConfigTest, ProcessIdsAndHelperErrorLevel) {
+  abi::Manifest m;
+  m.config.size = 32;
+  m.config.target_pid = 0;
+  m.config.child_pid = 8;
+  m.config.helper_errors = 16;
+  std::vector<uint8_t> rodata(32, 0xee);
+  ConfigValues values;
+  values.target_pid = 1234;
+  values.child_pid = 5678;
+  values.helper_errors = 2;
+  std::string err;
+  ASSERT_TRUE(write_config(m, {}, values, rodata, err)) << err;
+  uint64_t v[3];
+  std::memcpy(v, rodata.data(), sizeof v);
+  EXPECT_EQ(v[0], 1234u);
+  EXPECT_EQ(v[1], 5678u);
+  EXPECT_EQ(v[2], 2u);
+  EXPECT_EQ(rodata[24], 0xee);
+}
+
 TEST(ConfigTest, LayoutOutsideRodataFails) {
   abi::Manifest m;
   m.config.size = 8;

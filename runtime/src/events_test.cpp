@@ -187,6 +187,76 @@ TEST_F(EventsTest, HelperErrorIsALocatedWarningOnTheOutput) {
                           "             ~~~~~~~~~\n");
 }
 
+TEST_F(EventsTest, FullMapWarnsOnStderrAndKAddsTheLocatedText) {
+  m_.source_name = "stdin";
+  m_.source_lines = {"interval:ms:10 { @x[nsecs] = 1; }"};
+  auto key = abi::Field{"", 0, u64_};
+  m_.maps = {test::make_map("@x", MapKind::Plain, {key}, i64_)};
+  uint32_t he = event(EventKind::HelperError, {{"", 0, u64_}, {"", 8, i64_}}, 0);
+  m_.events[he].line = 1;
+  m_.events[he].col_begin = 28;
+  m_.events[he].col_end = 29;
+  store_.set_max_entries(4);
+  start();
+  std::string warnings;
+  handler_->set_warning_sink([&](std::string_view t) { warnings += t; });
+  auto full = Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -7);
+  send(he, full);
+  send(he, full);
+  EXPECT_EQ(sink_.text(), ""); // without -k only the warning
+  EXPECT_EQ(warnings, "WARNING: map @x is full (4 entries, BPFTRACE_MAP_KEYS_MAX): new keys are dropped\n");
+  warnings.clear();
+  handler_->finish();
+  EXPECT_EQ(warnings, "WARNING: map @x is full (4 entries, BPFTRACE_MAP_KEYS_MAX): 1 more new key dropped\n");
+  // Other map-update failures are never silent.
+  send(he, Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -12));
+  EXPECT_EQ(sink_.text(), "stdin:1:28-29: WARNING: Failed to map_update_elem: Cannot allocate memory (-12)\n"
+                          "interval:ms:10 { @x[nsecs] = 1; }\n"
+                          "                           ~\n");
+  handler_->set_helper_errors(1);
+  warnings.clear();
+  send(he, full);
+  EXPECT_EQ(warnings, "");
+  EXPECT_NE(sink_.text().find("WARNING: Failed to map_update_elem: Argument list too long (-7)"),
+            std::string::npos);
+}
+
+TEST_F(EventsTest, HelperErrorJsonAndNames) {
+  uint32_t he = event(EventKind::HelperError, {{"", 0, u64_}, {"", 8, i64_}});
+  m_.events[he].line = 1;
+  m_.events[he].col_begin = 25;
+  m_.events[he].col_end = 26;
+  env_ = std::make_unique<RenderEnv>(RenderEnv{m_, names_, resolver_});
+  out_ = make_output(OutputFormat::Json, sink_, *env_);
+  handler_ = std::make_unique<EventHandler>(m_, *out_, store_, *env_);
+  send(he, Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -7));
+  EXPECT_EQ(sink_.text(), "{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", "
+                          "\"retcode\": -7, \"line\": 1, \"col\": 25}\n");
+  EXPECT_EQ(helper_name(113), "probe_read_kernel");
+  EXPECT_EQ(helper_name(131), "ringbuf_reserve");
+  EXPECT_EQ(helper_name(9999), "helper_9999");
+}
+
+TEST_F(EventsTest, JoinOverAStringBlockOfStrlenSlots) {
+  m_.strlen = 8;
+  uint32_t block = test::add_type(m_, ValueKind::String, 16 * 8);
+  uint32_t join = event(EventKind::Join, {{"", 0, block}}, abi::kNoIndex, ",");
+  start();
+  send(join, Bytes().str(0, "ls", 8).str(8, "-l", 8).str(16, "12345678", 8).resize(128));
+  send(join, Bytes().resize(128));
+  EXPECT_EQ(sink_.text(), "ls,-l,12345678\n\n");
+}
+
+TEST_F(EventsTest, CatErrorGoesToTheWarningSink) {
+  uint32_t cat = event(EventKind::Cat, {{"", 0, str_}}, abi::kNoIndex, "%s");
+  start();
+  std::string warnings;
+  handler_->set_warning_sink([&](std::string_view t) { warnings += t; });
+  send(cat, Bytes().str(0, "/nonexistent_btc_file", 64));
+  EXPECT_EQ(warnings, "ERROR: failed to open file '/nonexistent_btc_file': No such file or directory\n");
+  EXPECT_EQ(sink_.text(), "");
+}
+
 TEST_F(EventsTest, UnknownEventIdsAreIgnored) {
   start();
   send(99);

@@ -81,6 +81,9 @@ public:
     if (!run_special(abi::ProbeKind::Begin) || !attach_all()) return 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
       std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+    // BEGIN's output comes before anything the -c child prints.
+    if (have_rb_) rb_.drain();
+    out_->flush();
     std::string err;
     if (child_.pid() > 0 && !child_.release(err)) {
       fail("ERROR: " + err);
