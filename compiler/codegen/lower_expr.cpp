@@ -65,9 +65,9 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
           llvm::Value* v = lower_expr(*n.operand);
           switch (n.op) {
-          case ast::UnOp::Neg: return b_.CreateNeg(v);
+          case ast::UnOp::Neg: return convert_int(b_.CreateNeg(v), e.type);
           case ast::UnOp::LogNot: return b_.CreateZExt(b_.CreateICmpEQ(v, i64(0)), i64_ty());
-          case ast::UnOp::BitNot: return b_.CreateNot(v);
+          case ast::UnOp::BitNot: return convert_int(b_.CreateNot(v), e.type);
           case ast::UnOp::Deref: {
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
@@ -136,8 +136,15 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           }
           return p;
         } else if constexpr (std::is_same_v<T, ast::Cast>) {
+          // 0.17: narrowing truncates; widening extends the source bits by the DESTINATION's
+          // signedness ((uint16)(int8)-2 == 254, (int64)(uint8)(int8)-1 == -1).
           llvm::Value* v = lower_expr(*n.operand);
-          return convert_int(v, e.type);
+          const Type& from = n.operand->type;
+          if (!e.type.is_integer()) return v;
+          uint32_t bits = 8 * std::min<uint32_t>(from.is_integer() ? from.size : 8, e.type.size);
+          if (bits >= 64) return v;
+          llvm::Value* narrow = b_.CreateTrunc(v, b_.getIntNTy(bits));
+          return e.type.is_signed ? b_.CreateSExt(narrow, i64_ty()) : b_.CreateZExt(narrow, i64_ty());
         } else if constexpr (std::is_same_v<T, ast::Tuple>) {
           auto* buf = stack_buffer(e.type.size, "tuple");
           zero_fill(buf, e.type.size);
@@ -254,6 +261,16 @@ llvm::Value* Lowerer::lower_binary(const ast::Expr& e, const ast::Binary& bn) {
   }
   llvm::Value* l = lower_expr(*bn.lhs);
   llvm::Value* r = lower_expr(*bn.rhs);
+  if (lt.kind == K::Array && rt.kind == K::Array) {
+    // Byte-wise: OR of the XORs is zero iff the arrays are equal.
+    llvm::Value* acc = b_.getInt8(0);
+    for (uint32_t i = 0; i < lt.size; ++i)
+      acc = b_.CreateOr(acc, b_.CreateXor(b_.CreateLoad(b_.getInt8Ty(), gep(l, i)),
+                                          b_.CreateLoad(b_.getInt8Ty(), gep(r, i))));
+    llvm::Value* eq = b_.CreateICmpEQ(acc, b_.getInt8(0));
+    if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
+    return b_.CreateZExt(eq, i64_ty());
+  }
   if (lt.is_string() && rt.is_string()) {
     llvm::Value* eq = string_compare(l, lt.size, r, rt.size);
     if (bn.op == Op::Ne) eq = b_.CreateNot(eq);

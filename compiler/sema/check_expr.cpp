@@ -273,9 +273,11 @@ void Checker::check_expr(ast::Expr& e) {
                                  ast::type_name(ot) + "'");
               return Type::none();
             }
-            if (n.op == ast::UnOp::Neg) return Type::int64();
-            if (n.op == ast::UnOp::BitNot) return Type::integer(8, ot.is_signed);
-            return Type::int64();
+            // 0.17 computes - and ~ at the operand's width; narrow results widen unsigned
+            // (-(uint8)5 == 251, ~(int16)0 == 65535).
+            if (n.op == ast::UnOp::LogNot || !ot.is_integer()) return Type::int64();
+            if (ot.size < 8) return Type::integer(ot.size, false);
+            return Type::integer(8, n.op == ast::UnOp::Neg ? true : ot.is_signed);
           case ast::UnOp::Deref:
             if (!ot.is_pointer() || !ot.pointee) {
               error(e.range, "The dereference operator can not be used on expressions of type '" +
@@ -399,7 +401,7 @@ void Checker::check_expr(ast::Expr& e) {
           } else {
             auto& ex = std::get<ast::ExprPtr>(n.arg);
             check_expr(*ex);
-            size = ex->type.is_integer() ? 8 : ex->type.size;
+            size = ex->type.size;
           }
           e.node = ast::IntLit{size};
           return Type::uint64();
@@ -579,6 +581,10 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
   case ast::BinOp::Eq:
   case ast::BinOp::Ne:
     if (l.is_string() && r.is_string()) return Type::int64();
+    // 0.17 compares integer arrays element by element.
+    if (l.kind == ast::TypeKind::Array && r.kind == ast::TypeKind::Array && l.size == r.size &&
+        l.pointee && r.pointee && l.pointee->is_integer() && r.pointee->is_integer())
+      return Type::int64();
     [[fallthrough]];
   case ast::BinOp::Lt: case ast::BinOp::Le: case ast::BinOp::Gt: case ast::BinOp::Ge:
     if ((li || l.is_pointer()) && (ri || r.is_pointer())) return Type::int64();
