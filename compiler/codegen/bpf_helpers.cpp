@@ -68,7 +68,7 @@ void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type
   using K = ast::TypeKind;
   switch (type.kind) {
   case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
-  case K::Username: case K::Strerror: case K::CgroupPath:
+  case K::Username: case K::Strerror:
     b_.CreateAlignedStore(value, dst, llvm::Align(1));
     return;
   case K::Tuple: {

@@ -13,7 +13,7 @@ using K = ast::TypeKind;
 bool is_scalar(const Type& t) {
   switch (t.kind) {
   case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
-  case K::Username: case K::Strerror: case K::CgroupPath:
+  case K::Username: case K::Strerror:
     return true;
   default:
     return false;

@@ -151,9 +151,17 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     return args;
   };
   switch (id) {
+  case FuncId::CgroupPath: {
+    auto* buf = stack_buffer(16, "cgroup_path");
+    b_.CreateAlignedStore(convert_int(lower_expr(*c.args[0]), c.args[0]->type), buf,
+                          llvm::Align(8));
+    auto it = info_.string_of.find(&e);
+    b_.CreateAlignedStore(i64(it == info_.string_of.end() ? 0 : it->second + 1), gep(buf, 8),
+                          llvm::Align(8));
+    return buf;
+  }
   case FuncId::Ksym:
   case FuncId::Strerror:
-  case FuncId::CgroupPath:
   case FuncId::Kptr:
   case FuncId::Uptr:
     return convert_int(lower_expr(*c.args[0]), c.args[0]->type);

@@ -89,13 +89,27 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case FuncId::Cgroupid:
     add_runtime_value(abi::ResolveKind::Cgroupid, e, c, "cgroupid");
     return Type::uint64();
-  case FuncId::CgroupPath:
+  case FuncId::CgroupPath: {
+    // Value: {u64 cgroup id, u64 filter} where filter is 1 + index of the hierarchy glob in
+    // the manifest strings, 0 for none.
     int_arg(0);
     if (c.args.size() > 1) {
-      check_expr(*c.args[1]);
-      error(c.args[1]->range, "cgroup_path() with a filter is not supported yet by btc");
+      auto* lit = c.args[1]->as<ast::StrLit>();
+      if (!lit) {
+        check_expr(*c.args[1]);
+        error(e.range, "cgroup_path() expects a string literal as its filter (" +
+                           value_class_of(c.args[1]->type) + " provided)");
+      } else {
+        c.args[1]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
+        uint32_t idx = 0;
+        for (; idx < info_.strings.size(); ++idx)
+          if (info_.strings[idx] == lit->value) break;
+        if (idx == info_.strings.size()) info_.strings.push_back(lit->value);
+        info_.string_of[&e] = idx;
+      }
     }
-    return Type::simple(K::CgroupPath, 8);
+    return Type::simple(K::CgroupPath, 16);
+  }
   case FuncId::Strerror:
     int_arg(0);
     return Type::simple(K::Strerror, 8);

@@ -46,7 +46,7 @@ enum class ValueKind : uint8_t {
   Ustack,     // stack (issue 5)
   Timestamp,  // u64 strftime format index (into Manifest::strings) + u64 ns since boot
   MacAddr,    // 6 bytes
-  CgroupPath, // u64 cgroup id
+  CgroupPath, // u64 cgroup id + u64 filter (1 + index of a hierarchy glob in strings; 0: all)
   Strerror,   // u64 errno
 };
 
