@@ -66,6 +66,12 @@ llvm::Value* Lowerer::load_u64(llvm::Value* ptr, uint32_t offset) {
 void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type,
                           uint32_t dst_size) {
   using K = ast::TypeKind;
+  if (type.kind == K::Record && value->getType()->isIntegerTy()) {
+    // A kernel record reached through a pointer: copy it out of kernel memory.
+    zero_fill(dst, dst_size);
+    probe_read(dst, std::min(type.size, dst_size), value, false);
+    return;
+  }
   switch (type.kind) {
   case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
   case K::Username: case K::Strerror:

@@ -38,14 +38,41 @@ llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t r
 }
 } // namespace
 
+// `a->b.c.d` is one CO-RE access rooted at `a`'s record: relocating `.c` from the record of
+// `b` alone would fail for anonymous records (typedef struct { ... } kuid_t has no name to
+// search for on the target).
+void Lowerer::field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,
+                          uint32_t& root_id, btf::FieldPath& path) {
+  const auto& own = info_.field_paths.at(&e);
+  auto* inner = f.base->as<ast::FieldAccess>();
+  if (!f.arrow && inner && f.base->type.kind == ast::TypeKind::Record &&
+      inner->base->type.kind != ast::TypeKind::Ctx && info_.field_paths.count(f.base.get())) {
+    field_chain(*f.base, *inner, root, root_id, path);
+    path.member_indices.insert(path.member_indices.end(), own.member_indices.begin(),
+                               own.member_indices.end());
+    path.offset += own.offset;
+    path.type = own.type;
+    path.type_id = own.type_id;
+    path.bitfield_offset = own.bitfield_offset;
+    path.bitfield_size = own.bitfield_size;
+    return;
+  }
+  const Type& bt = f.base->type;
+  root = f.base.get();
+  root_id = bt.is_pointer() && bt.pointee ? bt.pointee->btf_id : bt.btf_id;
+  path = own;
+}
+
 llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f) {
   if (f.base->type.kind == ast::TypeKind::Ctx) return lower_tracepoint_field(e, f);
-  const Type& bt = f.base->type;
-  uint32_t record_id = bt.is_pointer() ? bt.btf_id : bt.btf_id;
-  if (bt.is_pointer() && bt.pointee) record_id = bt.pointee->btf_id ? bt.pointee->btf_id : record_id;
-  llvm::Value* base = lower_expr(*f.base);
-  llvm::Value* base_ptr = b_.CreateIntToPtr(base, ptr_ty());
-  const auto& path = info_.field_paths.at(&e);
+  const ast::Expr* root = nullptr;
+  uint32_t record_id = 0;
+  btf::FieldPath path;
+  field_chain(e, f, root, record_id, path);
+  // Records are kernel addresses (i64) when reached through pointers, stack buffers (ptr)
+  // when they were copied into a variable or map value.
+  llvm::Value* base = lower_expr(*root);
+  llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
   return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
 }

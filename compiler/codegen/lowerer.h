@@ -60,6 +60,8 @@ public:
   llvm::Value* lower_builtin(const ast::Expr& e, const ast::Builtin& b);
   llvm::Value* lower_binary(const ast::Expr& e, const ast::Binary& b);
   llvm::Value* lower_field(const ast::Expr& e, const ast::FieldAccess& f);
+  void field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,
+                   uint32_t& root_id, btf::FieldPath& path);
   llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);
   llvm::Value* read_map(const ast::MapRef& m, const Type& type);
   llvm::Value* build_key(const ast::MapRef& m);
