@@ -112,13 +112,20 @@ void io(Reader& r, EventDesc& e) {
 void io(Writer& w, const ProbeDesc& p) {
   w.u8(static_cast<uint8_t>(p.kind)); w.str(p.prog_name); w.str(p.text); w.str(p.target);
   w.str(p.func); w.u64(p.period); w.b(p.use_freq); w.b(p.wildcard); w.u32(p.probe_id);
-  w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end);
+  w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end); w.u64(p.offset); w.str(p.alt_prog_name);
 }
 void io(Reader& r, ProbeDesc& p) {
   p.kind = static_cast<ProbeKind>(r.u8()); p.prog_name = r.str(); p.text = r.str();
   p.target = r.str(); p.func = r.str(); p.period = r.u64(); p.use_freq = r.b();
   p.wildcard = r.b(); p.probe_id = r.u32(); p.line = r.u32(); p.col_begin = r.u32();
-  p.col_end = r.u32();
+  p.col_end = r.u32(); p.offset = r.u64(); p.alt_prog_name = r.str();
+}
+
+void io(Writer& w, const StackMapDesc& s) {
+  w.str(s.bpf_name); w.b(s.user); w.u8(static_cast<uint8_t>(s.mode)); w.u32(s.limit);
+}
+void io(Reader& r, StackMapDesc& s) {
+  s.bpf_name = r.str(); s.user = r.b(); s.mode = static_cast<StackMode>(r.u8()); s.limit = r.u32();
 }
 
 void io(Writer& w, const Positional& p) {
@@ -165,6 +172,7 @@ std::vector<uint8_t> encode(const Manifest& m) {
   w.vec(m.strings, [](Writer& w, const std::string& s) { w.str(s); });
   w.vec(m.positionals, [](Writer& w, const Positional& x) { io(w, x); });
   w.vec(m.runtime_values, [](Writer& w, const RuntimeValue& x) { io(w, x); });
+  w.vec(m.stack_maps, [](Writer& w, const StackMapDesc& x) { io(w, x); });
   io(w, m.config);
   w.u32(m.max_positional);
   w.u32(m.strlen);
@@ -189,6 +197,7 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
   r.vec(m.strings, [](Reader& r, std::string& s) { s = r.str(); });
   r.vec(m.positionals, [](Reader& r, Positional& x) { io(r, x); });
   r.vec(m.runtime_values, [](Reader& r, RuntimeValue& x) { io(r, x); });
+  r.vec(m.stack_maps, [](Reader& r, StackMapDesc& x) { io(r, x); });
   io(r, m.config);
   m.max_positional = r.u32();
   m.strlen = r.u32();
@@ -319,11 +328,16 @@ std::string dump(const Manifest& m) {
   for (const auto& p : m.probes) {
     o << "probe " << probe_kind_name(p.kind) << " prog=" << p.prog_name << " text=" << p.text
       << " target=" << p.target << " func=" << p.func << " period=" << p.period
-      << (p.use_freq ? " freq" : "") << (p.wildcard ? " wildcard" : "") << " id=" << p.probe_id
-      << "\n";
+      << (p.use_freq ? " freq" : "") << (p.wildcard ? " wildcard" : "") << " id=" << p.probe_id;
+    if (p.offset) o << " offset=" << p.offset;
+    if (!p.alt_prog_name.empty()) o << " alt=" << p.alt_prog_name;
+    o << "\n";
   }
   for (const auto& p : m.positionals)
     o << "positional $" << p.index << (p.numeric ? " numeric" : " string") << "\n";
+  for (const auto& s : m.stack_maps)
+    o << "stack_map " << s.bpf_name << (s.user ? " user" : " kernel") << " mode="
+      << static_cast<int>(s.mode) << " limit=" << s.limit << "\n";
   for (const auto& v : m.runtime_values)
     o << "runtime_value " << (v.kind == ResolveKind::Kaddr ? "kaddr" : "cgroupid") << " \""
       << v.arg << "\" @" << v.offset << "\n";

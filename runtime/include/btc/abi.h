@@ -24,7 +24,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 2;
+inline constexpr uint32_t kManifestVersion = 3;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -38,12 +38,12 @@ enum class ValueKind : uint8_t {
   Struct,     // named fields, printed { .a = 1, .b = 2 }
   Array,      // `count` elements of type `elem`, printed [1,2,3]
   Ksym,       // u64 kernel address
-  Usym,       // u64 user address + u64 pid
+  Usym,       // u64 user address + u64 pid (tgid whose mappings symbolize it)
   Inet,       // u64 address family + 16 address bytes
   Username,   // u64 uid
   Probe,      // u64 probe id (index into the runtime's probe-name table)
-  Kstack,     // stack (issue 5)
-  Ustack,     // stack (issue 5)
+  Kstack,     // {i64 stack id (< 0: none), u64 pid}; TypeDesc::elem = index into stack_maps
+  Ustack,     // same; pid = tgid whose mappings symbolize the frames
   Timestamp,  // u64 strftime format index (into Manifest::strings) + u64 ns since boot
   MacAddr,    // 6 bytes
   CgroupPath, // u64 cgroup id + u64 filter (1 + index of a hierarchy glob in strings; 0: all)
@@ -111,6 +111,16 @@ enum class ProbeKind : uint8_t {
   RawTracepoint, Watchpoint, AsyncWatchpoint, Iter,
 };
 
+enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
+
+// A BPF_MAP_TYPE_STACK_TRACE map holding the stacks of one (kernel/user, mode, limit) kind.
+struct StackMapDesc {
+  std::string bpf_name;
+  bool user = false;
+  StackMode mode = StackMode::Bpftrace;
+  uint32_t limit = 127; // frames (the map's value size is limit * 8)
+};
+
 // One attach point of the script. Several attach points may share one BPF program.
 struct ProbeDesc {
   ProbeKind kind = ProbeKind::Begin;
@@ -123,6 +133,10 @@ struct ProbeDesc {
   bool wildcard = false; // target/func must be expanded on the running host
   uint32_t probe_id = 0; // id of this (non-wildcard) attach point in the probe-name table
   uint32_t line = 0, col_begin = 0, col_end = 0;
+  uint64_t offset = 0;   // kprobe:f+OFF / uprobe:bin:f+OFF, or the address of uprobe:bin:ADDR
+  // kprobe <-> fentry and kretprobe <-> fexit: the same action compiled for the other
+  // mechanism; the runtime loads whichever the running kernel supports (empty: none).
+  std::string alt_prog_name;
 };
 
 // Offsets inside the .rodata config struct that the runtime fills before load.
@@ -166,6 +180,7 @@ struct Manifest {
   std::vector<std::string> strings; // misc strings (strftime formats, ...)
   std::vector<Positional> positionals;
   std::vector<RuntimeValue> runtime_values;
+  std::vector<StackMapDesc> stack_maps;
   ConfigLayout config;
   uint32_t max_positional = 0;
   uint32_t strlen = 64;
