@@ -153,9 +153,11 @@ private:
                     "': " + std::strerror(errno));
       file_.reset(f);
     }
+    // -B line (default) is "flushed after every batch of events" rather than stdio's line
+    // mode: each printf line still leaves promptly, without one write() per line under load.
     switch (opts_.buffering) {
-    case Buffering::Line: std::setvbuf(f, nullptr, _IOLBF, BUFSIZ); break;
-    case Buffering::Full: std::setvbuf(f, nullptr, _IOFBF, BUFSIZ); break;
+    case Buffering::Line:
+    case Buffering::Full: std::setvbuf(f, nullptr, _IOFBF, 1 << 16); break;
     case Buffering::None: std::setvbuf(f, nullptr, _IONBF, 0); break;
     }
     sink_ = std::make_unique<FileSink>(f);
