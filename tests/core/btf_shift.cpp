@@ -6,7 +6,7 @@
 // btf__raw_data. A program whose field offsets were baked in from the output reads the
 // wrong bytes on the running kernel; one that goes through CO-RE relocations does not.
 // Example: btf_shift -o shifted.btf --shift 64 task_struct syscall_trace_enter
-//   task_struct.pid at byte 2456 on this kernel -> 2520 in shifted.btf.
+//   task_struct.pid at byte 1264 on the 6.18 test kernel -> 1328 in shifted.btf.
 // Records that embed a grown record by value (directly, through typedefs/qualifiers or in
 // arrays) are laid out again so the result stays a consistent kernel: members after the
 // embedded one move by its growth and the container grows too (struct file embeds struct
@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
 
   // Adding a string forces libbpf to copy the parsed blob into separately owned, writable
   // type/string buffers and to drop its cached raw image, so btf__raw_data() below
-  // re-serializes the types including our in-place edits (libbpf >= 0.x, checked with 1.1).
+  // re-serializes the types including our in-place edits (checked with libbpf 1.1).
   if (btf__add_str(btf, "btf_shift") < 0) {
     std::fprintf(stderr, "btf_shift: cannot make BTF modifiable\n");
     btf__free(btf);
