@@ -35,6 +35,8 @@ int precedence(const Token& t) {
 bool Parser::parse_const_expr(Value& v) { return parse_conditional(v); }
 
 bool Parser::parse_conditional(Value& v) {
+  Leave leave{depth_};
+  if (!enter()) return false;
   if (!parse_binary(v, 1)) return false;
   if (!accept("?")) return true;
   Value a, b;
@@ -108,6 +110,8 @@ bool Parser::parse_binary(Value& lhs, int min_prec) {
 }
 
 bool Parser::parse_unary(Value& v) {
+  Leave leave{depth_};
+  if (!enter()) return false;
   if (accept("+")) return parse_unary(v);
   if (accept("-")) {
     if (!parse_unary(v)) return false;

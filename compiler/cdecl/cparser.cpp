@@ -118,6 +118,12 @@ bool Parser::syntax_error(const std::string& msg) {
   return false;
 }
 
+bool Parser::enter() {
+  if (++depth_ <= 200) return true;
+  error(cur().range, "C definition is nested too deeply");
+  return false;
+}
+
 bool Parser::expect(const char* p, const std::string& context) {
   if (accept(p)) return true;
   return syntax_error("expected '" + std::string(p) + "'" + (context.empty() ? "" : " " + context));
@@ -458,6 +464,8 @@ bool Parser::parse_specifiers(Specs& s, bool member) {
 // ---- declarators -----------------------------------------------------------------------
 
 bool Parser::parse_declarator(Declarator& d, bool abstract) {
+  Leave leave{depth_};
+  if (!enter()) return false;
   std::vector<DeclOp> ptrs;
   while (is_punct("*")) {
     ptrs.push_back({OpKind::Pointer, -1, cur().range});
@@ -601,7 +609,6 @@ bool Parser::complete_type(TypeInfo& t) {
 
 bool Parser::apply_ops(const TypeInfo& base, const Declarator& d, TypeInfo& out) {
   TypeInfo t = base;
-  if (!t.complete && !t.is_void && !t.is_function) complete_type(t);
   for (size_t i = 0; i < d.ops.size(); ++i) {
     const DeclOp& op = d.ops[i];
     switch (op.kind) {
@@ -655,6 +662,7 @@ bool Parser::apply_ops(const TypeInfo& base, const Declarator& d, TypeInfo& out)
     }
     }
   }
+  if (!t.complete && !t.is_void && !t.is_function) complete_type(t);
   out = std::move(t);
   return true;
 }

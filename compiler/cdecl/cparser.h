@@ -97,6 +97,12 @@ private:
   bool expect(const char* p, const std::string& context);
   bool syntax_error(const std::string& msg); // reports at cur(), returns false
   void error(source::SourceRange r, const std::string& msg) { diags_.error(r, msg); }
+  // Entering a nested construct: false (after an error) when nesting is unreasonably deep.
+  bool enter();
+  struct Leave {
+    int& depth;
+    ~Leave() { --depth; }
+  };
 
   // Declarations (cparser.cpp).
   bool parse_top_declaration();
@@ -139,6 +145,7 @@ private:
   diag::Diagnostics& diags_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0; // nesting of declarators, expressions and records (bounded)
   std::set<std::string> preamble_tags_;             // "struct X" / "union X" with a body
   std::map<std::string, RecordEntry> records_;      // "struct X" -> entry
   std::vector<std::string> record_order_;

@@ -53,6 +53,8 @@ TypeInfo Parser::record_ref(const std::string& tag, bool is_union, source::Sourc
 }
 
 bool Parser::parse_record(Specs& s, bool is_union, source::SourceRange kw) {
+  Leave leave{depth_};
+  if (!enter()) return false;
   Attrs attrs;
   if (!parse_attributes(attrs)) return false;
   std::string tag;

@@ -64,3 +64,9 @@ struct alignas_member {
   _Alignas(8) char d;
   _Alignas(long) short e;
 };
+
+struct packed_record_member {
+  char c;
+  struct aligned_member m __attribute__((packed));
+  char d;
+};

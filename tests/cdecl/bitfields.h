@@ -68,3 +68,45 @@ struct bf_signedness {
 struct bf_only_char {
   unsigned char a : 4, b : 4, c : 4;
 };
+
+struct bf_packed_zero {
+  char a : 3;
+  int : 0;
+  char b;
+  int c : 7;
+} __attribute__((packed));
+
+struct bf_long_straddle {
+  unsigned int a : 30;
+  unsigned long b : 40;
+  unsigned long c : 40;
+};
+
+struct bf_mixed_types {
+  char a;
+  short b : 12;
+  char c : 7;
+  long long d : 1;
+};
+
+struct bf_after_array {
+  char s[3];
+  int x : 8;
+  int y : 16;
+};
+
+union bf_union_unnamed {
+  int : 7;
+  char c;
+};
+
+struct bf_in_nested {
+  struct {
+    int a : 5;
+  };
+  int b : 5;
+  union {
+    unsigned char u : 2;
+    unsigned short v : 11;
+  };
+};
