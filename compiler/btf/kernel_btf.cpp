@@ -118,6 +118,15 @@ std::optional<uint32_t> KernelBtf::find_type(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<uint32_t> KernelBtf::func_arg_count(std::string_view name) const {
+  int id = btf__find_by_name_kind(btf_, std::string(name).c_str(), BTF_KIND_FUNC);
+  if (id <= 0) return std::nullopt;
+  const struct btf_type* fn = btf__type_by_id(btf_, static_cast<uint32_t>(id));
+  const struct btf_type* proto = fn ? btf__type_by_id(btf_, fn->type) : nullptr;
+  if (!proto || !btf_is_func_proto(proto)) return std::nullopt;
+  return btf_vlen(proto);
+}
+
 std::optional<int64_t> KernelBtf::enum_value(std::string_view enumerator) const {
   if (!enumerators_) {
     // One pass over all types; vmlinux has ~100k types, so index once instead of per query.

@@ -59,6 +59,8 @@ public:
   std::optional<uint32_t> find_type(std::string_view name) const;
   // Value of an enumerator of any enum (ENUM or ENUM64) in the BTF.
   std::optional<int64_t> enum_value(std::string_view enumerator) const;
+  // Number of parameters of the kernel function `name` (BTF FUNC -> FUNC_PROTO), if known.
+  std::optional<uint32_t> func_arg_count(std::string_view name) const;
   // Ids of all structs whose name starts with `prefix` (e.g. "trace_event_raw_").
   const std::vector<uint32_t>& structs_with_prefix(std::string_view prefix) const;
 

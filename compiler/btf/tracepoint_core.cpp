@@ -57,8 +57,11 @@ std::string member_name(const TracepointField& f) {
   return f.name;
 }
 
+// by_name: the struct named after the event is trusted when every format field exists in it
+// (the target kernel may lay it out differently: that is what CO-RE fixes). Structs shared by
+// an event class (trace_event_raw_<class>) are found by exact layout instead.
 std::optional<TracepointCoreInfo> match_struct(const KernelBtf& btf, uint32_t id,
-                                               const TracepointFormat& format) {
+                                               const TracepointFormat& format, bool by_name) {
   const struct btf_type* t = btf.type_by_id(id);
   if (!t || !btf_is_struct(t))
     return std::nullopt;
@@ -75,7 +78,7 @@ std::optional<TracepointCoreInfo> match_struct(const KernelBtf& btf, uint32_t id
   TracepointCoreInfo info{id, btf.name_of(id), {}};
   for (const TracepointField& f : format.fields) {
     auto p = btf.find_field(id, member_name(f));
-    if (!p || p->offset != f.offset)
+    if (!p || (!by_name && p->offset != f.offset))
       return std::nullopt;
     TracepointFieldAccess a;
     a.name = f.name;
@@ -93,10 +96,10 @@ std::optional<TracepointCoreInfo> tracepoint_core_struct(const KernelBtf& btf,
   if (format.category == "syscalls")
     return syscall_core(btf, format);
   if (auto id = btf.find_record("trace_event_raw_" + format.event))
-    if (auto info = match_struct(btf, *id, format))
+    if (auto info = match_struct(btf, *id, format, /*by_name=*/true))
       return info;
   for (uint32_t id : btf.structs_with_prefix("trace_event_raw_"))
-    if (auto info = match_struct(btf, id, format))
+    if (auto info = match_struct(btf, id, format, /*by_name=*/false))
       return info;
   return std::nullopt;
 }

@@ -199,14 +199,61 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   case VarId::Curtask: return call_helper(Helper::GetCurrentTask, i64_ty(), {});
   case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
   case VarId::Cpid: return config_u64(layout_.child_pid);
+  case VarId::Arg: return probe_arg(index);
+  case VarId::Retval: return probe_retval();
+  case VarId::Func: {
+    using probes::ProbeKind;
+    if (spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe) {
+      // usym value {ip, pid}: the address of the probed instruction in the process.
+      constexpr uint32_t kPtRegsIp = 128;
+      auto* buf = stack_buffer(16, "usym");
+      b_.CreateAlignedStore(b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, kPtRegsIp), llvm::Align(8)),
+                            buf, llvm::Align(8));
+      b_.CreateAlignedStore(b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32),
+                            gep(buf, 8), llvm::Align(8));
+      return buf;
+    }
+    return call_helper(Helper::GetFuncIp, i64_ty(), {ctx_arg_});
+  }
+  case VarId::Kstack:
+  case VarId::Ustack:
+    return stack_value(e.type);
   case VarId::Username:
     return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
-  case VarId::Kstack: case VarId::Ustack: case VarId::Arg: case VarId::Sarg:
-  case VarId::Retval: case VarId::Func: case VarId::Ctx:
+  case VarId::Sarg: case VarId::Ctx:
     break;
   }
   (void)e;
   return i64(0); // sema rejects the builtins not implemented yet
+}
+
+// x86-64 struct pt_regs offsets of the argument registers di, si, dx, cx, r8, r9 and of ax.
+constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
+constexpr uint32_t kPtRegsAx = 80;
+
+llvm::Value* Lowerer::probe_arg(uint32_t n) {
+  using probes::ProbeKind;
+  bool array_ctx = as_fentry_ || spec_->kind == ProbeKind::RawTracepoint;
+  uint32_t off = array_ctx ? 8 * n : (n < 6 ? kPtRegsArgs[n] : 0);
+  return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
+}
+
+llvm::Value* Lowerer::probe_retval() {
+  uint32_t off = as_fentry_ ? 8 * func_nargs_ : kPtRegsAx;
+  return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
+}
+
+llvm::Value* Lowerer::stack_value(const Type& t) {
+  // {i64 stack id, u64 pid}; bpf_get_stackid returns < 0 when no stack could be taken.
+  constexpr uint64_t kUserStack = 1ull << 8; // BPF_F_USER_STACK
+  bool user = t.kind == K::Ustack;
+  auto* buf = stack_buffer(16, "stack");
+  llvm::Value* id = call_helper(Helper::GetStackid, i64_ty(),
+                                {ctx_arg_, stack_maps_[t.btf_id], i64(user ? kUserStack : 0)});
+  b_.CreateAlignedStore(id, buf, llvm::Align(8));
+  b_.CreateAlignedStore(b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32),
+                        gep(buf, 8), llvm::Align(8));
+  return buf;
 }
 
 llvm::Value* Lowerer::string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b,

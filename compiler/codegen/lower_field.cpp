@@ -103,7 +103,7 @@ llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::Fiel
     llvm::Value* word = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
     llvm::Value* off = b_.CreateAnd(word, 0xffff);
     llvm::Value* base = b_.CreatePtrToInt(ctx_arg_, i64_ty());
-    if (tf.rel_loc) base = b_.CreatePtrToInt(gep(ctx_arg_, tf.offset + tf.size), i64_ty());
+    if (tf.rel_loc) base = b_.CreateAdd(b_.CreatePtrToInt(addr, i64_ty()), i64(tf.size));
     return b_.CreateAdd(base, off);
   }
   return read_typed(*this, addr, e.type, tf.is_array ? 0 : tf.size, e.range);

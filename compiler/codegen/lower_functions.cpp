@@ -264,6 +264,17 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     return i64(0);
   case FuncId::Join:
     return lower_join(e, c);
+  case FuncId::Kstack:
+  case FuncId::Ustack:
+    return stack_value(e.type);
+  case FuncId::Usym: {
+    auto* buf = stack_buffer(16, "usym");
+    b_.CreateAlignedStore(convert_int(lower_expr(*c.args[0]), c.args[0]->type), buf,
+                          llvm::Align(8));
+    b_.CreateAlignedStore(b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32),
+                          gep(buf, 8), llvm::Align(8));
+    return buf;
+  }
   default:
     return i64(0); // sema rejects the functions this version does not lower
   }

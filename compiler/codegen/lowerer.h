@@ -29,6 +29,7 @@ enum class Helper : uint64_t {
   GetCurrentTask = 35, GetNumaNodeId = 42, GetCurrentCgroupId = 80, ProbeReadUser = 112,
   ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115,
   KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
+  GetStackid = 27, GetFuncIp = 173,
 };
 
 // Types held in an i64 SSA value (everything else lives in a stack buffer).
@@ -45,7 +46,12 @@ public:
   void create_globals();
   llvm::GlobalVariable* define_map(const std::string& name, uint32_t type, uint32_t max_entries,
                                    uint32_t key_size, uint32_t value_size);
-  void lower_program(const sema::ProbeInfo& p, size_t spec_index);
+  void lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry);
+  // Argument N / return value of the probed function, by program kind (pt_regs for
+  // kprobe/uprobe, the u64 argument array for fentry/fexit and raw tracepoints).
+  llvm::Value* probe_arg(uint32_t n);
+  llvm::Value* probe_retval();
+  llvm::Value* stack_value(const Type& t);
 
   // lower_stmt.cpp
   void lower_block(const ast::Block& block);
@@ -135,6 +141,9 @@ public:
   const sema::ProbeInfo* probe_ = nullptr;
   const probes::AttachSpec* spec_ = nullptr;
   uint32_t probe_id_ = 0;
+  bool as_fentry_ = false;
+  uint32_t func_nargs_ = 0;
+  std::vector<llvm::GlobalVariable*> stack_maps_; // parallel to info_.stack_maps
   std::map<std::string, llvm::AllocaInst*> vars_;
   struct LoopTargets {
     llvm::BasicBlock* break_bb;

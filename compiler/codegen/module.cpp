@@ -64,8 +64,12 @@ llvm::Expected<LoweredModule> Lowerer::run() {
 
   create_globals();
   create_maps();
-  for (const auto& p : info_.probes)
-    for (size_t i = 0; i < p.specs.size(); ++i) lower_program(p, i);
+  for (const auto& p : info_.probes) {
+    for (size_t i = 0; i < p.specs.size(); ++i) {
+      lower_program(p, i, false);
+      if (!p.alt_prog_names[i].empty()) lower_program(p, i, true);
+    }
+  }
 
   dib_->finalize();
   std::string verify;
@@ -116,6 +120,9 @@ void Lowerer::create_maps() {
     uint32_t entries = m.is_array ? 1 : options_.map_max_entries;
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
+  constexpr uint32_t kMapStackTrace = 7, kStackEntries = 16384;
+  for (const auto& s : info_.stack_maps)
+    stack_maps_.push_back(define_map(s.bpf_name, kMapStackTrace, kStackEntries, 4, 8 * s.limit));
   // Always present: besides printf & co, a full map is reported through it.
   ringbuf_ = define_map("btc_events", kMapRingbuf, options_.ringbuf_bytes, 0, 0);
 }
@@ -158,17 +165,23 @@ void Lowerer::create_globals() {
   lic->setSection("license");
 }
 
-void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index) {
+void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry) {
   probe_ = &p;
   spec_ = &p.specs[spec_index];
   probe_id_ = p.probe_ids[spec_index];
+  as_fentry_ = as_fentry;
+  func_nargs_ = p.func_arg_counts[spec_index];
   vars_.clear();
   loops_.clear();
   const auto& desc = probes::describe(spec_->kind);
   auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {ptr_ty()}, false);
-  fn_ = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, p.prog_names[spec_index],
-                               *module_);
-  fn_->setSection(std::string(desc.section));
+  const std::string& name = as_fentry ? p.alt_prog_names[spec_index] : p.prog_names[spec_index];
+  fn_ = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, name, *module_);
+  // The twin of a kprobe is an fentry program (kretprobe: fexit); the runtime sets its
+  // attach target before loading it.
+  std::string section(desc.section);
+  if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
+  fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
   ctx_arg_->setName("ctx");
 

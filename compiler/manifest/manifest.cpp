@@ -39,8 +39,8 @@ public:
     case TypeKind::Inet: d.kind = abi::ValueKind::Inet; break;
     case TypeKind::Username: d.kind = abi::ValueKind::Username; break;
     case TypeKind::Probe: d.kind = abi::ValueKind::Probe; d.size = 8; break;
-    case TypeKind::Kstack: d.kind = abi::ValueKind::Kstack; break;
-    case TypeKind::Ustack: d.kind = abi::ValueKind::Ustack; break;
+    case TypeKind::Kstack: d.kind = abi::ValueKind::Kstack; d.elem = t.btf_id; break;
+    case TypeKind::Ustack: d.kind = abi::ValueKind::Ustack; d.elem = t.btf_id; break;
     case TypeKind::Timestamp: d.kind = abi::ValueKind::Timestamp; break;
     case TypeKind::MacAddr: d.kind = abi::ValueKind::MacAddr; break;
     case TypeKind::CgroupPath: d.kind = abi::ValueKind::CgroupPath; break;
@@ -129,6 +129,8 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
       d.use_freq = s.use_freq;
       d.wildcard = s.wildcard;
       d.probe_id = p.probe_ids[i];
+      d.offset = s.offset;
+      d.alt_prog_name = p.alt_prog_names[i];
       const auto& ap = p.probe->attach_points[std::min(i, p.probe->attach_points.size() - 1)];
       auto b = source.line_col(ap.range.begin);
       auto e = source.line_col(ap.range.end > ap.range.begin ? ap.range.end - 1 : ap.range.begin);
@@ -152,6 +154,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
                                 b.line, b.col, e.col + 1});
   }
   m.strings = info.strings;
+  m.stack_maps = info.stack_maps;
   m.ringbuf_map = "btc_events";
   m.ringbuf_size = ringbuf_bytes;
   return m;

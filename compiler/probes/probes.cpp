@@ -2,7 +2,9 @@
 #include "probes/probes.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
+#include <string>
 
 namespace btc::probes {
 namespace {
@@ -16,15 +18,15 @@ const std::array<ProbeKindDesc, 18> kKinds = {{
   {ProbeKind::Profile, "profile", {"p"}, "perf_event", {}, true},
   {ProbeKind::Software, "software", {"s"}, "perf_event", {}, true},
   {ProbeKind::Hardware, "hardware", {"h"}, "perf_event", {}, true},
-  {ProbeKind::Kprobe, "kprobe", {"k"}, "kprobe", {.argn = true, .func = true}, false},
-  {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", {.retval = true, .func = true}, false},
-  {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, false},
-  {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, false},
+  {ProbeKind::Kprobe, "kprobe", {"k"}, "kprobe", {.argn = true, .func = true}, true},
+  {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", {.retval = true, .func = true}, true},
+  {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, true},
+  {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, true},
   {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, false},
   {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, false},
   {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
    {.args = true, .retval = true, .func = true}, false},
-  {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, false},
+  {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, true},
   {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, false},
   {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, false},
   {ProbeKind::Iter, "iter", {"it"}, "iter", {}, false},
@@ -144,6 +146,103 @@ bool parse_tracepoint(std::vector<std::string_view>& parts, AttachSpec& spec,
   return true;
 }
 
+// FUNC or FUNC+OFFSET (decimal or 0x hex).
+bool split_offset(std::string_view func, AttachSpec& spec, std::string& error) {
+  auto plus = func.find('+');
+  spec.func = std::string(func.substr(0, plus));
+  if (plus == std::string_view::npos) return true;
+  std::string_view off = func.substr(plus + 1);
+  int base = 10;
+  if (off.starts_with("0x") || off.starts_with("0X")) {
+    base = 16;
+    off.remove_prefix(2);
+  }
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), v, base);
+  if (off.empty() || ec != std::errc() || p != off.data() + off.size()) {
+    error = "invalid offset in " + std::string(func);
+    return false;
+  }
+  spec.offset = v;
+  return true;
+}
+
+std::string unquote(std::string_view s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
+// kprobe:FUNC[+OFF], kretprobe:FUNC (module forms kprobe:MOD:FUNC accepted for the name).
+bool parse_kprobe(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  std::string_view provider = describe(spec.kind).name;
+  if (parts.size() < 2 || parts.back().empty()) {
+    error = std::string(provider) + " probe must have a function name";
+    return false;
+  }
+  if (!split_offset(parts.back(), spec, error)) return false;
+  if (spec.kind == ProbeKind::Kretprobe && spec.offset) {
+    error = "Offset not allowed";
+    return false;
+  }
+  if (parts.size() == 3) spec.target = std::string(parts[1]); // module
+  spec.wildcard = spec.func.find('*') != std::string::npos;
+  spec.text = std::string(provider) + ":" + (spec.target.empty() ? "" : spec.target + ":") +
+              std::string(parts.back());
+  return true;
+}
+
+// uprobe:BIN:FUNC[+OFF] / uprobe:BIN:ADDR, uretprobe:BIN:FUNC.
+bool parse_uprobe(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  std::string_view provider = describe(spec.kind).name;
+  if (parts.size() != 3 || parts[1].empty() || parts[2].empty()) {
+    error = std::string(provider) + " probe must have a binary and a function: " +
+            std::string(provider) + ":BIN:FUNC";
+    return false;
+  }
+  spec.target = unquote(parts[1]);
+  std::string func = unquote(parts[2]);
+  if (func.starts_with("0x") || (!func.empty() && std::isdigit(static_cast<unsigned char>(func[0])))) {
+    std::string_view digits = func;
+    int base = 10;
+    if (digits.starts_with("0x") || digits.starts_with("0X")) {
+      base = 16;
+      digits.remove_prefix(2);
+    }
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+    if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size()) {
+      error = "invalid address " + func;
+      return false;
+    }
+    spec.offset = v;
+    spec.func = "";
+  } else if (!split_offset(func, spec, error)) {
+    return false;
+  }
+  if (spec.kind == ProbeKind::Uretprobe && spec.offset && !spec.func.empty()) {
+    error = "Offset not allowed";
+    return false;
+  }
+  spec.wildcard = spec.target.find('*') != std::string::npos ||
+                  spec.func.find('*') != std::string::npos;
+  spec.text = std::string(provider) + ":" + spec.target + ":" + func;
+  return true;
+}
+
+// rawtracepoint:EVENT or rawtracepoint:MODULE:EVENT.
+bool parse_rawtracepoint(std::vector<std::string_view>& parts, AttachSpec& spec,
+                         std::string& error) {
+  if (parts.size() < 2 || parts.back().empty()) {
+    error = "rawtracepoint probe must have an event name";
+    return false;
+  }
+  spec.func = std::string(parts.back());
+  if (parts.size() == 3) spec.target = std::string(parts[1]);
+  spec.wildcard = spec.func.find('*') != std::string::npos;
+  spec.text = "rawtracepoint:" + (spec.target.empty() ? "" : spec.target + ":") + spec.func;
+  return true;
+}
+
 // Probe kinds this version parses only far enough to name them.
 bool parse_generic(std::vector<std::string_view>& parts, AttachSpec& spec, std::string&) {
   const auto& d = describe(spec.kind);
@@ -210,13 +309,13 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   case ProbeKind::Software:
   case ProbeKind::Hardware: ok = parse_perf(parts, spec, error); break;
   case ProbeKind::Kprobe:
-  case ProbeKind::Kretprobe:
+  case ProbeKind::Kretprobe: ok = parse_kprobe(parts, spec, error); break;
   case ProbeKind::Uprobe:
-  case ProbeKind::Uretprobe:
+  case ProbeKind::Uretprobe: ok = parse_uprobe(parts, spec, error); break;
+  case ProbeKind::RawTracepoint: ok = parse_rawtracepoint(parts, spec, error); break;
   case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
-  case ProbeKind::RawTracepoint:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
   case ProbeKind::Iter: ok = parse_generic(parts, spec, error); break;

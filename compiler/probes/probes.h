@@ -44,6 +44,7 @@ struct AttachSpec {
   uint64_t period = 0;  // perf events: period (ns for interval/profile, count for sw/hw) or freq
   bool use_freq = false;
   bool wildcard = false;
+  uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR)
 };
 
 const ProbeKindDesc* find_kind(std::string_view provider);

@@ -63,6 +63,19 @@ std::optional<ProgramInfo> Checker::run() {
                            std::to_string(pinfo.specs.size());
         std::replace(prog.begin(), prog.end(), '-', '_');
         pinfo.prog_names.push_back(prog);
+        // kprobe/kretprobe: also compile an fentry/fexit twin when the function has BTF, so
+        // the tool can use whichever mechanism the target kernel offers.
+        std::string alt;
+        uint32_t nargs = 0;
+        if ((spec->kind == probes::ProbeKind::Kprobe || spec->kind == probes::ProbeKind::Kretprobe) &&
+            !spec->wildcard && spec->offset == 0 && options_.btf) {
+          if (auto n = options_.btf->func_arg_count(spec->func)) {
+            alt = prog + "_fentry";
+            nargs = *n;
+          }
+        }
+        pinfo.alt_prog_names.push_back(alt);
+        pinfo.func_arg_counts.push_back(nargs);
         pinfo.specs.push_back(std::move(*spec));
       }
       info_.probes.push_back(std::move(pinfo));

@@ -457,6 +457,28 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   return Type::int64();
 }
 
+// kstack/ustack values: {i64 stack id, u64 pid}; count = frame limit, name = mode, btf_id =
+// index of the stack map (one per user/mode/limit combination).
+Type Checker::stack_type(bool user, abi::StackMode mode, uint32_t limit) {
+  uint32_t idx = 0;
+  for (; idx < info_.stack_maps.size(); ++idx) {
+    const auto& s = info_.stack_maps[idx];
+    if (s.user == user && s.mode == mode && s.limit == limit) break;
+  }
+  if (idx == info_.stack_maps.size()) {
+    abi::StackMapDesc s;
+    s.user = user;
+    s.mode = mode;
+    s.limit = limit;
+    s.bpf_name = std::string(user ? "ustack" : "kstack") + "_" + std::to_string(idx);
+    info_.stack_maps.push_back(s);
+  }
+  Type t = Type::simple(user ? ast::TypeKind::Ustack : ast::TypeKind::Kstack, 16);
+  t.count = limit;
+  t.btf_id = idx;
+  return t;
+}
+
 // Spec 1.4: which probe kinds offer argN / sargN / retval / func / ctx, with 0.17's messages.
 std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
                                                            const std::string& name) const {
@@ -470,7 +492,7 @@ std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
   std::string probe_name(probes::describe(k).name);
   switch (id) {
   case builtins::VarId::Arg:
-    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe, ProbeKind::Usdt}))
+    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe, ProbeKind::Usdt, ProbeKind::RawTracepoint}))
       return "The " + name + " builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes";
     return std::nullopt;
   case builtins::VarId::Sarg:
@@ -557,8 +579,21 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   }
   case VarId::Cpid: return Type::uint64();
   case VarId::Username: return Type::simple(ast::TypeKind::Username, 8);
-  case VarId::Arg: case VarId::Sarg: case VarId::Retval: case VarId::Func: case VarId::Ctx:
-  case VarId::Kstack: case VarId::Ustack:
+  case VarId::Arg:
+    if (index > 5 && probe_->kind != probes::ProbeKind::RawTracepoint) {
+      error(e.range, "x86_64 doesn't support " + b.name);
+      return Type::none();
+    }
+    return Type::uint64();
+  case VarId::Retval: return Type::uint64();
+  case VarId::Func:
+    if (probe_->kind == probes::ProbeKind::Uprobe || probe_->kind == probes::ProbeKind::Uretprobe)
+      return Type::simple(ast::TypeKind::Usym, 16);
+    return Type::simple(ast::TypeKind::Ksym, 8);
+  case VarId::Kstack:
+  case VarId::Ustack:
+    return stack_type(d->id == VarId::Ustack, abi::StackMode::Bpftrace, 127);
+  case VarId::Sarg: case VarId::Ctx:
     break;
   }
   error(e.range, "The " + b.name + " builtin is not supported yet by btc");
@@ -641,6 +676,11 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
       }
       const auto* fmt = tracepoint_format(spec.target, e.range);
       if (!fmt) return result;
+      if (!info_.tracepoint_formats.count(spec.target) && options_.btf &&
+          !btf::tracepoint_core_struct(*options_.btf, *fmt))
+        warning(e.range, "no BTF struct describes the record of tracepoint " + spec.target +
+                             ": its fields are read at this host's offsets, so the tool is only "
+                             "portable to kernels with the same layout");
       info_.tracepoint_formats[spec.target] = *fmt;
       auto it = std::find_if(fmt->fields.begin(), fmt->fields.end(),
                              [&](const btf::TracepointField& tf) { return tf.name == f.field; });

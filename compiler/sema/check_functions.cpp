@@ -299,8 +299,31 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       return Type::none();
     }
     break;
-  case FuncId::Usym: case FuncId::Uaddr: case FuncId::Kstack: case FuncId::Ustack:
-  case FuncId::Skboutput: case FuncId::Unwatch:
+  case FuncId::Kstack:
+  case FuncId::Ustack: {
+    // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.
+    abi::StackMode mode = abi::StackMode::Bpftrace;
+    uint32_t limit = 127;
+    for (auto& a : c.args) {
+      if (auto* id = a->as<ast::Ident>()) {
+        if (id->name == "bpftrace") mode = abi::StackMode::Bpftrace;
+        else if (id->name == "perf") mode = abi::StackMode::Perf;
+        else if (id->name == "raw") mode = abi::StackMode::Raw;
+        else error(a->range, c.name + "(): invalid stack mode " + id->name);
+      } else if (auto* lit = a->as<ast::IntLit>()) {
+        if (lit->value > 1024) error(a->range, c.name + "(): limit must be <= 1024");
+        limit = static_cast<uint32_t>(lit->value);
+      } else {
+        check_expr(*a);
+        error(a->range, c.name + "() expects a stack mode and/or a literal limit");
+      }
+    }
+    return stack_type(d.id == FuncId::Ustack, mode, limit);
+  }
+  case FuncId::Usym:
+    int_arg(0);
+    return Type::simple(K::Usym, 16);
+  case FuncId::Uaddr: case FuncId::Skboutput: case FuncId::Unwatch:
     break;
   default:
     break;

@@ -38,6 +38,7 @@ public:
   void check_expr(ast::Expr& e);
   Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
   Type check_builtin(ast::Expr& e, const ast::Builtin& b);
+  Type stack_type(bool user, abi::StackMode mode, uint32_t limit);
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);

@@ -54,6 +54,10 @@ struct ProbeInfo {
   std::vector<probes::AttachSpec> specs;
   std::vector<uint32_t> probe_ids;   // per spec: id in the probe-name table
   std::vector<std::string> prog_names; // per spec: BPF function name (one program each)
+  // per spec: the fentry/fexit twin of a kprobe/kretprobe program ("" when none), and the
+  // number of arguments of the traced function (fexit finds retval after them).
+  std::vector<std::string> alt_prog_names;
+  std::vector<uint32_t> func_arg_counts;
   probes::ProbeKind kind = probes::ProbeKind::Begin;
   bool uses_probe = false;           // reads the `probe` builtin
   bool uses_args = false;            // tracepoint `args`
@@ -83,6 +87,7 @@ struct ProgramInfo {
   uint32_t strlen = 64;
   std::vector<RuntimeValueUse> runtime_values;
   std::vector<std::string> strings;           // manifest strings (strftime formats)
+  std::vector<abi::StackMapDesc> stack_maps;  // one STACK_TRACE map per (user, mode, limit)
   std::map<std::string, int64_t> enum_values; // enum constants defined in the preamble
   bool uses_elapsed = false;
   bool needs_ringbuf = false;
