@@ -79,12 +79,14 @@ Wakeup EventLoop::wait(int timeout_ms) {
     }
     n = 0;
   }
+  bool signalled = false;
   for (int i = 0; i < n; ++i) {
     if (events[i].data.u64 == kDataTag) w.data = true;
     else if (events[i].data.u64 == kProcessTag) w.process = true;
+    else signalled = true;
   }
   char buf[64];
-  for (ssize_t got; (got = read(pipe_[0], buf, sizeof buf)) > 0;) {
+  for (ssize_t got; signalled && (got = read(pipe_[0], buf, sizeof buf)) > 0;) {
     for (ssize_t i = 0; i < got; ++i) {
       int sig = buf[i];
       if (sig == SIGINT || sig == SIGTERM) w.stop = true;

@@ -14,7 +14,11 @@ class FakeResolver final : public Resolver {
 public:
   std::string ksym(uint64_t addr) override { return addr == 0xffffffff81000000 ? "vfs_read" : hex_address(addr); }
   std::string username(uint64_t uid) override { return uid == 0 ? "root" : std::to_string(uid); }
-  std::string cgroup_path(uint64_t) override { return "unified:/"; }
+  std::string cgroup_path(uint64_t id, std::string_view filter) override {
+    std::string all = id == 1 ? "unified:/,cpu:/" : "unified:/user.slice";
+    if (filter.empty()) return all;
+    return filter == "c*" ? (id == 1 ? "cpu:/" : "") : "unified:/";
+  }
   int64_t boot_to_epoch_ns() override { return 0; }
 };
 

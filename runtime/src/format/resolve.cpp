@@ -7,6 +7,7 @@
 // point's last component (/sys/fs/cgroup/cpu -> cpu), sorted by name (bpftrace 0.17).
 #include "format/resolve.h"
 
+#include <fnmatch.h>
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -118,19 +119,25 @@ std::string HostResolver::username(uint64_t uid) {
   return it != users_.end() ? it->second : std::to_string(uid);
 }
 
-std::string HostResolver::cgroup_path(uint64_t id) {
-  if (auto it = cgroups_.find(id); it != cgroups_.end()) return it->second;
-  std::string out;
-  for (const auto& h : parse_cgroup_mounts(read_file("/proc/self/mountinfo"))) {
-    std::string found;
-    g_wanted_ino = id;
-    g_found = &found;
-    if (nftw(h.mount.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT) != 1) continue;
-    std::string rel = found.substr(std::min(found.size(), h.mount.size()));
-    if (rel.empty()) rel = "/";
-    out += (out.empty() ? "" : ",") + h.name + ":" + rel;
+std::string HostResolver::cgroup_path(uint64_t id, std::string_view filter) {
+  auto it = cgroups_.find(id);
+  if (it == cgroups_.end()) {
+    std::vector<std::pair<std::string, std::string>> places;
+    for (const auto& h : parse_cgroup_mounts(read_file("/proc/self/mountinfo"))) {
+      std::string found;
+      g_wanted_ino = id;
+      g_found = &found;
+      if (nftw(h.mount.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT) != 1) continue;
+      std::string rel = found.substr(std::min(found.size(), h.mount.size()));
+      places.emplace_back(h.name, rel.empty() ? "/" : rel);
+    }
+    it = cgroups_.emplace(id, std::move(places)).first;
   }
-  cgroups_.emplace(id, out);
+  std::string glob(filter), out;
+  for (const auto& [name, path] : it->second) {
+    if (!glob.empty() && fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
+    out += (out.empty() ? "" : ",") + name + ":" + path;
+  }
   return out;
 }
 

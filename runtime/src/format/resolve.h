@@ -23,7 +23,7 @@ class HostResolver final : public Resolver {
 public:
   std::string ksym(uint64_t addr) override;
   std::string username(uint64_t uid) override;
-  std::string cgroup_path(uint64_t id) override;
+  std::string cgroup_path(uint64_t id, std::string_view filter) override;
   int64_t boot_to_epoch_ns() override;
 
   // Exposed for tests: parse kallsyms text / passwd text instead of the host files.
@@ -35,7 +35,8 @@ private:
   std::vector<std::pair<uint64_t, std::string>> ksyms_; // sorted by address
   bool users_loaded_ = false;
   std::map<uint64_t, std::string> users_;
-  std::map<uint64_t, std::string> cgroups_;
+  // Per cgroup id: (hierarchy name, path in it) for each hierarchy holding the cgroup.
+  std::map<uint64_t, std::vector<std::pair<std::string, std::string>>> cgroups_;
 };
 
 } // namespace btc::rt

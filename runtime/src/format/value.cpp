@@ -132,7 +132,14 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   case ValueKind::MacAddr:
     return quoted(render_mac(bytes));
   case ValueKind::CgroupPath:
-    return quoted(env.resolver.cgroup_path(load_u64(bytes, 0)));
+  {
+    // {u64 id, u64 filter}: filter 0 = every hierarchy, else 1 + index of a glob in strings.
+    uint64_t filter = t.size >= 16 ? load_u64(bytes, 8) : 0;
+    std::string_view glob;
+    if (filter > 0 && filter - 1 < env.manifest.strings.size())
+      glob = env.manifest.strings[filter - 1];
+    return quoted(env.resolver.cgroup_path(load_u64(bytes, 0), glob));
+  }
   case ValueKind::Strerror:
     return quoted(std::strerror(static_cast<int>(load_u64(bytes, 0))));
   }

@@ -27,8 +27,9 @@ public:
   virtual std::string ksym(uint64_t addr) = 0;
   // Login name for a uid; the number as text when unknown.
   virtual std::string username(uint64_t uid) = 0;
-  // "unified:/path,..." for a cgroup id; empty when unknown.
-  virtual std::string cgroup_path(uint64_t id) = 0;
+  // "unified:/path,..." for a cgroup id, limited to hierarchies whose name matches the
+  // fnmatch glob `filter` (empty: all); empty when unknown.
+  virtual std::string cgroup_path(uint64_t id, std::string_view filter) = 0;
   // Nanoseconds to add to a CLOCK_BOOTTIME value to get nanoseconds since the epoch.
   virtual int64_t boot_to_epoch_ns() = 0;
 };

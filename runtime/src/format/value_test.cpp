@@ -148,6 +148,25 @@ TEST_F(ValueTest, TimestampKeepsEscapedPercentF) {
   EXPECT_EQ(text(ts, Bytes().put<uint64_t>(0, 0).put<uint64_t>(8, ns)), "%f 000042|01");
 }
 
+TEST_F(ValueTest, CgroupPathPassesTheHierarchyFilter) {
+  m_.strings = {"%H", "c*"};
+  uint32_t cg = type(ValueKind::CgroupPath, 16);
+  EXPECT_EQ(text(cg, Bytes().put<uint64_t>(0, 1).put<uint64_t>(8, 0)), "unified:/,cpu:/");
+  EXPECT_EQ(text(cg, Bytes().put<uint64_t>(0, 1).put<uint64_t>(8, 2)), "cpu:/");
+  EXPECT_EQ(json(cg, Bytes().put<uint64_t>(0, 7).put<uint64_t>(8, 0)), "\"unified:/user.slice\"");
+}
+
+TEST(CgroupMountsTest, HostResolverFiltersWithGlobs) {
+  HostResolver r;
+  // The root cgroup (id 1) is the root directory of every mounted hierarchy.
+  std::string all = r.cgroup_path(1, "");
+  if (all.empty()) GTEST_SKIP() << "no cgroup hierarchy mounted";
+  EXPECT_NE(all.find(":/"), std::string::npos) << all;
+  EXPECT_EQ(r.cgroup_path(1, "no_such_hierarchy*"), "");
+  std::string first = all.substr(0, all.find(':'));
+  EXPECT_EQ(r.cgroup_path(1, first), first + ":/");
+}
+
 TEST(CgroupMountsTest, UnifiedFirstThenV1ByMountName) {
   auto h = parse_cgroup_mounts(
       "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
