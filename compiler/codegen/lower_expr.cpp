@@ -69,6 +69,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           case ast::UnOp::LogNot: return b_.CreateZExt(b_.CreateICmpEQ(v, i64(0)), i64_ty());
           case ast::UnOp::BitNot: return convert_int(b_.CreateNot(v), e.type);
           case ast::UnOp::Deref: {
+            if (e.type.kind == K::Record) return v; // the record's address
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
             probe_read(tmp, e.type.size, v, n.operand->type.user_space);

@@ -65,6 +65,25 @@ void Lowerer::field_chain(const ast::Expr& e, const ast::FieldAccess& f, const a
 
 llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f) {
   if (f.base->type.kind == ast::TypeKind::Ctx) return lower_tracepoint_field(e, f);
+  if (auto it = info_.local_field_offsets.find(&e); it != info_.local_field_offsets.end()) {
+    // A preamble struct: the script's own layout, no relocation.
+    llvm::Value* base = lower_expr(*f.base);
+    llvm::Value* ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
+    bool user = f.base->type.is_pointer() && f.base->type.user_space;
+    llvm::Value* addr = gep(ptr, it->second);
+    if (user && (e.type.is_integer() || e.type.is_pointer() || e.type.is_string() ||
+                 e.type.kind == ast::TypeKind::Array)) {
+      uint32_t size = e.type.is_integer() ? e.type.size : e.type.is_pointer() ? 8 : e.type.size;
+      auto* buf = stack_buffer(std::max<uint32_t>(size, 8), "ufield");
+      zero_fill(buf, sema::align8(std::max<uint32_t>(size, 8)));
+      probe_read(buf, size, addr, true);
+      if (!e.type.is_integer() && !e.type.is_pointer()) return buf;
+      if (size >= 8) return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
+      auto* raw = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), buf, llvm::Align(8));
+      return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
+    }
+    return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
+  }
   const ast::Expr* root = nullptr;
   uint32_t record_id = 0;
   btf::FieldPath path;

@@ -147,6 +147,7 @@ int compile(const CompileOptions& o) {
   sopts.unsafe = o.unsafe;
   sopts.strlen = o.strlen;
   sopts.btf = kbtf ? &*kbtf : nullptr;
+  sopts.source = &*source;
   auto info = sema::analyse(program, sopts, diags);
   std::cerr << diag::render_all(diags, *source); // warnings, or errors
   if (!info) return 1;

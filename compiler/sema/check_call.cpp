@@ -285,7 +285,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     // The parser builds ast::Sizeof nodes; a call spelled sizeof(...) lands here only for
     // forms it could not classify.
     for (auto& a : c.args) check_expr(*a);
-    e.node = ast::IntLit{c.args[0]->type.is_integer() ? 8u : c.args[0]->type.size};
+    if (reporting_) e.node = ast::IntLit{c.args[0]->type.size};
     return Type::uint64();
   case FuncId::Bswap: {
     check_expr(*c.args[0]);

@@ -175,6 +175,27 @@ std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
       }
     }
   }
+  if (!found) {
+    // Preamble definitions win over kernel BTF.
+    std::string key = tn.tag == ast::TypeName::Tag::Union ? "union " + tn.name : "struct " + tn.name;
+    if (tn.tag == ast::TypeName::Tag::Enum) {
+      if (auto it = ctypes_.enums.find("enum " + tn.name); it != ctypes_.enums.end()) {
+        base = it->second;
+        found = true;
+      }
+    } else if (auto it = ctypes_.records.find(key); it != ctypes_.records.end()) {
+      base = it->second;
+      found = true;
+    } else if (tn.tag == ast::TypeName::Tag::None) {
+      if (auto td = ctypes_.typedefs.find(tn.name); td != ctypes_.typedefs.end()) {
+        base = td->second;
+        found = true;
+      } else if (auto u = ctypes_.records.find("union " + tn.name); u != ctypes_.records.end()) {
+        base = u->second;
+        found = true;
+      }
+    }
+  }
   if (!found && options_.btf) {
     std::optional<uint32_t> id;
     if (tn.tag == ast::TypeName::Tag::None || tn.tag == ast::TypeName::Tag::Struct ||
@@ -284,9 +305,18 @@ void Checker::check_expr(ast::Expr& e) {
                                  ast::type_name(ot) + "'");
               return Type::none();
             }
-            if (!ot.pointee->is_integer()) {
+            if (ot.pointee->kind == K::Record) {
+              // *p of a struct pointer: the record (copied out when used as a value).
+              Type rec = *ot.pointee;
+              if (rec.btf_id == 0 && rec.fields.empty())
+                if (auto r = cdecl::resolve_record(ctypes_, rec)) rec = *r;
+              if (rec.btf_id != 0 && rec.fields.empty() && options_.btf)
+                rec = options_.btf->expand_record(rec.btf_id);
+              return rec;
+            }
+            if (!ot.pointee->is_integer() && !ot.pointee->is_pointer()) {
               error(e.range, "Dereferencing a pointer to " + ast::type_name(*ot.pointee) +
-                                 " is not supported yet by btc (see issue #3)");
+                                 " is not supported yet by btc");
               return Type::int64();
             }
             return *ot.pointee;
@@ -403,7 +433,9 @@ void Checker::check_expr(ast::Expr& e) {
             check_expr(*ex);
             size = ex->type.size;
           }
-          e.node = ast::IntLit{size};
+          // Fold only in the reporting walk: folding in the first walk would hide errors
+          // inside the operand from the second.
+          if (reporting_) e.node = ast::IntLit{size};
           return Type::uint64();
         } else if constexpr (std::is_same_v<T, ast::Offsetof>) {
           error(e.range, "offsetof() is not supported yet by btc (see issue #4)");
@@ -723,9 +755,29 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     }
     rec = &bt;
   }
-  if (!options_.btf || rec->btf_id == 0) {
-    error(e.range, "Fields of struct " + rec->name + " need kernel BTF (preamble structs are "
-                                                      "not supported yet by btc, see issue #4)");
+  if (rec->btf_id == 0) {
+    // A preamble record: fixed layout from the C declaration parser.
+    std::optional<Type> full = rec->fields.empty() ? cdecl::resolve_record(ctypes_, *rec) : *rec;
+    std::optional<ast::RecordField> field;
+    if (full) field = cdecl::find_field(*full, f.field);
+    if (!field || !field->type) {
+      error(e.range, "Struct/union of type '" + ast::type_name(*rec) +
+                         "' does not contain a field named '" + f.field + "'");
+      return Type::none();
+    }
+    if (field->bitfield_size != 0) {
+      error(e.range, "Bitfield access is not supported yet by btc (see issue #4)");
+      return Type::none();
+    }
+    info_.local_field_offsets[&e] = field->offset;
+    Type ft = *field->type;
+    if (ft.kind == K::Record && ft.fields.empty()) {
+      if (auto r = cdecl::resolve_record(ctypes_, ft)) ft = *r;
+    }
+    return ft;
+  }
+  if (!options_.btf) {
+    error(e.range, "Fields of struct " + rec->name + " need kernel BTF");
     return Type::int64();
   }
   auto path = options_.btf->find_field(rec->btf_id, f.field);
@@ -762,6 +814,14 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
     error(e.range, "Cannot cast to \"" + ast::type_name(*t) + "\"");
     return Type::int64();
   }
+  // Pointers made from integers in user-space probes point into the process.
+  using probes::ProbeKind;
+  if (t->is_pointer() && !ot.is_pointer() &&
+      (probe_->kind == ProbeKind::Uprobe || probe_->kind == ProbeKind::Uretprobe ||
+       probe_->kind == ProbeKind::Usdt))
+    t->user_space = true;
+  else if (t->is_pointer() && ot.is_pointer())
+    t->user_space = ot.user_space;
   return *t;
 }
 

@@ -10,6 +10,7 @@
 #include "btf/kernel_btf.h"
 #include "btf/tracepoint.h"
 #include "builtins/builtins.h"
+#include "cdecl/cdecl.h"
 #include "sema/sema.h"
 
 #include <map>
@@ -99,6 +100,7 @@ public:
   int loop_depth_ = 0;
   bool in_str_call_ = false;
 
+  cdecl::CTypes ctypes_; // records, typedefs and enums defined in the preamble
   std::map<std::string, btf::TracepointFormat> tp_formats_;
   std::set<std::string> tp_failed_;
 };

@@ -99,6 +99,7 @@ struct ProgramInfo {
   // Side tables.
   std::unordered_map<const ast::Expr*, uint32_t> call_event; // printf/print/... -> event id
   std::unordered_map<const ast::Expr*, btf::FieldPath> field_paths; // record field accesses
+  std::unordered_map<const ast::Expr*, uint32_t> local_field_offsets; // preamble struct fields
   std::unordered_map<const ast::Expr*, uint32_t> runtime_value_of; // kaddr/cgroupid calls
   std::unordered_map<const ast::Expr*, uint32_t> string_of;        // strftime -> format index
   std::unordered_map<const ast::Expr*, std::vector<uint8_t>> bytes_of; // pton -> address bytes

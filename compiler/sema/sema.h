@@ -22,6 +22,7 @@ class KernelBtf;
 namespace btc::sema {
 
 struct SemaOptions {
+  const source::SourceFile* source = nullptr; // for diagnostics inside preamble definitions
   bool unsafe = false;
   uint32_t strlen = 64;
   const btf::KernelBtf* btf = nullptr; // null: kernel types unavailable
