@@ -157,7 +157,12 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
             store_value(dst, v, n.elems[i]->type, et.size);
           }
           return buf;
-        } else if constexpr (std::is_same_v<T, ast::Sizeof> || std::is_same_v<T, ast::Offsetof>) {
+        } else if constexpr (std::is_same_v<T, ast::Offsetof>) {
+          const auto& [root, path] = info_.offsetof_paths.at(&e);
+          llvm::Value* base = llvm::ConstantPointerNull::get(b_.getPtrTy());
+          llvm::Value* field = core_->field_address(b_, base, root, path);
+          return b_.CreateZExt(core_->field_info(b_, field, FieldInfoKind::ByteOffset), i64_ty());
+        } else if constexpr (std::is_same_v<T, ast::Sizeof>) {
           return i64(0); // folded by sema
         }
       },

@@ -71,6 +71,17 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
     llvm::Value* ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
     bool user = f.base->type.is_pointer() && f.base->type.user_space;
     llvm::Value* addr = gep(ptr, it->second);
+    if (auto bf = info_.local_bitfields.find(&e); bf != info_.local_bitfields.end()) {
+      auto* tmp = stack_buffer(8, "bitfield");
+      zero_fill(tmp, 8);
+      bool user_bf = f.base->type.is_pointer() && f.base->type.user_space;
+      probe_read(tmp, (bf->second.first + bf->second.second + 7) / 8, addr, user_bf);
+      llvm::Value* val = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
+      uint32_t left = 64 - bf->second.first - bf->second.second;
+      val = b_.CreateShl(val, left);
+      return e.type.is_signed ? b_.CreateAShr(val, left + bf->second.first)
+                              : b_.CreateLShr(val, left + bf->second.first);
+    }
     if (user && (e.type.is_integer() || e.type.is_pointer() || e.type.is_string() ||
                  e.type.kind == ast::TypeKind::Array)) {
       uint32_t size = e.type.is_integer() ? e.type.size : e.type.is_pointer() ? 8 : e.type.size;
@@ -93,7 +104,40 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   llvm::Value* base = lower_expr(*root);
   llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
+  if (path.bitfield_size != 0) return read_bitfield(base_ptr, addr, record_id, path, e.type);
   return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
+}
+
+// A bitfield read the way BPF_CORE_READ_BITFIELD_PROBED does it: byte offset, byte size and
+// the two shifts are CO-RE relocations, so the bit position is the target kernel's.
+llvm::Value* Lowerer::read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr,
+                                    uint32_t record_id, const btf::FieldPath& path,
+                                    const Type& type) {
+  auto* tmp = stack_buffer(8, "bitfield");
+  zero_fill(tmp, 8);
+  llvm::Value* val;
+  if (core_->bitfield_info_supported(record_id, path)) {
+    auto info = [&](FieldInfoKind k) {
+      return b_.CreateZExt(core_->field_info(b_, field_ptr, k), i64_ty());
+    };
+    llvm::Value* off = info(FieldInfoKind::ByteOffset);
+    llvm::Value* size = info(FieldInfoKind::ByteSize);
+    llvm::Value* lshift = info(FieldInfoKind::LShiftU64);
+    llvm::Value* rshift = info(FieldInfoKind::RShiftU64);
+    size = b_.CreateSelect(b_.CreateICmpUGT(size, i64(8)), i64(8), size);
+    call_helper(Helper::ProbeReadKernel, i64_ty(),
+                {tmp, b_.CreateTrunc(size, b_.getInt32Ty()),
+                 b_.CreateGEP(b_.getInt8Ty(), base_ptr, off)});
+    val = b_.CreateShl(b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8)), lshift);
+    return type.is_signed ? b_.CreateAShr(val, rshift) : b_.CreateLShr(val, rshift);
+  }
+  // Layouts the backend cannot relocate (packed records): this host's bit position.
+  probe_read(tmp, 8, field_ptr, false);
+  val = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
+  uint32_t left = 64 - path.bitfield_offset - path.bitfield_size;
+  val = b_.CreateShl(val, left);
+  return type.is_signed ? b_.CreateAShr(val, left + path.bitfield_offset)
+                        : b_.CreateLShr(val, left + path.bitfield_offset);
 }
 
 llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f) {

@@ -66,6 +66,8 @@ public:
   llvm::Value* lower_builtin(const ast::Expr& e, const ast::Builtin& b);
   llvm::Value* lower_binary(const ast::Expr& e, const ast::Binary& b);
   llvm::Value* lower_field(const ast::Expr& e, const ast::FieldAccess& f);
+  llvm::Value* read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr, uint32_t record_id,
+                            const btf::FieldPath& path, const Type& type);
   void field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,
                    uint32_t& root_id, btf::FieldPath& path);
   llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);

@@ -438,8 +438,7 @@ void Checker::check_expr(ast::Expr& e) {
           if (reporting_) e.node = ast::IntLit{size};
           return Type::uint64();
         } else if constexpr (std::is_same_v<T, ast::Offsetof>) {
-          error(e.range, "offsetof() is not supported yet by btc (see issue #4)");
-          return Type::uint64();
+          return check_offsetof(e, n);
         }
       },
       e.node);
@@ -765,11 +764,9 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
                          "' does not contain a field named '" + f.field + "'");
       return Type::none();
     }
-    if (field->bitfield_size != 0) {
-      error(e.range, "Bitfield access is not supported yet by btc (see issue #4)");
-      return Type::none();
-    }
     info_.local_field_offsets[&e] = field->offset;
+    if (field->bitfield_size != 0)
+      info_.local_bitfields[&e] = {field->bitfield_offset, field->bitfield_size};
     Type ft = *field->type;
     if (ft.kind == K::Record && ft.fields.empty()) {
       if (auto r = cdecl::resolve_record(ctypes_, ft)) ft = *r;
@@ -786,12 +783,60 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
                        "' does not contain a field named '" + f.field + "'");
     return Type::int64();
   }
-  if (path->bitfield_size != 0) {
-    error(e.range, "Bitfield access is not supported yet by btc (see issue #4)");
-    return Type::int64();
-  }
   info_.field_paths[&e] = *path;
   return path->type;
+}
+
+// offsetof(struct T, a.b): a CO-RE byte-offset relocation for kernel types (the target's
+// layout), a constant for preamble types.
+Type Checker::check_offsetof(ast::Expr& e, ast::Offsetof& o) {
+  auto t = resolve_type_name(o.type);
+  if (!t || t->kind != ast::TypeKind::Record) {
+    error(o.type.range, "offsetof() expects a struct or union type");
+    return Type::uint64();
+  }
+  if (t->btf_id == 0) {
+    Type rec = *t;
+    uint64_t off = 0;
+    for (const auto& name : o.fields) {
+      if (rec.fields.empty())
+        if (auto r = cdecl::resolve_record(ctypes_, rec)) rec = *r;
+      auto f = cdecl::find_field(rec, name);
+      if (!f || !f->type) {
+        error(e.range, "'" + name + "' is not a field of " + ast::type_name(rec));
+        return Type::uint64();
+      }
+      off += f->offset;
+      rec = *f->type;
+    }
+    if (reporting_) e.node = ast::IntLit{off};
+    return Type::uint64();
+  }
+  uint32_t root = t->btf_id;
+  uint32_t rec_id = root;
+  btf::FieldPath path;
+  for (size_t i = 0; i < o.fields.size(); ++i) {
+    auto p = options_.btf->find_field(rec_id, o.fields[i]);
+    if (!p) {
+      error(e.range, "'" + o.fields[i] + "' is not a field of struct " +
+                         options_.btf->name_of(rec_id));
+      return Type::uint64();
+    }
+    path.member_indices.insert(path.member_indices.end(), p->member_indices.begin(),
+                               p->member_indices.end());
+    path.offset += p->offset;
+    path.type = p->type;
+    path.type_id = p->type_id;
+    if (i + 1 < o.fields.size()) {
+      if (p->type.kind != ast::TypeKind::Record) {
+        error(e.range, "'" + o.fields[i] + "' is not a struct or union");
+        return Type::uint64();
+      }
+      rec_id = p->type.btf_id;
+    }
+  }
+  info_.offsetof_paths[&e] = {root, path};
+  return Type::uint64();
 }
 
 Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {

@@ -45,6 +45,7 @@ public:
   Type check_binary(ast::Expr& e, ast::Binary& b);
   Type check_field(ast::Expr& e, ast::FieldAccess& f);
   Type check_cast(ast::Expr& e, ast::Cast& c);
+  Type check_offsetof(ast::Expr& e, ast::Offsetof& o);
   std::optional<Type> resolve_type_name(const ast::TypeName& tn);
   uint32_t sizeof_type(const Type& t) const;
 

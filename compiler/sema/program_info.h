@@ -100,6 +100,10 @@ struct ProgramInfo {
   std::unordered_map<const ast::Expr*, uint32_t> call_event; // printf/print/... -> event id
   std::unordered_map<const ast::Expr*, btf::FieldPath> field_paths; // record field accesses
   std::unordered_map<const ast::Expr*, uint32_t> local_field_offsets; // preamble struct fields
+  // offsetof(struct T, a.b) on kernel types: root record id and the member path.
+  std::unordered_map<const ast::Expr*, std::pair<uint32_t, btf::FieldPath>> offsetof_paths;
+  // preamble bitfields: {bit offset from the field's byte offset, width in bits}
+  std::unordered_map<const ast::Expr*, std::pair<uint32_t, uint32_t>> local_bitfields;
   std::unordered_map<const ast::Expr*, uint32_t> runtime_value_of; // kaddr/cgroupid calls
   std::unordered_map<const ast::Expr*, uint32_t> string_of;        // strftime -> format index
   std::unordered_map<const ast::Expr*, std::vector<uint8_t>> bytes_of; // pton -> address bytes
