@@ -127,6 +127,13 @@ std::optional<uint32_t> KernelBtf::func_arg_count(std::string_view name) const {
   return btf_vlen(proto);
 }
 
+std::optional<uint32_t> KernelBtf::enum_type_of(std::string_view enumerator) const {
+  if (!enum_value(enumerator)) return std::nullopt;
+  auto it = enumerator_types_.find(std::string(enumerator));
+  if (it == enumerator_types_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<int64_t> KernelBtf::enum_value(std::string_view enumerator) const {
   if (!enumerators_) {
     // One pass over all types; vmlinux has ~100k types, so index once instead of per query.
@@ -140,12 +147,16 @@ std::optional<int64_t> KernelBtf::enum_value(std::string_view enumerator) const 
           int64_t v = btf_kflag(t) ? static_cast<int64_t>(static_cast<int32_t>(e[i].val))
                                    : static_cast<int64_t>(static_cast<uint32_t>(e[i].val));
           enumerators_->emplace(btf__name_by_offset(btf_, e[i].name_off), v);
+          enumerator_types_.emplace(btf__name_by_offset(btf_, e[i].name_off), id);
         }
       } else if (btf_is_enum64(t)) {
         const struct btf_enum64* e = btf_enum64(t);
         for (uint16_t i = 0; i < btf_vlen(t); ++i)
+        {
           enumerators_->emplace(btf__name_by_offset(btf_, e[i].name_off),
                                 static_cast<int64_t>(btf_enum64_value(&e[i])));
+          enumerator_types_.emplace(btf__name_by_offset(btf_, e[i].name_off), id);
+        }
       }
     }
   }

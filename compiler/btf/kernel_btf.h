@@ -59,6 +59,8 @@ public:
   std::optional<uint32_t> find_type(std::string_view name) const;
   // Value of an enumerator of any enum (ENUM or ENUM64) in the BTF.
   std::optional<int64_t> enum_value(std::string_view enumerator) const;
+  // BTF id of the (first) enum type defining `enumerator` (after enum_value() indexed them).
+  std::optional<uint32_t> enum_type_of(std::string_view enumerator) const;
   // Number of parameters of the kernel function `name` (BTF FUNC -> FUNC_PROTO), if known.
   std::optional<uint32_t> func_arg_count(std::string_view name) const;
   // Ids of all structs whose name starts with `prefix` (e.g. "trace_event_raw_").
@@ -88,6 +90,7 @@ private:
   std::string path_;
   // Lazily built indexes (queries are const; these caches are not observable).
   mutable std::unique_ptr<std::unordered_map<std::string, int64_t>> enumerators_;
+  mutable std::unordered_map<std::string, uint32_t> enumerator_types_; // name -> enum type id
   mutable std::unordered_map<std::string, std::vector<uint32_t>> prefix_cache_;
 };
 

@@ -44,7 +44,12 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Builtin>) {
           return lower_builtin(e, n);
         } else if constexpr (std::is_same_v<T, ast::Ident>) {
-          return i64(0); // sema rejected it
+          auto it = info_.btf_enums.find(&e);
+          if (it == info_.btf_enums.end()) return i64(0); // sema rejected it
+          if (core_ && it->second.first)
+            if (llvm::Value* v = core_->enum_value_reloc(b_, it->second.first, n.name))
+              return v;
+          return i64(static_cast<uint64_t>(it->second.second));
         } else if constexpr (std::is_same_v<T, ast::Positional>) {
           if (n.index == 0 || n.index > info_.max_positional) return i64(0);
           if (e.type.is_string()) return gep(config_, layout_.str_args + (n.index - 1) * info_.strlen);

@@ -255,7 +255,9 @@ void Checker::check_expr(ast::Expr& e) {
           }
           if (options_.btf) {
             if (auto v = options_.btf->enum_value(n.name)) {
-              e.node = ast::IntLit{static_cast<uint64_t>(*v)};
+              // Kernel enum constants are CO-RE relocations (the target's value); the
+              // build host's value is the fallback for anonymous enums.
+              info_.btf_enums[&e] = {options_.btf->enum_type_of(n.name).value_or(0), *v};
               return Type::int64();
             }
           }

@@ -100,6 +100,8 @@ struct ProgramInfo {
   std::unordered_map<const ast::Expr*, uint32_t> call_event; // printf/print/... -> event id
   std::unordered_map<const ast::Expr*, btf::FieldPath> field_paths; // record field accesses
   std::unordered_map<const ast::Expr*, uint32_t> local_field_offsets; // preamble struct fields
+  // kernel enum constants: {enum type id, build-host value}
+  std::unordered_map<const ast::Expr*, std::pair<uint32_t, int64_t>> btf_enums;
   // offsetof(struct T, a.b) on kernel types: root record id and the member path.
   std::unordered_map<const ast::Expr*, std::pair<uint32_t, btf::FieldPath>> offsetof_paths;
   // preamble bitfields: {bit offset from the field's byte offset, width in bits}
