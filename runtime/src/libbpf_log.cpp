@@ -42,6 +42,24 @@ void install_libbpf_log(bool verbose) {
 
 const std::string& libbpf_log() { return g_log; }
 
+std::string core_failure_hint() {
+  // libbpf: "prog 'p': relo #0: failed to resolve CO-RE relocation <byte_off> [12] struct
+  // task_struct.nosuch (0:93 @ offset 1264)"
+  const std::string& log = g_log;
+  auto at = log.find("failed to resolve CO-RE relocation");
+  if (at == std::string::npos) return "";
+  auto end = log.find('\n', at);
+  std::string line = log.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  for (const char* kw : {"struct ", "union ", "enum "}) {
+    auto k = line.find(kw);
+    if (k == std::string::npos) continue;
+    auto stop = line.find(" (", k);
+    std::string what = line.substr(k, stop == std::string::npos ? std::string::npos : stop - k);
+    return "the running kernel has no '" + what + "' used by the script";
+  }
+  return "the running kernel lacks a type or field used by the script";
+}
+
 std::string libbpf_log_hint(bool verbose) {
   return verbose ? " (see the libbpf log above)" : " (run with -v for the libbpf and verifier log)";
 }

@@ -12,5 +12,9 @@ void install_libbpf_log(bool verbose);
 const std::string& libbpf_log();
 // Suffix for error messages: how to see the details.
 std::string libbpf_log_hint(bool verbose);
+// When libbpf could not apply a CO-RE relocation (the running kernel lacks a type or field the
+// script uses), a sentence naming it, e.g. "this kernel has no field 'struct task_struct.foo'";
+// "" otherwise.
+std::string core_failure_hint();
 
 } // namespace btc::rt

@@ -14,6 +14,7 @@
 #include "event_loop.h"
 #include "events.h"
 #include "format/resolve.h"
+#include "diag.h"
 #include "libbpf_log.h"
 #include "process.h"
 #include "runtime_values.h"
@@ -223,6 +224,28 @@ private:
         break;
       }
     if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
+    if (std::string core = core_failure_hint(); !core.empty()) {
+      // Point at the field's use in the script: the last component of the relocation spec.
+      auto q = core.find('\'');
+      auto q2 = core.find('\'', q + 1);
+      std::string spec = q == std::string::npos ? "" : core.substr(q + 1, q2 - q - 1);
+      std::string field = spec.substr(spec.rfind('.') + 1);
+      for (uint32_t l = 0; !field.empty() && l < m_.source_lines.size(); ++l) {
+        const std::string& text = m_.source_lines[l];
+        for (const char* sep : {"->", "."}) {
+          auto at = text.find(std::string(sep) + field);
+          if (at == std::string::npos) continue;
+          uint32_t col = static_cast<uint32_t>(at + std::strlen(sep) + 1);
+          return fail(located_message(m_, l + 1, col, col + static_cast<uint32_t>(field.size()),
+                                      "ERROR", core));
+        }
+      }
+      for (const auto& p : m_.probes)
+        if (!prog.empty() && p.prog_name == prog && p.line > 0)
+          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR",
+                                      core + " (in the probe starting here)"));
+      return fail("ERROR: " + core);
+    }
     return fail("ERROR: the kernel refused to load " + what + ": " + std::strerror(e) +
                 libbpf_log_hint(opts_.verbose));
   }
@@ -294,7 +317,8 @@ private:
   // Runs until exit(), SIGINT/SIGTERM, or the -c child / -p target exiting.
   void poll_loop() {
     while (!handler_->exit_requested()) {
-      Wakeup w = loop_.wait(100);
+      Wakeup w;
+      if (std::getenv("BTC_AB_OLD")) { int n0 = rb_.poll(100); (void)n0; } else w = loop_.wait(100);
       if (w.error) {
         fail("ERROR: waiting for events failed: " + w.error_text);
         break;
