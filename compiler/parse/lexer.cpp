@@ -647,16 +647,21 @@ bool Lexer::lex_c_definition(std::string& text, source::SourceRange& range) {
       opened = true;
     } else if (c == '}' && depth > 0 && --depth == 0 && opened) {
       range = {start, pos_};
-      // An optional ';' right after the closing brace belongs to the definition.
-      uint32_t save = pos_;
-      std::string ws;
-      while (pos_ < text_.size() && is_space(text_[pos_])) ws += text_[pos_++];
-      if (pos_ < text_.size() && text_[pos_] == ';') {
-        text += ws + ";";
-        ++pos_;
+      // The rest of the definition up to a ';' on the same line belongs to it: a plain ';',
+      // `} T;` of a typedef, `} __attribute__((packed));`. Without a ';' (it is optional)
+      // the definition ends at the brace, so a probe may follow.
+      uint32_t scan = pos_;
+      int parens = 0;
+      while (scan < text_.size() && text_[scan] != '\n' && text_[scan] != '{' &&
+             !(text_[scan] == ';' && parens == 0)) {
+        if (text_[scan] == '(') ++parens;
+        if (text_[scan] == ')') --parens;
+        ++scan;
+      }
+      if (scan < text_.size() && text_[scan] == ';') {
+        text += std::string(text_.substr(pos_, scan + 1 - pos_));
+        pos_ = scan + 1;
         range.end = pos_;
-      } else {
-        pos_ = save;
       }
       return true;
     }

@@ -52,12 +52,12 @@ ast::Program Parser::parse_program() {
       lex_.skip_line();
       continue;
     }
-    // struct/union/enum at the top level start a C definition.
+    // struct/union/enum/typedef at the top level start a C definition.
     uint32_t n = 0;
     while (is_ident_char(lex_.peek_char(n))) ++n;
     std::string word;
     for (uint32_t i = 0; i < n; ++i) word += lex_.peek_char(i);
-    if (word == "struct" || word == "union" || word == "enum") {
+    if (word == "struct" || word == "union" || word == "enum" || word == "typedef") {
       parse_c_definition(prog, after_probes);
       continue;
     }
