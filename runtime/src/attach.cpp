@@ -5,6 +5,7 @@
 // to the probe-name table as "tracepoint:syscalls:sys_enter_open", "...openat").
 #include "attach.h"
 
+#include "attach_probes.h"
 #include "diag.h"
 #include "tracefs.h"
 
@@ -71,10 +72,11 @@ bool supported(ProbeKind kind) {
   case ProbeKind::Kretprobe:
   case ProbeKind::Uprobe:
   case ProbeKind::Uretprobe:
+  case ProbeKind::RawTracepoint:
+    return true;
   case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
-  case ProbeKind::RawTracepoint:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
   case ProbeKind::Iter:
@@ -221,8 +223,12 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
             " is not supported by this runtime yet (" + p.text + ")\n";
       return false;
     }
+    if (is_dynamic_probe(p.kind)) {
+      if (!plan_dynamic_probe(m, p, probe_names, out, err)) return false;
+      continue;
+    }
     if (p.kind != ProbeKind::Tracepoint) {
-      out.push_back({&p, p.target, p.text, p.probe_id, false});
+      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
       continue;
     }
     if (!tracefs_ready) {
@@ -239,7 +245,7 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
                               "tracepoint not found: " + p.target);
         return false;
       }
-      out.push_back({&p, p.target, p.text, p.probe_id, false});
+      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
       continue;
     }
     auto matches = expand_tracepoints(p.target, tracefs_events_dir());
@@ -251,7 +257,7 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
     for (auto& target : matches) {
       auto id = static_cast<uint32_t>(probe_names.size());
       probe_names.push_back("tracepoint:" + target);
-      out.push_back({&p, target, probe_names.back(), id, true});
+      out.push_back({&p, target, p.func, probe_names.back(), id, true});
     }
   }
   return true;
@@ -288,10 +294,11 @@ bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
   case ProbeKind::Kretprobe:
   case ProbeKind::Uprobe:
   case ProbeKind::Uretprobe:
+  case ProbeKind::RawTracepoint:
+    return attach_dynamic_probe(obj, point, links, err);
   case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
-  case ProbeKind::RawTracepoint:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
   case ProbeKind::Iter:

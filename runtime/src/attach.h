@@ -27,6 +27,7 @@ using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 struct AttachPoint {
   const abi::ProbeDesc* probe = nullptr;
   std::string target; // concrete target: "category:event" for tracepoints, else ProbeDesc::target
+  std::string func;   // concrete function (kprobe, uprobe wildcard matches), else ProbeDesc::func
   std::string text;   // full probe name, as `probe` prints it
   uint32_t id = 0;    // index into the probe-name table, passed as the BPF cookie
   bool from_wildcard = false;

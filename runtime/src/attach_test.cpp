@@ -36,12 +36,12 @@ TEST(AttachTest, PlanKeepsBeginEndAndPerfProbes) {
 
 TEST(AttachTest, UnsupportedProbeKinds) {
   abi::Manifest m;
-  m.probes = {probe(ProbeKind::Kprobe, "kprobe:vfs_read", 0)};
-  std::vector<std::string> names = {"kprobe:vfs_read"};
+  m.probes = {probe(ProbeKind::Usdt, "usdt:/bin/sh:p", 0)};
+  std::vector<std::string> names = {"usdt:/bin/sh:p"};
   std::vector<AttachPoint> points;
   std::string err;
   EXPECT_FALSE(plan_attach_points(m, names, points, err));
-  EXPECT_EQ(err, "ERROR: probe type kprobe is not supported by this runtime yet (kprobe:vfs_read)\n");
+  EXPECT_EQ(err, "ERROR: probe type usdt is not supported by this runtime yet (usdt:/bin/sh:p)\n");
 }
 
 TEST(AttachTest, PerfEventNamesAndAliases) {

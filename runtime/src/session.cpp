@@ -9,6 +9,7 @@
 #include "session.h"
 
 #include "attach.h"
+#include "attach_probes.h"
 #include "bpf_maps.h"
 #include "config.h"
 #include "event_loop.h"
@@ -174,6 +175,8 @@ private:
                   std::string(std::strerror(errno)) + libbpf_log_hint(opts_.verbose));
     }
     obj_.reset(obj);
+    std::string err; // kprobe vs fentry, -p for uprobes, the object for stack lookups
+    if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
     return true;
   }
 
@@ -317,8 +320,7 @@ private:
   // Runs until exit(), SIGINT/SIGTERM, or the -c child / -p target exiting.
   void poll_loop() {
     while (!handler_->exit_requested()) {
-      Wakeup w;
-      if (std::getenv("BTC_AB_OLD")) { int n0 = rb_.poll(100); (void)n0; } else w = loop_.wait(100);
+      Wakeup w = loop_.wait(100);
       if (w.error) {
         fail("ERROR: waiting for events failed: " + w.error_text);
         break;

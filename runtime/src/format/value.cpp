@@ -4,6 +4,8 @@
 // (1, "two", (3, 4)) renders as "(1, two, (3, 4))" in text and [1,"two",[3,4]] in JSON.
 #include "format/value.h"
 
+#include "stacks.h"
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -108,8 +110,7 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   case ValueKind::Ksym:
     return quoted(env.resolver.ksym(load_u64(bytes, 0)));
   case ValueKind::Usym:
-    // TODO(#5): resolve through the target process' ELF symbol tables.
-    return quoted(hex_address(load_u64(bytes, 0)));
+    return quoted(render_usym(load_u64(bytes, 0), load_u64(bytes, 8)));
   case ValueKind::Inet:
     return quoted(render_inet(bytes));
   case ValueKind::Username:
@@ -120,8 +121,7 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   }
   case ValueKind::Kstack:
   case ValueKind::Ustack:
-    // TODO(#5): stack symbolization; the id is shown until stacks are implemented.
-    return quoted(hex_address(load_u64(bytes, 0)));
+    return quoted(render_stack(env.manifest, t, bytes, 8));
   case ValueKind::Timestamp: {
     uint64_t fmt = load_u64(bytes, 0);
     uint64_t ns = load_u64(bytes, 8);
@@ -206,7 +206,12 @@ std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
   const auto& types = env.manifest.types;
   for (const auto& k : map.keys) {
     uint32_t size = k.type < types.size() ? types[k.type].size : 0;
-    parts.push_back(render_value(env, k.type, sub(key, k.offset, size), Style::Text));
+    bool stack = size > 0 && (types[k.type].kind == ValueKind::Kstack ||
+                              types[k.type].kind == ValueKind::Ustack);
+    if (stack) // frames on their own lines, indented 4 (spec 8.4)
+      parts.push_back(render_stack(env.manifest, types[k.type], sub(key, k.offset, size), 4));
+    else
+      parts.push_back(render_value(env, k.type, sub(key, k.offset, size), Style::Text));
   }
   if (style == Style::Json) return "\"" + json_escape(join(parts, ",")) + "\"";
   return "[" + join(parts, ", ") + "]";

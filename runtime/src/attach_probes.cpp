@@ -1,0 +1,295 @@
+// attach_probes.cpp: dynamic probe planning and attaching (see attach_probes.h).
+//
+// Example: uprobe:/tmp/t:wor* with /tmp/t defining work1 and work2 becomes two AttachPoints
+// "uprobe:/tmp/t:work1" and "uprobe:/tmp/t:work2", each attached at the symbol's file offset
+// with its probe-name id as the BPF cookie.
+#include "attach_probes.h"
+
+#include "symbols.h"
+#include "stacks.h"
+#include "tracefs.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace btc::rt {
+namespace {
+
+using abi::ProbeKind;
+
+int64_t g_target_pid = 0;
+
+bool is_kprobe(ProbeKind k) { return k == ProbeKind::Kprobe || k == ProbeKind::Kretprobe; }
+bool is_uprobe(ProbeKind k) { return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Loads a do-nothing fentry program against `func`: fentry works here iff that succeeds.
+bool fentry_loads(const btf* vmlinux, const std::string& func, bool ret) {
+  int id = btf__find_by_name_kind(vmlinux, func.c_str(), BTF_KIND_FUNC);
+  if (id <= 0) return false;
+  const bpf_insn insns[] = {
+      {BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0}, // r0 = 0
+      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+  };
+  LIBBPF_OPTS(bpf_prog_load_opts, opts,
+              .expected_attach_type = ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY,
+              .attach_btf_id = static_cast<__u32>(id));
+  int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "btc_fentry_probe", "GPL", insns, 2, &opts);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+bpf_program* program(bpf_object* obj, const std::string& name) {
+  return name.empty() ? nullptr : bpf_object__find_program_by_name(obj, name.c_str());
+}
+
+bpf_program* require_program(bpf_object* obj, const std::string& name, std::string& err) {
+  bpf_program* prog = program(obj, name);
+  if (!prog) err = "BPF program '" + name + "' is missing from the object";
+  return prog;
+}
+
+bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                   std::string& err) {
+  const abi::ProbeDesc& p = *point.probe;
+  // The fentry twin was chosen before load iff it is still set to load.
+  bpf_program* alt = program(obj, p.alt_prog_name);
+  if (alt && bpf_program__autoload(alt)) {
+    bpf_link* link = bpf_program__attach_trace(alt);
+    if (!link) {
+      err = std::strerror(errno);
+      return false;
+    }
+    links.emplace_back(link);
+    return true;
+  }
+  if (!host_kprobes_available()) {
+    err = "kprobes are not available on this kernel";
+    return false;
+  }
+  bpf_program* prog = require_program(obj, p.prog_name, err);
+  if (!prog) return false;
+  LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.offset,
+              .retprobe = p.kind == ProbeKind::Kretprobe);
+  bpf_link* link = bpf_program__attach_kprobe_opts(prog, point.func.c_str(), &opts);
+  if (!link) {
+    err = std::strerror(errno);
+    return false;
+  }
+  links.emplace_back(link);
+  return true;
+}
+
+bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                   std::string& err) {
+  const abi::ProbeDesc& p = *point.probe;
+  bpf_program* prog = require_program(obj, p.prog_name, err);
+  if (!prog) return false;
+  ElfSymbols elf;
+  if (!elf.load(point.target, err)) return false;
+  uint64_t vaddr = p.offset;
+  if (!point.func.empty()) {
+    const ElfSymbol* sym = elf.find(point.func);
+    if (!sym) {
+      err = "symbol '" + point.func + "' not found in " + point.target;
+      return false;
+    }
+    vaddr = sym->addr + p.offset;
+  }
+  auto file_off = elf.file_offset(vaddr);
+  if (!file_off) {
+    err = "address 0x" + std::to_string(vaddr) + " is not mapped by " + point.target;
+    return false;
+  }
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = point.id,
+              .retprobe = p.kind == ProbeKind::Uretprobe);
+  pid_t pid = g_target_pid > 0 ? static_cast<pid_t>(g_target_pid) : -1;
+  bpf_link* link =
+      bpf_program__attach_uprobe_opts(prog, pid, point.target.c_str(), *file_off, &opts);
+  if (!link) {
+    err = std::strerror(errno);
+    return false;
+  }
+  links.emplace_back(link);
+  return true;
+}
+
+} // namespace
+
+KprobeMechanism choose_kprobe_mechanism(bool kprobe_available, bool fentry_candidate) {
+  if (kprobe_available) return KprobeMechanism::Kprobe;
+  if (fentry_candidate) return KprobeMechanism::Fentry;
+  return KprobeMechanism::Unavailable;
+}
+
+bool host_kprobes_available() {
+  if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0) return true;
+  return access((std::string(kTracefsRoot) + "/kprobe_events").c_str(), F_OK) == 0 ||
+         access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
+}
+
+bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbose,
+                            int64_t target_pid, std::string& err) {
+  g_target_pid = target_pid;
+  set_stack_object(obj);
+  bool kprobes = host_kprobes_available();
+  btf* vmlinux = nullptr;
+  bool btf_tried = false;
+  for (const auto& p : m.probes) {
+    if (!is_kprobe(p.kind)) continue;
+    bpf_program* alt = program(obj, p.alt_prog_name);
+    bool candidate = false;
+    if (!kprobes && alt && !p.wildcard && p.offset == 0) {
+      if (!btf_tried) {
+        btf_tried = true;
+        vmlinux = btf__load_vmlinux_btf();
+        if (libbpf_get_error(vmlinux)) vmlinux = nullptr;
+      }
+      candidate = vmlinux && fentry_loads(vmlinux, p.func, p.kind == ProbeKind::Kretprobe);
+    }
+    KprobeMechanism how = choose_kprobe_mechanism(kprobes, candidate);
+    bpf_program* prog = program(obj, p.prog_name);
+    const char* said = "";
+    switch (how) {
+    case KprobeMechanism::Kprobe:
+    case KprobeMechanism::Unavailable:
+      if (alt) bpf_program__set_autoload(alt, false);
+      said = how == KprobeMechanism::Kprobe ? "kprobe" : "kprobe (kprobes are not available)";
+      break;
+    case KprobeMechanism::Fentry:
+      if (bpf_program__set_attach_target(alt, 0, p.func.c_str()) != 0) {
+        err = "ERROR: cannot set the fentry attach target of '" + p.text + "': " +
+              std::strerror(errno);
+        if (vmlinux) btf__free(vmlinux);
+        return false;
+      }
+      if (prog) bpf_program__set_autoload(prog, false);
+      said = p.kind == ProbeKind::Kretprobe ? "fexit" : "fentry";
+      break;
+    }
+    if (verbose) std::fprintf(stderr, "%s: attaching as %s\n", p.text.c_str(), said);
+  }
+  if (vmlinux) btf__free(vmlinux);
+  return true;
+}
+
+bool is_dynamic_probe(ProbeKind kind) {
+  return is_kprobe(kind) || is_uprobe(kind) || kind == ProbeKind::RawTracepoint;
+}
+
+std::vector<std::string> match_kernel_functions(std::string_view pattern,
+                                                std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);) {
+    std::string name = line.substr(0, line.find_first_of(" \t"));
+    if (!name.empty() && glob_match(pattern, name)) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
+                        std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
+                        std::string& err) {
+  (void)m;
+  std::string kind(probe_kind_name(p.kind));
+  if (p.kind == ProbeKind::RawTracepoint) {
+    if (p.wildcard) {
+      err = "ERROR: wildcards are not supported for rawtracepoint probes (" + p.text + ")\n";
+      return false;
+    }
+    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    return true;
+  }
+  if (is_kprobe(p.kind)) {
+    if (!p.wildcard) {
+      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+      return true;
+    }
+    std::string why;
+    if (!ensure_tracefs(why)) {
+      err = "ERROR: " + why + "\n";
+      return false;
+    }
+    std::string funcs = read_file(std::string(kTracefsRoot) + "/available_filter_functions");
+    auto names = match_kernel_functions(p.func, funcs);
+    if (names.empty()) {
+      err = "ERROR: No matches for " + kind + ":" + p.func + "\n";
+      return false;
+    }
+    for (auto& name : names) {
+      auto id = static_cast<uint32_t>(probe_names.size());
+      probe_names.push_back(kind + ":" + name);
+      out.push_back({&p, p.target, name, probe_names.back(), id, true});
+    }
+    return true;
+  }
+  // uprobe / uretprobe
+  std::string target = p.target;
+  if (target.empty() && g_target_pid > 0) target = "/proc/" + std::to_string(g_target_pid) + "/exe";
+  std::string path = resolve_uprobe_binary(target, err);
+  if (path.empty()) {
+    err = "ERROR: " + err + "\n";
+    return false;
+  }
+  if (!p.wildcard) {
+    out.push_back({&p, path, p.func, p.text, p.probe_id, false});
+    return true;
+  }
+  ElfSymbols elf;
+  if (!elf.load(path, err)) {
+    err = "ERROR: " + err + "\n";
+    return false;
+  }
+  std::vector<std::string> names;
+  for (auto& name : elf.function_names())
+    if (glob_match(p.func, name)) names.push_back(name);
+  if (names.empty()) {
+    err = "ERROR: No matches for " + kind + ":" + p.target + ":" + p.func + "\n";
+    return false;
+  }
+  for (auto& name : names) {
+    auto id = static_cast<uint32_t>(probe_names.size());
+    probe_names.push_back(kind + ":" + p.target + ":" + name);
+    out.push_back({&p, path, name, probe_names.back(), id, true});
+  }
+  return true;
+}
+
+bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                          std::string& err) {
+  const abi::ProbeDesc& p = *point.probe;
+  if (is_kprobe(p.kind)) return attach_kprobe(obj, point, links, err);
+  if (is_uprobe(p.kind)) return attach_uprobe(obj, point, links, err);
+  bpf_program* prog = require_program(obj, p.prog_name, err);
+  if (!prog) return false;
+  const std::string& event = p.func.empty() ? p.target : p.func;
+  bpf_link* link = bpf_program__attach_raw_tracepoint(prog, event.c_str());
+  if (!link) {
+    err = std::strerror(errno);
+    return false;
+  }
+  links.emplace_back(link);
+  return true;
+}
+
+} // namespace btc::rt

@@ -1,0 +1,52 @@
+// attach_probes.h: kprobe/kretprobe (or their fentry/fexit twins), uprobe/uretprobe and
+// rawtracepoint attach points.
+//
+// Input: Manifest::probes, the opened (prepare_probe_programs) and later loaded bpf_object,
+// this host's tracefs available_filter_functions, ELF files and ld.so.cache. Output:
+// AttachPoints (wildcards expanded, cookie = probe-name table id) and bpf_links.
+// Example: kprobe:vfs_read on a kernel without kprobes but with working fentry loads the
+// fentry twin (attach target vfs_read) and attaches it with bpf_program__attach_trace.
+#pragma once
+
+#include "attach.h"
+#include "btc/abi.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct bpf_object;
+
+namespace btc::rt {
+
+enum class KprobeMechanism { Kprobe, Fentry, Unavailable };
+
+// kprobes available -> Kprobe; else a usable fentry/fexit twin -> Fentry; else Unavailable
+// (the kprobe program is still loaded so the verifier checks it; attaching then fails).
+KprobeMechanism choose_kprobe_mechanism(bool kprobe_available, bool fentry_candidate);
+
+// The kprobe PMU or <tracefs>/kprobe_events exists.
+bool host_kprobes_available();
+
+// Before load: picks each kprobe/kretprobe's program (autoload/attach target), remembers
+// -p PID for uprobes and registers `obj` for stack rendering. -v reports the choice.
+bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbose,
+                            int64_t target_pid, std::string& err);
+
+bool is_dynamic_probe(abi::ProbeKind kind); // kprobe, kretprobe, uprobe, uretprobe, rawtp
+
+// Expands one dynamic probe into attach points (appending wildcard names to probe_names).
+bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
+                        std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
+                        std::string& err);
+
+bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                          std::string& err);
+
+// Function names in available_filter_functions text matching a '*' pattern (sorted, unique;
+// "name [module]" lines give "name").
+std::vector<std::string> match_kernel_functions(std::string_view pattern,
+                                                std::string_view available_filter_functions);
+
+} // namespace btc::rt

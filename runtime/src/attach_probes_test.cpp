@@ -1,0 +1,39 @@
+// attach_probes_test.cpp: kprobe mechanism choice and kernel function wildcard matching.
+#include "attach_probes.h"
+
+#include <gtest/gtest.h>
+
+namespace btc::rt {
+namespace {
+
+TEST(KprobeMechanism, KprobesWin) {
+  EXPECT_EQ(choose_kprobe_mechanism(true, true), KprobeMechanism::Kprobe);
+  EXPECT_EQ(choose_kprobe_mechanism(true, false), KprobeMechanism::Kprobe);
+}
+
+TEST(KprobeMechanism, FentryWhenNoKprobes) {
+  EXPECT_EQ(choose_kprobe_mechanism(false, true), KprobeMechanism::Fentry);
+}
+
+TEST(KprobeMechanism, NeitherIsUnavailable) {
+  EXPECT_EQ(choose_kprobe_mechanism(false, false), KprobeMechanism::Unavailable);
+}
+
+TEST(KernelFunctions, WildcardMatchesUniqueSorted) {
+  std::string text = "vfs_write\nvfs_read\nvfs_read\nksys_read\nxfs_read [xfs]\nvfs_readv\n";
+  EXPECT_EQ(match_kernel_functions("vfs_read*", text),
+            (std::vector<std::string>{"vfs_read", "vfs_readv"}));
+  EXPECT_EQ(match_kernel_functions("*_read", text),
+            (std::vector<std::string>{"ksys_read", "vfs_read", "xfs_read"}));
+  EXPECT_TRUE(match_kernel_functions("nope*", text).empty());
+}
+
+TEST(DynamicProbes, Kinds) {
+  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kprobe));
+  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Uretprobe));
+  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::RawTracepoint));
+  EXPECT_FALSE(is_dynamic_probe(abi::ProbeKind::Tracepoint));
+}
+
+} // namespace
+} // namespace btc::rt
