@@ -117,6 +117,28 @@ void Lowerer::lower_runtime_unroll(const ast::UnrollStmt& n) {
   b_.SetInsertPoint(end_bb);
 }
 
+// `cur op= rhs` with 0.17's semantics (unsigned / % >>, x / 0 == 0).
+llvm::Value* Lowerer::compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs) {
+  auto safe_div = [&](bool rem) {
+    auto* zero = b_.CreateICmpEQ(rhs, i64(0));
+    auto* d = b_.CreateSelect(zero, i64(1), rhs);
+    return b_.CreateSelect(zero, i64(0), rem ? b_.CreateURem(cur, d) : b_.CreateUDiv(cur, d));
+  };
+  switch (compound_to_binop(op)) {
+  case ast::BinOp::Add: return b_.CreateAdd(cur, rhs);
+  case ast::BinOp::Sub: return b_.CreateSub(cur, rhs);
+  case ast::BinOp::Mul: return b_.CreateMul(cur, rhs);
+  case ast::BinOp::Div: return safe_div(false);
+  case ast::BinOp::Mod: return safe_div(true);
+  case ast::BinOp::BitAnd: return b_.CreateAnd(cur, rhs);
+  case ast::BinOp::BitOr: return b_.CreateOr(cur, rhs);
+  case ast::BinOp::BitXor: return b_.CreateXor(cur, rhs);
+  case ast::BinOp::Shl: return b_.CreateShl(cur, rhs);
+  case ast::BinOp::Shr: return b_.CreateLShr(cur, rhs);
+  default: return rhs;
+  }
+}
+
 void Lowerer::lower_assign(const ast::AssignStmt& a) {
   const ast::Type& vt = a.value->type;
   if (auto* m = a.target->as<ast::MapRef>()) {
@@ -127,30 +149,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
     llvm::Value* v = lower_expr(*a.value);
     if (a.op != ast::AssignOp::Assign) {
       llvm::Value* cur = read_map(*m, a.target->type);
-      ast::Binary bin{compound_to_binop(a.op), nullptr, nullptr};
-      (void)bin;
-      llvm::Value* rhs = convert_int(v, vt);
-      switch (compound_to_binop(a.op)) {
-      case ast::BinOp::Add: v = b_.CreateAdd(cur, rhs); break;
-      case ast::BinOp::Sub: v = b_.CreateSub(cur, rhs); break;
-      case ast::BinOp::Mul: v = b_.CreateMul(cur, rhs); break;
-      case ast::BinOp::Div: {
-        auto* zero = b_.CreateICmpEQ(rhs, i64(0));
-        v = b_.CreateSelect(zero, i64(0), b_.CreateUDiv(cur, b_.CreateSelect(zero, i64(1), rhs)));
-        break;
-      }
-      case ast::BinOp::Mod: {
-        auto* zero = b_.CreateICmpEQ(rhs, i64(0));
-        v = b_.CreateSelect(zero, i64(0), b_.CreateURem(cur, b_.CreateSelect(zero, i64(1), rhs)));
-        break;
-      }
-      case ast::BinOp::BitAnd: v = b_.CreateAnd(cur, rhs); break;
-      case ast::BinOp::BitOr: v = b_.CreateOr(cur, rhs); break;
-      case ast::BinOp::BitXor: v = b_.CreateXor(cur, rhs); break;
-      case ast::BinOp::Shl: v = b_.CreateShl(cur, rhs); break;
-      case ast::BinOp::Shr: v = b_.CreateLShr(cur, rhs); break;
-      default: break;
-      }
+      v = compound_value(a.op, cur, convert_int(v, vt));
       store_map(*m, v, ast::Type::integer(8, a.target->type.is_signed));
       return;
     }
@@ -171,28 +170,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   llvm::Value* v = lower_expr(*a.value);
   if (a.op != ast::AssignOp::Assign) {
     llvm::Value* cur = b_.CreateLoad(i64_ty(), slot);
-    llvm::Value* rhs = convert_int(v, vt);
-    switch (compound_to_binop(a.op)) {
-    case ast::BinOp::Add: v = b_.CreateAdd(cur, rhs); break;
-    case ast::BinOp::Sub: v = b_.CreateSub(cur, rhs); break;
-    case ast::BinOp::Mul: v = b_.CreateMul(cur, rhs); break;
-    case ast::BinOp::Div: {
-      auto* zero = b_.CreateICmpEQ(rhs, i64(0));
-      v = b_.CreateSelect(zero, i64(0), b_.CreateUDiv(cur, b_.CreateSelect(zero, i64(1), rhs)));
-      break;
-    }
-    case ast::BinOp::Mod: {
-      auto* zero = b_.CreateICmpEQ(rhs, i64(0));
-      v = b_.CreateSelect(zero, i64(0), b_.CreateURem(cur, b_.CreateSelect(zero, i64(1), rhs)));
-      break;
-    }
-    case ast::BinOp::BitAnd: v = b_.CreateAnd(cur, rhs); break;
-    case ast::BinOp::BitOr: v = b_.CreateOr(cur, rhs); break;
-    case ast::BinOp::BitXor: v = b_.CreateXor(cur, rhs); break;
-    case ast::BinOp::Shl: v = b_.CreateShl(cur, rhs); break;
-    case ast::BinOp::Shr: v = b_.CreateLShr(cur, rhs); break;
-    default: break;
-    }
+    v = compound_value(a.op, cur, convert_int(v, vt));
     // A narrow variable keeps its width: truncate and re-extend.
     v = convert_int(v, t);
     b_.CreateStore(v, slot);

@@ -58,6 +58,7 @@ public:
   void lower_stmt(const ast::Stmt& stmt);
   void lower_assign(const ast::AssignStmt& a);
   void lower_runtime_unroll(const ast::UnrollStmt& n);
+  llvm::Value* compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs);
   void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type);
   void emit_return();
 

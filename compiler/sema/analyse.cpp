@@ -191,25 +191,7 @@ void Checker::check_stmt(ast::Stmt& stmt) {
       stmt.node);
 }
 
-static ast::BinOp compound_op(ast::AssignOp op) {
-  switch (op) {
-  case ast::AssignOp::Add: return ast::BinOp::Add;
-  case ast::AssignOp::Sub: return ast::BinOp::Sub;
-  case ast::AssignOp::Mul: return ast::BinOp::Mul;
-  case ast::AssignOp::Div: return ast::BinOp::Div;
-  case ast::AssignOp::Mod: return ast::BinOp::Mod;
-  case ast::AssignOp::BitAnd: return ast::BinOp::BitAnd;
-  case ast::AssignOp::BitOr: return ast::BinOp::BitOr;
-  case ast::AssignOp::BitXor: return ast::BinOp::BitXor;
-  case ast::AssignOp::Shl: return ast::BinOp::Shl;
-  case ast::AssignOp::Shr: return ast::BinOp::Shr;
-  case ast::AssignOp::Assign: break;
-  }
-  return ast::BinOp::Add;
-}
-
 void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
-  (void)compound_op;
   bool compound = a.op != ast::AssignOp::Assign;
   // Aggregation calls are typed through the map they are assigned to.
   if (auto* call = a.value->as<ast::Call>()) {
