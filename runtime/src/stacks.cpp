@@ -56,8 +56,8 @@ std::string format_stack(const std::vector<StackFrame>& frames, bool user, abi::
       out += pad + (f.found ? sym : hex_address(f.ip)) + "\n";
       break;
     case abi::StackMode::Perf:
-      out += "\t" + hex_plain(f.ip) + " " + (f.found ? sym : "[unknown]");
-      if (user) out += " (" + (f.module.empty() ? std::string("[unknown]") : f.module) + ")";
+      out += "\t" + hex_plain(f.ip) + " " + (f.found ? sym : hex_address(f.ip));
+      if (user) out += " (" + (f.found && !f.module.empty() ? f.module : "[unknown]") + ")";
       out += "\n";
       break;
     case abi::StackMode::Raw:

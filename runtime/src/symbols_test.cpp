@@ -97,9 +97,9 @@ TEST(StackFormat, Modes) {
   EXPECT_EQ(format_stack(frames, true, abi::StackMode::Bpftrace, 8),
             "\n        leaf+24\n        0x40116b\n");
   EXPECT_EQ(format_stack(frames, true, abi::StackMode::Perf, 4),
-            "\n\t401151 leaf+24 (/tmp/loop)\n\t40116b [unknown] (/tmp/loop)\n");
+            "\n\t401151 leaf+24 (/tmp/loop)\n\t40116b 0x40116b ([unknown])\n");
   EXPECT_EQ(format_stack(frames, false, abi::StackMode::Perf, 4),
-            "\n\t401151 leaf+24\n\t40116b [unknown]\n");
+            "\n\t401151 leaf+24\n\t40116b 0x40116b\n");
   EXPECT_EQ(format_stack(frames, false, abi::StackMode::Raw, 4), "\n401151\n40116b\n");
   EXPECT_EQ(format_stack({}, false, abi::StackMode::Bpftrace, 4), "");
 }
