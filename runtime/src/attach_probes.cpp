@@ -194,6 +194,21 @@ bool is_dynamic_probe(ProbeKind kind) {
   return is_kprobe(kind) || is_uprobe(kind) || kind == ProbeKind::RawTracepoint;
 }
 
+std::string kallsyms_functions(std::string_view kallsyms) {
+  std::string out;
+  std::istringstream in{std::string(kallsyms)};
+  for (std::string line; std::getline(in, line);) {
+    // "ADDR TYPE NAME [module]": text symbols only.
+    size_t s1 = line.find(' ');
+    if (s1 == std::string::npos || s1 + 3 > line.size()) continue;
+    char type = line[s1 + 1];
+    if (type != 't' && type != 'T') continue;
+    out += line.substr(s1 + 3);
+    out += '\n';
+  }
+  return out;
+}
+
 std::vector<std::string> match_kernel_functions(std::string_view pattern,
                                                 std::string_view text) {
   std::vector<std::string> out;
@@ -231,6 +246,7 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
       return false;
     }
     std::string funcs = read_file(std::string(kTracefsRoot) + "/available_filter_functions");
+    if (funcs.empty()) funcs = kallsyms_functions(read_file("/proc/kallsyms"));
     auto names = match_kernel_functions(p.func, funcs);
     if (names.empty()) {
       err = "ERROR: No matches for " + kind + ":" + p.func + "\n";

@@ -44,6 +44,10 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
 bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                           std::string& err);
 
+// available_filter_functions-style lines ("name [module]") from /proc/kallsyms text symbols:
+// the fallback where tracefs refuses to list traceable functions.
+std::string kallsyms_functions(std::string_view kallsyms);
+
 // Function names in available_filter_functions text matching a '*' pattern (sorted, unique;
 // "name [module]" lines give "name").
 std::vector<std::string> match_kernel_functions(std::string_view pattern,

@@ -28,6 +28,13 @@ TEST(KernelFunctions, WildcardMatchesUniqueSorted) {
   EXPECT_TRUE(match_kernel_functions("nope*", text).empty());
 }
 
+TEST(KernelFunctions, FromKallsyms) {
+  std::string text = "ffffffff81000100 T vfs_read\nffffffff81000200 D some_data\n"
+                     "ffffffff81000300 t xfs_read\t[xfs]\n";
+  EXPECT_EQ(match_kernel_functions("*_read", kallsyms_functions(text)),
+            (std::vector<std::string>{"vfs_read", "xfs_read"}));
+}
+
 TEST(DynamicProbes, Kinds) {
   EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kprobe));
   EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Uretprobe));
