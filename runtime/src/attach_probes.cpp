@@ -120,7 +120,9 @@ bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
   }
   LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = point.id,
               .retprobe = p.kind == ProbeKind::Uretprobe);
-  pid_t pid = g_target_pid > 0 ? static_cast<pid_t>(g_target_pid) : -1;
+  // -p PID: every process's hits reach the program, whose target_pid check keeps only the
+  // target's (a per-task uprobe perf event saw no hits from an already running target here).
+  pid_t pid = -1;
   bpf_link* link =
       bpf_program__attach_uprobe_opts(prog, pid, point.target.c_str(), *file_off, &opts);
   if (!link) {
