@@ -24,7 +24,7 @@ namespace btc::codegen {
 struct CodegenOptions {
   std::string module_name = "btc";
   uint32_t map_max_entries = 4096;  // BPFTRACE_MAP_KEYS_MAX
-  uint32_t ringbuf_bytes = 1 << 20;
+  uint32_t ringbuf_bytes = 4 << 20; // events (printf...) survive bursts while user space is busy
   std::string source_file = "script.bt";
   const source::SourceFile* source = nullptr; // for line numbers in debug info
 };
