@@ -15,7 +15,7 @@ namespace btc::codegen {
 namespace {
 // Reads `t` (the field type) from kernel address `addr`.
 llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t read_size,
-                        source::SourceRange range) {
+                        source::SourceRange range, bool user = false) {
   auto& b = l.b_;
   using K = ast::TypeKind;
   if (t.kind == K::Record) return b.CreatePtrToInt(addr, l.i64_ty());
@@ -23,8 +23,8 @@ llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t r
     uint32_t size = std::min<uint32_t>(read_size ? read_size : t.size, 8);
     auto* tmp = l.stack_buffer(8, "field");
     l.zero_fill(tmp, 8);
-    l.check_helper_result(Helper::ProbeReadKernel, l.probe_read(tmp, size, addr, false), range,
-                          abi::kNoIndex, 2);
+    l.check_helper_result(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel,
+                          l.probe_read(tmp, size, addr, user), range, abi::kNoIndex, 2);
     if (t.is_pointer() || size >= 8) return b.CreateAlignedLoad(l.i64_ty(), tmp, llvm::Align(8));
     auto* raw = b.CreateAlignedLoad(b.getIntNTy(size * 8), tmp, llvm::Align(8));
     return t.is_signed ? b.CreateSExt(raw, l.i64_ty()) : b.CreateZExt(raw, l.i64_ty());
@@ -32,8 +32,8 @@ llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t r
   // Strings (char[N]) and arrays: copy the bytes.
   auto* buf = l.stack_buffer(t.size, "field_buf");
   l.zero_fill(buf, sema::align8(t.size));
-  l.check_helper_result(Helper::ProbeReadKernel, l.probe_read(buf, t.size, addr, false), range,
-                        abi::kNoIndex, 2);
+  l.check_helper_result(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel,
+                        l.probe_read(buf, t.size, addr, user), range, abi::kNoIndex, 2);
   return buf;
 }
 } // namespace
@@ -105,7 +105,8 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
   if (path.bitfield_size != 0) return read_bitfield(base_ptr, addr, record_id, path, e.type);
-  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
+  bool user = root->type.is_pointer() && root->type.user_space;
+  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range, user);
 }
 
 // A bitfield read the way BPF_CORE_READ_BITFIELD_PROBED does it: byte offset, byte size and

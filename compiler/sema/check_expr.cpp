@@ -724,7 +724,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
                            "' does not contain a field named '" + f.field + "'");
         return result;
       }
-      Type t = tracepoint_field_type(*it, spec.target);
+      Type t = tracepoint_field_type(*it, spec.target, options_.btf);
       if (first) {
         result = t;
         first = false;

@@ -9,7 +9,24 @@
 
 namespace btc::sema {
 
+namespace {
+// Object-like macros of the kernel headers bpftrace tools #include (linux/socket.h,
+// linux/sched.h, ...). Kernel BTF has types and enums but no macros, and btc needs no headers:
+// a script that #includes a header gets these stable ABI constants.
+constexpr std::pair<std::string_view, int64_t> kHeaderMacros[] = {
+    {"AF_UNSPEC", 0},           {"AF_UNIX", 1},          {"AF_LOCAL", 1},
+    {"AF_INET", 2},             {"AF_INET6", 10},        {"AF_NETLINK", 16},
+    {"AF_PACKET", 17},          {"TASK_RUNNING", 0},     {"TASK_INTERRUPTIBLE", 1},
+    {"TASK_UNINTERRUPTIBLE", 2}, {"__TASK_STOPPED", 4},  {"__TASK_TRACED", 8},
+    {"EXIT_DEAD", 16},          {"EXIT_ZOMBIE", 32},     {"TASK_PARKED", 64},
+    {"TASK_DEAD", 128},         {"TASK_WAKEKILL", 256},  {"TASK_WAKING", 512},
+    {"TASK_NOLOAD", 1024},      {"TASK_NEW", 2048},      {"TASK_COMM_LEN", 16},
+};
+} // namespace
+
 void Checker::collect_preamble_enums() {
+  if (!program_.includes.empty())
+    for (const auto& [name, value] : kHeaderMacros) info_.enum_values.emplace(name, value);
   if (program_.c_definitions.empty() || !options_.source) return;
   const btf::KernelBtf* kbtf = options_.btf;
   cdecl::ExternalTypes external = [kbtf](std::string_view name,

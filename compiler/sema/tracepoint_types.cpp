@@ -5,7 +5,8 @@
 
 namespace btc::sema {
 
-ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint) {
+ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint,
+                                const btf::KernelBtf* btf) {
   using ast::Type;
   bool user = tracepoint.rfind("syscalls:", 0) == 0;
   if (f.data_loc || f.rel_loc) {
@@ -28,6 +29,22 @@ ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string
     return a;
   }
   if (f.c_type.find('*') != std::string::npos) {
+    // `struct __kernel_timespec *rqtp`: a pointer to the kernel record, so args->rqtp->tv_sec
+    // works (through CO-RE like every kernel type).
+    auto st = f.c_type.find("struct ");
+    if (btf && st != std::string::npos) {
+      std::string name = f.c_type.substr(st + 7);
+      name = name.substr(0, name.find_first_of(" *"));
+      if (auto id = btf->find_record(name)) {
+        Type p;
+        p.kind = ast::TypeKind::Pointer;
+        p.size = 8;
+        p.user_space = user;
+        p.btf_id = *id;
+        p.pointee = std::make_shared<Type>(btf->to_ast_type(*id));
+        return p;
+      }
+    }
     Type p;
     p.kind = ast::TypeKind::Pointer;
     p.size = 8;

@@ -11,6 +11,7 @@
 
 namespace btc::sema {
 
-ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint);
+ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint,
+                                const btf::KernelBtf* btf = nullptr);
 
 } // namespace btc::sema
