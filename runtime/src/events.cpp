@@ -61,6 +61,7 @@ void EventHandler::handle(std::span<const uint8_t> record) {
     warn("WARNING: ignoring event with unknown id " + std::to_string(id) + "\n");
     return;
   }
+  if (exit_requested_ && !after_exit_ok_) return; // queued after exit(): dropped, as in 0.17
   const abi::EventDesc& ev = m_.events[id];
   std::span<const uint8_t> payload = record.subspan(8);
   std::string err;

@@ -26,6 +26,9 @@ public:
 
   void handle(std::span<const uint8_t> record);
   bool exit_requested() const { return exit_requested_; }
+  // Records after an exit() event are dropped (bpftrace 0.17 stops reading at exit) until
+  // this is called, right before END runs.
+  void accept_events_after_exit() { after_exit_ok_ = true; }
   // cat() reads at most this many bytes (BPFTRACE_CAT_BYTES_MAX, default 10240).
   void set_cat_limit(size_t bytes) { cat_limit_ = bytes; }
   // -k level (0: only full-map warnings and failed map updates, 1: -k, 2: -kk).
@@ -52,6 +55,7 @@ private:
   size_t cat_limit_ = 10240;
   int helper_errors_ = 0;
   bool exit_requested_ = false;
+  bool after_exit_ok_ = false;
   std::function<void(std::string_view)> warning_sink_;
   MapFullReporter map_full_;
 };

@@ -98,6 +98,9 @@ public:
     // a tasks-trace RCU grace period under a global kernel mutex (~40 ms each here).
     perf_links_.clear();
     links_.clear();
+    // As 0.17: after exit() nothing queued by the other probes is printed; END's output is.
+    if (handler_->exit_requested() && have_rb_) rb_.drain();
+    handler_->accept_events_after_exit();
     bool end_ok = run_special(abi::ProbeKind::End);
     rb_.drain();
     handler_->finish();
