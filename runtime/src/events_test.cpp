@@ -159,6 +159,19 @@ TEST_F(EventsTest, PrintfCatJoin) {
   EXPECT_EQ(sink_.text(), "5 bash\nLinux\n/bin/echo a b\n");
 }
 
+TEST_F(EventsTest, RecordsAfterExitAreDroppedUntilEndRuns) {
+  uint32_t pf = event(EventKind::Printf, {{"", 0, i64_}}, abi::kNoIndex, "%d\n");
+  uint32_t ex = event(EventKind::Exit);
+  start();
+  send(pf, Bytes().put<int64_t>(0, 1).resize(8));
+  send(ex);
+  send(pf, Bytes().put<int64_t>(0, 2).resize(8)); // queued by another probe after exit()
+  handler_->accept_events_after_exit();             // END runs now
+  send(pf, Bytes().put<int64_t>(0, 3).resize(8));
+  EXPECT_TRUE(handler_->exit_requested());
+  EXPECT_EQ(sink_.text(), "1\n3\n");
+}
+
 TEST_F(EventsTest, CatReadsAtMostTheLimit) {
   char path[] = "/tmp/btc_rt_cat_XXXXXX";
   int fd = mkstemp(path);
