@@ -262,6 +262,11 @@ const char* event_kind_name(EventKind k) {
   }
   return "?";
 }
+void dump_fields(std::ostringstream& o, const std::vector<Field>& fs) {
+  for (const auto& f : fs) o << " {" << f.name << "@" << f.offset << ":t" << f.type << "}";
+}
+} // namespace
+
 const char* probe_kind_name(ProbeKind k) {
   switch (k) {
   case ProbeKind::Begin: return "BEGIN";
@@ -285,10 +290,6 @@ const char* probe_kind_name(ProbeKind k) {
   }
   return "?";
 }
-void dump_fields(std::ostringstream& o, const std::vector<Field>& fs) {
-  for (const auto& f : fs) o << " {" << f.name << "@" << f.offset << ":t" << f.type << "}";
-}
-} // namespace
 
 std::string dump(const Manifest& m) {
   std::ostringstream o;

@@ -163,29 +163,6 @@ perf_event_attr sampling_attr(uint32_t type, uint64_t config, uint64_t period, b
 
 void LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
 
-std::string_view probe_kind_name(ProbeKind kind) {
-  switch (kind) {
-  case ProbeKind::Begin: return "BEGIN";
-  case ProbeKind::End: return "END";
-  case ProbeKind::Tracepoint: return "tracepoint";
-  case ProbeKind::Interval: return "interval";
-  case ProbeKind::Profile: return "profile";
-  case ProbeKind::Software: return "software";
-  case ProbeKind::Hardware: return "hardware";
-  case ProbeKind::Kprobe: return "kprobe";
-  case ProbeKind::Kretprobe: return "kretprobe";
-  case ProbeKind::Uprobe: return "uprobe";
-  case ProbeKind::Uretprobe: return "uretprobe";
-  case ProbeKind::Usdt: return "usdt";
-  case ProbeKind::Kfunc: return "kfunc";
-  case ProbeKind::Kretfunc: return "kretfunc";
-  case ProbeKind::RawTracepoint: return "rawtracepoint";
-  case ProbeKind::Watchpoint: return "watchpoint";
-  case ProbeKind::AsyncWatchpoint: return "asyncwatchpoint";
-  case ProbeKind::Iter: return "iter";
-  }
-  return "unknown";
-}
 
 bool lookup_perf_event(ProbeKind kind, std::string_view name, PerfEventName& out) {
   bool sw = kind == ProbeKind::Software;

@@ -34,7 +34,6 @@ struct AttachPoint {
 };
 
 // Provider name as used in messages ("tracepoint", "kprobe", ...).
-std::string_view probe_kind_name(abi::ProbeKind kind);
 
 // Expands every probe into attach points. `probe_names` starts as one entry per ProbeDesc and
 // gets one entry per wildcard match. On failure `err` holds the complete message lines.

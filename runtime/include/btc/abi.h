@@ -195,6 +195,9 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes);
 // Human-readable dump (btc --emit=manifest); stable, used by golden tests.
 std::string dump(const Manifest& m);
 
+// Provider name of a probe kind as bpftrace spells it ("tracepoint", "BEGIN", ...).
+const char* probe_kind_name(ProbeKind kind);
+
 // Number of lhist buckets: under-range, (max-min)/step in range, over-range.
 inline uint32_t lhist_buckets(const MapDesc& m) {
   return static_cast<uint32_t>((m.lhist_max - m.lhist_min) / m.lhist_step) + 2;
