@@ -1,0 +1,275 @@
+// check_types.cpp: type names, kernel/preamble record fields, casts and offsetof.
+//
+// Record fields come from kernel BTF (recorded as FieldPaths: codegen reaches them through
+// CO-RE), from the preamble's C definitions (fixed offsets) or from a tracepoint's format
+// (args->f). Example: `curtask->real_parent->pid` types as int32 with two FieldPaths.
+#include "sema/checker.h"
+#include "sema/tracepoint_types.h"
+
+#include <algorithm>
+
+namespace btc::sema {
+
+namespace {
+struct IntTypeName {
+  std::string_view name;
+  uint32_t size;
+  bool is_signed;
+};
+constexpr IntTypeName kIntTypes[] = {
+    {"uint8", 1, false},  {"int8", 1, true},   {"uint16", 2, false}, {"int16", 2, true},
+    {"uint32", 4, false}, {"int32", 4, true},  {"uint64", 8, false}, {"int64", 8, true},
+    {"u8", 1, false},     {"s8", 1, true},     {"u16", 2, false},    {"s16", 2, true},
+    {"u32", 4, false},    {"s32", 4, true},    {"u64", 8, false},    {"s64", 8, true},
+    {"char", 1, true},    {"short", 2, true},  {"int", 4, true},     {"long", 8, true},
+    {"unsigned", 4, false},
+};
+} // namespace
+
+std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
+  Type base;
+  bool found = false;
+  if (tn.tag == ast::TypeName::Tag::None) {
+    for (const auto& it : kIntTypes) {
+      if (it.name == tn.name) {
+        base = Type::integer(it.size, it.is_signed);
+        found = true;
+      }
+    }
+  }
+  if (!found) {
+    // Preamble definitions win over kernel BTF.
+    std::string key = tn.tag == ast::TypeName::Tag::Union ? "union " + tn.name : "struct " + tn.name;
+    if (tn.tag == ast::TypeName::Tag::Enum) {
+      if (auto it = ctypes_.enums.find("enum " + tn.name); it != ctypes_.enums.end()) {
+        base = it->second;
+        found = true;
+      }
+    } else if (auto it = ctypes_.records.find(key); it != ctypes_.records.end()) {
+      base = it->second;
+      found = true;
+    } else if (tn.tag == ast::TypeName::Tag::None) {
+      if (auto td = ctypes_.typedefs.find(tn.name); td != ctypes_.typedefs.end()) {
+        base = td->second;
+        found = true;
+      } else if (auto u = ctypes_.records.find("union " + tn.name); u != ctypes_.records.end()) {
+        base = u->second;
+        found = true;
+      }
+    }
+  }
+  if (!found && options_.btf) {
+    std::optional<uint32_t> id;
+    if (tn.tag == ast::TypeName::Tag::None || tn.tag == ast::TypeName::Tag::Struct ||
+        tn.tag == ast::TypeName::Tag::Union)
+      id = options_.btf->find_record(tn.name);
+    if (!id && tn.tag == ast::TypeName::Tag::None) id = options_.btf->find_type(tn.name);
+    if (id) {
+      base = options_.btf->to_ast_type(*id);
+      found = true;
+    }
+  }
+  if (!found) return std::nullopt;
+  for (int i = 0; i < tn.pointer_depth; ++i) {
+    Type p;
+    p.kind = ast::TypeKind::Pointer;
+    p.size = 8;
+    p.pointee = std::make_shared<Type>(base);
+    p.btf_id = base.btf_id;
+    base = std::move(p);
+  }
+  return base;
+}
+
+uint32_t Checker::sizeof_type(const Type& t) const { return t.size; }
+
+Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
+  check_expr(*f.base);
+  const Type& bt = f.base->type;
+  using K = ast::TypeKind;
+  if (bt.kind == K::None) return Type::none(); // already reported
+  if (bt.kind == K::Ctx) {
+    if (probe_->kind != probes::ProbeKind::Tracepoint) return Type::none(); // reported on args
+    if (!f.arrow) {
+      const auto& tp = probe_->specs.empty() ? std::string() : probe_->specs[0].target;
+      std::string tpname = tp;
+      std::replace(tpname.begin(), tpname.end(), ':', '_');
+      error(e.range, "Can not access field '" + f.field + "' on type '(ctx) struct _tracepoint_" +
+                         tpname + " *'. Try dereferencing it first, or using '->'");
+      return Type::none();
+    }
+    // Type from the first tracepoint of the block; every other one must have the field too.
+    Type result = Type::int64();
+    bool first = true;
+    for (const auto& spec : probe_->specs) {
+      if (spec.wildcard) {
+        error(e.range, "args with a wildcard tracepoint is not supported yet by btc "
+                       "(see issue #5)");
+        return result;
+      }
+      const auto* fmt = tracepoint_format(spec.target, e.range);
+      if (!fmt) return result;
+      if (!info_.tracepoint_formats.count(spec.target) && options_.btf &&
+          !btf::tracepoint_core_struct(*options_.btf, *fmt))
+        warning(e.range, "no BTF struct describes the record of tracepoint " + spec.target +
+                             ": its fields are read at this host's offsets, so the tool is only "
+                             "portable to kernels with the same layout");
+      info_.tracepoint_formats[spec.target] = *fmt;
+      auto it = std::find_if(fmt->fields.begin(), fmt->fields.end(),
+                             [&](const btf::TracepointField& tf) { return tf.name == f.field; });
+      if (it == fmt->fields.end()) {
+        error(e.range, "Struct/union of type 'struct _tracepoint_" +
+                           spec.target.substr(0, spec.target.find(':')) + "_" +
+                           spec.target.substr(spec.target.find(':') + 1) +
+                           "' does not contain a field named '" + f.field + "'");
+        return result;
+      }
+      Type t = tracepoint_field_type(*it, spec.target, options_.btf);
+      if (first) {
+        result = t;
+        first = false;
+      } else if (!ast::same_type(result, t) && !(result.is_integer() && t.is_integer())) {
+        error(e.range, "args->" + f.field + " has different types in the tracepoints of this "
+                                            "block");
+      }
+    }
+    return result;
+  }
+  const Type* rec = nullptr;
+  if (f.arrow) {
+    if (!bt.is_pointer() || !bt.pointee || bt.pointee->kind != K::Record) {
+      error(e.range, "Can not access field '" + f.field + "' on expression of type '" +
+                         ast::type_name(bt) + "'");
+      return Type::none();
+    }
+    rec = bt.pointee.get();
+  } else {
+    if (bt.is_pointer()) {
+      error(e.range, "Can not access field '" + f.field + "' on type '" + ast::type_name(bt) +
+                         "'. Try dereferencing it first, or using '->'");
+      return Type::int64();
+    }
+    if (bt.kind != K::Record) {
+      error(e.range, "Can not access field '" + f.field + "' on expression of type '" +
+                         ast::type_name(bt) + "'");
+      return Type::int64();
+    }
+    rec = &bt;
+  }
+  if (rec->btf_id == 0) {
+    // A preamble record: fixed layout from the C declaration parser.
+    std::optional<Type> full = rec->fields.empty() ? cdecl::resolve_record(ctypes_, *rec) : *rec;
+    std::optional<ast::RecordField> field;
+    if (full) field = cdecl::find_field(*full, f.field);
+    if (!field || !field->type) {
+      error(e.range, "Struct/union of type '" + ast::type_name(*rec) +
+                         "' does not contain a field named '" + f.field + "'");
+      return Type::none();
+    }
+    info_.local_field_offsets[&e] = field->offset;
+    if (field->bitfield_size != 0)
+      info_.local_bitfields[&e] = {field->bitfield_offset, field->bitfield_size};
+    Type ft = *field->type;
+    if (ft.kind == K::Record && ft.fields.empty()) {
+      if (auto r = cdecl::resolve_record(ctypes_, ft)) ft = *r;
+    }
+    return ft;
+  }
+  if (!options_.btf) {
+    error(e.range, "Fields of struct " + rec->name + " need kernel BTF");
+    return Type::int64();
+  }
+  auto path = options_.btf->find_field(rec->btf_id, f.field);
+  if (!path) {
+    error(e.range, "Struct/union of type '" + ast::type_name(*rec) +
+                       "' does not contain a field named '" + f.field + "'");
+    return Type::int64();
+  }
+  info_.field_paths[&e] = *path;
+  return path->type;
+}
+
+// offsetof(struct T, a.b): a CO-RE byte-offset relocation for kernel types (the target's
+// layout), a constant for preamble types.
+Type Checker::check_offsetof(ast::Expr& e, ast::Offsetof& o) {
+  auto t = resolve_type_name(o.type);
+  if (!t || t->kind != ast::TypeKind::Record) {
+    error(o.type.range, "offsetof() expects a struct or union type");
+    return Type::uint64();
+  }
+  if (t->btf_id == 0) {
+    Type rec = *t;
+    uint64_t off = 0;
+    for (const auto& name : o.fields) {
+      if (rec.fields.empty())
+        if (auto r = cdecl::resolve_record(ctypes_, rec)) rec = *r;
+      auto f = cdecl::find_field(rec, name);
+      if (!f || !f->type) {
+        error(e.range, "'" + name + "' is not a field of " + ast::type_name(rec));
+        return Type::uint64();
+      }
+      off += f->offset;
+      rec = *f->type;
+    }
+    if (reporting_) e.node = ast::IntLit{off};
+    return Type::uint64();
+  }
+  uint32_t root = t->btf_id;
+  uint32_t rec_id = root;
+  btf::FieldPath path;
+  for (size_t i = 0; i < o.fields.size(); ++i) {
+    auto p = options_.btf->find_field(rec_id, o.fields[i]);
+    if (!p) {
+      error(e.range, "'" + o.fields[i] + "' is not a field of struct " +
+                         options_.btf->name_of(rec_id));
+      return Type::uint64();
+    }
+    path.member_indices.insert(path.member_indices.end(), p->member_indices.begin(),
+                               p->member_indices.end());
+    path.offset += p->offset;
+    path.type = p->type;
+    path.type_id = p->type_id;
+    if (i + 1 < o.fields.size()) {
+      if (p->type.kind != ast::TypeKind::Record) {
+        error(e.range, "'" + o.fields[i] + "' is not a struct or union");
+        return Type::uint64();
+      }
+      rec_id = p->type.btf_id;
+    }
+  }
+  info_.offsetof_paths[&e] = {root, path};
+  return Type::uint64();
+}
+
+Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
+  check_expr(*c.operand);
+  auto t = resolve_type_name(c.type);
+  if (!t) {
+    std::string tag = c.type.tag == ast::TypeName::Tag::Union    ? "union "
+                      : c.type.tag == ast::TypeName::Tag::Struct ? "struct "
+                                                                 : "";
+    error(c.type.range, "Unknown struct/union: '" + tag + c.type.name + "'");
+    return Type::none();
+  }
+  const Type& ot = c.operand->type;
+  if (ot.kind == ast::TypeKind::None) return *t;
+  if (!ot.is_integer() && !ot.is_pointer()) {
+    error(e.range, "Casts are not supported for type: \"" + ast::type_name(ot) + "\"");
+    return *t;
+  }
+  if (!t->is_integer() && !t->is_pointer()) {
+    error(e.range, "Cannot cast to \"" + ast::type_name(*t) + "\"");
+    return Type::int64();
+  }
+  // Pointers made from integers in user-space probes point into the process.
+  using probes::ProbeKind;
+  if (t->is_pointer() && !ot.is_pointer() &&
+      (probe_->kind == ProbeKind::Uprobe || probe_->kind == ProbeKind::Uretprobe ||
+       probe_->kind == ProbeKind::Usdt))
+    t->user_space = true;
+  else if (t->is_pointer() && ot.is_pointer())
+    t->user_space = ot.user_space;
+  return *t;
+}
+
+} // namespace btc::sema
