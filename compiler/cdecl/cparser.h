@@ -120,6 +120,7 @@ private:
   bool complete_type(TypeInfo& t);
 
   // Records and enums (crecord.cpp).
+  void parse_optional_tag(std::string& tag, source::SourceRange& tag_range);
   bool parse_record(Specs& s, bool is_union, source::SourceRange kw);
   bool parse_member_declaration(std::vector<Member>& members, bool is_union);
   bool parse_enum(Specs& s, source::SourceRange kw);

@@ -52,6 +52,14 @@ TypeInfo Parser::record_ref(const std::string& tag, bool is_union, source::Sourc
   return t;
 }
 
+// The optional tag after `struct`/`union`/`enum`; `tag_range` stays the keyword's without one.
+void Parser::parse_optional_tag(std::string& tag, source::SourceRange& tag_range) {
+  if (cur().kind != TokKind::Ident) return;
+  tag = cur().text;
+  tag_range = cur().range;
+  ++pos_;
+}
+
 bool Parser::parse_record(Specs& s, bool is_union, source::SourceRange kw) {
   Leave leave{depth_};
   if (!enter()) return false;
@@ -59,11 +67,7 @@ bool Parser::parse_record(Specs& s, bool is_union, source::SourceRange kw) {
   if (!parse_attributes(attrs)) return false;
   std::string tag;
   source::SourceRange tag_range = kw;
-  if (cur().kind == TokKind::Ident) {
-    tag = cur().text;
-    tag_range = cur().range;
-    ++pos_;
-  }
+  parse_optional_tag(tag, tag_range);
   s.declared_tag = true;
   if (!is_punct("{")) {
     if (tag.empty())
@@ -285,11 +289,7 @@ bool Parser::parse_enum(Specs& s, source::SourceRange kw) {
   if (!parse_attributes(attrs)) return false;
   std::string tag;
   source::SourceRange tag_range = kw;
-  if (cur().kind == TokKind::Ident) {
-    tag = cur().text;
-    tag_range = cur().range;
-    ++pos_;
-  }
+  parse_optional_tag(tag, tag_range);
   std::string key = "enum " + tag;
   s.declared_tag = true;
   if (!is_punct("{")) {
