@@ -13,7 +13,7 @@ const std::array<VarDesc, 23> kVars = {{
   {VarId::Gid, "gid", true}, {VarId::Nsecs, "nsecs", true}, {VarId::Elapsed, "elapsed", true},
   {VarId::Cpu, "cpu", true}, {VarId::Numaid, "numaid", true}, {VarId::Comm, "comm", true},
   {VarId::Kstack, "kstack", true}, {VarId::Ustack, "ustack", true},
-  {VarId::Arg, "arg", true}, {VarId::Sarg, "sarg", false}, {VarId::Retval, "retval", true},
+  {VarId::Arg, "arg", true}, {VarId::Sarg, "sarg", true}, {VarId::Retval, "retval", true},
   {VarId::Func, "func", true}, {VarId::Probe, "probe", true},
   {VarId::Curtask, "curtask", true}, {VarId::Rand, "rand", true},
   {VarId::Cgroup, "cgroup", true}, {VarId::Cpid, "cpid", true},
@@ -30,8 +30,8 @@ const std::array<FuncDesc, 46> kFuncs = {{
   {FuncId::Ksym, "ksym", 1, 1, false, false, true},
   {FuncId::Usym, "usym", 1, 1, false, false, true},
   {FuncId::Kaddr, "kaddr", 1, 1, false, false, true},
-  {FuncId::Uaddr, "uaddr", 1, 1, false, false, false},
-  {FuncId::Reg, "reg", 1, 1, false, false, false},
+  {FuncId::Uaddr, "uaddr", 1, 1, false, false, true},
+  {FuncId::Reg, "reg", 1, 1, false, false, true},
   {FuncId::Kstack, "kstack", 0, 2, false, false, true},
   {FuncId::Ustack, "ustack", 0, 2, false, false, true},
   {FuncId::System, "system", 1, 128, false, true, true},
@@ -43,16 +43,16 @@ const std::array<FuncDesc, 46> kFuncs = {{
   {FuncId::Macaddr, "macaddr", 1, 1, false, false, true},
   {FuncId::Bswap, "bswap", 1, 1, false, false, true},
   {FuncId::Signal, "signal", 1, 1, false, true, true},
-  {FuncId::Override, "override", 1, 1, false, true, false},
+  {FuncId::Override, "override", 1, 1, false, true, true},
   {FuncId::Strncmp, "strncmp", 3, 3, false, false, true},
   {FuncId::Strcontains, "strcontains", 2, 2, false, false, true},
   {FuncId::Sizeof, "sizeof", 1, 1, false, false, true},
-  {FuncId::Path, "path", 1, 1, false, false, false},
+  {FuncId::Path, "path", 1, 1, false, false, true},
   {FuncId::Kptr, "kptr", 1, 1, false, false, true},
   {FuncId::Uptr, "uptr", 1, 1, false, false, true},
   {FuncId::Strerror, "strerror", 1, 1, false, false, true},
   {FuncId::Skboutput, "skboutput", 4, 4, false, false, false},
-  {FuncId::Unwatch, "unwatch", 1, 1, false, false, false},
+  {FuncId::Unwatch, "unwatch", 1, 1, false, false, true},
   {FuncId::Debugf, "debugf", 1, 4, false, false, true},
   {FuncId::Join, "join", 1, 2, false, false, true},
   {FuncId::Strftime, "strftime", 2, 2, false, false, true},
@@ -92,6 +92,16 @@ const FuncDesc* find_function(std::string_view name) {
   for (const auto& f : kFuncs)
     if (f.name == name) return &f;
   return nullptr;
+}
+
+std::optional<uint32_t> pt_regs_offset(std::string_view name) {
+  // struct pt_regs of x86-64, in declaration order, 8 bytes each.
+  static constexpr std::array<std::string_view, 21> kRegs = {
+      "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",    "r8", "ax",
+      "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss"};
+  for (uint32_t i = 0; i < kRegs.size(); ++i)
+    if (kRegs[i] == name) return 8 * i;
+  return std::nullopt;
 }
 
 } // namespace btc::builtins

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace btc::builtins {
@@ -42,5 +43,12 @@ struct FuncDesc {
 // Builtin variable by name; `arg0`..`arg9` / `sarg0`.. yield Arg/Sarg and set *index.
 const VarDesc* find_var(std::string_view name, uint32_t* index = nullptr);
 const FuncDesc* find_function(std::string_view name);
+
+// reg("name"): byte offset of an x86-64 register in struct pt_regs (also the start of
+// struct bpf_perf_event_data); nullopt for a name that is not a register.
+std::optional<uint32_t> pt_regs_offset(std::string_view name);
+
+// Offsets of the registers the probes read directly.
+inline constexpr uint32_t kPtRegsSp = 152;
 
 } // namespace btc::builtins

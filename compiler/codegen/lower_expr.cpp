@@ -231,7 +231,18 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return stack_value(e.type);
   case VarId::Username:
     return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
-  case VarId::Sarg: case VarId::Ctx:
+  case VarId::Sarg: {
+    // The Nth 8-byte stack slot above the return address: *(sp + 8 * (N + 1)).
+    using probes::ProbeKind;
+    llvm::Value* sp =
+        b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsSp), llvm::Align(8));
+    auto* buf = stack_buffer(8, "sarg");
+    zero_fill(buf, 8);
+    probe_read(buf, 8, b_.CreateAdd(sp, i64(8 * (index + 1))),
+               spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe);
+    return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
+  }
+  case VarId::Ctx:
     break;
   }
   (void)e;

@@ -167,7 +167,17 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     return convert_int(lower_expr(*c.args[0]), c.args[0]->type);
   case FuncId::Kaddr:
   case FuncId::Cgroupid:
+  case FuncId::Uaddr:
     return config_u64(runtime_values_offset_ + 8 * info_.runtime_value_of.at(&e));
+  case FuncId::Reg: {
+    // kprobe/uprobe ctx is struct pt_regs; perf-event ctx (bpf_perf_event_data) starts with it.
+    auto off = builtins::pt_regs_offset(c.args[0]->as<ast::StrLit>()->value).value_or(0);
+    return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
+  }
+  case FuncId::Override:
+    call_helper(Helper::OverrideReturn, i64_ty(),
+                {ctx_arg_, convert_int(lower_expr(*c.args[0]), c.args[0]->type)});
+    return i64(0);
   case FuncId::Ntop: {
     auto* buf = stack_buffer(24, "inet");
     zero_fill(buf, 24);
@@ -275,6 +285,9 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
                           gep(buf, 8), llvm::Align(8));
     return buf;
   }
+  case FuncId::Unwatch:
+    emit_event(info_.call_event.at(&e), {c.args[0].get()});
+    return i64(0);
   default:
     return i64(0); // sema rejects the functions this version does not lower
   }

@@ -29,7 +29,7 @@ enum class Helper : uint64_t {
   GetCurrentTask = 35, GetNumaNodeId = 42, GetCurrentCgroupId = 80, ProbeReadUser = 112,
   ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115,
   KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
-  GetStackid = 27, GetFuncIp = 173,
+  GetStackid = 27, GetFuncIp = 173, OverrideReturn = 58,
 };
 
 // Types held in an i64 SSA value (everything else lives in a stack buffer).
@@ -47,6 +47,11 @@ public:
   llvm::GlobalVariable* define_map(const std::string& name, uint32_t type, uint32_t max_entries,
                                    uint32_t key_size, uint32_t value_size);
   void lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry);
+  // Starts BPF function `name` (ctx argument, debug info, entry block) in `section`.
+  void begin_program(const std::string& name, const std::string& section,
+                     source::SourceRange range);
+  // lower_watch.cpp: the uprobe program that arms a FUNC+argN watchpoint.
+  void lower_watch_setup(const sema::ProbeInfo& p, size_t spec_index);
   // Argument N / return value of the probed function, by program kind (pt_regs for
   // kprobe/uprobe, the u64 argument array for fentry/fexit and raw tracepoints).
   llvm::Value* probe_arg(uint32_t n);

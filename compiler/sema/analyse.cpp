@@ -47,6 +47,11 @@ std::optional<ProgramInfo> Checker::run() {
                               " probes are not supported yet by btc (see issue #5)");
           continue;
         }
+        if (spec->kind == probes::ProbeKind::Kfunc || spec->kind == probes::ProbeKind::Kretfunc ||
+            spec->kind == probes::ProbeKind::Iter) {
+          add_tracing_specs(std::move(*spec), probe, ap, pi, pinfo, next_probe_id);
+          continue;
+        }
         if (spec->kind == probes::ProbeKind::Begin) {
           if (seen_begin) error(ap.range, "More than one BEGIN probe defined");
           seen_begin = true;
@@ -80,6 +85,10 @@ std::optional<ProgramInfo> Checker::run() {
       }
       info_.probes.push_back(std::move(pinfo));
       check_probe(probe, info_.probes.back());
+      finish_tracing_probe(info_.probes.back());
+      // reg(), sargN and override() need a kprobe's pt_regs: no fentry/fexit twin then.
+      if (info_.probes.back().needs_pt_regs)
+        for (auto& alt : info_.probes.back().alt_prog_names) alt.clear();
     }
     if (program_.probes.empty()) error({0, 0}, "No probes to attach");
   }

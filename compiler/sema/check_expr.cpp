@@ -496,6 +496,7 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     error(e.range, *msg);
     return Type::none();
   }
+  if (d->id == VarId::Ctx && probe_->kind == probes::ProbeKind::Iter) return iter_ctx_type(e);
   if (!d->implemented) {
     error(e.range, "The " + b.name + " builtin is not supported yet by btc");
     return Type::none();
@@ -529,6 +530,8 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     return p;
   }
   case VarId::Args: {
+    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
+      return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_kfunc_args_field
     if (probe_->kind != probes::ProbeKind::Tracepoint) {
       bool special = probe_->kind == probes::ProbeKind::Begin || probe_->kind == probes::ProbeKind::End;
       error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (" +
@@ -549,7 +552,10 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
       return Type::none();
     }
     return Type::uint64();
-  case VarId::Retval: return Type::uint64();
+  case VarId::Retval:
+    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
+      return kfunc_retval_type(e);
+    return Type::uint64();
   case VarId::Func:
     if (probe_->kind == probes::ProbeKind::Uprobe || probe_->kind == probes::ProbeKind::Uretprobe)
       return Type::simple(ast::TypeKind::Usym, 16);
@@ -557,7 +563,9 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   case VarId::Kstack:
   case VarId::Ustack:
     return stack_type(d->id == VarId::Ustack, abi::StackMode::Bpftrace, 127);
-  case VarId::Sarg: case VarId::Ctx:
+  case VarId::Sarg:
+    return check_sarg(e);
+  case VarId::Ctx:
     break;
   }
   error(e.range, "The " + b.name + " builtin is not supported yet by btc");

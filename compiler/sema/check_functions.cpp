@@ -11,12 +11,13 @@
 
 namespace btc::sema {
 
-namespace {
 std::string value_class_of(const Type& t) {
   if (t.is_integer()) return "integer";
   if (t.is_string()) return "string";
   return ast::type_name(t);
 }
+
+namespace {
 
 // Signal names accepted by signal() (with or without the SIG prefix).
 constexpr std::pair<std::string_view, int> kSignals[] = {
@@ -37,7 +38,7 @@ std::optional<int> signal_number(std::string_view name) {
 }
 
 uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c,
-                                    const char* fn) {
+                                    const char* fn, const std::string* arg) {
   auto* lit = c.args[0]->as<ast::StrLit>();
   if (!lit) {
     check_expr(*c.args[0]);
@@ -46,14 +47,15 @@ uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Ca
     return abi::kNoIndex;
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
+  const std::string& value = arg ? *arg : lit->value;
   for (uint32_t i = 0; i < info_.runtime_values.size(); ++i) {
     const auto& v = info_.runtime_values[i];
-    if (v.kind == kind && v.arg == lit->value) {
+    if (v.kind == kind && v.arg == value) {
       info_.runtime_value_of[&e] = i;
       return i;
     }
   }
-  info_.runtime_values.push_back({kind, lit->value, e.range});
+  info_.runtime_values.push_back({kind, value, e.range});
   uint32_t id = static_cast<uint32_t>(info_.runtime_values.size() - 1);
   info_.runtime_value_of[&e] = id;
   return id;
@@ -280,17 +282,21 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return Type::none();
   }
   case FuncId::Reg:
-    if (special) {
-      error(e.range, "reg can not be used with \"" + probe_name + "\" probes");
-      return Type::uint64();
-    }
-    break;
+    return check_reg(e, c, probe_name);
+  case FuncId::Uaddr:
+    return check_uaddr(e, c, probe_name);
   case FuncId::Override:
     if (probe_->kind != ProbeKind::Kprobe) {
       error(e.range, "override can only be used with kprobes.");
       return Type::none();
     }
-    break;
+    check_expr(*c.args[0]);
+    if (!c.args[0]->type.is_integer() && c.args[0]->type.kind != K::None) {
+      error(e.range, "override() only supports integer arguments (" +
+                         value_class_of(c.args[0]->type) + " provided)");
+    }
+    probe_->needs_pt_regs = true;
+    return Type::none();
   case FuncId::Path:
     if (probe_->kind != ProbeKind::Kfunc && probe_->kind != ProbeKind::Kretfunc &&
         probe_->kind != ProbeKind::Iter) {
@@ -298,7 +304,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                      "probes");
       return Type::none();
     }
-    break;
+    return check_path(e, c);
   case FuncId::Kstack:
   case FuncId::Ustack: {
     // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.
@@ -323,7 +329,21 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case FuncId::Usym:
     int_arg(0);
     return Type::simple(K::Usym, 16);
-  case FuncId::Uaddr: case FuncId::Skboutput: case FuncId::Unwatch:
+  case FuncId::Unwatch: {
+    // Disarms the watchpoints on an address (the runtime closes their links).
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    if (!t.is_integer()) {
+      error(e.range, "unwatch() only supports integer arguments (" +
+                         (t.is_pointer() ? std::string("pointer") : value_class_of(t)) +
+                         " provided)");
+      return Type::none();
+    }
+    info_.call_event[&e] =
+        add_event(abi::EventKind::WatchpointDetach, "", {Type::uint64()}, e.range);
+    return Type::none();
+  }
+  case FuncId::Skboutput:
     break;
   default:
     break;

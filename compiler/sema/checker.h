@@ -11,6 +11,7 @@
 #include "btf/tracepoint.h"
 #include "builtins/builtins.h"
 #include "cdecl/cdecl.h"
+#include "sema/kfunc_signature.h"
 #include "sema/sema.h"
 
 #include <map>
@@ -19,6 +20,8 @@
 namespace btc::sema {
 
 std::string type_class(const Type& t);
+// "integer", "string" or the type's name: the "(X provided)" part of argument errors.
+std::string value_class_of(const Type& t);
 
 class Checker {
 public:
@@ -53,7 +56,25 @@ public:
   Type check_call(ast::Expr& e, ast::Call& c);
   // check_functions.cpp: value-producing functions (ksym, kaddr, ntop, buf, strftime, ...)
   Type check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
-  uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn);
+  // `arg` replaces the literal as the value's argument (uaddr: "BINARY:SYMBOL").
+  uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn,
+                             const std::string* arg = nullptr);
+  // check_registers.cpp: reg(), sargN, uaddr()
+  Type check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_name);
+  Type check_sarg(ast::Expr& e);
+  Type check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_name);
+  // check_kfunc.cpp: kfunc/kretfunc (wildcards expanded against BTF, args/retval typed from
+  // the function's prototype, kprobe twins) and iter probes (ctx, seq_printf), path().
+  void add_tracing_specs(probes::AttachSpec spec, const ast::Probe& probe,
+                         const ast::AttachPoint& ap, size_t probe_index, ProbeInfo& pinfo,
+                         uint32_t& next_probe_id);
+  void finish_tracing_probe(ProbeInfo& pinfo);
+  const KfuncSignature* kfunc_sig(const std::string& func);
+  Type check_kfunc_args_field(ast::Expr& e, ast::FieldAccess& f);
+  Type kfunc_retval_type(ast::Expr& e);
+  Type iter_ctx_type(ast::Expr& e);
+  Type check_path(ast::Expr& e, ast::Call& c);
+  void check_seq_printf(ast::Expr& e, ast::Call& c);
   // preamble.cpp: enum definitions of the preamble
   void collect_preamble_enums();
   Type check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
@@ -101,6 +122,8 @@ public:
   int loop_depth_ = 0;
   bool in_str_call_ = false;
 
+  std::map<std::string, std::optional<KfuncSignature>> kfunc_sigs_; // by function name
+  bool fentry_only_ = false; // this probe's body needs fentry/fexit (path()): no kprobe twin
   cdecl::CTypes ctypes_; // records, typedefs and enums defined in the preamble
   std::map<std::string, btf::TracepointFormat> tp_formats_;
   std::set<std::string> tp_failed_;

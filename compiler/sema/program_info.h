@@ -61,6 +61,9 @@ struct ProbeInfo {
   probes::ProbeKind kind = probes::ProbeKind::Begin;
   bool uses_probe = false;           // reads the `probe` builtin
   bool uses_args = false;            // tracepoint `args`
+  // reads pt_regs (reg(), sargN) or calls override(): only a kprobe program can do that, so
+  // no fentry/fexit twin is compiled for it.
+  bool needs_pt_regs = false;
   std::map<std::string, Type> vars;  // scratch variables of this probe ($x -> type)
 };
 

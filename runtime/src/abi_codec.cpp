@@ -113,12 +113,16 @@ void io(Writer& w, const ProbeDesc& p) {
   w.u8(static_cast<uint8_t>(p.kind)); w.str(p.prog_name); w.str(p.text); w.str(p.target);
   w.str(p.func); w.u64(p.period); w.b(p.use_freq); w.b(p.wildcard); w.u32(p.probe_id);
   w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end); w.u64(p.offset); w.str(p.alt_prog_name);
+  w.u32(p.watch_len); w.str(p.watch_mode); w.u32(static_cast<uint32_t>(p.watch_arg));
+  w.str(p.setup_prog_name);
 }
 void io(Reader& r, ProbeDesc& p) {
   p.kind = static_cast<ProbeKind>(r.u8()); p.prog_name = r.str(); p.text = r.str();
   p.target = r.str(); p.func = r.str(); p.period = r.u64(); p.use_freq = r.b();
   p.wildcard = r.b(); p.probe_id = r.u32(); p.line = r.u32(); p.col_begin = r.u32();
   p.col_end = r.u32(); p.offset = r.u64(); p.alt_prog_name = r.str();
+  p.watch_len = r.u32(); p.watch_mode = r.str(); p.watch_arg = static_cast<int32_t>(r.u32());
+  p.setup_prog_name = r.str();
 }
 
 void io(Writer& w, const StackMapDesc& s) {
@@ -259,6 +263,8 @@ const char* event_kind_name(EventKind k) {
   case EventKind::System: return "system";
   case EventKind::Join: return "join";
   case EventKind::HelperError: return "helper_error";
+  case EventKind::WatchpointAttach: return "watchpoint_attach";
+  case EventKind::WatchpointDetach: return "watchpoint_detach";
   }
   return "?";
 }
@@ -266,6 +272,15 @@ void dump_fields(std::ostringstream& o, const std::vector<Field>& fs) {
   for (const auto& f : fs) o << " {" << f.name << "@" << f.offset << ":t" << f.type << "}";
 }
 } // namespace
+
+const char* resolve_kind_name(ResolveKind k) {
+  switch (k) {
+  case ResolveKind::Kaddr: return "kaddr";
+  case ResolveKind::Cgroupid: return "cgroupid";
+  case ResolveKind::Uaddr: return "uaddr";
+  }
+  return "?";
+}
 
 const char* probe_kind_name(ProbeKind k) {
   switch (k) {
@@ -332,6 +347,8 @@ std::string dump(const Manifest& m) {
       << (p.use_freq ? " freq" : "") << (p.wildcard ? " wildcard" : "") << " id=" << p.probe_id;
     if (p.offset) o << " offset=" << p.offset;
     if (!p.alt_prog_name.empty()) o << " alt=" << p.alt_prog_name;
+    if (p.watch_len) o << " watch=" << p.watch_len << ":" << p.watch_mode << " arg=" << p.watch_arg;
+    if (!p.setup_prog_name.empty()) o << " setup=" << p.setup_prog_name;
     o << "\n";
   }
   for (const auto& p : m.positionals)
@@ -340,7 +357,7 @@ std::string dump(const Manifest& m) {
     o << "stack_map " << s.bpf_name << (s.user ? " user" : " kernel") << " mode="
       << static_cast<int>(s.mode) << " limit=" << s.limit << "\n";
   for (const auto& v : m.runtime_values)
-    o << "runtime_value " << (v.kind == ResolveKind::Kaddr ? "kaddr" : "cgroupid") << " \""
+    o << "runtime_value " << resolve_kind_name(v.kind) << " \""
       << v.arg << "\" @" << v.offset << "\n";
   o << "config size=" << m.config.size << "\n";
   return o.str();

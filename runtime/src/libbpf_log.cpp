@@ -60,6 +60,31 @@ std::string core_failure_hint() {
   return "the running kernel lacks a type or field used by the script";
 }
 
+std::string verifier_reason(std::string_view log) {
+  auto begin = log.rfind("-- BEGIN PROG LOAD LOG --");
+  if (begin == std::string_view::npos) return "";
+  auto end = log.find("-- END PROG LOAD LOG --", begin);
+  std::string_view block = log.substr(begin, end == std::string_view::npos ? log.npos : end - begin);
+  std::string reason;
+  size_t pos = block.find('\n');
+  while (pos != std::string_view::npos && pos < block.size()) {
+    size_t next = block.find('\n', pos + 1);
+    std::string_view line = block.substr(pos + 1, next == block.npos ? block.npos : next - pos - 1);
+    pos = next;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty() || line[0] == ';' || line.starts_with("processed ") ||
+        line.starts_with("verification time") || line.starts_with("stack depth") ||
+        line.starts_with("func#") || line.starts_with("libbpf:") || line.starts_with("mark_precise") ||
+        line.starts_with("Validating ") || line.starts_with("-- "))
+      continue;
+    size_t digits = 0;
+    while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
+    if (digits > 0 && digits < line.size() && line[digits] == ':') continue; // "12: (85) call"
+    reason.assign(line);
+  }
+  return reason;
+}
+
 std::string libbpf_log_hint(bool verbose) {
   return verbose ? " (see the libbpf log above)" : " (run with -v for the libbpf and verifier log)";
 }

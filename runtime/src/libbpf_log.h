@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace btc::rt {
 
@@ -16,5 +17,9 @@ std::string libbpf_log_hint(bool verbose);
 // script uses), a sentence naming it, e.g. "this kernel has no field 'struct task_struct.foo'";
 // "" otherwise.
 std::string core_failure_hint();
+// The verifier's reason for rejecting the last program in a libbpf log (the last line of the
+// "-- BEGIN PROG LOAD LOG --" block that is not an instruction dump or statistics), e.g.
+// "program of this type cannot use helper bpf_override_return#58"; "" when there is none.
+std::string verifier_reason(std::string_view log);
 
 } // namespace btc::rt

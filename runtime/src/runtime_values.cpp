@@ -1,8 +1,9 @@
-// runtime_values.cpp: kaddr()/cgroupid() values resolved on the running host (see
+// runtime_values.cpp: kaddr()/cgroupid()/uaddr() values resolved on the running host (see
 // runtime_values.h).
 #include "runtime_values.h"
 
 #include "diag.h"
+#include "symbols.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -30,6 +31,19 @@ std::string_view next_field(std::string_view line, size_t& pos) {
 }
 
 } // namespace
+
+std::optional<uint64_t> user_symbol_address(const std::string& binary_and_symbol) {
+  size_t colon = binary_and_symbol.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string err;
+  std::string path = resolve_uprobe_binary(binary_and_symbol.substr(0, colon), err);
+  if (path.empty()) return std::nullopt;
+  ElfSymbols elf;
+  if (!elf.load(path, err, true)) return std::nullopt;
+  const ElfSymbol* sym = elf.find(binary_and_symbol.substr(colon + 1));
+  if (!sym) return std::nullopt;
+  return sym->addr;
+}
 
 std::map<std::string, uint64_t> find_kernel_symbols(std::string_view kallsyms,
                                                     const std::vector<std::string>& names) {
@@ -93,6 +107,10 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
     case abi::ResolveKind::Kaddr:
       if (auto it = symbols.find(v.arg); it != symbols.end()) value = it->second;
       else problem = "Failed to resolve kernel symbol: " + v.arg;
+      break;
+    case abi::ResolveKind::Uaddr:
+      if (auto addr = user_symbol_address(v.arg)) value = *addr;
+      else problem = "Could not resolve symbol: " + v.arg;
       break;
     case abi::ResolveKind::Cgroupid: {
       std::string err;

@@ -28,6 +28,10 @@ namespace btc::rt {
 std::map<std::string, uint64_t> find_kernel_symbols(std::string_view kallsyms,
                                                     const std::vector<std::string>& names);
 
+// uaddr(): the ELF st_value of SYMBOL in BINARY ("BINARY:SYMBOL"; BINARY resolved like a
+// uprobe's: path, lib* via ld.so.cache, $PATH). Like 0.17, no load-base (ASLR) correction.
+std::optional<uint64_t> user_symbol_address(const std::string& binary_and_symbol);
+
 // The cgroup id of `path`; nullopt with `err` set to strerror text when it cannot be read.
 std::optional<uint64_t> cgroup_id(const std::string& path, std::string& err);
 

@@ -252,6 +252,14 @@ private:
                                       core + " (in the probe starting here)"));
       return fail("ERROR: " + core);
     }
+    if (std::string why = verifier_reason(libbpf_log()); !why.empty()) {
+      std::string msg =
+          "the BPF verifier rejected " + what + ": " + why + libbpf_log_hint(opts_.verbose);
+      for (const auto& p : m_.probes)
+        if (!prog.empty() && (p.prog_name == prog || p.alt_prog_name == prog) && p.line > 0)
+          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR", msg));
+      return fail("ERROR: " + msg);
+    }
     return fail("ERROR: the kernel refused to load " + what + ": " + std::strerror(e) +
                 libbpf_log_hint(opts_.verbose));
   }

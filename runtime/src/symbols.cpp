@@ -58,7 +58,7 @@ std::optional<SymbolHit> KernelSymbols::lookup(uint64_t addr) const {
   return SymbolHit{it->second, addr - it->first};
 }
 
-bool ElfSymbols::load(const std::string& path, std::string& err) {
+bool ElfSymbols::load(const std::string& path, std::string& err, bool with_objects) {
   elf_version(EV_CURRENT);
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -92,8 +92,10 @@ bool ElfSymbols::load(const std::string& path, std::string& err) {
     for (size_t i = 0; i < n; ++i) {
       GElf_Sym sym;
       if (!gelf_getsym(data, static_cast<int>(i), &sym)) continue;
-      if (GELF_ST_TYPE(sym.st_info) != STT_FUNC && GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
-        continue;
+      int type = GELF_ST_TYPE(sym.st_info);
+      bool wanted = type == STT_FUNC || type == STT_GNU_IFUNC ||
+                    (with_objects && (type == STT_OBJECT || type == STT_TLS));
+      if (!wanted) continue;
       if (sym.st_shndx == SHN_UNDEF || sym.st_value == 0) continue;
       const char* name = elf_strptr(e, sh.sh_link, sym.st_name);
       if (!name || !*name) continue;

@@ -40,10 +40,11 @@ struct ElfSymbol {
   uint64_t size = 0;
 };
 
-// FUNC symbols of one ELF file plus its PT_LOAD segments (for address <-> file offset).
+// FUNC symbols of one ELF file plus its PT_LOAD segments (for address <-> file offset);
+// with `with_objects` also data (OBJECT/TLS) symbols, for uaddr().
 class ElfSymbols {
 public:
-  bool load(const std::string& path, std::string& err);
+  bool load(const std::string& path, std::string& err, bool with_objects = false);
   // Nearest function at or below `vaddr` (within its size when it has one).
   std::optional<SymbolHit> lookup(uint64_t vaddr) const;
   const ElfSymbol* find(std::string_view name) const;

@@ -94,6 +94,10 @@ enum class EventKind : uint8_t {
   HelperError, // args[0] = BPF helper id (u64), args[1] = return code (i64); `map` names the
                // map for map helpers. Emitted on map-update failures always (a full map is
                // reported, never silent) and, with -k/-kk, on other helper failures.
+  WatchpointAttach, // a FUNC+argN watchpoint's uprobe saw FUNC: args[0] = address (u64),
+                    // args[1] = probe-name id of the attach point (its BPF cookie, u64).
+                    // The runtime arms the watchpoint there (and SIGCONTs a stopped tracee).
+  WatchpointDetach, // unwatch(addr): args[0] = address (u64); disarms every watchpoint on it.
 };
 
 struct EventDesc {
@@ -137,6 +141,13 @@ struct ProbeDesc {
   // kprobe <-> fentry and kretprobe <-> fexit: the same action compiled for the other
   // mechanism; the runtime loads whichever the running kernel supports (empty: none).
   std::string alt_prog_name;
+  // watchpoint / asyncwatchpoint: the address is `offset` (ADDR form); LEN in bytes; MODE
+  // letters sorted ("w", "rw", "x"); N of FUNC+argN (-1: ADDR form); the uprobe program on
+  // FUNC that sends WatchpointAttach events (FUNC+argN form only).
+  uint32_t watch_len = 0;
+  std::string watch_mode;
+  int32_t watch_arg = -1;
+  std::string setup_prog_name;
 };
 
 // Offsets inside the .rodata config struct that the runtime fills before load.
@@ -153,8 +164,9 @@ struct ConfigLayout {
 };
 
 // A value only the target host knows, resolved by the runtime before load and written as a
-// u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path")).
-enum class ResolveKind : uint8_t { Kaddr, Cgroupid };
+// u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path"),
+// uaddr("sym") whose arg is "BINARY:SYMBOL" with BINARY as written in the probe).
+enum class ResolveKind : uint8_t { Kaddr, Cgroupid, Uaddr };
 struct RuntimeValue {
   ResolveKind kind = ResolveKind::Kaddr;
   std::string arg;        // symbol name / cgroup path
@@ -197,6 +209,7 @@ std::string dump(const Manifest& m);
 
 // Provider name of a probe kind as bpftrace spells it ("tracepoint", "BEGIN", ...).
 const char* probe_kind_name(ProbeKind kind);
+const char* resolve_kind_name(ResolveKind kind); // "kaddr", "cgroupid", "uaddr"
 
 // Number of lhist buckets: under-range, (max-min)/step in range, over-range.
 inline uint32_t lhist_buckets(const MapDesc& m) {
