@@ -36,6 +36,17 @@ struct FieldPath {
   uint32_t bitfield_size = 0;           // bits; 0: not a bitfield
 };
 
+// A kernel function's signature from BTF (FUNC -> FUNC_PROTO), for kfunc/kretfunc probes.
+struct FuncParam {
+  std::string name;
+  uint32_t type_id = 0; // declared type (unresolved)
+};
+struct FuncProto {
+  uint32_t func_id = 0;
+  std::vector<FuncParam> params;
+  uint32_t ret_type_id = 0; // 0: void
+};
+
 class KernelBtf {
 public:
   static constexpr const char* kVmlinuxPath = "/sys/kernel/btf/vmlinux";
@@ -63,6 +74,10 @@ public:
   std::optional<uint32_t> enum_type_of(std::string_view enumerator) const;
   // Number of parameters of the kernel function `name` (BTF FUNC -> FUNC_PROTO), if known.
   std::optional<uint32_t> func_arg_count(std::string_view name) const;
+  // kernel_btf_funcs.cpp: the signature of the kernel function `name`, and the names of all
+  // BTF functions matching a '*' glob (sorted, unique).
+  std::optional<FuncProto> func_proto(std::string_view name) const;
+  std::vector<std::string> funcs_matching(std::string_view pattern) const;
   // Ids of all structs whose name starts with `prefix` (e.g. "trace_event_raw_").
   const std::vector<uint32_t>& structs_with_prefix(std::string_view prefix) const;
 

@@ -211,7 +211,7 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
   case VarId::Cpid: return config_u64(layout_.child_pid);
   case VarId::Arg: return probe_arg(index);
-  case VarId::Retval: return probe_retval();
+  case VarId::Retval: return convert_int(probe_retval(), e.type);
   case VarId::Func: {
     using probes::ProbeKind;
     if (spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe) {
@@ -243,7 +243,7 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
   }
   case VarId::Ctx:
-    break;
+    return b_.CreatePtrToInt(ctx_arg_, i64_ty());
   }
   (void)e;
   return i64(0); // sema rejects the builtins not implemented yet

@@ -64,6 +64,7 @@ void Lowerer::field_chain(const ast::Expr& e, const ast::FieldAccess& f, const a
 }
 
 llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f) {
+  if (llvm::Value* v = lower_tracing_field(e, f)) return v;
   if (f.base->type.kind == ast::TypeKind::Ctx) return lower_tracepoint_field(e, f);
   if (auto it = info_.local_field_offsets.find(&e); it != info_.local_field_offsets.end()) {
     // A preamble struct: the script's own layout, no relocation.

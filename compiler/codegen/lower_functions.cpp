@@ -274,6 +274,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     return i64(0);
   case FuncId::Join:
     return lower_join(e, c);
+  case FuncId::Path:
+    return lower_path(e, c);
   case FuncId::Kstack:
   case FuncId::Ustack:
     return stack_value(e.type);

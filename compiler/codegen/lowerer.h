@@ -83,6 +83,15 @@ public:
   llvm::Value* convert_int(llvm::Value* v, const Type& from);
   llvm::Value* to_bool(llvm::Value* v);
 
+  // lower_tracing.cpp: kfunc/kretfunc and iter programs, path()
+  std::optional<std::string> tracing_section(bool twin) const;
+  bool arg_array_ctx(bool twin) const; // ctx is the u64 argument array (fentry/fexit)
+  void emit_iter_prologue();
+  // args->NAME (kfunc) / ctx->member (iter); nullptr when `f` is an ordinary field.
+  llvm::Value* lower_tracing_field(const ast::Expr& e, const ast::FieldAccess& f);
+  llvm::Value* lower_seq_printf(const ast::Expr& e, const ast::Call& c);
+  llvm::Value* lower_path(const ast::Expr& e, const ast::Call& c);
+
   // lower_call.cpp
   llvm::Value* lower_call(const ast::Expr& e, const ast::Call& c);
   void lower_aggregation(const ast::MapRef& m, const ast::Call& c, const Type& agg);
@@ -149,7 +158,7 @@ public:
   const sema::ProbeInfo* probe_ = nullptr;
   const probes::AttachSpec* spec_ = nullptr;
   uint32_t probe_id_ = 0;
-  bool as_fentry_ = false;
+  bool as_fentry_ = false; // ctx is the u64 argument array (fentry/fexit, kfunc programs)
   uint32_t func_nargs_ = 0;
   std::vector<llvm::GlobalVariable*> stack_maps_; // parallel to info_.stack_maps
   std::map<std::string, llvm::AllocaInst*> vars_;

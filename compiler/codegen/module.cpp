@@ -169,7 +169,7 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
   probe_ = &p;
   spec_ = &p.specs[spec_index];
   probe_id_ = p.probe_ids[spec_index];
-  as_fentry_ = as_fentry;
+  as_fentry_ = arg_array_ctx(as_fentry);
   func_nargs_ = p.func_arg_counts[spec_index];
   vars_.clear();
   loops_.clear();
@@ -181,6 +181,7 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
   // attach target before loading it.
   std::string section(desc.section);
   if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
+  if (auto s = tracing_section(as_fentry)) section = *s;
   fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
   ctx_arg_->setName("ctx");
@@ -203,7 +204,9 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
   set_loc(p.probe->range);
   temps_.clear();
   // -p PID: kernel probes only see the target process (BEGIN/END always run).
-  if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End) {
+  if (spec_->kind == probes::ProbeKind::Iter) emit_iter_prologue();
+  if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End &&
+      spec_->kind != probes::ProbeKind::Iter) {
     llvm::Value* target = config_u64(layout_.target_pid);
     llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
     llvm::Value* skip = b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target));

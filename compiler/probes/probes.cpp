@@ -23,13 +23,13 @@ const std::array<ProbeKindDesc, 18> kKinds = {{
   {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, true},
   {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, true},
   {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, false},
-  {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, false},
+  {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, true},
   {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
-   {.args = true, .retval = true, .func = true}, false},
+   {.args = true, .retval = true, .func = true}, true},
   {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, true},
   {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, false},
   {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, false},
-  {ProbeKind::Iter, "iter", {"it"}, "iter", {}, false},
+  {ProbeKind::Iter, "iter", {"it"}, "iter", {}, true},
 }};
 
 struct PerfEventName { std::string_view name, alias; uint64_t default_count; };
@@ -243,6 +243,44 @@ bool parse_rawtracepoint(std::vector<std::string_view>& parts, AttachSpec& spec,
   return true;
 }
 
+// kfunc:FUNC / kfunc:MODULE:FUNC (kretfunc alike): target = module, func = function.
+bool parse_kfunc(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  std::string_view provider = describe(spec.kind).name;
+  if (parts.size() != 2 && parts.size() != 3) {
+    error = std::string(provider) + " probe type requires 1 or 2 arguments";
+    return false;
+  }
+  if (parts.back().empty()) {
+    error = "kfunc should specify a function";
+    return false;
+  }
+  spec.func = std::string(parts.back());
+  if (parts.size() == 3) spec.target = std::string(parts[1]);
+  spec.wildcard = spec.func.find('*') != std::string::npos ||
+                  spec.target.find('*') != std::string::npos;
+  spec.text = std::string(provider) + ":" + (spec.target.empty() ? "" : spec.target + ":") +
+              spec.func;
+  return true;
+}
+
+// iter:ITERATOR[:PIN]: target = iterator (task, task_file), func = pin path as written.
+bool parse_iter(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  if (parts.size() != 2 && parts.size() != 3) {
+    error = "iter probe type takes 2 arguments (1 optional)";
+    return false;
+  }
+  for (auto p : parts) {
+    if (p.find('*') != std::string_view::npos) {
+      error = "iter probe type does not support wildcards";
+      return false;
+    }
+  }
+  spec.target = std::string(parts[1]);
+  if (parts.size() == 3) spec.func = std::string(parts[2]);
+  spec.text = "iter:" + spec.target + (spec.func.empty() ? "" : ":" + spec.func);
+  return true;
+}
+
 // Probe kinds this version parses only far enough to name them.
 bool parse_generic(std::vector<std::string_view>& parts, AttachSpec& spec, std::string&) {
   const auto& d = describe(spec.kind);
@@ -313,12 +351,12 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   case ProbeKind::Uprobe:
   case ProbeKind::Uretprobe: ok = parse_uprobe(parts, spec, error); break;
   case ProbeKind::RawTracepoint: ok = parse_rawtracepoint(parts, spec, error); break;
-  case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
-  case ProbeKind::Kretfunc:
+  case ProbeKind::Kretfunc: ok = parse_kfunc(parts, spec, error); break;
+  case ProbeKind::Iter: ok = parse_iter(parts, spec, error); break;
+  case ProbeKind::Usdt:
   case ProbeKind::Watchpoint:
-  case ProbeKind::AsyncWatchpoint:
-  case ProbeKind::Iter: ok = parse_generic(parts, spec, error); break;
+  case ProbeKind::AsyncWatchpoint: ok = parse_generic(parts, spec, error); break;
   }
   if (!ok) return std::nullopt;
   return spec;

@@ -171,6 +171,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   switch (d->id) {
   case FuncId::Printf:
     check_printf_args(e, c, 1, abi::EventKind::Printf);
+    if (probe_->kind == probes::ProbeKind::Iter) check_seq_printf(e, c);
     return Type::none();
   case FuncId::Print: {
     auto* m = c.args[0]->as<ast::MapRef>();
