@@ -5,6 +5,7 @@
 // to the probe-name table as "tracepoint:syscalls:sys_enter_open", "...openat").
 #include "attach.h"
 
+#include "attach_iter.h"
 #include "attach_probes.h"
 #include "diag.h"
 #include "tracefs.h"
@@ -73,13 +74,13 @@ bool supported(ProbeKind kind) {
   case ProbeKind::Uprobe:
   case ProbeKind::Uretprobe:
   case ProbeKind::RawTracepoint:
-    return true;
-  case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
+  case ProbeKind::Iter:
+    return true;
+  case ProbeKind::Usdt:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
-  case ProbeKind::Iter:
     return false;
   }
   return false;
@@ -273,12 +274,14 @@ bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
   case ProbeKind::Uretprobe:
   case ProbeKind::RawTracepoint:
     return attach_dynamic_probe(obj, point, links, err);
-  case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
+    return attach_dynamic_probe(obj, point, links, err);
+  case ProbeKind::Iter:
+    return attach_iter_probe(obj, point, links, err);
+  case ProbeKind::Usdt:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
-  case ProbeKind::Iter:
     err = "probe type " + std::string(probe_kind_name(p.kind)) +
           " is not supported by this runtime yet";
     return false;

@@ -6,6 +6,7 @@
 #include "attach_probes.h"
 
 #include "symbols.h"
+#include "usdt_attach.h"
 #include "stacks.h"
 #include "tracefs.h"
 
@@ -30,6 +31,7 @@ using abi::ProbeKind;
 int64_t g_target_pid = 0;
 
 bool is_kprobe(ProbeKind k) { return k == ProbeKind::Kprobe || k == ProbeKind::Kretprobe; }
+bool is_kfunc(ProbeKind k) { return k == ProbeKind::Kfunc || k == ProbeKind::Kretfunc; }
 bool is_uprobe(ProbeKind k) { return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe; }
 
 std::string read_file(const std::string& path) {
@@ -135,6 +137,24 @@ bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
 
 } // namespace
 
+KprobeMechanism choose_kfunc_mechanism(bool fentry_available, bool kprobe_available,
+                                       bool has_kprobe_twin) {
+  if (fentry_available) return KprobeMechanism::Fentry;
+  if (kprobe_available && has_kprobe_twin) return KprobeMechanism::Kprobe;
+  return KprobeMechanism::Unavailable;
+}
+
+bool host_fentry_loads(const std::string& func, bool ret) {
+  static btf* vmlinux = nullptr;
+  static bool tried = false;
+  if (!tried) {
+    tried = true;
+    vmlinux = btf__load_vmlinux_btf();
+    if (libbpf_get_error(vmlinux)) vmlinux = nullptr;
+  }
+  return vmlinux && fentry_loads(vmlinux, func, ret);
+}
+
 KprobeMechanism choose_kprobe_mechanism(bool kprobe_available, bool fentry_candidate) {
   if (kprobe_available) return KprobeMechanism::Kprobe;
   if (fentry_candidate) return KprobeMechanism::Fentry;
@@ -151,10 +171,15 @@ bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbos
                             int64_t target_pid, std::string& err) {
   g_target_pid = target_pid;
   set_stack_object(obj);
+  if (!prepare_usdt_probes(m, obj, target_pid, err)) return false;
   bool kprobes = host_kprobes_available();
   btf* vmlinux = nullptr;
   bool btf_tried = false;
   for (const auto& p : m.probes) {
+    if (is_kfunc(p.kind)) {
+      if (!prepare_kfunc_program(p, obj, kprobes, verbose, err)) return false;
+      continue;
+    }
     if (!is_kprobe(p.kind)) continue;
     bpf_program* alt = program(obj, p.alt_prog_name);
     bool candidate = false;
@@ -193,7 +218,8 @@ bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbos
 }
 
 bool is_dynamic_probe(ProbeKind kind) {
-  return is_kprobe(kind) || is_uprobe(kind) || kind == ProbeKind::RawTracepoint;
+  return is_kprobe(kind) || is_uprobe(kind) || is_kfunc(kind) ||
+         kind == ProbeKind::RawTracepoint;
 }
 
 std::string kallsyms_functions(std::string_view kallsyms) {
@@ -234,6 +260,10 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
       err = "ERROR: wildcards are not supported for rawtracepoint probes (" + p.text + ")\n";
       return false;
     }
+    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    return true;
+  }
+  if (is_kfunc(p.kind)) { // wildcards were expanded by the compiler
     out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
     return true;
   }
@@ -297,6 +327,7 @@ bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector
                           std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
   if (is_kprobe(p.kind)) return attach_kprobe(obj, point, links, err);
+  if (is_kfunc(p.kind)) return attach_kfunc(obj, point, links, err);
   if (is_uprobe(p.kind)) return attach_uprobe(obj, point, links, err);
   bpf_program* prog = require_program(obj, p.prog_name, err);
   if (!prog) return false;

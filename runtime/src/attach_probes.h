@@ -26,8 +26,25 @@ enum class KprobeMechanism { Kprobe, Fentry, Unavailable };
 // (the kprobe program is still loaded so the verifier checks it; attaching then fails).
 KprobeMechanism choose_kprobe_mechanism(bool kprobe_available, bool fentry_candidate);
 
+// The reverse, for kfunc/kretfunc: fentry/fexit when this kernel loads them; else the kprobe
+// twin (compiled when every argument is in a register) if kprobes work; else Unavailable
+// (the twin, if any, is still loaded so the verifier checks it; attaching then fails).
+KprobeMechanism choose_kfunc_mechanism(bool fentry_available, bool kprobe_available,
+                                       bool has_kprobe_twin);
+
 // The kprobe PMU or <tracefs>/kprobe_events exists.
 bool host_kprobes_available();
+
+// Whether this kernel loads a do-nothing fentry (fexit when `ret`) program on `func`
+// (vmlinux BTF loaded once, on first use).
+bool host_fentry_loads(const std::string& func, bool ret);
+
+// attach_kfunc.cpp: before load, picks a kfunc/kretfunc probe's program (fentry/fexit or
+// its kprobe twin) and says which with -v; attaches the chosen one.
+bool prepare_kfunc_program(const abi::ProbeDesc& p, bpf_object* obj, bool kprobes, bool verbose,
+                           std::string& err);
+bool attach_kfunc(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                  std::string& err);
 
 // Before load: picks each kprobe/kretprobe's program (autoload/attach target), remembers
 // -p PID for uprobes and registers `obj` for stack rendering. -v reports the choice.

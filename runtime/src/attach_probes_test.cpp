@@ -19,6 +19,20 @@ TEST(KprobeMechanism, NeitherIsUnavailable) {
   EXPECT_EQ(choose_kprobe_mechanism(false, false), KprobeMechanism::Unavailable);
 }
 
+TEST(KfuncMechanism, FentryWins) {
+  EXPECT_EQ(choose_kfunc_mechanism(true, true, true), KprobeMechanism::Fentry);
+  EXPECT_EQ(choose_kfunc_mechanism(true, false, false), KprobeMechanism::Fentry);
+}
+
+TEST(KfuncMechanism, KprobeTwinWhenFentryRefused) {
+  EXPECT_EQ(choose_kfunc_mechanism(false, true, true), KprobeMechanism::Kprobe);
+}
+
+TEST(KfuncMechanism, NoTwinOrNoKprobesIsUnavailable) {
+  EXPECT_EQ(choose_kfunc_mechanism(false, true, false), KprobeMechanism::Unavailable);
+  EXPECT_EQ(choose_kfunc_mechanism(false, false, true), KprobeMechanism::Unavailable);
+}
+
 TEST(KernelFunctions, WildcardMatchesUniqueSorted) {
   std::string text = "vfs_write\nvfs_read\nvfs_read\nksys_read\nxfs_read [xfs]\nvfs_readv\n";
   EXPECT_EQ(match_kernel_functions("vfs_read*", text),
@@ -39,6 +53,8 @@ TEST(DynamicProbes, Kinds) {
   EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kprobe));
   EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Uretprobe));
   EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::RawTracepoint));
+  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kfunc));
+  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kretfunc));
   EXPECT_FALSE(is_dynamic_probe(abi::ProbeKind::Tracepoint));
 }
 

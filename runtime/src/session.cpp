@@ -9,6 +9,7 @@
 #include "session.h"
 
 #include "attach.h"
+#include "attach_iter.h"
 #include "attach_probes.h"
 #include "bpf_maps.h"
 #include "config.h"
@@ -91,7 +92,17 @@ public:
       fail("ERROR: " + err);
       return 1;
     }
-    poll_loop();
+    if (const abi::ProbeDesc* iter = find_iter_probe(m_)) {
+      // An iterator's output is the tool's run; then it stops as after exit() (0.17).
+      if (!run_iterator(perf_links_.empty() ? nullptr : perf_links_.back().get(), iter->func,
+                        *sink_, err)) {
+        fail(err);
+        return 1;
+      }
+      if (have_rb_) rb_.poll(0);
+    } else {
+      poll_loop();
+    }
     bool child_done = child_.pid() > 0 && child_.exited();
     child_.terminate(); // the tool stopped first: SIGTERM
     // Perf-event links go first: they close instantly. Each tracepoint link close waits for

@@ -1,0 +1,39 @@
+// attach_iter.cpp: iter probe links (see attach_iter.h).
+#include "attach_iter.h"
+
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace btc::rt {
+
+bool attach_iter_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
+                       std::string& err) {
+  const abi::ProbeDesc& p = *point.probe;
+  bpf_program* prog = bpf_object__find_program_by_name(obj, p.prog_name.c_str());
+  if (!prog) {
+    err = "BPF program '" + p.prog_name + "' is missing from the object";
+    return false;
+  }
+  bpf_link* link = bpf_program__attach_iter(prog, nullptr);
+  if (!link) {
+    err = std::strerror(errno);
+    return false;
+  }
+  links.emplace_back(link);
+  return true;
+}
+
+const abi::ProbeDesc* find_iter_probe(const abi::Manifest& m) {
+  for (const auto& p : m.probes)
+    if (p.kind == abi::ProbeKind::Iter) return &p;
+  return nullptr;
+}
+
+std::string iter_pin_path(const std::string& pin) {
+  if (!pin.empty() && pin[0] == '/') return pin;
+  return "/sys/fs/bpf/" + pin;
+}
+
+} // namespace btc::rt
