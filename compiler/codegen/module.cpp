@@ -6,6 +6,8 @@
 //   define i32 @tracepoint_0_0(ptr %ctx) section "tracepoint" { ... }
 #include "codegen/lowerer.h"
 
+#include "probes/watchpoint.h"
+
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -68,6 +70,7 @@ llvm::Expected<LoweredModule> Lowerer::run() {
     for (size_t i = 0; i < p.specs.size(); ++i) {
       lower_program(p, i, false);
       if (!p.alt_prog_names[i].empty()) lower_program(p, i, true);
+      if (probes::is_watch_on_func(p.specs[i])) lower_watch_setup(p, i);
     }
   }
 
@@ -165,23 +168,10 @@ void Lowerer::create_globals() {
   lic->setSection("license");
 }
 
-void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry) {
-  probe_ = &p;
-  spec_ = &p.specs[spec_index];
-  probe_id_ = p.probe_ids[spec_index];
-  as_fentry_ = arg_array_ctx(as_fentry);
-  func_nargs_ = p.func_arg_counts[spec_index];
-  vars_.clear();
-  loops_.clear();
-  const auto& desc = probes::describe(spec_->kind);
+void Lowerer::begin_program(const std::string& name, const std::string& section,
+                            source::SourceRange range) {
   auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {ptr_ty()}, false);
-  const std::string& name = as_fentry ? p.alt_prog_names[spec_index] : p.prog_names[spec_index];
   fn_ = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, name, *module_);
-  // The twin of a kprobe is an fentry program (kretprobe: fexit); the runtime sets its
-  // attach target before loading it.
-  std::string section(desc.section);
-  if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
-  if (auto s = tracing_section(as_fentry)) section = *s;
   fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
   ctx_arg_->setName("ctx");
@@ -191,7 +181,7 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
   auto* void_ptr = dib_->createPointerType(nullptr, 64);
   auto* sty = dib_->createSubroutineType(dib_->getOrCreateTypeArray({int_di, void_ptr}));
   uint32_t line = 1;
-  if (options_.source) line = options_.source->line_col(p.probe->range.begin).line;
+  if (options_.source) line = options_.source->line_col(range.begin).line;
   sp_ = dib_->createFunction(cu_, fn_->getName(), fn_->getName(), file_, line, sty, line,
                              llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
   fn_->setSubprogram(sp_);
@@ -201,8 +191,26 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
 
   auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   b_.SetInsertPoint(entry);
-  set_loc(p.probe->range);
+  set_loc(range);
   temps_.clear();
+}
+
+void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry) {
+  probe_ = &p;
+  spec_ = &p.specs[spec_index];
+  probe_id_ = p.probe_ids[spec_index];
+  as_fentry_ = arg_array_ctx(as_fentry);
+  func_nargs_ = p.func_arg_counts[spec_index];
+  vars_.clear();
+  loops_.clear();
+  const auto& desc = probes::describe(spec_->kind);
+  const std::string& name = as_fentry ? p.alt_prog_names[spec_index] : p.prog_names[spec_index];
+  // The twin of a kprobe is an fentry program (kretprobe: fexit); the runtime sets its
+  // attach target before loading it.
+  std::string section(desc.section);
+  if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
+  if (auto s = tracing_section(as_fentry)) section = *s;
+  begin_program(name, section, p.probe->range);
   // -p PID: kernel probes only see the target process (BEGIN/END always run).
   if (spec_->kind == probes::ProbeKind::Iter) emit_iter_prologue();
   if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End &&

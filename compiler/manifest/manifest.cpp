@@ -1,6 +1,8 @@
 // manifest.cpp: ProgramInfo -> abi::Manifest (see manifest.h).
 #include "manifest/manifest.h"
 
+#include "probes/watchpoint.h"
+
 namespace btc::manifest {
 namespace {
 
@@ -131,6 +133,10 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
       d.probe_id = p.probe_ids[i];
       d.offset = s.offset;
       d.alt_prog_name = p.alt_prog_names[i];
+      d.watch_len = s.watch_len;
+      d.watch_mode = s.watch_mode;
+      d.watch_arg = s.watch_arg;
+      if (probes::is_watch_on_func(s)) d.setup_prog_name = probes::watch_setup_prog_name(d.prog_name);
       const auto& ap = p.probe->attach_points[std::min(i, p.probe->attach_points.size() - 1)];
       auto b = source.line_col(ap.range.begin);
       auto e = source.line_col(ap.range.end > ap.range.begin ? ap.range.end - 1 : ap.range.begin);

@@ -1,6 +1,8 @@
 // probes.cpp: probe-kind descriptors and attach-point parsing (spec sections 1.1-1.3).
 #include "probes/probes.h"
 
+#include "probes/watchpoint.h"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -27,8 +29,8 @@ const std::array<ProbeKindDesc, 18> kKinds = {{
   {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
    {.args = true, .retval = true, .func = true}, true},
   {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, true},
-  {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, false},
-  {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, false},
+  {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, true},
+  {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, true},
   {ProbeKind::Iter, "iter", {"it"}, "iter", {}, true},
 }};
 
@@ -354,9 +356,9 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc: ok = parse_kfunc(parts, spec, error); break;
   case ProbeKind::Iter: ok = parse_iter(parts, spec, error); break;
-  case ProbeKind::Usdt:
+  case ProbeKind::Usdt: ok = parse_generic(parts, spec, error); break;
   case ProbeKind::Watchpoint:
-  case ProbeKind::AsyncWatchpoint: ok = parse_generic(parts, spec, error); break;
+  case ProbeKind::AsyncWatchpoint: ok = parse_watchpoint(parts, spec, error); break;
   }
   if (!ok) return std::nullopt;
   return spec;

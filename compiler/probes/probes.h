@@ -44,7 +44,12 @@ struct AttachSpec {
   uint64_t period = 0;  // perf events: period (ns for interval/profile, count for sw/hw) or freq
   bool use_freq = false;
   bool wildcard = false;
-  uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR)
+  uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR, watchpoint:ADDR)
+  // watchpoint / asyncwatchpoint (probes/watchpoint.h): LEN, MODE with its letters sorted
+  // ("rw"), and N of FUNC+argN (-1: the ADDR form).
+  uint32_t watch_len = 0;
+  std::string watch_mode;
+  int32_t watch_arg = -1;
 };
 
 const ProbeKindDesc* find_kind(std::string_view provider);

@@ -7,6 +7,7 @@
 
 #include "attach_iter.h"
 #include "attach_probes.h"
+#include "attach_watch.h"
 #include "diag.h"
 #include "tracefs.h"
 
@@ -77,10 +78,10 @@ bool supported(ProbeKind kind) {
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
   case ProbeKind::Iter:
-    return true;
-  case ProbeKind::Usdt:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
+    return true;
+  case ProbeKind::Usdt:
     return false;
   }
   return false;
@@ -205,6 +206,10 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       if (!plan_dynamic_probe(m, p, probe_names, out, err)) return false;
       continue;
     }
+    if (is_watch_probe(p.kind)) {
+      if (!plan_watch_probe(m, p, probe_names, out, err)) return false;
+      continue;
+    }
     if (p.kind != ProbeKind::Tracepoint) {
       out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
       continue;
@@ -279,9 +284,10 @@ bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
     return attach_dynamic_probe(obj, point, links, err);
   case ProbeKind::Iter:
     return attach_iter_probe(obj, point, links, err);
-  case ProbeKind::Usdt:
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint:
+    return attach_watch_probe(obj, point, links, err);
+  case ProbeKind::Usdt:
     err = "probe type " + std::string(probe_kind_name(p.kind)) +
           " is not supported by this runtime yet";
     return false;

@@ -108,6 +108,12 @@ void EventHandler::handle(std::span<const uint8_t> record) {
   case abi::EventKind::HelperError:
     helper_error(ev, payload);
     break;
+  case abi::EventKind::WatchpointAttach:
+    if (watch_) watch_->attach(arg_u64(ev, 0, payload, 0), arg_u64(ev, 1, payload, 0));
+    break;
+  case abi::EventKind::WatchpointDetach:
+    if (watch_) watch_->detach(arg_u64(ev, 0, payload, 0));
+    break;
   }
 }
 

@@ -20,6 +20,14 @@ struct ring_buffer;
 
 namespace btc::rt {
 
+// Where WatchpointAttach / WatchpointDetach events go (attach_watch.h arms the breakpoints).
+class WatchSink {
+public:
+  virtual ~WatchSink() = default;
+  virtual void attach(uint64_t addr, uint64_t point_id) = 0;
+  virtual void detach(uint64_t addr) = 0;
+};
+
 class EventHandler {
 public:
   EventHandler(const abi::Manifest& m, Output& out, MapStore& store, const RenderEnv& env);
@@ -35,6 +43,8 @@ public:
   void set_helper_errors(int level) { helper_errors_ = level; }
   // Where warnings and errors go (default: stderr, after flushing the output).
   void set_warning_sink(std::function<void(std::string_view)> sink);
+  // Watchpoint events are ignored without one.
+  void set_watch_sink(WatchSink* sink) { watch_ = sink; }
   // Periodic housekeeping (rate-limited warnings); finish() reports what is still pending.
   void tick() { map_full_.tick(); }
   void finish() { map_full_.flush(); }
@@ -58,6 +68,7 @@ private:
   bool after_exit_ok_ = false;
   std::function<void(std::string_view)> warning_sink_;
   MapFullReporter map_full_;
+  WatchSink* watch_ = nullptr;
 };
 
 // Name of a BPF helper by its id ("probe_read" for 4); "helper_N" when unknown.

@@ -76,7 +76,7 @@ public:
 
   void message(MessageKind kind, std::string_view text) override {
     sink_.write(text);
-    if (kind == MessageKind::Join) sink_.write("\n");
+    if (kind == MessageKind::Join || kind == MessageKind::LostEvents) sink_.write("\n");
   }
 
   void value(uint32_t type, std::span<const uint8_t> bytes) override {
@@ -120,6 +120,7 @@ const char* message_type(MessageKind kind) {
   case MessageKind::Cat: return "cat";
   case MessageKind::Syscall: return "syscall";
   case MessageKind::Join: return "join";
+  case MessageKind::LostEvents: return "lost_events";
   }
   return "printf";
 }

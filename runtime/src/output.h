@@ -17,7 +17,8 @@ namespace btc::rt {
 enum class OutputFormat { Text, Json };
 
 // Kinds of plain-text messages (the JSON "type" field).
-enum class MessageKind { Printf, Time, Cat, Syscall, Join };
+// LostEvents: a one-line notice 0.17 files under "lost_events" (out of watchpoint registers).
+enum class MessageKind { Printf, Time, Cat, Syscall, Join, LostEvents };
 
 class Output {
 public:

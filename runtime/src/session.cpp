@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "attach_iter.h"
 #include "attach_probes.h"
+#include "attach_watch.h"
 #include "bpf_maps.h"
 #include "config.h"
 #include "event_loop.h"
@@ -20,6 +21,7 @@
 #include "libbpf_log.h"
 #include "process.h"
 #include "runtime_values.h"
+#include "watch_events.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -108,6 +110,7 @@ public:
     // Perf-event links go first: they close instantly. Each tracepoint link close waits for
     // a tasks-trace RCU grace period under a global kernel mutex (~40 ms each here).
     perf_links_.clear();
+    disarm_all_watchpoints();
     links_.clear();
     // As 0.17: after exit() nothing queued by the other probes is printed; END's output is.
     if (handler_->exit_requested() && have_rb_) rb_.drain();
@@ -191,6 +194,7 @@ private:
     obj_.reset(obj);
     std::string err; // kprobe vs fentry, -p for uprobes, the object for stack lookups
     if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
+    prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
     return true;
   }
 
@@ -280,6 +284,9 @@ private:
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
     handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
     handler_->set_helper_errors(opts_.helper_errors);
+    watch_events_ = std::make_unique<WatchEvents>(
+        *out_, [this](std::string_view text) { fail(std::string(text)); });
+    handler_->set_watch_sink(watch_events_.get());
     if (m_.ringbuf_map.empty()) return true;
     bpf_map* map = bpf_object__find_map_by_name(obj_.get(), m_.ringbuf_map.c_str());
     if (!map) return fail("ERROR: ring buffer map '" + m_.ringbuf_map + "' is missing");
@@ -388,6 +395,7 @@ private:
   std::unique_ptr<bpf_object, ObjectCloser> obj_;
   std::unique_ptr<BpfMapStore> store_;
   std::unique_ptr<EventHandler> handler_;
+  std::unique_ptr<WatchEvents> watch_events_;
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
   ChildProcess child_;
