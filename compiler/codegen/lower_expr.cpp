@@ -205,7 +205,12 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return buf;
   }
   case VarId::Probe:
-    if (spec_->wildcard) return call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+    if (spec_->wildcard) {
+      llvm::Value* cookie = call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+      // usdt cookies carry the argument-table slot in the high half (btc/usdt.h).
+      if (spec_->kind == probes::ProbeKind::Usdt) cookie = b_.CreateAnd(cookie, 0xffffffffull);
+      return cookie;
+    }
     return i64(probe_id_);
   case VarId::Curtask: return call_helper(Helper::GetCurrentTask, i64_ty(), {});
   case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
@@ -255,6 +260,7 @@ constexpr uint32_t kPtRegsAx = 80;
 
 llvm::Value* Lowerer::probe_arg(uint32_t n) {
   using probes::ProbeKind;
+  if (spec_->kind == ProbeKind::Usdt) return usdt_arg(n);
   bool array_ctx = as_fentry_ || spec_->kind == ProbeKind::RawTracepoint;
   uint32_t off = array_ctx ? 8 * n : (n < 6 ? kPtRegsArgs[n] : 0);
   return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));

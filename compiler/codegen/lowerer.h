@@ -56,6 +56,7 @@ public:
   // kprobe/uprobe, the u64 argument array for fentry/fexit and raw tracepoints).
   llvm::Value* probe_arg(uint32_t n);
   llvm::Value* probe_retval();
+  llvm::Value* usdt_arg(uint32_t n); // lower_usdt.cpp
   llvm::Value* stack_value(const Type& t);
 
   // lower_stmt.cpp

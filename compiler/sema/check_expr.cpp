@@ -547,10 +547,14 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   case VarId::Cpid: return Type::uint64();
   case VarId::Username: return Type::simple(ast::TypeKind::Username, 8);
   case VarId::Arg:
-    if (index > 5 && probe_->kind != probes::ProbeKind::RawTracepoint) {
+    // usdt arguments come from the note's specs, not registers: arg0..arg9 (0.17 said
+    // "x86_64 doesn't support arg6" for usdt too, see docs/compat.md).
+    if (index > 5 && probe_->kind != probes::ProbeKind::RawTracepoint &&
+        probe_->kind != probes::ProbeKind::Usdt) {
       error(e.range, "x86_64 doesn't support " + b.name);
       return Type::none();
     }
+    if (index < 32) probe_->arg_mask |= 1u << index;
     return Type::uint64();
   case VarId::Retval:
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)

@@ -64,6 +64,7 @@ struct ProbeInfo {
   // reads pt_regs (reg(), sargN) or calls override(): only a kprobe program can do that, so
   // no fentry/fexit twin is compiled for it.
   bool needs_pt_regs = false;
+  uint32_t arg_mask = 0;             // bit N: the action reads argN
   std::map<std::string, Type> vars;  // scratch variables of this probe ($x -> type)
 };
 

@@ -114,7 +114,7 @@ void io(Writer& w, const ProbeDesc& p) {
   w.str(p.func); w.u64(p.period); w.b(p.use_freq); w.b(p.wildcard); w.u32(p.probe_id);
   w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end); w.u64(p.offset); w.str(p.alt_prog_name);
   w.u32(p.watch_len); w.str(p.watch_mode); w.u32(static_cast<uint32_t>(p.watch_arg));
-  w.str(p.setup_prog_name);
+  w.str(p.setup_prog_name); w.u32(p.arg_mask);
 }
 void io(Reader& r, ProbeDesc& p) {
   p.kind = static_cast<ProbeKind>(r.u8()); p.prog_name = r.str(); p.text = r.str();
@@ -122,7 +122,7 @@ void io(Reader& r, ProbeDesc& p) {
   p.wildcard = r.b(); p.probe_id = r.u32(); p.line = r.u32(); p.col_begin = r.u32();
   p.col_end = r.u32(); p.offset = r.u64(); p.alt_prog_name = r.str();
   p.watch_len = r.u32(); p.watch_mode = r.str(); p.watch_arg = static_cast<int32_t>(r.u32());
-  p.setup_prog_name = r.str();
+  p.setup_prog_name = r.str(); p.arg_mask = r.u32();
 }
 
 void io(Writer& w, const StackMapDesc& s) {
@@ -349,6 +349,7 @@ std::string dump(const Manifest& m) {
     if (!p.alt_prog_name.empty()) o << " alt=" << p.alt_prog_name;
     if (p.watch_len) o << " watch=" << p.watch_len << ":" << p.watch_mode << " arg=" << p.watch_arg;
     if (!p.setup_prog_name.empty()) o << " setup=" << p.setup_prog_name;
+    if (p.arg_mask) o << " arg_mask=" << p.arg_mask;
     o << "\n";
   }
   for (const auto& p : m.positionals)

@@ -17,7 +17,8 @@ Case keys (all optional; strings, the script included, may use the placeholders 
 {tool} {python} {uniq} (15 characters, fits a comm) {case} {srcdir} {runner_pid} {runner_comm} {python_comm} (comm of a process running
 {python}), {bg_pid} (see background) and {tool_pid} (workloads only)):
   description   text shown nowhere but documents the case
-  requires      list of: root btf hardware ldd, or !NAME for "NAME unavailable"
+  requires      list of: root btf hardware ldd file:PATH (PATH exists), or !NAME for
+                "NAME unavailable"
                 (default: root btf)
   program       script text compiled with `btc -e` (else NAME.bt is compiled as a file)
   stdin_script  true: the script (NAME.bt or program) is fed to `btc - -o tool`
@@ -149,6 +150,8 @@ def requirement_missing(req: str) -> Optional[str]:
         return hardware_events_work()
     if req == "ldd":
         return None if shutil.which("ldd") else "ldd not installed"
+    if req.startswith("file:"):
+        return None if Path(req[5:]).exists() else f"{req[5:]} missing"
     return f"unknown requirement {req!r}"
 
 

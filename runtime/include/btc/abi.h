@@ -148,6 +148,8 @@ struct ProbeDesc {
   std::string watch_mode;
   int32_t watch_arg = -1;
   std::string setup_prog_name;
+  // Bit N set: the action reads argN (usdt: the runtime checks each note has that argument).
+  uint32_t arg_mask = 0;
 };
 
 // Offsets inside the .rodata config struct that the runtime fills before load.
