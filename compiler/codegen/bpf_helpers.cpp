@@ -5,6 +5,8 @@
 // `inttoptr (i64 ID to ptr)`, e.g. bpf_get_current_pid_tgid is `call i64 inttoptr(i64 14)()`.
 #include "codegen/lowerer.h"
 
+#include <llvm/IR/InlineAsm.h>
+
 namespace btc::codegen {
 
 llvm::Value* Lowerer::call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args) {
@@ -133,6 +135,30 @@ llvm::Value* Lowerer::probe_read(llvm::Value* dst, uint32_t size, llvm::Value* s
                                                          : b_.CreateIntToPtr(src_addr, ptr_ty());
   return call_helper(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel, i64_ty(),
                      {dst, b_.getInt32(size), src});
+}
+
+llvm::Value* Lowerer::attach_id() {
+  // Real branches, not a select: the verifier knows the frozen .rodata knob and never looks
+  // at the untaken side, so a kernel without bpf_get_attach_cookie still loads the program.
+  auto* with_cookie = llvm::BasicBlock::Create(ctx_, "cookie", fn_);
+  auto* without = llvm::BasicBlock::Create(ctx_, "no_cookie", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "attach_id", fn_);
+  b_.CreateCondBr(b_.CreateICmpNE(config_u64(layout_.no_cookies), i64(0)), without, with_cookie);
+  b_.SetInsertPoint(with_cookie);
+  llvm::Value* cookie = call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(without);
+  // An opaque ld_imm64 (inline asm, so LLVM cannot fold or move it) the runtime rewrites.
+  auto* asm_ty = llvm::FunctionType::get(i64_ty(), false);
+  auto* marker = llvm::InlineAsm::get(
+      asm_ty, "$0 = " + std::to_string(abi::kAttachIdMarker) + " ll", "=r", true);
+  llvm::Value* patched = b_.CreateCall(asm_ty, marker, {});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(i64_ty(), 2);
+  phi->addIncoming(cookie, with_cookie);
+  phi->addIncoming(patched, without);
+  return phi;
 }
 
 } // namespace btc::codegen

@@ -206,7 +206,7 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   }
   case VarId::Probe:
     if (spec_->wildcard) {
-      llvm::Value* cookie = call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+      llvm::Value* cookie = attach_id();
       // usdt cookies carry the argument-table slot in the high half (btc/usdt.h).
       if (spec_->kind == probes::ProbeKind::Usdt) cookie = b_.CreateAnd(cookie, 0xffffffffull);
       return cookie;

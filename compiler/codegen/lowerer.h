@@ -127,10 +127,13 @@ public:
   // the current block (branches to the end of the action if even the insert failed).
   llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key);
   llvm::Value* config_u64(uint32_t offset);
+  // The id of the attach point that fired a program attached at several places: its BPF
+  // cookie, or on kernels without cookies abi::kAttachIdMarker, patched per program copy.
+  llvm::Value* attach_id();
   llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr, bool user);
   llvm::Value* i64(uint64_t v) { return b_.getInt64(v); }
   llvm::Type* i64_ty() { return b_.getInt64Ty(); }
-  llvm::Type* ptr_ty() { return b_.getPtrTy(); }
+  llvm::PointerType* ptr_ty() { return b_.getPtrTy(); }
   void set_loc(source::SourceRange r);
 
   const ast::Program& program_;

@@ -32,6 +32,7 @@ const llvm::Target* bpf_target(std::string& err) {
     LLVMInitializeBPFTarget();
     LLVMInitializeBPFTargetMC();
     LLVMInitializeBPFAsmPrinter();
+    LLVMInitializeBPFAsmParser(); // the attach-id marker is inline asm (attach_id())
   });
   return llvm::TargetRegistry::lookupTarget(kTriple, err);
 }
@@ -157,6 +158,7 @@ void Lowerer::create_globals() {
   layout_.str_args = off; off += info_.strlen * info_.max_positional;
   off = sema::align8(off);
   layout_.helper_errors = off; off += 8;
+  layout_.no_cookies = off; off += 8;
   runtime_values_offset_ = off; off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
   layout_.size = off;
   config_ = byte_array("btc_config", off, ".rodata", true);

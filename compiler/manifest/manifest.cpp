@@ -130,9 +130,11 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
       d.period = s.period;
       d.use_freq = s.use_freq;
       d.wildcard = s.wildcard;
+      d.optional = s.optional;
       d.probe_id = p.probe_ids[i];
       d.offset = s.offset;
       d.alt_prog_name = p.alt_prog_names[i];
+      if (s.kind == probes::ProbeKind::Usdt) d.arg_mask = p.arg_mask;
       d.watch_len = s.watch_len;
       d.watch_mode = s.watch_mode;
       d.watch_arg = s.watch_arg;

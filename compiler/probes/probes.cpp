@@ -24,7 +24,7 @@ const std::array<ProbeKindDesc, 18> kKinds = {{
   {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", {.retval = true, .func = true}, true},
   {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, true},
   {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, true},
-  {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, false},
+  {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, true},
   {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, true},
   {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
    {.args = true, .retval = true, .func = true}, true},
@@ -231,6 +231,27 @@ bool parse_uprobe(std::vector<std::string_view>& parts, AttachSpec& spec, std::s
   return true;
 }
 
+// usdt:BIN:NAME, usdt:BIN:NS:NAME, and with -p (checked at run time) usdt:NAME and
+// usdt::NS:NAME: target = BIN (may be empty), func = "NAME" or "NS:NAME". Resolved on the
+// running host (runtime/src/usdt_attach.cpp); an empty BIN always needs expansion there.
+bool parse_usdt(std::vector<std::string_view>& parts, AttachSpec& spec, std::string& error) {
+  if (parts.size() < 2 || parts.size() > 4) {
+    error = "usdt probe type requires 2 or 3 arguments";
+    return false;
+  }
+  if (parts.back().empty()) {
+    error = "usdt probe must have a target function or wildcard";
+    return false;
+  }
+  if (parts.size() >= 3) spec.target = unquote(parts[1]);
+  std::string ns = parts.size() == 4 ? unquote(parts[2]) : "";
+  spec.func = (ns.empty() ? "" : ns + ":") + unquote(parts.back());
+  spec.wildcard = spec.target.empty() || spec.target.find('*') != std::string::npos ||
+                  spec.func.find('*') != std::string::npos;
+  spec.text = "usdt:" + (parts.size() >= 3 ? spec.target + ":" : "") + spec.func;
+  return true;
+}
+
 // rawtracepoint:EVENT or rawtracepoint:MODULE:EVENT.
 bool parse_rawtracepoint(std::vector<std::string_view>& parts, AttachSpec& spec,
                          std::string& error) {
@@ -280,17 +301,6 @@ bool parse_iter(std::vector<std::string_view>& parts, AttachSpec& spec, std::str
   spec.target = std::string(parts[1]);
   if (parts.size() == 3) spec.func = std::string(parts[2]);
   spec.text = "iter:" + spec.target + (spec.func.empty() ? "" : ":" + spec.func);
-  return true;
-}
-
-// Probe kinds this version parses only far enough to name them.
-bool parse_generic(std::vector<std::string_view>& parts, AttachSpec& spec, std::string&) {
-  const auto& d = describe(spec.kind);
-  spec.text = std::string(d.name);
-  for (size_t i = 1; i < parts.size(); ++i) spec.text += ":" + std::string(parts[i]);
-  if (parts.size() >= 2) spec.target = std::string(parts[1]);
-  if (parts.size() >= 3) spec.func = std::string(parts.back());
-  spec.wildcard = spec.text.find('*') != std::string::npos;
   return true;
 }
 
@@ -356,12 +366,33 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc: ok = parse_kfunc(parts, spec, error); break;
   case ProbeKind::Iter: ok = parse_iter(parts, spec, error); break;
-  case ProbeKind::Usdt: ok = parse_generic(parts, spec, error); break;
+  case ProbeKind::Usdt: ok = parse_usdt(parts, spec, error); break;
   case ProbeKind::Watchpoint:
   case ProbeKind::AsyncWatchpoint: ok = parse_watchpoint(parts, spec, error); break;
   }
   if (!ok) return std::nullopt;
   return spec;
+}
+
+bool wildcard_match(std::string_view pattern, std::string_view text) {
+  // Greedy glob with backtracking to the last '*'.
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 } // namespace btc::probes

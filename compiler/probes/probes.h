@@ -45,6 +45,7 @@ struct AttachSpec {
   bool use_freq = false;
   bool wildcard = false;
   uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR, watchpoint:ADDR)
+  bool optional = false; // expanded by the compiler from a wildcard: skip it where missing
   // watchpoint / asyncwatchpoint (probes/watchpoint.h): LEN, MODE with its letters sorted
   // ("rw"), and N of FUNC+argN (-1: the ADDR form).
   uint32_t watch_len = 0;
@@ -58,6 +59,10 @@ const ProbeKindDesc& describe(ProbeKind kind);
 // Parses one attach point; on failure returns nullopt and sets `error` to a bpftrace-style
 // message ("Invalid probe type: foo", "interval probe must have unit of time", ...).
 std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string& error);
+
+// Spec 1.2 wildcard matching: `*` matches any run of characters, everything else itself
+// ("sys_enter_exec*" matches "sys_enter_execve").
+bool wildcard_match(std::string_view pattern, std::string_view text);
 
 // Default sample counts of software/hardware events (spec 1.3); nullopt if unknown. `name`
 // may be an alias; `canonical` receives the full event name.

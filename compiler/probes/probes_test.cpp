@@ -74,3 +74,16 @@ TEST(Probes, BeginEndAreSpecial) {
 
 } // namespace
 } // namespace btc::probes
+
+TEST(WildcardMatch, StarsAnywhere) {
+  using btc::probes::wildcard_match;
+  EXPECT_TRUE(wildcard_match("sys_enter_exec*", "sys_enter_execve"));
+  EXPECT_TRUE(wildcard_match("sys_enter_exec*", "sys_enter_exec"));
+  EXPECT_FALSE(wildcard_match("sys_enter_exec*", "sys_exit_execve"));
+  EXPECT_TRUE(wildcard_match("*open*", "sys_enter_openat2"));
+  EXPECT_TRUE(wildcard_match("a*b*c", "aXXbYYbc"));
+  EXPECT_FALSE(wildcard_match("a*b*c", "aXXbYYbcd"));
+  EXPECT_TRUE(wildcard_match("*", ""));
+  EXPECT_FALSE(wildcard_match("", "x"));
+  EXPECT_TRUE(wildcard_match("syscalls:sys_enter_*", "syscalls:sys_enter_read"));
+}

@@ -60,6 +60,11 @@ std::optional<ProgramInfo> Checker::run() {
           if (seen_end) error(ap.range, "More than one END probe defined");
           seen_end = true;
         }
+        if (spec->kind == probes::ProbeKind::Tracepoint && spec->wildcard && reporting_ &&
+            args_probes_.count(pi)) {
+          add_expanded_tracepoints(*spec, ap, pi, pinfo, next_probe_id);
+          continue;
+        }
         if (spec->kind == probes::ProbeKind::Tracepoint && !spec->wildcard && reporting_)
           warn_missing_tracepoint(spec->target, ap.range);
         pinfo.kind = spec->kind;
@@ -91,6 +96,9 @@ std::optional<ProgramInfo> Checker::run() {
         for (auto& alt : info_.probes.back().alt_prog_names) alt.clear();
     }
     if (program_.probes.empty()) error({0, 0}, "No probes to attach");
+    if (pass == 0)
+      for (size_t i = 0; i < info_.probes.size(); ++i)
+        if (info_.probes[i].uses_args) args_probes_.insert(i);
   }
   if (diags_.has_errors()) return std::nullopt;
 

@@ -59,6 +59,12 @@ public:
   // `arg` replaces the literal as the value's argument (uaddr: "BINARY:SYMBOL").
   uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn,
                              const std::string* arg = nullptr);
+  // tracepoint_expand.cpp: a wildcard tracepoint whose probe reads `args` becomes one
+  // (optional) attach point per tracepoint this host has.
+  std::vector<std::string> host_tracepoints(const std::string& pattern, source::SourceRange r);
+  void add_expanded_tracepoints(const probes::AttachSpec& spec, const ast::AttachPoint& ap,
+                                size_t probe_index, ProbeInfo& pinfo, uint32_t& next_probe_id);
+  std::set<size_t> args_probes_; // probes (by index) whose body reads `args` (from walk 1)
   // check_registers.cpp: reg(), sargN, uaddr()
   Type check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_name);
   Type check_sarg(ast::Expr& e);

@@ -114,7 +114,7 @@ void io(Writer& w, const ProbeDesc& p) {
   w.str(p.func); w.u64(p.period); w.b(p.use_freq); w.b(p.wildcard); w.u32(p.probe_id);
   w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end); w.u64(p.offset); w.str(p.alt_prog_name);
   w.u32(p.watch_len); w.str(p.watch_mode); w.u32(static_cast<uint32_t>(p.watch_arg));
-  w.str(p.setup_prog_name); w.u32(p.arg_mask);
+  w.str(p.setup_prog_name); w.u32(p.arg_mask); w.b(p.optional);
 }
 void io(Reader& r, ProbeDesc& p) {
   p.kind = static_cast<ProbeKind>(r.u8()); p.prog_name = r.str(); p.text = r.str();
@@ -122,7 +122,7 @@ void io(Reader& r, ProbeDesc& p) {
   p.wildcard = r.b(); p.probe_id = r.u32(); p.line = r.u32(); p.col_begin = r.u32();
   p.col_end = r.u32(); p.offset = r.u64(); p.alt_prog_name = r.str();
   p.watch_len = r.u32(); p.watch_mode = r.str(); p.watch_arg = static_cast<int32_t>(r.u32());
-  p.setup_prog_name = r.str(); p.arg_mask = r.u32();
+  p.setup_prog_name = r.str(); p.arg_mask = r.u32(); p.optional = r.b();
 }
 
 void io(Writer& w, const StackMapDesc& s) {
@@ -143,10 +143,12 @@ void io(Reader& r, Positional& p) {
 void io(Writer& w, const ConfigLayout& c) {
   w.u32(c.size); w.u32(c.start_ns); w.u32(c.target_pid); w.u32(c.child_pid);
   w.u32(c.num_args); w.u32(c.int_args); w.u32(c.str_args); w.u32(c.helper_errors);
+  w.u32(c.no_cookies);
 }
 void io(Reader& r, ConfigLayout& c) {
   c.size = r.u32(); c.start_ns = r.u32(); c.target_pid = r.u32(); c.child_pid = r.u32();
   c.num_args = r.u32(); c.int_args = r.u32(); c.str_args = r.u32(); c.helper_errors = r.u32();
+  c.no_cookies = r.u32();
 }
 
 void io(Writer& w, const RuntimeValue& v) {

@@ -8,6 +8,7 @@
 #include "attach_iter.h"
 #include "attach_probes.h"
 #include "attach_watch.h"
+#include "usdt_attach.h"
 #include "diag.h"
 #include "tracefs.h"
 
@@ -75,14 +76,13 @@ bool supported(ProbeKind kind) {
   case ProbeKind::Uprobe:
   case ProbeKind::Uretprobe:
   case ProbeKind::RawTracepoint:
+  case ProbeKind::Watchpoint:
+  case ProbeKind::AsyncWatchpoint:
+  case ProbeKind::Usdt:
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
   case ProbeKind::Iter:
-  case ProbeKind::Watchpoint:
-  case ProbeKind::AsyncWatchpoint:
     return true;
-  case ProbeKind::Usdt:
-    return false;
   }
   return false;
 }
@@ -210,6 +210,10 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       if (!plan_watch_probe(m, p, probe_names, out, err)) return false;
       continue;
     }
+    if (p.kind == ProbeKind::Usdt) {
+      if (!plan_usdt_probe(p, probe_names, out, err)) return false;
+      continue;
+    }
     if (p.kind != ProbeKind::Tracepoint) {
       out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
       continue;
@@ -223,6 +227,11 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       tracefs_ready = true;
     }
     if (!p.wildcard) {
+      if (p.optional && !tracepoint_exists(p.target, tracefs_events_dir())) {
+        // Expanded by the compiler on its host; this host lacks it: attach_all() skips it.
+        out.push_back({&p, p.target, p.func, p.text, p.probe_id, true});
+        continue;
+      }
       if (!tracepoint_exists(p.target, tracefs_events_dir())) {
         err = located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
                               "tracepoint not found: " + p.target);
@@ -242,6 +251,10 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       probe_names.push_back("tracepoint:" + target);
       out.push_back({&p, target, p.func, probe_names.back(), id, true});
     }
+  }
+  if (out.empty() && !m.probes.empty()) { // e.g. usdt probes that matched nothing (0.17)
+    err = "No probes to attach\n";
+    return false;
   }
   return true;
 }
@@ -279,18 +292,16 @@ bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
   case ProbeKind::Uretprobe:
   case ProbeKind::RawTracepoint:
     return attach_dynamic_probe(obj, point, links, err);
+  case ProbeKind::Watchpoint:
+  case ProbeKind::AsyncWatchpoint:
+    return attach_watch_probe(obj, point, links, err);
+  case ProbeKind::Usdt:
+    return attach_usdt_point(obj, point, links, err);
   case ProbeKind::Kfunc:
   case ProbeKind::Kretfunc:
     return attach_dynamic_probe(obj, point, links, err);
   case ProbeKind::Iter:
     return attach_iter_probe(obj, point, links, err);
-  case ProbeKind::Watchpoint:
-  case ProbeKind::AsyncWatchpoint:
-    return attach_watch_probe(obj, point, links, err);
-  case ProbeKind::Usdt:
-    err = "probe type " + std::string(probe_kind_name(p.kind)) +
-          " is not supported by this runtime yet";
-    return false;
   }
   return false;
 }

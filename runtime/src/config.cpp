@@ -65,6 +65,7 @@ bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
       !put(rodata, c.target_pid, &values.target_pid, 8, err) ||
       !put(rodata, c.child_pid, &values.child_pid, 8, err) ||
       !put(rodata, c.helper_errors, &values.helper_errors, 8, err) ||
+      !put(rodata, c.no_cookies, &values.no_cookies, 8, err) ||
       !put(rodata, c.num_args, &num_args, 8, err))
     return false;
   for (uint32_t i = 0; i < m.max_positional; ++i) {

@@ -81,6 +81,7 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
       else if (arg == "--version") out.version = true;
       else if (arg == "--quiet") out.quiet = true;
       else if (arg == "--verbose") out.verbose = true;
+      else if (arg == "--list") out.list = true;
       else {
         error = "unknown option '" + std::string(arg) + "'";
         return false;
@@ -94,6 +95,7 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
       else if (c == 'V') out.version = true;
       else if (c == 'q') out.quiet = true;
       else if (c == 'v') out.verbose = true;
+      else if (c == 'l') out.list = true;
       else if (c == 'k') out.helper_errors = std::min(out.helper_errors + 1, 2);
       else if (takes_value(c)) {
         std::string_view value;
@@ -134,6 +136,7 @@ std::string usage_text(std::string_view tool_name) {
          "    -kk            warn when any BPF helper call fails\n"
          "    -q             keep messages quiet\n"
          "    -v             verbose messages (libbpf and verifier log, child exit code)\n"
+         "    -l, --list     list the probes as they resolve on this host, then exit\n"
          "    -h, --help     show this help message\n"
          "    -V, --version  " + t + " version\n"
          "\n"

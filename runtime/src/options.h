@@ -21,6 +21,7 @@ enum class Buffering { Line, Full, None };
 struct Options {
   bool help = false;
   bool version = false;
+  bool list = false;    // --list / -l: print the attach points as they resolve here, exit
   bool quiet = false;
   bool verbose = false;
   OutputFormat format = OutputFormat::Text;

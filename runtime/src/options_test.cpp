@@ -22,6 +22,18 @@ TEST(OptionsTest, FlagsAndPositionalsMix) {
   EXPECT_EQ(o.positionals, (std::vector<std::string>{"42", "hello"}));
 }
 
+TEST(OptionsTest, ListLongAndShort) {
+  Options a, b, c;
+  std::string err;
+  ASSERT_TRUE(parse({"--list"}, a, err)) << err;
+  ASSERT_TRUE(parse({"-lq"}, b, err)) << err;
+  ASSERT_TRUE(parse({"x"}, c, err)) << err;
+  EXPECT_TRUE(a.list);
+  EXPECT_TRUE(b.list);
+  EXPECT_TRUE(b.quiet);
+  EXPECT_FALSE(c.list);
+}
+
 TEST(OptionsTest, BundledAndAttachedValues) {
   Options o;
   std::string err;

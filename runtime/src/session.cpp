@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "libbpf_log.h"
 #include "process.h"
+#include "program_copies.h"
 #include "runtime_values.h"
 #include "watch_events.h"
 
@@ -35,6 +36,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <set>
 
 namespace btc::rt {
 namespace {
@@ -78,6 +80,7 @@ public:
   }
 
   int run() {
+    if (opts_.list) return list_probes();
     if (!check_environment() || !start_processes() || !open_output() || !open() ||
         !configure() || !load() || !prepare_events() || !plan() || !init_loop())
       return 1;
@@ -195,6 +198,12 @@ private:
     std::string err; // kprobe vs fentry, -p for uprobes, the object for stack lookups
     if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
     prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
+    // No BPF cookies: wildcard programs are loaded once per attach point (attach_all).
+    cookies_ = bpf_cookies_supported();
+    if (!cookies_) held_back_ = copies_.hold_back(obj);
+    if (opts_.verbose)
+      for (const auto& name : held_back_)
+        std::fprintf(stderr, "%s: no BPF cookies: one copy per attach point\n", name.c_str());
     return true;
   }
 
@@ -222,6 +231,7 @@ private:
     values.target_pid = static_cast<uint64_t>(opts_.target_pid);
     values.child_pid = child_.pid() > 0 ? static_cast<uint64_t>(child_.pid()) : 0;
     values.helper_errors = static_cast<uint64_t>(opts_.helper_errors);
+    values.no_cookies = cookies_ ? 0 : 1;
     std::string err;
     if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
     if (!m_.runtime_values.empty()) {
@@ -297,6 +307,19 @@ private:
     return true;
   }
 
+  // --list: every attach point as it resolves on this host (wildcards expanded), one per
+  // line, in attach order; nothing is loaded or attached.
+  int list_probes() {
+    std::string err;
+    if (!plan_attach_points(m_, probe_names_, points_, err)) {
+      fail(err);
+      return 1;
+    }
+    for (const auto& point : points_) std::printf("%s\n", point.text.c_str());
+    std::fflush(stdout);
+    return 0;
+  }
+
   bool plan() {
     std::string err;
     if (!plan_attach_points(m_, probe_names_, points_, err)) return fail(err);
@@ -335,7 +358,13 @@ private:
         continue;
       std::string err;
       auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
-      if (attach_point(obj_.get(), point, links, err)) continue;
+      bpf_object* obj = obj_.get();
+      if (held_back_.count(point.probe->prog_name)) {
+        obj = copies_.copy(object_, m_.tool_name, obj_.get(), point.probe->prog_name,
+                           point.id, err);
+        if (!obj) return fail("ERROR: " + point.text + ": " + err);
+      }
+      if (attach_point(obj, point, links, err)) continue;
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       if (!point.from_wildcard)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
@@ -393,6 +422,9 @@ private:
   std::unique_ptr<FileSink> sink_;
   std::unique_ptr<Output> out_;
   std::unique_ptr<bpf_object, ObjectCloser> obj_;
+  bool cookies_ = true;
+  ProgramCopies copies_;            // per-attach-point programs where there are no cookies
+  std::set<std::string> held_back_; // their names
   std::unique_ptr<BpfMapStore> store_;
   std::unique_ptr<EventHandler> handler_;
   std::unique_ptr<WatchEvents> watch_events_;

@@ -150,6 +150,9 @@ struct ProbeDesc {
   std::string setup_prog_name;
   // Bit N set: the action reads argN (usdt: the runtime checks each note has that argument).
   uint32_t arg_mask = 0;
+  // Expanded by the compiler from a wildcard (tracepoint with `args`): where the tool runs,
+  // a missing one is skipped with a warning instead of failing the tool.
+  bool optional = false;
 };
 
 // Offsets inside the .rodata config struct that the runtime fills before load.
@@ -163,7 +166,14 @@ struct ConfigLayout {
   uint32_t str_args = kNoIndex;  // char[max_positional][strlen]: str($1)..
   uint32_t helper_errors = kNoIndex; // u64: 0 = quiet, 1 = -k (helper failures), 2 = -kk
                                      //      (also probe_read failures)
+  uint32_t no_cookies = kNoIndex;    // u64: 1 = this kernel has no BPF cookies (see below)
 };
+
+// A program attached at several places (a wildcard) tells them apart by its BPF cookie (the
+// attach point's id). On kernels without cookies (before 5.15) it reads this 64-bit constant
+// instead (a `ld_imm64` the compiler emits); the runtime then loads one copy of the program
+// per attach point with the constant replaced by that point's id.
+inline constexpr uint64_t kAttachIdMarker = 0x6274635f70726f62ull; // "btc_prob"
 
 // A value only the target host knows, resolved by the runtime before load and written as a
 // u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path"),
