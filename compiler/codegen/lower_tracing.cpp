@@ -4,9 +4,9 @@
 //
 // A kfunc program's context is the traced function's arguments as u64 slots (retval after
 // them); its kprobe twin reads the same slots from pt_regs registers (probe_arg). An iter
-// program's context is `struct bpf_iter__<name>`, whose members are u64 slots too; loads
-// from it must be direct (the verifier types them as BTF pointers, which bpf_seq_printf and
-// bpf_d_path require).
+// program's context is `struct bpf_iter__<name>`, whose members are u64 slots too; script
+// reads of them are copies (plain numbers), while bpf_seq_printf's seq_file and
+// bpf_d_path's argument are direct loads (the verifier's BTF pointers, which they require).
 // Example: `iter:task { printf("%s\n", ctx->task->comm); }` ->
 //   section "iter/task"; if (ctx[1] == 0) return 0;            (the final call: no task)
 //   comm = probe_read_kernel(core(&task->comm)); seq = ctx[0]->seq;
@@ -63,15 +63,18 @@ llvm::Value* Lowerer::lower_tracing_field(const ast::Expr& e, const ast::FieldAc
     return convert_int(probe_arg(arg->slot), e.type);
   }
   if (spec_->kind == ProbeKind::Iter && is_builtin(*f.base, "ctx")) {
-    // ctx->task, ctx->fd, ctx->file: a direct load of the context member.
+    // ctx->task, ctx->fd, ctx->file: copied out of the context, so the value is a plain
+    // number to the verifier (a direct load would give a maybe-NULL BTF pointer, on which
+    // no field offset may be added before a NULL test LLVM is free to fold away).
     auto it = info_.field_paths.find(&e);
     if (it == info_.field_paths.end()) return nullptr;
     uint32_t size = e.type.is_pointer() ? 8 : std::min<uint32_t>(e.type.size, 8);
-    if (size != 1 && size != 2 && size != 4 && size != 8) return nullptr;
-    llvm::Value* v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), gep(ctx_arg_, it->second.offset),
-                                          llvm::Align(size));
-    if (size < 8) v = e.type.is_signed ? b_.CreateSExt(v, i64_ty()) : b_.CreateZExt(v, i64_ty());
-    return v;
+    auto* tmp = stack_buffer(8, "iter_ctx");
+    zero_fill(tmp, 8);
+    probe_read(tmp, size, gep(ctx_arg_, it->second.offset), false);
+    if (size >= 8) return b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
+    llvm::Value* v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), tmp, llvm::Align(8));
+    return e.type.is_signed ? b_.CreateSExt(v, i64_ty()) : b_.CreateZExt(v, i64_ty());
   }
   return nullptr;
 }
@@ -122,7 +125,16 @@ llvm::Value* Lowerer::lower_path(const ast::Expr& e, const ast::Call& c) {
   bool through_field = fa && core_ && info_.field_paths.count(&arg) &&
                        arg.type.kind == ast::TypeKind::Record;
   if (through_field) field_chain(arg, *fa, root, root_id, path);
-  llvm::Value* base = lower_expr(*root);
+  llvm::Value* base = nullptr;
+  auto* root_fa = root->as<ast::FieldAccess>();
+  if (spec_->kind == ProbeKind::Iter && root_fa && is_builtin(*root_fa->base, "ctx") &&
+      info_.field_paths.count(root)) {
+    // The iterator's object itself (a BTF pointer, which bpf_d_path insists on).
+    base = b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, info_.field_paths.at(root).offset),
+                                llvm::Align(8));
+  } else {
+    base = lower_expr(*root);
+  }
   if (base->getType()->isPointerTy()) base = b_.CreatePtrToInt(base, i64_ty());
   auto* call_bb = llvm::BasicBlock::Create(ctx_, "d_path", fn_);
   auto* end_bb = llvm::BasicBlock::Create(ctx_, "d_path_end", fn_);

@@ -73,18 +73,19 @@ void Checker::add_tracing_specs(probes::AttachSpec spec, const ast::Probe& probe
     }
     // 0.17 reads the iterator after attaching every probe; btc refuses the combination
     // instead of mixing an event loop with the iterator's output (docs/compat.md).
+    std::string other_probe;
     for (const auto& other : program_.probes) {
       for (const auto& oap : other.attach_points) {
         std::string err;
         auto os = probes::parse_attach_point(oap.text, err);
-        if (!os || os->kind == ProbeKind::Iter || os->kind == ProbeKind::Begin ||
-            os->kind == ProbeKind::End)
-          continue;
-        error(ap.range, "iter probes can only be combined with BEGIN and END probes (" +
-                            os->text + " found)");
-        return;
+        if (os && other_probe.empty() && os->kind != ProbeKind::Iter &&
+            os->kind != ProbeKind::Begin && os->kind != ProbeKind::End)
+          other_probe = os->text;
       }
     }
+    if (!other_probe.empty())
+      error(ap.range, "iter probes can only be combined with BEGIN and END probes (" +
+                          other_probe + " found)");
     add(std::move(spec), 0, false);
     return;
   }

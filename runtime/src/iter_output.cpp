@@ -5,6 +5,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,7 +34,15 @@ bool run_iterator(bpf_link* link, const std::string& pin, Sink& sink, std::strin
   if (!pin.empty()) {
     std::string path = iter_pin_path(pin);
     if (bpf_link__pin(link, path.c_str()) != 0) {
-      err = "ERROR: Failed to pin iter probe link: " + path + ": " + std::strerror(errno);
+      int e = errno;
+      err = "ERROR: Failed to pin iter probe link: " + path + ": " + std::strerror(e);
+      // Pins only live on a bpf filesystem, which is not always mounted at /sys/fs/bpf.
+      std::string dir = path.substr(0, path.rfind('/') + 1);
+      struct statfs fs {};
+      constexpr long kBpfFsMagic = 0xcafe4a11;
+      if (statfs(dir.c_str(), &fs) == 0 && static_cast<long>(fs.f_type) != kBpfFsMagic)
+        err += " (" + dir + " is not on a bpf filesystem; mount one with "
+               "`mount -t bpf bpf " + dir + "`)";
       return false;
     }
     sink.write("Program pinned to " + path + "\n");
