@@ -3,6 +3,7 @@
 //   func   watch_me(&g_a), five writes right after it (only a stopped tracee can have its
 //          breakpoint armed in time), stop_watch(&g_a), a pause, five more writes
 //   async  like func with a pause after watch_me
+//   late   like func after a second's sleep (for -p: the tool attaches meanwhile)
 //   many   watch_me() on six different ints, then one write to each
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,9 @@ int main(int argc, char **argv) {
       p[0] = i * 10;
       usleep(1000);
     }
-  } else if (strcmp(mode, "func") == 0 || strcmp(mode, "async") == 0) {
+  } else if (strcmp(mode, "func") == 0 || strcmp(mode, "async") == 0 ||
+             strcmp(mode, "late") == 0) {
+    if (strcmp(mode, "late") == 0) sleep(1);
     watch_me(&g_a);
     if (strcmp(mode, "async") == 0) usleep(200000);
     five_writes(&g_a, 10);
