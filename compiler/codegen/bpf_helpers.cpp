@@ -138,6 +138,8 @@ llvm::Value* Lowerer::probe_read(llvm::Value* dst, uint32_t size, llvm::Value* s
 }
 
 llvm::Value* Lowerer::attach_id() {
+  // Raw tracepoint links take no cookie (before Linux 6.10): always one program copy each.
+  if (spec_->kind == probes::ProbeKind::RawTracepoint) return attach_id_marker();
   // Real branches, not a select: the verifier knows the frozen .rodata knob and never looks
   // at the untaken side, so a kernel without bpf_get_attach_cookie still loads the program.
   auto* with_cookie = llvm::BasicBlock::Create(ctx_, "cookie", fn_);
@@ -148,17 +150,21 @@ llvm::Value* Lowerer::attach_id() {
   llvm::Value* cookie = call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
   b_.CreateBr(done);
   b_.SetInsertPoint(without);
-  // An opaque ld_imm64 (inline asm, so LLVM cannot fold or move it) the runtime rewrites.
-  auto* asm_ty = llvm::FunctionType::get(i64_ty(), false);
-  auto* marker = llvm::InlineAsm::get(
-      asm_ty, "$0 = " + std::to_string(abi::kAttachIdMarker) + " ll", "=r", true);
-  llvm::Value* patched = b_.CreateCall(asm_ty, marker, {});
+  llvm::Value* patched = attach_id_marker();
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
   auto* phi = b_.CreatePHI(i64_ty(), 2);
   phi->addIncoming(cookie, with_cookie);
   phi->addIncoming(patched, without);
   return phi;
+}
+
+llvm::Value* Lowerer::attach_id_marker() {
+  // An opaque ld_imm64 (inline asm, so LLVM cannot fold or move it) the runtime rewrites.
+  auto* asm_ty = llvm::FunctionType::get(i64_ty(), false);
+  auto* marker = llvm::InlineAsm::get(
+      asm_ty, "$0 = " + std::to_string(abi::kAttachIdMarker) + " ll", "=r", true);
+  return b_.CreateCall(asm_ty, marker, {});
 }
 
 } // namespace btc::codegen

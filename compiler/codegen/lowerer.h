@@ -130,6 +130,7 @@ public:
   // The id of the attach point that fired a program attached at several places: its BPF
   // cookie, or on kernels without cookies abi::kAttachIdMarker, patched per program copy.
   llvm::Value* attach_id();
+  llvm::Value* attach_id_marker(); // the bare marker (rawtracepoint: always copies)
   llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr, bool user);
   llvm::Value* i64(uint64_t v) { return b_.getInt64(v); }
   llvm::Type* i64_ty() { return b_.getInt64Ty(); }

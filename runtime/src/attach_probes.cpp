@@ -250,17 +250,47 @@ std::vector<std::string> match_kernel_functions(std::string_view pattern,
   return out;
 }
 
+std::vector<std::string> match_raw_tracepoints(std::string_view pattern) {
+  std::vector<std::string> out;
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (libbpf_get_error(vmlinux)) return out;
+  constexpr std::string_view kPrefix = "btf_trace_";
+  for (uint32_t id = 1, n = btf__type_cnt(vmlinux); id < n; ++id) {
+    const btf_type* t = btf__type_by_id(vmlinux, id);
+    if (!btf_is_typedef(t)) continue;
+    std::string_view name = btf__name_by_offset(vmlinux, t->name_off);
+    if (!name.starts_with(kPrefix)) continue;
+    name.remove_prefix(kPrefix.size());
+    if (glob_match(pattern, name)) out.emplace_back(name);
+  }
+  btf__free(vmlinux);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
                         std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
                         std::string& err) {
   (void)m;
   std::string kind(probe_kind_name(p.kind));
   if (p.kind == ProbeKind::RawTracepoint) {
-    if (p.wildcard) {
-      err = "ERROR: wildcards are not supported for rawtracepoint probes (" + p.text + ")\n";
+    if (!p.wildcard) {
+      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+      return true;
+    }
+    // Raw tracepoints this kernel has: its BTF's `btf_trace_<event>` typedefs.
+    auto names = match_raw_tracepoints(p.func);
+    if (names.empty()) {
+      err = "ERROR: No matches for " + p.text + "\n";
       return false;
     }
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    std::string prefix = "rawtracepoint:" + (p.target.empty() ? "" : p.target + ":");
+    for (auto& name : names) {
+      auto id = static_cast<uint32_t>(probe_names.size());
+      probe_names.push_back(prefix + name);
+      out.push_back({&p, p.target, name, probe_names.back(), id, true});
+    }
     return true;
   }
   if (is_kfunc(p.kind)) { // wildcards were expanded by the compiler
@@ -331,7 +361,7 @@ bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector
   if (is_uprobe(p.kind)) return attach_uprobe(obj, point, links, err);
   bpf_program* prog = require_program(obj, p.prog_name, err);
   if (!prog) return false;
-  const std::string& event = p.func.empty() ? p.target : p.func;
+  const std::string& event = point.func.empty() ? point.target : point.func;
   bpf_link* link = bpf_program__attach_raw_tracepoint(prog, event.c_str());
   if (!link) {
     err = std::strerror(errno);

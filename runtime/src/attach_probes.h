@@ -53,6 +53,10 @@ bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbos
 
 bool is_dynamic_probe(abi::ProbeKind kind); // kprobe, kretprobe, uprobe, uretprobe, rawtp
 
+// Raw tracepoints of this kernel matching a '*' pattern (vmlinux BTF `btf_trace_NAME`
+// typedefs; sorted, unique).
+std::vector<std::string> match_raw_tracepoints(std::string_view pattern);
+
 // Expands one dynamic probe into attach points (appending wildcard names to probe_names).
 bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
                         std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,

@@ -56,10 +56,12 @@ ProgramCopies::~ProgramCopies() {
   for (bpf_object* obj : copies_) bpf_object__close(obj);
 }
 
-std::set<std::string> ProgramCopies::hold_back(bpf_object* main) {
+std::set<std::string> ProgramCopies::hold_back(bpf_object* main, bool all,
+                                               const std::set<std::string>& always) {
   std::set<std::string> held;
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, main) {
+    if (!all && !always.count(bpf_program__name(prog))) continue;
     if (!bpf_program__autoload(prog) || !reads_marker(prog)) continue;
     bpf_program__set_autoload(prog, false);
     held.insert(bpf_program__name(prog));

@@ -200,10 +200,14 @@ private:
     prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
     // No BPF cookies: wildcard programs are loaded once per attach point (attach_all).
     cookies_ = bpf_cookies_supported();
-    if (!cookies_) held_back_ = copies_.hold_back(obj);
+    std::set<std::string> rawtp;
+    for (const auto& p : m_.probes)
+      if (p.kind == abi::ProbeKind::RawTracepoint && p.wildcard) rawtp.insert(p.prog_name);
+    held_back_ = copies_.hold_back(obj, !cookies_, rawtp);
     if (opts_.verbose)
       for (const auto& name : held_back_)
-        std::fprintf(stderr, "%s: no BPF cookies: one copy per attach point\n", name.c_str());
+        std::fprintf(stderr, "%s: one program copy per attach point (%s)\n", name.c_str(),
+                     cookies_ ? "raw tracepoint links take no cookie" : "no BPF cookies");
     return true;
   }
 
