@@ -357,9 +357,11 @@ private:
   }
 
   bool attach_all() {
+    size_t wanted = 0, attached = 0;
     for (const auto& point : points_) {
       if (point.probe->kind == abi::ProbeKind::Begin || point.probe->kind == abi::ProbeKind::End)
         continue;
+      ++wanted;
       std::string err;
       auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
       bpf_object* obj = obj_.get();
@@ -368,7 +370,10 @@ private:
                            point.id, err);
         if (!obj) return fail("ERROR: " + point.text + ": " + err);
       }
-      if (attach_point(obj, point, links, err)) continue;
+      if (attach_point(obj, point, links, err)) {
+        ++attached;
+        continue;
+      }
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       if (!point.from_wildcard)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
@@ -376,6 +381,10 @@ private:
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
                    detail.c_str());
     }
+    // Skipping some matches of a wildcard is fine; tracing nothing at all is not.
+    if (wanted > 0 && attached == 0)
+      return fail("ERROR: none of the " + std::to_string(wanted) +
+                  " attach points could be attached");
     return true;
   }
 
