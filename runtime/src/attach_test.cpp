@@ -34,14 +34,15 @@ TEST(AttachTest, PlanKeepsBeginEndAndPerfProbes) {
   EXPECT_EQ(names.size(), 4u);
 }
 
-TEST(AttachTest, UnsupportedProbeKinds) {
+// usdt points come from prepare_usdt_probes (before load); planning alone is a bug.
+TEST(AttachTest, UsdtNeedsPreparation) {
   abi::Manifest m;
   m.probes = {probe(ProbeKind::Usdt, "usdt:/bin/sh:p", 0)};
   std::vector<std::string> names = {"usdt:/bin/sh:p"};
   std::vector<AttachPoint> points;
   std::string err;
   EXPECT_FALSE(plan_attach_points(m, names, points, err));
-  EXPECT_EQ(err, "ERROR: probe type usdt is not supported by this runtime yet (usdt:/bin/sh:p)\n");
+  EXPECT_EQ(err, "ERROR: usdt probe usdt:/bin/sh:p was not prepared\n");
 }
 
 TEST(AttachTest, PerfEventNamesAndAliases) {

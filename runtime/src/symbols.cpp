@@ -273,11 +273,24 @@ std::string ld_cache_lookup(std::string_view cache, std::string_view name) {
   return "";
 }
 
-std::string resolve_uprobe_binary(const std::string& target, std::string& err) {
+namespace {
+bool is_elf_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  return in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+}
+} // namespace
+
+std::string resolve_uprobe_binary(const std::string& target, std::string& err,
+                                  std::string_view kind, size_t* path_matches) {
   struct stat st{};
+  if (path_matches) *path_matches = 0;
+  std::string missing =
+      std::string(kind) + " target file '" + target + "' does not exist or is not executable";
   if (target.find('/') != std::string::npos) {
     if (stat(target.c_str(), &st) == 0) return target;
-    err = "uprobe target file '" + target + "' does not exist or is not executable";
+    err = missing;
     return "";
   }
   if (target.rfind("lib", 0) == 0) {
@@ -289,13 +302,19 @@ std::string resolve_uprobe_binary(const std::string& target, std::string& err) {
   }
   const char* env = std::getenv("PATH");
   std::stringstream dirs(env ? env : "/usr/local/bin:/usr/bin:/bin");
+  std::string first;
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (dir.empty()) continue;
     std::string p = dir + "/" + target;
-    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
+    if (stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(p.c_str(), X_OK) != 0 ||
+        !is_elf_file(p))
+      continue; // like 0.17, only ELF executables count (not scripts such as pyenv shims)
+    if (first.empty()) first = p;
+    if (!path_matches) break;
+    ++*path_matches; // every match counts (0.17 warns when several do)
   }
-  err = "uprobe target file '" + target + "' does not exist or is not executable";
-  return "";
+  if (first.empty()) err = missing;
+  return first;
 }
 
 } // namespace btc::rt

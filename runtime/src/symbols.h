@@ -93,8 +93,12 @@ private:
 // ld.so.cache image; empty when absent or the image is not "glibc-ld.so.cache1.1".
 std::string ld_cache_lookup(std::string_view cache, std::string_view name);
 
-// Resolves a uprobe binary: absolute/relative path with '/', `lib*` through
-// /etc/ld.so.cache, else $PATH. Empty + err when not found.
-std::string resolve_uprobe_binary(const std::string& target, std::string& err);
+// Resolves a uprobe/usdt binary: absolute/relative path with '/', `lib*` through
+// /etc/ld.so.cache, else the first ELF executable in $PATH. Empty + err ("KIND target file
+// ... does not exist or is not executable") when not found. `path_matches` (if given)
+// receives the number of $PATH entries holding it (0 when found otherwise).
+std::string resolve_uprobe_binary(const std::string& target, std::string& err,
+                                  std::string_view kind = "uprobe",
+                                  size_t* path_matches = nullptr);
 
 } // namespace btc::rt

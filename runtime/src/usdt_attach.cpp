@@ -99,11 +99,18 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
     return true;
   }
   std::string why;
-  std::string path = resolve_uprobe_binary(p.target, why);
+  size_t matches = 0;
+  std::string path = resolve_uprobe_binary(p.target, why, "usdt", &matches);
   if (path.empty()) {
-    err = located(m, p, "usdt target file '" + p.target + "' does not exist or is not executable");
+    err = located(m, p, why);
     return false;
   }
+  if (matches > 1)
+    std::fputs(located_message(m, p.line, p.col_begin, p.col_end, "WARNING",
+                               "attaching to usdt target file '" + path + "' but matched " +
+                                   std::to_string(matches) + " binaries")
+                   .c_str(),
+               stderr);
   files.push_back(pid > 0 && path[0] == '/' ? root + path : path);
   return true;
 }
@@ -214,7 +221,7 @@ bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target
     if (p.kind != abi::ProbeKind::Usdt) continue;
     if (!resolve_probe(m, p, err)) return false;
   }
-  bpf_map* map = bpf_object__find_map_by_name(obj, abi::kUsdtSpecMap);
+  bpf_map* map = obj ? bpf_object__find_map_by_name(obj, abi::kUsdtSpecMap) : nullptr;
   if (map && bpf_map__set_max_entries(map, std::max<uint32_t>(g_state.slots, 1)) != 0) {
     err = "ERROR: cannot size the usdt argument map: " + std::string(std::strerror(errno));
     return false;

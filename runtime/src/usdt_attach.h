@@ -21,7 +21,7 @@ struct bpf_object;
 namespace btc::rt {
 
 // Before load: resolves every usdt probe (binaries, notes, argument specs), reports
-// ambiguous names as bpftrace does, and sizes the spec map. Fails on fatal errors (missing
+// ambiguous names as bpftrace does, and sizes the spec map (`obj` may be null: no map). Fails on fatal errors (missing
 // file, an argument the note does not have, malformed specs).
 bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target_pid,
                          std::string& err);

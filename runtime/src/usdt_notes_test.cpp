@@ -273,5 +273,45 @@ TEST(UsdtFile, Python311Notes) {
   EXPECT_FALSE(f.load("/nonexistent/file", err));
 }
 
+
+// Resolution of whole probes against python3.11: expanded names, wildcards, missing args.
+TEST(UsdtPlan, Python311Probes) {
+  const char* path = "/usr/bin/python3.11";
+  if (access(path, R_OK) != 0) GTEST_SKIP() << "no " << path;
+  auto desc = [](std::string target, std::string func, bool wildcard, uint32_t id) {
+    abi::ProbeDesc p;
+    p.kind = abi::ProbeKind::Usdt;
+    p.target = std::move(target);
+    p.func = std::move(func);
+    p.wildcard = wildcard;
+    p.probe_id = id;
+    p.text = "usdt:" + p.target + ":" + p.func;
+    return p;
+  };
+  abi::Manifest m;
+  m.probes = {desc(path, "gc__start", false, 0), desc(path, "python:func*", true, 1)};
+  m.probes[0].arg_mask = 1;
+  std::string err;
+  ASSERT_TRUE(prepare_usdt_probes(m, nullptr, 0, err)) << err;
+  std::vector<std::string> names = {m.probes[0].text, m.probes[1].text};
+  std::vector<AttachPoint> points;
+  ASSERT_TRUE(plan_usdt_probe(m.probes[0], names, points, err)) << err;
+  ASSERT_TRUE(plan_usdt_probe(m.probes[1], names, points, err)) << err;
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(names[0], "usdt:/usr/bin/python3.11:python:gc__start");
+  EXPECT_EQ(points[0].id, 0u);
+  EXPECT_FALSE(points[0].from_wildcard);
+  EXPECT_EQ(points[1].text, "usdt:/usr/bin/python3.11:python:function__entry");
+  EXPECT_EQ(points[2].text, "usdt:/usr/bin/python3.11:python:function__return");
+  EXPECT_EQ(points[1].id, 2u);
+  EXPECT_TRUE(points[2].from_wildcard);
+
+  m.probes = {desc(path, "python:gc__done", false, 0)};
+  m.probes[0].arg_mask = 1u << 1; // gc__done has one argument
+  m.probes[0].text = "usdt:/usr/bin/python3.11:python:gc__done";
+  EXPECT_FALSE(prepare_usdt_probes(m, nullptr, 0, err));
+  EXPECT_EQ(err, "ERROR: couldn't get argument 1 for /usr/bin/python3.11:python:gc__done\n");
+}
+
 } // namespace
 } // namespace btc::rt
