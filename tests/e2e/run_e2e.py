@@ -27,6 +27,8 @@ Case keys (all optional; strings, the script included, may use the placeholders 
                 dir_only (the work directory afterwards holds exactly these names)
   run           false: compile only (then `files` checks still apply)
   setup         shell commands run before the tool starts;  cleanup  run at the end
+  after_compile shell commands run after btc, before the tool starts (what the compiler
+                must not have seen, e.g. a binary built after the tool)
   background    shell commands started (not awaited) before the tool, killed at the end; the
                 first one's pid is {bg_pid} (the shell execs the command; its parent is the
                 runner, whose pid is {runner_pid})
@@ -452,6 +454,11 @@ class Case:
                 self.background.append(proc)
                 self.subst.setdefault("{bg_pid}", str(proc.pid))
             self.compile()
+            for cmd in self.get("after_compile", []):
+                res = run_bounded(["/bin/sh", "-c", cmd], WORKLOAD_TIMEOUT_S, cwd=self.work)
+                if res.returncode != 0:
+                    raise CaseFailure(f"after_compile {cmd!r} exited {res.returncode}:\n"
+                                      f"{shorten(res.stdout + res.stderr)}")
             run = None
             if self.spec.get("run", True) and self.get("compile", {}).get("status", 0) == 0:
                 run = self.run_tool()
