@@ -211,7 +211,7 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       continue;
     }
     if (p.kind == ProbeKind::Usdt) {
-      if (!plan_usdt_probe(p, probe_names, out, err)) return false;
+      if (!plan_usdt_probe(m, p, probe_names, out, err)) return false;
       continue;
     }
     if (p.kind != ProbeKind::Tracepoint) {

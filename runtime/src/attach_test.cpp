@@ -34,15 +34,18 @@ TEST(AttachTest, PlanKeepsBeginEndAndPerfProbes) {
   EXPECT_EQ(names.size(), 4u);
 }
 
-// usdt points come from prepare_usdt_probes (before load); planning alone is a bug.
-TEST(AttachTest, UsdtNeedsPreparation) {
+// A usdt probe matching no note of its binary is dropped (as 0.17); with nothing else left
+// there is nothing to attach.
+TEST(AttachTest, UsdtWithoutMatches) {
   abi::Manifest m;
   m.probes = {probe(ProbeKind::Usdt, "usdt:/bin/sh:p", 0)};
+  m.probes[0].target = "/bin/sh";
+  m.probes[0].func = "p";
   std::vector<std::string> names = {"usdt:/bin/sh:p"};
   std::vector<AttachPoint> points;
   std::string err;
   EXPECT_FALSE(plan_attach_points(m, names, points, err));
-  EXPECT_EQ(err, "ERROR: usdt probe usdt:/bin/sh:p was not prepared\n");
+  EXPECT_EQ(err, "No probes to attach\n");
 }
 
 TEST(AttachTest, PerfEventNamesAndAliases) {

@@ -229,12 +229,13 @@ bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target
   return true;
 }
 
-bool plan_usdt_probe(const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
-                     std::vector<AttachPoint>& out, std::string& err) {
+bool plan_usdt_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
+                     std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
+                     std::string& err) {
   auto it = g_state.by_probe.find(&p);
-  if (it == g_state.by_probe.end()) {
-    err = "ERROR: usdt probe " + p.text + " was not prepared\n";
-    return false;
+  if (it == g_state.by_probe.end()) { // --list: nothing is loaded, so nothing prepared
+    if (!resolve_probe(m, p, err)) return false;
+    it = g_state.by_probe.find(&p);
   }
   const auto& matches = it->second;
   if (!p.wildcard && matches.size() == 1 && p.probe_id < probe_names.size()) {

@@ -26,10 +26,12 @@ namespace btc::rt {
 bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target_pid,
                          std::string& err);
 
-// The attach points of one usdt probe (after prepare_usdt_probes). A probe without wildcard
-// keeps its id and gets its expanded name in `probe_names`; wildcard matches get new ids.
-bool plan_usdt_probe(const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
-                     std::vector<AttachPoint>& out, std::string& err);
+// The attach points of one usdt probe (resolved now unless prepare_usdt_probes did, as for
+// --list). A probe without wildcard keeps its id and gets its expanded name in
+// `probe_names`; wildcard matches get new ids.
+bool plan_usdt_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
+                     std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
+                     std::string& err);
 
 // Writes the spec of each site of `point` and attaches its uprobes (semaphore included).
 bool attach_usdt_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,

@@ -295,8 +295,8 @@ TEST(UsdtPlan, Python311Probes) {
   ASSERT_TRUE(prepare_usdt_probes(m, nullptr, 0, err)) << err;
   std::vector<std::string> names = {m.probes[0].text, m.probes[1].text};
   std::vector<AttachPoint> points;
-  ASSERT_TRUE(plan_usdt_probe(m.probes[0], names, points, err)) << err;
-  ASSERT_TRUE(plan_usdt_probe(m.probes[1], names, points, err)) << err;
+  ASSERT_TRUE(plan_usdt_probe(m, m.probes[0], names, points, err)) << err;
+  ASSERT_TRUE(plan_usdt_probe(m, m.probes[1], names, points, err)) << err;
   ASSERT_EQ(points.size(), 3u);
   EXPECT_EQ(names[0], "usdt:/usr/bin/python3.11:python:gc__start");
   EXPECT_EQ(points[0].id, 0u);
