@@ -8,8 +8,8 @@
 # print become {key} placeholders), stop_after_ms (SIGINT this long after the workload, default
 # 300), stdout_regex / stderr_regex / stderr_not_regex (re.M; placeholders are inserted as
 # literal text), values ({"regex": with one integer group, "min", "sum_min", "count"}),
-# attach_error (loads: the expected stderr line), attach ("warn": every match of a wildcard is
-# skipped with a warning and the tool keeps running), start_error, compile_error.
+# stderr_allow (runs: stderr lines that may appear; by default stderr must be empty),
+# attach_error (loads: the expected stderr line), start_error, compile_error.
 # Placeholders: {work} (this tool's work directory), {tmp} (a short scratch directory: str()
 # keeps 63 characters of a path), {uniq} (a unique name), {python},
 # {helper} (`python workload.py`, see workload.py).
@@ -195,10 +195,10 @@ TOOLS = {
     "tcpsynbl": {"class": "loads", "reason": KPROBES_OFF},
     "undump": {"class": "loads", "reason": KPROBES_OFF},
     "vfscount": {
-        "class": "loads", "reason": KPROBES_OFF + " (only the wildcard kprobe:vfs_*, whose "
-        "matches are each skipped with a warning, as 0.17 does; BEGIN still runs)",
-        "attach": "warn",
-        "attach_error": r"^WARNING: could not attach probe kprobe:vfs_read, skipping\.$",
+        "class": "loads", "reason": KPROBES_OFF + " (only the wildcard kprobe:vfs_*: each match "
+        "is skipped with a warning, then btc refuses to trace nothing; 0.17 runs on with BEGIN)",
+        "stderr_regex": [r"^WARNING: could not attach probe kprobe:vfs_read, skipping\.$"],
+        "attach_error": r"^ERROR: none of the \d+ attach points could be attached$",
     },
     "vfsstat": {
         "class": "loads", "reason": KPROBES_OFF + " (vfs_read*/vfs_write* matches are skipped "
