@@ -82,6 +82,7 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
       else if (arg == "--quiet") out.quiet = true;
       else if (arg == "--verbose") out.verbose = true;
       else if (arg == "--list") out.list = true;
+      else if (arg == "--usdt-file-activation") out.usdt_file_activation = true;
       else {
         error = "unknown option '" + std::string(arg) + "'";
         return false;
@@ -132,6 +133,8 @@ std::string usage_text(std::string_view tool_name) {
          "    -p PID         trace only process PID; exit when it exits\n"
          "    -c 'CMD'       run CMD (split on spaces, no shell) once the probes are attached;\n"
          "                   cpid is its pid; exit when it exits\n"
+         "    --usdt-file-activation\n"
+         "                   with -p: raise usdt semaphores in every process running the file\n"
          "    -k             warn when a BPF helper call fails (except probe reads)\n"
          "    -kk            warn when any BPF helper call fails\n"
          "    -q             keep messages quiet\n"

@@ -4,7 +4,7 @@
 // `--` ends option parsing (needed for negative numbers), short options may be bundled
 // (-qv) and take their value attached or separate (-ofile, -o file).
 //   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-B line|full|none] [-v] [-k|-kk]
-//        [-p PID | -c 'CMD'] [--] [ARG...]
+//        [-p PID | -c 'CMD'] [--usdt-file-activation] [--] [ARG...]
 #pragma once
 
 #include "output.h"
@@ -29,6 +29,7 @@ struct Options {
   Buffering buffering = Buffering::Line;
   int helper_errors = 0;   // -k: 1, -kk: 2
   int64_t target_pid = 0;  // -p PID (0: none)
+  bool usdt_file_activation = false; // with -p: usdt semaphores in every process of the file
   std::string command;     // -c 'CMD' (empty: none)
   std::vector<std::string> positionals;
 };

@@ -22,6 +22,15 @@ TEST(OptionsTest, FlagsAndPositionalsMix) {
   EXPECT_EQ(o.positionals, (std::vector<std::string>{"42", "hello"}));
 }
 
+TEST(OptionsTest, UsdtFileActivation) {
+  Options a, b;
+  std::string err;
+  ASSERT_TRUE(parse({"--usdt-file-activation", "-p", "1"}, a, err)) << err;
+  ASSERT_TRUE(parse({"-p", "1"}, b, err)) << err;
+  EXPECT_TRUE(a.usdt_file_activation);
+  EXPECT_FALSE(b.usdt_file_activation);
+}
+
 TEST(OptionsTest, ListLongAndShort) {
   Options a, b, c;
   std::string err;

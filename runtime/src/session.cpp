@@ -22,6 +22,7 @@
 #include "process.h"
 #include "program_copies.h"
 #include "runtime_values.h"
+#include "usdt_attach.h"
 #include "watch_events.h"
 
 #include <bpf/bpf.h>
@@ -196,6 +197,7 @@ private:
     }
     obj_.reset(obj);
     std::string err; // kprobe vs fentry, -p for uprobes, the object for stack lookups
+    set_usdt_file_activation(opts_.usdt_file_activation);
     if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
     prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
     // No BPF cookies: wildcard programs are loaded once per attach point (attach_all).

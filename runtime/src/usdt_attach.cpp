@@ -48,6 +48,7 @@ struct State {
   uint32_t slots = 0;
 };
 State g_state;
+bool g_file_activation = false;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -186,6 +187,8 @@ bool resolve_probe(const abi::Manifest& m, const abi::ProbeDesc& p, std::string&
 
 } // namespace
 
+void set_usdt_file_activation(bool on) { g_file_activation = on; }
+
 UsdtName split_usdt_name(std::string_view func) {
   size_t colon = func.find(':');
   if (colon == std::string_view::npos) return {"", std::string(func)};
@@ -275,7 +278,7 @@ bool attach_usdt_point(bpf_object* obj, const AttachPoint& point, std::vector<Li
     }
     uint64_t cookie = (uint64_t{site.slot} << 32) | point.id;
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = site.sema_offset, .bpf_cookie = cookie);
-    pid_t pid = g_state.pid > 0 ? static_cast<pid_t>(g_state.pid) : -1;
+    pid_t pid = g_state.pid > 0 && !g_file_activation ? static_cast<pid_t>(g_state.pid) : -1;
     bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, it->second->path.c_str(),
                                                      site.file_offset, &opts);
     if (!link) {

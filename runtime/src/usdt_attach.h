@@ -26,6 +26,10 @@ namespace btc::rt {
 bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target_pid,
                          std::string& err);
 
+// --usdt-file-activation: with -p, attach for every process mapping the file (the kernel
+// then raises the semaphore in all of them; the programs still keep only PID's events).
+void set_usdt_file_activation(bool on);
+
 // The attach points of one usdt probe (resolved now unless prepare_usdt_probes did, as for
 // --list). A probe without wildcard keeps its id and gets its expanded name in
 // `probe_names`; wildcard matches get new ids.

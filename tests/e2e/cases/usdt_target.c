@@ -11,6 +11,7 @@
  *   btctest:loop   i            other:loop   i * 10        (same name, two providers)
  *   btctest:global counter (a global, operand counter(%rip)), i
  *   btctest:sema   i, only while its semaphore is non-zero (a tracer is attached)
+ * With a second argument it prints "semaphore I" whenever it sees the semaphore raised.
  * Build: cc -O0 -fno-omit-frame-pointer (memory operands are then frame-relative). */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,8 @@ volatile unsigned short btctest_sema_semaphore __attribute__((section(".probes")
 
 int counter = 0;
 
+static int report_semaphore = 0;
+
 static void fire(int i) {
   volatile signed char c8 = -5;
   volatile unsigned short u16 = 65000;
@@ -75,12 +78,18 @@ static void fire(int i) {
   BTC_NOTE("other", "loop", "0", "-8@%0", "r"(wide * 10));
   counter = i;
   BTC_NOTE("btctest", "global", "0", "-4@%0 -4@%1", "m"(counter), "r"(i));
-  if (btctest_sema_semaphore)
+  if (btctest_sema_semaphore) {
     BTC_NOTE("btctest", "sema", "btctest_sema_semaphore", "-4@%0", "r"(i));
+    if (report_semaphore) {
+      printf("semaphore %d\n", i);
+      fflush(stdout);
+    }
+  }
 }
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? atoi(argv[1]) : 3;
+  report_semaphore = argc > 2;
   for (int i = 1; i <= n; i++) {
     fire(i);
     usleep(100000);
