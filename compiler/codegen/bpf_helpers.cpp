@@ -107,7 +107,11 @@ llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value*
   auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {map, key, zero_, i64(kNoExist)});
   uint32_t map_index = 0;
   while (map_index < maps_.size() && maps_[map_index] != map) ++map_index;
-  check_helper_result(Helper::MapUpdateElem, ret, stmt_range_, map_index, 0);
+  // -EEXIST: another CPU created the entry between our lookup and update; harmless.
+  constexpr int64_t kEexist = -17;
+  auto* raced = b_.CreateICmpEQ(ret, i64(static_cast<uint64_t>(kEexist)));
+  check_helper_result(Helper::MapUpdateElem, b_.CreateSelect(raced, i64(0), ret), stmt_range_,
+                      map_index, 0);
   auto* again = map_lookup(map, key);
   auto* still_null = b_.CreateICmpEQ(again, llvm::ConstantPointerNull::get(b_.getPtrTy()));
   auto* fail_bb = llvm::BasicBlock::Create(ctx_, "map_full", fn_);

@@ -77,7 +77,13 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
             if (e.type.kind == K::Record) return v; // the record's address
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
-            probe_read(tmp, e.type.size, v, n.operand->type.user_space);
+            // An integer address is a user one in user-space probes (0.17's probe_read).
+            bool user = n.operand->type.is_integer()
+                            ? spec_->kind == probes::ProbeKind::Uprobe ||
+                                  spec_->kind == probes::ProbeKind::Uretprobe ||
+                                  spec_->kind == probes::ProbeKind::Usdt
+                            : n.operand->type.user_space;
+            probe_read(tmp, e.type.size, v, user);
             llvm::Value* raw = b_.CreateLoad(b_.getIntNTy(e.type.size * 8), tmp);
             return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
           }

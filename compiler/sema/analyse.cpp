@@ -88,6 +88,10 @@ std::optional<ProgramInfo> Checker::run() {
         pinfo.func_arg_counts.push_back(nargs);
         pinfo.specs.push_back(std::move(*spec));
       }
+      // 0.17's policy: among several attach points of one probe, one that cannot attach (or a
+      // wildcard matching nothing) is skipped with a warning where the tool runs.
+      if (pinfo.specs.size() > 1)
+        for (auto& s : pinfo.specs) s.optional = true;
       info_.probes.push_back(std::move(pinfo));
       check_probe(probe, info_.probes.back());
       finish_tracing_probe(info_.probes.back());

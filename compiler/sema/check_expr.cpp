@@ -233,6 +233,8 @@ void Checker::check_expr(ast::Expr& e) {
             if (ot.size < 8) return Type::integer(ot.size, false);
             return Type::integer(8, n.op == ast::UnOp::Neg ? true : ot.is_signed);
           case ast::UnOp::Deref:
+            // 0.17: `*` on an integer reads a uint64 at that address (loads.bt: *kaddr(..)).
+            if (ot.is_integer()) return Type::uint64();
             if (!ot.is_pointer() || !ot.pointee) {
               error(e.range, "The dereference operator can not be used on expressions of type '" +
                                  ast::type_name(ot) + "'");

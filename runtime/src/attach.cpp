@@ -241,6 +241,7 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
       continue;
     }
     auto matches = expand_tracepoints(p.target, tracefs_events_dir());
+    if (matches.empty() && p.optional) continue; // one of several attach points: dropped
     if (matches.empty()) {
       err = located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
                             "tracepoint not found: " + p.target);

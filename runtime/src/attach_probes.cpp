@@ -311,6 +311,7 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
     if (funcs.empty()) funcs = kallsyms_functions(read_file("/proc/kallsyms"));
     auto names = match_kernel_functions(p.func, funcs);
     if (names.empty()) {
+      if (p.optional) return true; // one of several attach points: dropped, as in 0.17
       err = "ERROR: No matches for " + kind + ":" + p.func + "\n";
       return false;
     }
@@ -342,6 +343,7 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
   for (auto& name : elf.function_names())
     if (glob_match(p.func, name)) names.push_back(name);
   if (names.empty()) {
+    if (p.optional) return true; // one of several attach points: dropped, as in 0.17
     err = "ERROR: No matches for " + kind + ":" + p.target + ":" + p.func + "\n";
     return false;
   }

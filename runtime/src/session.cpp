@@ -329,6 +329,14 @@ private:
   bool plan() {
     std::string err;
     if (!plan_attach_points(m_, probe_names_, points_, err)) return fail(err);
+    // Every attach point was one of several and matched nothing here (0.17's message).
+    bool any_probe = false, any_point = false;
+    for (const auto& p : m_.probes)
+      any_probe |= p.kind != abi::ProbeKind::Begin && p.kind != abi::ProbeKind::End;
+    for (const auto& point : points_)
+      any_point |= point.probe->kind != abi::ProbeKind::Begin &&
+                   point.probe->kind != abi::ProbeKind::End;
+    if (any_probe && !any_point) return fail("No probes to attach");
     size_t limit = env_size("BPFTRACE_MAX_PROBES", 512);
     if (points_.size() > limit)
       return fail("ERROR: Can't attach to " + std::to_string(points_.size()) +
@@ -377,7 +385,7 @@ private:
         continue;
       }
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
-      if (!point.from_wildcard)
+      if (!point.from_wildcard && !point.probe->optional)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
       out_->flush();
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
