@@ -27,7 +27,7 @@ llvm::Value* Lowerer::usdt_arg(uint32_t n) {
   auto* i8 = b_.getInt8Ty();
   auto* i16 = b_.getInt16Ty();
 
-  llvm::Value* cookie = call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_});
+  llvm::Value* cookie = attach_id(); // cookie, or the patched constant of a program copy
   auto* key = stack_buffer(8, "usdt_slot");
   b_.CreateAlignedStore(b_.CreateTrunc(b_.CreateLShr(cookie, 32), b_.getInt32Ty()), key,
                         llvm::Align(4));

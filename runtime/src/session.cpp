@@ -206,6 +206,11 @@ private:
     for (const auto& p : m_.probes)
       if (p.kind == abi::ProbeKind::RawTracepoint && p.wildcard) rawtp.insert(p.prog_name);
     held_back_ = copies_.hold_back(obj, !cookies_, rawtp);
+    // usdt attach points copy per probe location (each has its own argument-table slot).
+    set_usdt_program_copier([this](const std::string& prog, uint64_t cookie, std::string& err) {
+      bpf_object* copy = copies_.copy(object_, m_.tool_name, obj_.get(), prog, cookie, err);
+      return copy ? bpf_object__find_program_by_name(copy, prog.c_str()) : nullptr;
+    });
     if (opts_.verbose)
       for (const auto& name : held_back_)
         std::fprintf(stderr, "%s: one program copy per attach point (%s)\n", name.c_str(),
@@ -375,7 +380,7 @@ private:
       std::string err;
       auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
       bpf_object* obj = obj_.get();
-      if (held_back_.count(point.probe->prog_name)) {
+      if (held_back_.count(point.probe->prog_name) && point.probe->kind != abi::ProbeKind::Usdt) {
         obj = copies_.copy(object_, m_.tool_name, obj_.get(), point.probe->prog_name,
                            point.id, err);
         if (!obj) return fail("ERROR: " + point.text + ": " + err);

@@ -189,6 +189,12 @@ bool resolve_probe(const abi::Manifest& m, const abi::ProbeDesc& p, std::string&
 
 void set_usdt_file_activation(bool on) { g_file_activation = on; }
 
+namespace {
+UsdtProgramCopier g_copier;
+} // namespace
+
+void set_usdt_program_copier(UsdtProgramCopier copier) { g_copier = std::move(copier); }
+
 UsdtName split_usdt_name(std::string_view func) {
   size_t colon = func.find(':');
   if (colon == std::string_view::npos) return {"", std::string(func)};
@@ -279,7 +285,16 @@ bool attach_usdt_point(bpf_object* obj, const AttachPoint& point, std::vector<Li
     uint64_t cookie = (uint64_t{site.slot} << 32) | point.id;
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = site.sema_offset, .bpf_cookie = cookie);
     pid_t pid = g_state.pid > 0 && !g_file_activation ? static_cast<pid_t>(g_state.pid) : -1;
-    bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, it->second->path.c_str(),
+    bpf_program* site_prog = prog;
+    if (!bpf_program__autoload(prog)) { // held back: no cookies, one copy per location
+      if (!g_copier) {
+        err = "BPF program '" + p.prog_name + "' was not loaded";
+        return false;
+      }
+      site_prog = g_copier(p.prog_name, cookie, err);
+      if (!site_prog) return false;
+    }
+    bpf_link* link = bpf_program__attach_uprobe_opts(site_prog, pid, it->second->path.c_str(),
                                                      site.file_offset, &opts);
     if (!link) {
       err = std::strerror(errno);
