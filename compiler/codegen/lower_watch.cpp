@@ -28,6 +28,7 @@ constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
 
 void Lowerer::lower_watch_setup(const sema::ProbeInfo& p, size_t spec_index) {
   const probes::AttachSpec& spec = p.specs[spec_index];
+  spec_ = &spec; // attach_id() looks at the kind
   sema::EventInfo ev;
   ev.kind = abi::EventKind::WatchpointAttach;
   ev.arg_types = {Type::uint64(), Type::uint64()};
@@ -63,8 +64,7 @@ void Lowerer::lower_watch_setup(const sema::ProbeInfo& p, size_t spec_index) {
   branch_unless(b_.CreateICmpNE(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), "reserved");
   b_.CreateAlignedStore(i64(event_id), rec, llvm::Align(8));
   b_.CreateAlignedStore(addr, gep(rec, 8), llvm::Align(8));
-  b_.CreateAlignedStore(call_helper(Helper::GetAttachCookie, i64_ty(), {ctx_arg_}), gep(rec, 16),
-                        llvm::Align(8));
+  b_.CreateAlignedStore(attach_id(), gep(rec, 16), llvm::Align(8));
   if (spec.kind == probes::ProbeKind::Watchpoint) {
     auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);
     auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(kHelperSendSignal), ptr_ty());

@@ -6,6 +6,8 @@
 // attaches the watchpoint program to it with the attach point's probe id as BPF cookie.
 #include "attach_watch.h"
 
+#include "program_copies.h"
+
 #include "diag.h"
 #include "process.h"
 #include "symbols.h"
@@ -69,9 +71,8 @@ bool is_func_form(const abi::ProbeDesc& p) { return p.watch_arg >= 0; }
 bool open_breakpoint(const AttachPoint& point, uint64_t addr, pid_t pid,
                      std::vector<LinkPtr>& links, std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = bpf_object__find_program_by_name(state().obj, p.prog_name.c_str());
+  bpf_program* prog = program_for_attach(state().obj, p.prog_name, point.id, err);
   if (!prog) {
-    err = "BPF program '" + p.prog_name + "' is missing from the object";
     errno = ENOENT;
     return false;
   }
@@ -110,11 +111,8 @@ bool open_breakpoint(const AttachPoint& point, uint64_t addr, pid_t pid,
 bool attach_setup_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                          std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = bpf_object__find_program_by_name(obj, p.setup_prog_name.c_str());
-  if (!prog) {
-    err = "BPF program '" + p.setup_prog_name + "' is missing from the object";
-    return false;
-  }
+  bpf_program* prog = program_for_attach(obj, p.setup_prog_name, point.id, err);
+  if (!prog) return false;
   ElfSymbols elf;
   if (!elf.load(point.target, err)) return false;
   const ElfSymbol* sym = elf.find(point.func);

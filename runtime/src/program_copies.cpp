@@ -52,6 +52,27 @@ size_t patch_attach_id(std::vector<bpf_insn>& insns, uint64_t id) {
   return patched;
 }
 
+namespace {
+ProgramCopier g_copier;
+} // namespace
+
+void set_program_copier(ProgramCopier copier) { g_copier = std::move(copier); }
+
+bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
+                                std::string& err) {
+  bpf_program* prog = obj ? bpf_object__find_program_by_name(obj, name.c_str()) : nullptr;
+  if (!prog) {
+    err = "BPF program '" + name + "' is missing from the object";
+    return nullptr;
+  }
+  if (bpf_program__autoload(prog)) return prog;
+  if (!g_copier) {
+    err = "BPF program '" + name + "' was not loaded";
+    return nullptr;
+  }
+  return g_copier(name, id, err);
+}
+
 ProgramCopies::~ProgramCopies() {
   for (bpf_object* obj : copies_) bpf_object__close(obj);
 }

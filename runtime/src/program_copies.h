@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <span>
@@ -31,6 +32,16 @@ bool bpf_cookies_supported();
 // Replaces every `ld_imm64 rX, kAttachIdMarker` in `insns` by `ld_imm64 rX, id`; returns how
 // many were replaced.
 size_t patch_attach_id(std::vector<struct bpf_insn>& insns, uint64_t id);
+
+// Where an attach site picks its program itself (usdt locations, watchpoints armed while the
+// tool runs): the session registers how held-back programs are copied, and
+// program_for_attach() gives `name` from `obj` when it was loaded there, else a copy whose
+// marker is patched to `id` (the cookie the site would have passed).
+using ProgramCopier =
+    std::function<bpf_program*(const std::string& prog, uint64_t id, std::string& err)>;
+void set_program_copier(ProgramCopier copier);
+bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
+                                std::string& err);
 
 class ProgramCopies {
 public:

@@ -206,8 +206,8 @@ private:
     for (const auto& p : m_.probes)
       if (p.kind == abi::ProbeKind::RawTracepoint && p.wildcard) rawtp.insert(p.prog_name);
     held_back_ = copies_.hold_back(obj, !cookies_, rawtp);
-    // usdt attach points copy per probe location (each has its own argument-table slot).
-    set_usdt_program_copier([this](const std::string& prog, uint64_t cookie, std::string& err) {
+    // usdt locations and watchpoints pick their programs per site (program_for_attach).
+    set_program_copier([this](const std::string& prog, uint64_t cookie, std::string& err) {
       bpf_object* copy = copies_.copy(object_, m_.tool_name, obj_.get(), prog, cookie, err);
       return copy ? bpf_object__find_program_by_name(copy, prog.c_str()) : nullptr;
     });
@@ -380,7 +380,10 @@ private:
       std::string err;
       auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
       bpf_object* obj = obj_.get();
-      if (held_back_.count(point.probe->prog_name) && point.probe->kind != abi::ProbeKind::Usdt) {
+      bool own_sites = point.probe->kind == abi::ProbeKind::Usdt ||
+                       point.probe->kind == abi::ProbeKind::Watchpoint ||
+                       point.probe->kind == abi::ProbeKind::AsyncWatchpoint;
+      if (held_back_.count(point.probe->prog_name) && !own_sites) {
         obj = copies_.copy(object_, m_.tool_name, obj_.get(), point.probe->prog_name,
                            point.id, err);
         if (!obj) return fail("ERROR: " + point.text + ": " + err);

@@ -6,6 +6,8 @@
 // providers share is reported and skipped; a probe matching nothing is skipped silently.
 #include "usdt_attach.h"
 
+#include "program_copies.h"
+
 #include "btc/usdt.h"
 #include "diag.h"
 #include "symbols.h"
@@ -189,12 +191,6 @@ bool resolve_probe(const abi::Manifest& m, const abi::ProbeDesc& p, std::string&
 
 void set_usdt_file_activation(bool on) { g_file_activation = on; }
 
-namespace {
-UsdtProgramCopier g_copier;
-} // namespace
-
-void set_usdt_program_copier(UsdtProgramCopier copier) { g_copier = std::move(copier); }
-
 UsdtName split_usdt_name(std::string_view func) {
   size_t colon = func.find(':');
   if (colon == std::string_view::npos) return {"", std::string(func)};
@@ -285,15 +281,9 @@ bool attach_usdt_point(bpf_object* obj, const AttachPoint& point, std::vector<Li
     uint64_t cookie = (uint64_t{site.slot} << 32) | point.id;
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = site.sema_offset, .bpf_cookie = cookie);
     pid_t pid = g_state.pid > 0 && !g_file_activation ? static_cast<pid_t>(g_state.pid) : -1;
-    bpf_program* site_prog = prog;
-    if (!bpf_program__autoload(prog)) { // held back: no cookies, one copy per location
-      if (!g_copier) {
-        err = "BPF program '" + p.prog_name + "' was not loaded";
-        return false;
-      }
-      site_prog = g_copier(p.prog_name, cookie, err);
-      if (!site_prog) return false;
-    }
+    // Without cookies the program is a copy per location, its constant = this cookie.
+    bpf_program* site_prog = program_for_attach(obj, p.prog_name, cookie, err);
+    if (!site_prog) return false;
     bpf_link* link = bpf_program__attach_uprobe_opts(site_prog, pid, it->second->path.c_str(),
                                                      site.file_offset, &opts);
     if (!link) {

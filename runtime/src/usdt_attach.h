@@ -12,13 +12,11 @@
 #include "btc/abi.h"
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 struct bpf_object;
-struct bpf_program;
 
 namespace btc::rt {
 
@@ -32,11 +30,6 @@ bool prepare_usdt_probes(const abi::Manifest& m, bpf_object* obj, int64_t target
 // then raises the semaphore in all of them; the programs still keep only PID's events).
 void set_usdt_file_activation(bool on);
 
-// Kernels without BPF cookies: a usdt program held back from the main object's load is loaded
-// once per probe location through this (program name, cookie it would have had) -> program.
-using UsdtProgramCopier =
-    std::function<bpf_program*(const std::string& prog, uint64_t cookie, std::string& err)>;
-void set_usdt_program_copier(UsdtProgramCopier copier);
 
 // The attach points of one usdt probe (resolved now unless prepare_usdt_probes did, as for
 // --list). A probe without wildcard keeps its id and gets its expanded name in
