@@ -5,34 +5,13 @@
 // [file: struct file *, buf: char *, count: size_t, pos: loff_t *], ret ssize_t.
 #include "btf/kernel_btf.h"
 
+#include "btc/wildcard.h"
+
 #include <bpf/btf.h>
 
 #include <algorithm>
 
 namespace btc::btf {
-
-namespace {
-// '*' matches any run of characters; everything else matches itself.
-bool glob(std::string_view pat, std::string_view s) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < s.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pat.size() && pat[p] == s[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
-}
-} // namespace
 
 std::optional<FuncProto> KernelBtf::func_proto(std::string_view name) const {
   int id = btf__find_by_name_kind(btf_, std::string(name).c_str(), BTF_KIND_FUNC);
@@ -58,7 +37,7 @@ std::vector<std::string> KernelBtf::funcs_matching(std::string_view pattern) con
     const struct btf_type* t = type_by_id(id);
     if (!t || !btf_is_func(t)) continue;
     const char* name = btf__name_by_offset(btf_, t->name_off);
-    if (name && glob(pattern, name)) out.emplace_back(name);
+    if (name && wildcard_match(pattern, name)) out.emplace_back(name);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

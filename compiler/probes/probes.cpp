@@ -1,6 +1,8 @@
 // probes.cpp: probe-kind descriptors and attach-point parsing (spec sections 1.1-1.3).
 #include "probes/probes.h"
 
+#include "btc/wildcard.h"
+
 #include "probes/watchpoint.h"
 
 #include <array>
@@ -375,24 +377,7 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
 }
 
 bool wildcard_match(std::string_view pattern, std::string_view text) {
-  // Greedy glob with backtracking to the last '*'.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return btc::wildcard_match(pattern, text);
 }
 
 } // namespace btc::probes

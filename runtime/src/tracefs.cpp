@@ -1,6 +1,8 @@
 // tracefs.cpp: tracefs mount and tracepoint wildcard expansion (see tracefs.h).
 #include "tracefs.h"
 
+#include "btc/wildcard.h"
+
 #include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -50,24 +52,7 @@ bool ensure_tracefs(std::string& err) {
 }
 
 bool glob_match(std::string_view pattern, std::string_view text) {
-  // Greedy matching with backtracking to the last '*'.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return wildcard_match(pattern, text);
 }
 
 std::vector<std::string> expand_tracepoints(std::string_view pattern,
