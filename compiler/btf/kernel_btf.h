@@ -78,6 +78,9 @@ public:
   // BTF functions matching a '*' glob (sorted, unique).
   std::optional<FuncProto> func_proto(std::string_view name) const;
   std::vector<std::string> funcs_matching(std::string_view pattern) const;
+  // A raw tracepoint's arguments: the prototype of its `btf_trace_EVENT` typedef without the
+  // leading `void *__data` (what the program sees as ctx[0], ctx[1], ...).
+  std::optional<FuncProto> raw_tracepoint_proto(std::string_view event) const;
   // Ids of all structs whose name starts with `prefix` (e.g. "trace_event_raw_").
   const std::vector<uint32_t>& structs_with_prefix(std::string_view prefix) const;
 

@@ -177,3 +177,33 @@ TEST(VmlinuxBtf, TaskStructFields) {
 
 } // namespace
 } // namespace btc::btf
+
+namespace btc::btf {
+namespace {
+
+std::vector<std::string> param_names(const FuncProto& p) {
+  std::vector<std::string> out;
+  for (const auto& a : p.params) out.push_back(a.name);
+  return out;
+}
+
+// Raw tracepoint arguments: named from the event's __bpf_trace_CLASS function, `__data` dropped.
+TEST(VmlinuxBtf, RawTracepointArguments) {
+  auto k = KernelBtf::load();
+  if (!k) GTEST_SKIP() << llvm::toString(k.takeError());
+  auto sw = k->raw_tracepoint_proto("sched_switch");
+  ASSERT_TRUE(sw);
+  EXPECT_EQ(param_names(*sw), (std::vector<std::string>{"preempt", "prev", "next", "prev_state"}));
+  auto enter = k->raw_tracepoint_proto("sys_enter");
+  ASSERT_TRUE(enter);
+  EXPECT_EQ(param_names(*enter), (std::vector<std::string>{"regs", "id"}));
+  // An event sharing its class: sched_wakeup_new is a sched_wakeup_template event, whose
+  // argument types equal other classes' (sched_process_template): named `p` either way.
+  auto wake = k->raw_tracepoint_proto("sched_wakeup_new");
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(param_names(*wake), (std::vector<std::string>{"p"}));
+  EXPECT_FALSE(k->raw_tracepoint_proto("no_such_event_here"));
+}
+
+} // namespace
+} // namespace btc::btf

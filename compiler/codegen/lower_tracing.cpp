@@ -55,9 +55,13 @@ void Lowerer::emit_iter_prologue() {
 }
 
 llvm::Value* Lowerer::lower_tracing_field(const ast::Expr& e, const ast::FieldAccess& f) {
-  if (is_kfunc(spec_->kind) && f.base->type.kind == ast::TypeKind::Ctx) {
-    // args->NAME: the parameter's slot in this program's function.
-    auto sig = btf_ ? sema::kfunc_signature(*btf_, spec_->func) : std::nullopt;
+  bool rawtp = spec_->kind == ProbeKind::RawTracepoint;
+  if ((is_kfunc(spec_->kind) || rawtp) && f.base->type.kind == ast::TypeKind::Ctx) {
+    // args->NAME: the parameter's slot in this program's function (raw tracepoint: its
+    // arguments after __data).
+    auto sig = !btf_ ? std::nullopt
+               : rawtp ? sema::raw_tracepoint_signature(*btf_, spec_->func)
+                       : sema::kfunc_signature(*btf_, spec_->func);
     const sema::KfuncArg* arg = sig ? sema::find_kfunc_arg(*sig, f.field) : nullptr;
     if (!arg) return i64(0); // sema checked every attach point
     return convert_int(probe_arg(arg->slot), e.type);

@@ -532,7 +532,8 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     return p;
   }
   case VarId::Args: {
-    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
+    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
+        probe_->kind == probes::ProbeKind::RawTracepoint)
       return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_kfunc_args_field
     if (probe_->kind != probes::ProbeKind::Tracepoint) {
       bool special = probe_->kind == probes::ProbeKind::Begin || probe_->kind == probes::ProbeKind::End;

@@ -49,6 +49,15 @@ const KfuncSignature* Checker::kfunc_sig(const std::string& func) {
   return it->second ? &*it->second : nullptr;
 }
 
+const KfuncSignature* Checker::raw_tracepoint_sig(const std::string& event) {
+  if (!options_.btf) return nullptr;
+  std::string key = "rawtracepoint:" + event; // no kernel function has a ':' in its name
+  auto it = kfunc_sigs_.find(key);
+  if (it == kfunc_sigs_.end())
+    it = kfunc_sigs_.emplace(key, raw_tracepoint_signature(*options_.btf, event)).first;
+  return it->second ? &*it->second : nullptr;
+}
+
 void Checker::add_tracing_specs(probes::AttachSpec spec, const ast::Probe& probe,
                                 const ast::AttachPoint& ap, size_t probe_index,
                                 ProbeInfo& pinfo, uint32_t& next_probe_id) {
@@ -159,7 +168,22 @@ Type Checker::check_kfunc_args_field(ast::Expr& e, ast::FieldAccess& f) {
   }
   std::optional<Type> result;
   for (const auto& spec : probe_->specs) {
-    const KfuncSignature* sig = kfunc_sig(spec.func);
+    const KfuncSignature* sig = nullptr;
+    if (spec.kind == ProbeKind::RawTracepoint) {
+      // rawtracepoint:EVENT: the arguments of its BTF `btf_trace_EVENT` prototype.
+      if (spec.wildcard) {
+        error(e.range, "args in a wildcard rawtracepoint probe is not supported by btc "
+                       "(each event has its own arguments)");
+        return Type::none();
+      }
+      sig = raw_tracepoint_sig(spec.func);
+      if (!sig) {
+        error(e.range, "no BTF arguments for raw tracepoint " + spec.func);
+        return Type::none();
+      }
+    } else {
+      sig = kfunc_sig(spec.func);
+    }
     const KfuncArg* arg = sig ? find_kfunc_arg(*sig, f.field) : nullptr;
     if (!arg) {
       error(e.range, "Can't find function parameter " + f.field);

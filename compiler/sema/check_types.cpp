@@ -89,7 +89,8 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   using K = ast::TypeKind;
   if (bt.kind == K::None) return Type::none(); // already reported
   if (bt.kind == K::Ctx) {
-    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
+    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
+        probe_->kind == probes::ProbeKind::RawTracepoint)
       return check_kfunc_args_field(e, f);
     if (probe_->kind != probes::ProbeKind::Tracepoint) return Type::none(); // reported on args
     if (!f.arrow) {

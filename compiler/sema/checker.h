@@ -76,6 +76,7 @@ public:
                          uint32_t& next_probe_id);
   void finish_tracing_probe(ProbeInfo& pinfo);
   const KfuncSignature* kfunc_sig(const std::string& func);
+  const KfuncSignature* raw_tracepoint_sig(const std::string& event);
   Type check_kfunc_args_field(ast::Expr& e, ast::FieldAccess& f);
   Type kfunc_retval_type(ast::Expr& e);
   Type iter_ctx_type(ast::Expr& e);

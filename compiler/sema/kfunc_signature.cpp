@@ -29,9 +29,25 @@ bool is_user_pointer(const btf::KernelBtf& btf, uint32_t id) {
 }
 } // namespace
 
+namespace {
+KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto);
+} // namespace
+
 std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func) {
   auto proto = btf.func_proto(func);
   if (!proto) return std::nullopt;
+  return signature_of(btf, &*proto);
+}
+
+std::optional<KfuncSignature> raw_tracepoint_signature(const btf::KernelBtf& btf,
+                                                       std::string_view event) {
+  auto proto = btf.raw_tracepoint_proto(event);
+  if (!proto) return std::nullopt;
+  return signature_of(btf, &*proto);
+}
+
+namespace {
+KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto) {
   KfuncSignature sig;
   uint32_t slot = 0;
   for (const auto& p : proto->params) {
@@ -57,6 +73,7 @@ std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::st
   }
   return sig;
 }
+} // namespace
 
 const KfuncArg* find_kfunc_arg(const KfuncSignature& sig, std::string_view name) {
   for (const auto& a : sig.args)

@@ -35,6 +35,9 @@ struct KfuncSignature {
 };
 
 std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func);
+// rawtracepoint:EVENT: its arguments after `void *__data` (no return value).
+std::optional<KfuncSignature> raw_tracepoint_signature(const btf::KernelBtf& btf,
+                                                       std::string_view event);
 
 // The argument named `name`, or nullptr.
 const KfuncArg* find_kfunc_arg(const KfuncSignature& sig, std::string_view name);
