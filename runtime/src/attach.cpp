@@ -117,12 +117,7 @@ bool attach_tracepoint(bpf_object* obj, const AttachPoint& point, std::vector<Li
   LIBBPF_OPTS(bpf_tracepoint_opts, opts, .bpf_cookie = point.id);
   bpf_link* link =
       bpf_program__attach_tracepoint_opts(prog, category.c_str(), event.c_str(), &opts);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 bool attach_perf(bpf_object* obj, const AttachPoint& point, perf_event_attr attr,
@@ -164,6 +159,15 @@ perf_event_attr sampling_attr(uint32_t type, uint64_t config, uint64_t period, b
 } // namespace
 
 void LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
+
+bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err) {
+  if (!link) {
+    err = std::strerror(errno);
+    return false;
+  }
+  links.emplace_back(link);
+  return true;
+}
 
 
 bool lookup_perf_event(ProbeKind kind, std::string_view name, PerfEventName& out) {

@@ -33,6 +33,10 @@ struct AttachPoint {
   bool from_wildcard = false;
 };
 
+// Takes ownership of a just-attached link (appends it to `links`); false with
+// err = strerror(errno) when attaching failed (`link` is null).
+bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err);
+
 // Provider name as used in messages ("tracepoint", "kprobe", ...).
 
 // Expands every probe into attach points. `probe_names` starts as one entry per ProbeDesc and

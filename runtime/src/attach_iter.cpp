@@ -17,12 +17,7 @@ bool attach_iter_probe(bpf_object* obj, const AttachPoint& point, std::vector<Li
     return false;
   }
   bpf_link* link = bpf_program__attach_iter(prog, nullptr);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 const abi::ProbeDesc* find_iter_probe(const abi::Manifest& m) {

@@ -62,12 +62,7 @@ bool attach_kfunc(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
   bpf_program* main = find(obj, p.prog_name);
   if (main && bpf_program__autoload(main)) {
     bpf_link* link = bpf_program__attach_trace(main);
-    if (!link) {
-      err = std::strerror(errno);
-      return false;
-    }
-    links.emplace_back(link);
-    return true;
+    return keep_link(link, links, err);
   }
   bpf_program* twin = find(obj, p.alt_prog_name);
   if (!twin || !host_kprobes_available()) {
@@ -79,12 +74,7 @@ bool attach_kfunc(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr
   LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id,
               .retprobe = p.kind == abi::ProbeKind::Kretfunc);
   bpf_link* link = bpf_program__attach_kprobe_opts(twin, p.func.c_str(), &opts);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 } // namespace btc::rt

@@ -75,12 +75,7 @@ bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
   bpf_program* alt = program(obj, p.alt_prog_name);
   if (alt && bpf_program__autoload(alt)) {
     bpf_link* link = bpf_program__attach_trace(alt);
-    if (!link) {
-      err = std::strerror(errno);
-      return false;
-    }
-    links.emplace_back(link);
-    return true;
+    return keep_link(link, links, err);
   }
   if (!host_kprobes_available()) {
     err = "kprobes are not available on this kernel";
@@ -91,12 +86,7 @@ bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
   LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.offset,
               .retprobe = p.kind == ProbeKind::Kretprobe);
   bpf_link* link = bpf_program__attach_kprobe_opts(prog, point.func.c_str(), &opts);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
@@ -127,12 +117,7 @@ bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
   pid_t pid = -1;
   bpf_link* link =
       bpf_program__attach_uprobe_opts(prog, pid, point.target.c_str(), *file_off, &opts);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 } // namespace
@@ -365,12 +350,7 @@ bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector
   if (!prog) return false;
   const std::string& event = point.func.empty() ? point.target : point.func;
   bpf_link* link = bpf_program__attach_raw_tracepoint(prog, event.c_str());
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
-  return true;
+  return keep_link(link, links, err);
 }
 
 } // namespace btc::rt

@@ -129,11 +129,7 @@ bool attach_setup_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<
   LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = point.id);
   bpf_link* link = bpf_program__attach_uprobe_opts(prog, -1, point.target.c_str(), *file_off,
                                                    &opts);
-  if (!link) {
-    err = std::strerror(errno);
-    return false;
-  }
-  links.emplace_back(link);
+  if (!keep_link(link, links, err)) return false;
   WatchState& s = state();
   s.points[point.id] = point;
   if (p.kind == ProbeKind::Watchpoint) s.may_stop = true;

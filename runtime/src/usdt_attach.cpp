@@ -286,11 +286,7 @@ bool attach_usdt_point(bpf_object* obj, const AttachPoint& point, std::vector<Li
     if (!site_prog) return false;
     bpf_link* link = bpf_program__attach_uprobe_opts(site_prog, pid, it->second->path.c_str(),
                                                      site.file_offset, &opts);
-    if (!link) {
-      err = std::strerror(errno);
-      return false;
-    }
-    links.emplace_back(link);
+    if (!keep_link(link, links, err)) return false;
   }
   return true;
 }
