@@ -87,15 +87,6 @@ bool supported(ProbeKind kind) {
   return false;
 }
 
-std::vector<int> online_cpus() {
-  std::ifstream in("/sys/devices/system/cpu/online");
-  std::string text;
-  std::getline(in, text);
-  std::vector<int> cpus = parse_cpu_list(text);
-  if (cpus.empty()) cpus.push_back(0);
-  return cpus;
-}
-
 int perf_event_open(perf_event_attr* attr, int cpu) {
   return static_cast<int>(
       syscall(__NR_perf_event_open, attr, -1 /* any pid */, cpu, -1, PERF_FLAG_FD_CLOEXEC));
@@ -159,6 +150,15 @@ perf_event_attr sampling_attr(uint32_t type, uint64_t config, uint64_t period, b
 } // namespace
 
 void LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
+
+std::vector<int> online_cpus() {
+  std::ifstream in("/sys/devices/system/cpu/online");
+  std::string text;
+  std::getline(in, text);
+  std::vector<int> cpus = parse_cpu_list(text);
+  if (cpus.empty()) cpus.push_back(0);
+  return cpus;
+}
 
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err) {
   if (!link) {

@@ -33,6 +33,9 @@ struct AttachPoint {
   bool from_wildcard = false;
 };
 
+// The CPUs in /sys/devices/system/cpu/online (at least CPU 0).
+std::vector<int> online_cpus();
+
 // Takes ownership of a just-attached link (appends it to `links`); false with
 // err = strerror(errno) when attaching failed (`link` is null).
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err);

@@ -55,15 +55,6 @@ WatchState& state() {
   return s;
 }
 
-std::vector<int> online_cpus() {
-  std::ifstream in("/sys/devices/system/cpu/online");
-  std::string text;
-  std::getline(in, text);
-  std::vector<int> cpus = parse_cpu_list(text);
-  if (cpus.empty()) cpus.push_back(0);
-  return cpus;
-}
-
 bool is_func_form(const abi::ProbeDesc& p) { return p.watch_arg >= 0; }
 
 // Opens the breakpoint on `addr` (in `pid`, or on every CPU for pid <= 0) and attaches the
