@@ -92,15 +92,9 @@ int perf_event_open(perf_event_attr* attr, int cpu) {
       syscall(__NR_perf_event_open, attr, -1 /* any pid */, cpu, -1, PERF_FLAG_FD_CLOEXEC));
 }
 
-bpf_program* find_program(bpf_object* obj, const AttachPoint& point, std::string& err) {
-  bpf_program* prog = bpf_object__find_program_by_name(obj, point.probe->prog_name.c_str());
-  if (!prog) err = "BPF program '" + point.probe->prog_name + "' is missing from the object";
-  return prog;
-}
-
 bool attach_tracepoint(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                        std::string& err) {
-  bpf_program* prog = find_program(obj, point, err);
+  bpf_program* prog = require_program(obj, point.probe->prog_name, err);
   if (!prog) return false;
   size_t colon = point.target.find(':');
   std::string category = point.target.substr(0, colon);
@@ -113,7 +107,7 @@ bool attach_tracepoint(bpf_object* obj, const AttachPoint& point, std::vector<Li
 
 bool attach_perf(bpf_object* obj, const AttachPoint& point, perf_event_attr attr,
                  const std::vector<int>& cpus, std::vector<LinkPtr>& links, std::string& err) {
-  bpf_program* prog = find_program(obj, point, err);
+  bpf_program* prog = require_program(obj, point.probe->prog_name, err);
   if (!prog) return false;
   for (int cpu : cpus) {
     int fd = perf_event_open(&attr, cpu);
@@ -158,6 +152,13 @@ std::vector<int> online_cpus() {
   std::vector<int> cpus = parse_cpu_list(text);
   if (cpus.empty()) cpus.push_back(0);
   return cpus;
+}
+
+bpf_program* require_program(bpf_object* obj, const std::string& name, std::string& err) {
+  bpf_program* prog =
+      name.empty() ? nullptr : bpf_object__find_program_by_name(obj, name.c_str());
+  if (!prog) err = "BPF program '" + name + "' is missing from the object";
+  return prog;
 }
 
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err) {

@@ -11,11 +11,8 @@ namespace btc::rt {
 bool attach_iter_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                        std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = bpf_object__find_program_by_name(obj, p.prog_name.c_str());
-  if (!prog) {
-    err = "BPF program '" + p.prog_name + "' is missing from the object";
-    return false;
-  }
+  bpf_program* prog = require_program(obj, p.prog_name, err);
+  if (!prog) return false;
   bpf_link* link = bpf_program__attach_iter(prog, nullptr);
   return keep_link(link, links, err);
 }

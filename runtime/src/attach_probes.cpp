@@ -62,12 +62,6 @@ bpf_program* program(bpf_object* obj, const std::string& name) {
   return name.empty() ? nullptr : bpf_object__find_program_by_name(obj, name.c_str());
 }
 
-bpf_program* require_program(bpf_object* obj, const std::string& name, std::string& err) {
-  bpf_program* prog = program(obj, name);
-  if (!prog) err = "BPF program '" + name + "' is missing from the object";
-  return prog;
-}
-
 bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                    std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
