@@ -139,7 +139,9 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
       d.watch_mode = s.watch_mode;
       d.watch_arg = s.watch_arg;
       if (probes::is_watch_on_func(s)) d.setup_prog_name = probes::watch_setup_prog_name(d.prog_name);
-      const auto& ap = p.probe->attach_points[std::min(i, p.probe->attach_points.size() - 1)];
+      // Expanded specs (wildcards the compiler resolved) point at their own attach point.
+      const auto& ap = p.probe->attach_points[std::min<size_t>(s.attach_point,
+                                                               p.probe->attach_points.size() - 1)];
       auto b = source.line_col(ap.range.begin);
       auto e = source.line_col(ap.range.end > ap.range.begin ? ap.range.end - 1 : ap.range.begin);
       d.line = b.line;

@@ -46,6 +46,7 @@ struct AttachSpec {
   bool wildcard = false;
   uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR, watchpoint:ADDR)
   bool optional = false; // expanded by the compiler from a wildcard: skip it where missing
+  uint32_t attach_point = 0; // index of the attach point it came from in its probe
   // watchpoint / asyncwatchpoint (probes/watchpoint.h): LEN, MODE with its letters sorted
   // ("rw"), and N of FUNC+argN (-1: the ADDR form).
   uint32_t watch_len = 0;

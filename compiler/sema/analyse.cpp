@@ -41,6 +41,7 @@ std::optional<ProgramInfo> Checker::run() {
           error(ap.range, err);
           continue;
         }
+        spec->attach_point = static_cast<uint32_t>(&ap - probe.attach_points.data());
         const auto& desc = probes::describe(spec->kind);
         if (!desc.supported) {
           error(ap.range, std::string(desc.name) +
