@@ -22,6 +22,7 @@
 #include "process.h"
 #include "program_copies.h"
 #include "runtime_values.h"
+#include "stacks.h"
 #include "usdt_attach.h"
 #include "watch_events.h"
 
@@ -77,7 +78,12 @@ class Session {
 public:
   Session(const abi::Manifest& m, const Options& o, std::span<const uint8_t> object)
       : m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_} {
-    for (const auto& p : m.probes) probe_names_.push_back(p.text);
+    for (const auto& p : m.probes) {
+      probe_names_.push_back(p.text);
+      user_symbols_ |= p.kind == abi::ProbeKind::Uprobe || p.kind == abi::ProbeKind::Uretprobe ||
+                       p.kind == abi::ProbeKind::Usdt;
+    }
+    for (const auto& s : m.stack_maps) user_symbols_ |= s.user;
   }
 
   int run() {
@@ -422,9 +428,21 @@ private:
       }
       if (w.print_maps) print_all_maps(*out_, *store_, m_);
       handler_->tick();
+      remember_traced_processes();
       if (opts_.buffering != Buffering::Full) out_->flush();
       if (w.stop || target_gone()) break;
     }
+  }
+
+  // Stacks and usym values of the -c child / -p target are often printed after it exited
+  // (the map dump): keep its mappings, re-read at most every 100 ms while it runs.
+  void remember_traced_processes() {
+    if (!user_symbols_) return;
+    uint64_t now = boot_ns_now();
+    if (now - last_remember_ns_ < 100000000ull) return;
+    last_remember_ns_ = now;
+    if (child_.pid() > 0 && !child_.exited()) remember_process(static_cast<uint64_t>(child_.pid()));
+    if (opts_.target_pid > 0) remember_process(static_cast<uint64_t>(opts_.target_pid));
   }
 
   bool target_gone() {
@@ -454,6 +472,8 @@ private:
   std::unique_ptr<Output> out_;
   std::unique_ptr<bpf_object, ObjectCloser> obj_;
   bool cookies_ = true;
+  bool user_symbols_ = false; // user stacks or uprobe/usdt probes: remember traced processes
+  uint64_t last_remember_ns_ = 0;
   ProgramCopies copies_;            // per-attach-point programs where there are no cookies
   std::set<std::string> held_back_; // their names
   std::unique_ptr<BpfMapStore> store_;

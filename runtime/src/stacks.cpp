@@ -9,6 +9,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <cstdio>
@@ -43,6 +44,15 @@ std::string hex_plain(uint64_t v) {
 } // namespace
 
 void set_stack_object(bpf_object* obj) { g_object = obj; }
+
+void remember_process(uint64_t pid) {
+  // A -c child between fork and exec still maps this tool: nothing to remember yet.
+  char self[4096], exe[4096];
+  ssize_t a = readlink("/proc/self/exe", self, sizeof self);
+  ssize_t b = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), exe, sizeof exe);
+  if (b <= 0 || (a == b && std::memcmp(self, exe, static_cast<size_t>(a)) == 0)) return;
+  user_symbols().remember(pid);
+}
 
 std::string format_stack(const std::vector<StackFrame>& frames, bool user, abi::StackMode mode,
                          int indent) {

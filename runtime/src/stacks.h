@@ -21,6 +21,8 @@ namespace btc::rt {
 
 // The object whose stack maps later lookups read (set once loaded; nullptr: none).
 void set_stack_object(bpf_object* obj);
+// Keeps the current mappings of a traced process for symbolizing after it exits.
+void remember_process(uint64_t pid);
 
 // One resolved frame: name + offset, the binary for user frames.
 struct StackFrame {

@@ -184,6 +184,15 @@ std::string demangle(const std::string& name) {
 const std::vector<UserSymbols::Mapping>& UserSymbols::maps_of(uint64_t pid) {
   auto it = maps_.find(pid);
   if (it != maps_.end()) return it->second;
+  return maps_[pid] = read_maps(pid);
+}
+
+void UserSymbols::remember(uint64_t pid) {
+  std::vector<Mapping> maps = read_maps(pid);
+  if (!maps.empty()) maps_[pid] = std::move(maps); // an exited process keeps its last view
+}
+
+std::vector<UserSymbols::Mapping> UserSymbols::read_maps(uint64_t pid) {
   std::vector<Mapping> maps;
   std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
   for (std::string line; std::getline(in, line);) {
@@ -201,7 +210,7 @@ const std::vector<UserSymbols::Mapping>& UserSymbols::maps_of(uint64_t pid) {
     if (consumed > 0 && static_cast<size_t>(consumed) < line.size()) m.path = line.substr(consumed);
     maps.push_back(std::move(m));
   }
-  return maps_[pid] = std::move(maps);
+  return maps;
 }
 
 const ElfSymbols* UserSymbols::elf(const std::string& path) {

@@ -77,6 +77,9 @@ public:
     std::string path; // mapped file ("" if not file-backed)
   };
   Frame resolve(uint64_t pid, uint64_t addr);
+  // Re-reads /proc/PID/maps while the process lives, so its mappings are still known when
+  // its stacks and usym values are printed after it exited (the -c child, the -p target).
+  void remember(uint64_t pid);
 
 private:
   struct Mapping {
@@ -84,6 +87,7 @@ private:
     std::string path;
   };
   const std::vector<Mapping>& maps_of(uint64_t pid);
+  static std::vector<Mapping> read_maps(uint64_t pid);
   const ElfSymbols* elf(const std::string& path);
   std::map<uint64_t, std::vector<Mapping>> maps_;
   std::map<std::string, std::unique_ptr<ElfSymbols>> elfs_;
