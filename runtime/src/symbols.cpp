@@ -74,13 +74,7 @@ bool ElfSymbols::load(const std::string& path, std::string& err, bool with_objec
   }
   GElf_Ehdr eh;
   if (gelf_getehdr(e, &eh)) dyn_ = eh.e_type == ET_DYN;
-  size_t nph = 0;
-  elf_getphdrnum(e, &nph);
-  for (size_t i = 0; i < nph; ++i) {
-    GElf_Phdr ph;
-    if (gelf_getphdr(e, static_cast<int>(i), &ph) && ph.p_type == PT_LOAD)
-      segments_.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
-  }
+  segments_.read(e);
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(e, scn)) != nullptr) {
     GElf_Shdr sh;
@@ -156,18 +150,34 @@ std::vector<std::string> ElfSymbols::function_names() const {
   return names;
 }
 
-std::optional<uint64_t> ElfSymbols::file_offset(uint64_t vaddr) const {
+void ElfSegments::read(Elf* e) {
+  size_t nph = 0;
+  elf_getphdrnum(e, &nph);
+  for (size_t i = 0; i < nph; ++i) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(e, static_cast<int>(i), &ph) && ph.p_type == PT_LOAD)
+      segments_.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
+  }
+}
+
+std::optional<uint64_t> ElfSegments::file_offset(uint64_t vaddr) const {
   for (const auto& seg : segments_)
     if (vaddr >= seg.vaddr && vaddr < seg.vaddr + seg.filesz) return vaddr - seg.vaddr + seg.offset;
   return std::nullopt;
 }
 
-uint64_t ElfSymbols::vaddr_of(uint64_t file_off) const {
+uint64_t ElfSegments::vaddr_of(uint64_t file_off) const {
   for (const auto& seg : segments_)
     if (file_off >= seg.offset && file_off < seg.offset + seg.filesz)
       return file_off - seg.offset + seg.vaddr;
   return file_off;
 }
+
+std::optional<uint64_t> ElfSymbols::file_offset(uint64_t vaddr) const {
+  return segments_.file_offset(vaddr);
+}
+
+uint64_t ElfSymbols::vaddr_of(uint64_t file_off) const { return segments_.vaddr_of(file_off); }
 
 std::string demangle(const std::string& name) {
   if (name.size() < 2 || name[0] != '_' || name[1] != 'Z') return name;

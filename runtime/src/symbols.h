@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+struct Elf;
+
 namespace btc::rt {
 
 struct SymbolHit {
@@ -32,6 +34,20 @@ public:
 
 private:
   std::vector<std::pair<uint64_t, std::string>> syms_;
+};
+
+// The PT_LOAD segments of an ELF file: virtual address <-> file offset.
+class ElfSegments {
+public:
+  void read(Elf* e); // appends the PT_LOAD program headers of an open libelf handle
+  std::optional<uint64_t> file_offset(uint64_t vaddr) const; // nullopt: not mapped
+  uint64_t vaddr_of(uint64_t file_off) const; // the offset itself when unmapped
+
+private:
+  struct Segment {
+    uint64_t vaddr, offset, filesz;
+  };
+  std::vector<Segment> segments_;
 };
 
 struct ElfSymbol {
@@ -57,11 +73,8 @@ public:
   bool is_pie() const { return dyn_; }
 
 private:
-  struct Segment {
-    uint64_t vaddr, offset, filesz;
-  };
   std::vector<ElfSymbol> syms_; // sorted by addr
-  std::vector<Segment> segments_;
+  ElfSegments segments_;
   bool dyn_ = false; // ET_DYN
 };
 

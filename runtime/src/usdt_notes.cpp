@@ -326,16 +326,10 @@ std::optional<abi::UsdtArgSpec> usdt_arg_spec(
   return s;
 }
 
-std::optional<uint64_t> UsdtFile::to_offset(uint64_t vaddr) const {
-  for (const auto& s : segments_)
-    if (vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz) return vaddr - s.vaddr + s.offset;
-  return std::nullopt;
-}
-
 bool UsdtFile::load(const std::string& path, std::string& err) {
   path_ = path;
   sites_.clear();
-  segments_.clear();
+  segments_ = ElfSegments();
   elf_version(EV_CURRENT);
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -351,13 +345,7 @@ bool UsdtFile::load(const std::string& path, std::string& err) {
     return false;
   }
   unsigned addr_size = gelf_getclass(e) == ELFCLASS32 ? 4 : 8;
-  size_t nph = 0;
-  elf_getphdrnum(e, &nph);
-  for (size_t i = 0; i < nph; ++i) {
-    GElf_Phdr ph;
-    if (gelf_getphdr(e, static_cast<int>(i), &ph) && ph.p_type == PT_LOAD)
-      segments_.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
-  }
+  segments_.read(e);
   size_t shstrndx = 0;
   elf_getshdrstrndx(e, &shstrndx);
   std::optional<uint64_t> base_addr;
@@ -388,11 +376,11 @@ bool UsdtFile::load(const std::string& path, std::string& err) {
     UsdtSite site{std::move(n.provider), std::move(n.name),
                   usdt_prelink_adjust(n.pc, n.base, base_addr), 0, 0, std::move(n.args)};
     uint64_t sema = usdt_prelink_adjust(n.semaphore, n.base, base_addr);
-    auto off = to_offset(site.vaddr);
+    auto off = segments_.file_offset(site.vaddr);
     if (!off) continue; // not in a loaded segment: nothing to probe
     site.file_offset = *off;
     if (sema) {
-      auto soff = to_offset(sema);
+      auto soff = segments_.file_offset(sema);
       if (!soff) continue;
       site.sema_offset = *soff;
     }

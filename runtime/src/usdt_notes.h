@@ -9,6 +9,7 @@
 #pragma once
 
 #include "btc/usdt.h"
+#include "symbols.h"
 
 #include <cstdint>
 #include <functional>
@@ -93,13 +94,9 @@ public:
                                        std::string& err);
 
 private:
-  struct Segment {
-    uint64_t vaddr, offset, filesz;
-  };
-  std::optional<uint64_t> to_offset(uint64_t vaddr) const;
   std::string path_;
   std::vector<UsdtSite> sites_;
-  std::vector<Segment> segments_;
+  ElfSegments segments_;
   std::vector<std::pair<std::string, uint64_t>> symbols_;
   bool symbols_loaded_ = false;
 };
