@@ -1,24 +1,11 @@
 // probes_test.cpp: attach-point parsing of the probe registry (spec 1.1-1.3).
 #include "probes/probes.h"
+#include "probes/parse_test_util.h"
 
 #include <gtest/gtest.h>
 
 namespace btc::probes {
 namespace {
-
-AttachSpec parse_ok(std::string_view text) {
-  std::string err;
-  auto s = parse_attach_point(text, err);
-  EXPECT_TRUE(s.has_value()) << text << ": " << err;
-  return s.value_or(AttachSpec{});
-}
-
-std::string parse_err(std::string_view text) {
-  std::string err;
-  auto s = parse_attach_point(text, err);
-  EXPECT_FALSE(s.has_value()) << text;
-  return err;
-}
 
 TEST(Probes, TracepointAliasAndWildcard) {
   auto s = parse_ok("t:syscalls:sys_enter_*");

@@ -1,25 +1,12 @@
 // watchpoint_test.cpp: watchpoint / asyncwatchpoint attach-point parsing, with bpftrace
 // 0.17's messages (each checked against `bpftrace -e` on the reference host).
 #include "probes/watchpoint.h"
+#include "probes/parse_test_util.h"
 
 #include <gtest/gtest.h>
 
 namespace btc::probes {
 namespace {
-
-AttachSpec parse_ok(std::string_view text) {
-  std::string err;
-  auto s = parse_attach_point(text, err);
-  EXPECT_TRUE(s.has_value()) << text << ": " << err;
-  return s.value_or(AttachSpec{});
-}
-
-std::string parse_err(std::string_view text) {
-  std::string err;
-  auto s = parse_attach_point(text, err);
-  EXPECT_FALSE(s.has_value()) << text;
-  return err;
-}
 
 TEST(Watchpoint, AddressForm) {
   auto s = parse_ok("watchpoint:0x10000000:4:w");

@@ -318,9 +318,7 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
     err = "ERROR: " + err + "\n";
     return false;
   }
-  std::vector<std::string> names;
-  for (auto& name : elf.function_names())
-    if (glob_match(p.func, name)) names.push_back(name);
+  std::vector<std::string> names = elf.functions_matching(p.func);
   if (names.empty()) {
     if (p.optional) return true; // one of several attach points: dropped, as in 0.17
     err = "ERROR: No matches for " + kind + ":" + p.target + ":" + p.func + "\n";

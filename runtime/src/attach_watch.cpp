@@ -195,9 +195,7 @@ bool plan_watch_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
     err = "ERROR: " + err + "\n";
     return false;
   }
-  std::vector<std::string> names;
-  for (auto& name : elf.function_names())
-    if (glob_match(p.func, name)) names.push_back(name);
+  std::vector<std::string> names = elf.functions_matching(p.func);
   if (names.empty()) {
     err = "ERROR: No matches for " + std::string(probe_kind_name(p.kind)) + ":" + p.func + "\n";
     return false;

@@ -5,6 +5,8 @@
 // through PT_LOAD) and returns {"leaf", 24, "/tmp/loop"}.
 #include "symbols.h"
 
+#include "btc/wildcard.h"
+
 #include <cxxabi.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -178,6 +180,13 @@ std::optional<uint64_t> ElfSymbols::file_offset(uint64_t vaddr) const {
 }
 
 uint64_t ElfSymbols::vaddr_of(uint64_t file_off) const { return segments_.vaddr_of(file_off); }
+
+std::vector<std::string> ElfSymbols::functions_matching(std::string_view pattern) const {
+  std::vector<std::string> names;
+  for (auto& name : function_names())
+    if (wildcard_match(pattern, name)) names.push_back(name);
+  return names;
+}
 
 std::string demangle(const std::string& name) {
   if (name.size() < 2 || name[0] != '_' || name[1] != 'Z') return name;

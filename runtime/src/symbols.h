@@ -66,6 +66,8 @@ public:
   const ElfSymbol* find(std::string_view name) const;
   // Distinct defined function names, sorted.
   std::vector<std::string> function_names() const;
+  // Those of them matching a '*' pattern (uprobe/watchpoint wildcards).
+  std::vector<std::string> functions_matching(std::string_view pattern) const;
   // Virtual address -> file offset through the PT_LOAD headers (nullopt: not mapped).
   std::optional<uint64_t> file_offset(uint64_t vaddr) const;
   // File offset -> virtual address (the inverse; the offset itself when unmapped).
