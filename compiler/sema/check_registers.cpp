@@ -71,18 +71,18 @@ SymbolLookup elf_symbol_size(const std::string& path, const std::string& name, u
 } // namespace
 
 Type Checker::check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_name) {
-  if (!kind_in(probe_->kind, {ProbeKind::Kprobe, ProbeKind::Kretprobe, ProbeKind::Uprobe,
-                              ProbeKind::Uretprobe, ProbeKind::Usdt, ProbeKind::Profile,
-                              ProbeKind::Interval, ProbeKind::Software, ProbeKind::Hardware,
-                              ProbeKind::Watchpoint, ProbeKind::AsyncWatchpoint})) {
+  if (!kind_in(probe_->kind,
+               {ProbeKind::Kprobe, ProbeKind::Kretprobe, ProbeKind::Uprobe, ProbeKind::Uretprobe,
+                ProbeKind::Usdt, ProbeKind::Profile, ProbeKind::Interval, ProbeKind::Software,
+                ProbeKind::Hardware, ProbeKind::Watchpoint, ProbeKind::AsyncWatchpoint})) {
     error(e.range, "reg can not be used with \"" + probe_name + "\" probes");
     return Type::uint64();
   }
   auto* lit = c.args[0]->as<ast::StrLit>();
   if (!lit) {
     check_expr(*c.args[0]);
-    error(e.range, "reg() expects a string literal (" + value_class_of(c.args[0]->type) +
-                       " provided)");
+    error(e.range,
+          "reg() expects a string literal (" + value_class_of(c.args[0]->type) + " provided)");
     return Type::uint64();
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
@@ -112,8 +112,8 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
   auto* lit = c.args[0]->as<ast::StrLit>();
   if (!lit) {
     check_expr(*c.args[0]);
-    error(e.range, "uaddr() expects a string literal (" + value_class_of(c.args[0]->type) +
-                       " provided)");
+    error(e.range,
+          "uaddr() expects a string literal (" + value_class_of(c.args[0]->type) + " provided)");
     return Type::none();
   }
   const std::string binary = probe_->specs.empty() ? std::string() : probe_->specs[0].target;
@@ -134,11 +134,14 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
   std::string path = host_binary(binary);
   if (!path.empty()) {
     switch (elf_symbol_size(path, lit->value, size)) {
-    case SymbolLookup::Found: break;
+    case SymbolLookup::Found:
+      break;
     case SymbolLookup::Missing:
       error(e.range, "Could not resolve symbol: " + binary + ":" + lit->value);
       return Type::none();
-    case SymbolLookup::NoBinary: size = 8; break;
+    case SymbolLookup::NoBinary:
+      size = 8;
+      break;
     }
   }
   if (size != 1 && size != 2 && size != 4) size = 8;

@@ -7,17 +7,16 @@ namespace btc::rt {
 namespace {
 
 TEST(VerifierReason, LastNonInstructionLineOfTheLastLog) {
-  const char* log =
-      "libbpf: prog 'kprobe_0_0': BPF program load failed: Invalid argument\n"
-      "libbpf: prog 'kprobe_0_0': -- BEGIN PROG LOAD LOG --\n"
-      "0: R1=ctx() R10=fp0\n"
-      "; kprobe:vfs_read { override(1); } @ script.bt:1\n"
-      "49: (b7) r2 = 1                       ; R2=1\n"
-      "50: (85) call bpf_override_return#58\n"
-      "program of this type cannot use helper bpf_override_return#58\n"
-      "processed 47 insns (limit 1000000) max_states_per_insn 0 total_states 2\n"
-      "-- END PROG LOAD LOG --\n"
-      "libbpf: prog 'kprobe_0_0': failed to load: -22\n";
+  const char* log = "libbpf: prog 'kprobe_0_0': BPF program load failed: Invalid argument\n"
+                    "libbpf: prog 'kprobe_0_0': -- BEGIN PROG LOAD LOG --\n"
+                    "0: R1=ctx() R10=fp0\n"
+                    "; kprobe:vfs_read { override(1); } @ script.bt:1\n"
+                    "49: (b7) r2 = 1                       ; R2=1\n"
+                    "50: (85) call bpf_override_return#58\n"
+                    "program of this type cannot use helper bpf_override_return#58\n"
+                    "processed 47 insns (limit 1000000) max_states_per_insn 0 total_states 2\n"
+                    "-- END PROG LOAD LOG --\n"
+                    "libbpf: prog 'kprobe_0_0': failed to load: -22\n";
   EXPECT_EQ(verifier_reason(log), "program of this type cannot use helper bpf_override_return#58");
 }
 

@@ -56,7 +56,9 @@ namespace {
 ProgramCopier g_copier;
 } // namespace
 
-void set_program_copier(ProgramCopier copier) { g_copier = std::move(copier); }
+void set_program_copier(ProgramCopier copier) {
+  g_copier = std::move(copier);
+}
 
 bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
                                 std::string& err) {
@@ -127,8 +129,8 @@ bpf_object* ProgramCopies::copy(std::span<const uint8_t> object, const std::stri
     return nullptr;
   }
   if (bpf_object__load(obj) != 0) {
-    err = "the kernel refused to load a copy of program '" + prog_name +
-          "': " + std::strerror(errno);
+    err =
+        "the kernel refused to load a copy of program '" + prog_name + "': " + std::strerror(errno);
     return nullptr;
   }
   return obj;

@@ -53,8 +53,7 @@ public:
   // Before the main object loads: programs that read the marker stop loading there (all of
   // them when `all`, else only those in `always`, e.g. wildcard raw tracepoints, whose links
   // take no cookie); returns their names (then loaded per attach point by copy()).
-  std::set<std::string> hold_back(bpf_object* main, bool all,
-                                  const std::set<std::string>& always);
+  std::set<std::string> hold_back(bpf_object* main, bool all, const std::set<std::string>& always);
 
   // Opens the embedded object again, reuses all of `main`'s maps, loads only `prog` with the
   // marker patched to `id`. nullptr with `err` on failure.
