@@ -17,6 +17,7 @@
 #include "parse/parser.h"
 #include "sema/sema.h"
 
+#include <algorithm>
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/Support/raw_ostream.h>
@@ -161,6 +162,12 @@ int compile(const CompileOptions& o) {
   copts.map_max_entries = o.map_keys_max;
   copts.source_file = source->name();
   copts.source = &*source;
+  // Scripts without printf & co only send rare records (exit(), full maps, helper errors,
+  // watchpoint arming): a small ring buffer keeps the tool's mapped memory small (user space
+  // maps it twice); 4 MiB only where events can stream.
+  bool streams = std::any_of(info->events.begin(), info->events.end(),
+                             [](const sema::EventInfo& ev) { return ev.kind != abi::EventKind::Exit; });
+  if (!streams) copts.ringbuf_bytes = 64 << 10;
   auto lowered = codegen::lower(program, *info, sopts.btf, copts, context);
   if (!lowered) return fail(llvm::toString(lowered.takeError()));
   if (wants(o, Emit::Ir) &&
