@@ -37,13 +37,17 @@ struct Options {
   bool print = false;
   bool propagate = true;
   std::vector<std::string> names;
+  // --rename RECORD.OLD=NEW: member OLD of every record RECORD is called NEW afterwards (a
+  // kernel where a field has another name, e.g. cfs_rq.nr_queued was nr_running before 6.13).
+  std::vector<std::string> renames;
 };
 
 void usage() {
   std::fprintf(stderr,
-               "usage: btf_shift [--in BTF] [--shift BYTES] [--print] [--no-propagate] -o OUT "
-               "NAME...\n"
-               "  moves every member of struct/union NAME by +BYTES and grows its size\n");
+               "usage: btf_shift [--in BTF] [--shift BYTES] [--print] [--no-propagate] "
+               "[--rename REC.OLD=NEW]... -o OUT NAME...\n"
+               "  moves every member of struct/union NAME by +BYTES and grows its size;\n"
+               "  --rename renames member OLD of struct/union REC to NEW\n");
 }
 
 bool parse_args(int argc, char** argv, Options& o) {
@@ -74,6 +78,10 @@ bool parse_args(int argc, char** argv, Options& o) {
         return false;
       }
       o.shift = static_cast<uint32_t>(n);
+    } else if (a == "--rename") {
+      const char* v = value("--rename");
+      if (!v) return false;
+      o.renames.emplace_back(v);
     } else if (a == "--print") {
       o.print = true;
     } else if (a == "--no-propagate") {
@@ -88,7 +96,7 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.names.emplace_back(a);
     }
   }
-  if (o.output.empty() || o.names.empty()) {
+  if (o.output.empty() || (o.names.empty() && o.renames.empty())) {
     usage();
     return false;
   }
@@ -242,6 +250,33 @@ bool write_file(const std::string& path, const void* data, uint32_t size) {
 
 } // namespace
 
+// "REC.OLD=NEW": renames member OLD of every struct/union REC.
+bool rename_member(struct btf* btf, const std::string& spec) {
+  size_t dot = spec.find('.'), eq = spec.find('=');
+  if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
+    std::fprintf(stderr, "btf_shift: bad --rename '%s' (REC.OLD=NEW)\n", spec.c_str());
+    return false;
+  }
+  std::string rec = spec.substr(0, dot), old = spec.substr(dot + 1, eq - dot - 1);
+  int name = btf__add_str(btf, spec.substr(eq + 1).c_str());
+  if (name < 0) return false;
+  int renamed = 0;
+  for (uint32_t id = 1, n = btf__type_cnt(btf); id < n; ++id) {
+    auto* t = const_cast<struct btf_type*>(btf__type_by_id(btf, id));
+    if (!btf_is_composite(t) || rec != btf__name_by_offset(btf, t->name_off)) continue;
+    struct btf_member* m = btf_members(t);
+    for (uint16_t i = 0; i < btf_vlen(t); ++i)
+      if (old == btf__name_by_offset(btf, m[i].name_off)) {
+        m[i].name_off = static_cast<uint32_t>(name);
+        ++renamed;
+      }
+  }
+  if (renamed == 0)
+    std::fprintf(stderr, "btf_shift: no member %s in a record named %s\n", old.c_str(),
+                 rec.c_str());
+  return renamed > 0;
+}
+
 int main(int argc, char** argv) {
   Options o;
   if (!parse_args(argc, argv, o)) return 1;
@@ -276,6 +311,7 @@ int main(int argc, char** argv) {
     }
   }
   ok = ok && shifter.run();
+  for (const std::string& r : o.renames) ok = ok && rename_member(btf, r);
   if (ok)
     std::fprintf(stderr, "btf_shift: %zu records changed (%zu named)\n", shifter.changed(),
                  o.names.size());

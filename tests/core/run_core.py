@@ -13,6 +13,9 @@ moved by +64 bytes (and records embedding them by value laid out again). Then:
                      and the tool's libbpf log (-v) shows it being patched.
   CASE/host/relocs   the host object bakes exactly this kernel's offsets.
   CASE/MODE/min_core_btf  `bpftool gen min_core_btf` keeps exactly the expected members.
+  renamed_field_runqlen  Debian's runqlen.bt compiled against a BTF where cfs_rq.nr_queued is
+                     still called nr_running compiles; on this kernel it refuses to load,
+                     naming the field at its line.
   negative_control   reading this kernel's task_struct at the offsets baked into the shifted
                      object (a raw `*(int32*)(curtask + off)` in a second tool) gives values
                      that are NOT the pid/comm the relocated tool printed.
@@ -459,6 +462,35 @@ def run_case(args, res, name, case, work, shifted, have_root):
     return reloc_out
 
 
+RUNQLEN = "/usr/sbin/runqlen.bt"
+
+
+def renamed_field(args, res, work, have_root):
+    """Debian's runqlen.bt reads cfs_rq.nr_running, which 6.13+ kernels call nr_queued: it
+    compiles against a BTF that has the old name (this kernel's, renamed by btf_shift), and
+    on this kernel the tool then refuses to load, naming the field at its line."""
+    name = "renamed_field_runqlen"
+    if not os.path.exists(RUNQLEN):
+        return res.record("SKIP", name, f"{RUNQLEN} not installed (Debian bpftrace package)")
+    btf = os.path.join(work, "renamed.btf")
+    r = run([args.btf_shift, "--rename", "cfs_rq.nr_queued=nr_running", "-o", btf])
+    if r.returncode != 0:
+        return res.record("SKIP", name, "this kernel has no cfs_rq.nr_queued to rename", r.stderr)
+    tool = os.path.join(work, "runqlen")
+    r = run([args.btc, RUNQLEN, "--btf", btf, "-o", tool], timeout=120)
+    if r.returncode != 0:
+        return res.record("FAIL", name, "btc rejected runqlen.bt against the renamed BTF", r.stderr)
+    if not have_root:
+        return res.record("SKIP", name, "compiled; running it needs root")
+    r = run([tool], timeout=20)
+    want = re.compile(r"^/usr/sbin/runqlen\.bt:\d+:\d+-\d+: ERROR: the running kernel has no "
+                      r"'struct cfs_rq\.nr_running' used by the script$", re.M)
+    if r.returncode == 0 or not want.search(r.stderr):
+        return res.record("FAIL", name, "expected a load failure naming struct cfs_rq.nr_running",
+                          r.stdout + r.stderr)
+    res.record("PASS", name, "compiles against a kernel that has the field, refuses to load here")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--btc", required=True)
@@ -508,6 +540,8 @@ def main():
             res.record("SKIP", "negative_control", "the task_ids case did not run")
         else:
             negative_control(args, res, work, task_relocs)
+        if args.pattern in "renamed_field_runqlen":
+            renamed_field(args, res, work, have_root)
 
     c = res.counts
     print(f"{c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")

@@ -228,7 +228,8 @@ TOOLS = {
     "runqlen": {
         "class": "compile-fails-expected",
         "reason": "struct cfs_rq has no nr_running in 6.18's BTF (renamed nr_queued in 6.13); "
-                  "bpftrace 0.17 fails the same way",
+                  "bpftrace 0.17 fails the same way. Against a BTF that has the field it "
+                  "compiles and then refuses to load here: tests/core renamed_field_runqlen",
         "compile_error": r"ERROR: Struct/union of type 'struct cfs_rq' does not contain a "
                          r"field named 'nr_running'",
     },
