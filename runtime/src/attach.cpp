@@ -7,6 +7,7 @@
 
 #include "attach_iter.h"
 #include "attach_probes.h"
+#include "program_copies.h"
 #include "attach_watch.h"
 #include "usdt_attach.h"
 #include "diag.h"
@@ -94,7 +95,7 @@ int perf_event_open(perf_event_attr* attr, int cpu) {
 
 bool attach_tracepoint(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                        std::string& err) {
-  bpf_program* prog = require_program(obj, point.probe->prog_name, err);
+  bpf_program* prog = program_for_attach(obj, point.probe->prog_name, point.id, err);
   if (!prog) return false;
   size_t colon = point.target.find(':');
   std::string category = point.target.substr(0, colon);
@@ -107,7 +108,7 @@ bool attach_tracepoint(bpf_object* obj, const AttachPoint& point, std::vector<Li
 
 bool attach_perf(bpf_object* obj, const AttachPoint& point, perf_event_attr attr,
                  const std::vector<int>& cpus, std::vector<LinkPtr>& links, std::string& err) {
-  bpf_program* prog = require_program(obj, point.probe->prog_name, err);
+  bpf_program* prog = program_for_attach(obj, point.probe->prog_name, point.id, err);
   if (!prog) return false;
   for (int cpu : cpus) {
     int fd = perf_event_open(&attr, cpu);
@@ -152,13 +153,6 @@ std::vector<int> online_cpus() {
   std::vector<int> cpus = parse_cpu_list(text);
   if (cpus.empty()) cpus.push_back(0);
   return cpus;
-}
-
-bpf_program* require_program(bpf_object* obj, const std::string& name, std::string& err) {
-  bpf_program* prog =
-      name.empty() ? nullptr : bpf_object__find_program_by_name(obj, name.c_str());
-  if (!prog) err = "BPF program '" + name + "' is missing from the object";
-  return prog;
 }
 
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err) {

@@ -37,9 +37,6 @@ struct AttachPoint {
 // The CPUs in /sys/devices/system/cpu/online (at least CPU 0).
 std::vector<int> online_cpus();
 
-// Program `name` of `obj`; nullptr with err "BPF program 'NAME' is missing from the object".
-bpf_program* require_program(bpf_object* obj, const std::string& name, std::string& err);
-
 // Takes ownership of a just-attached link (appends it to `links`); false with
 // err = strerror(errno) when attaching failed (`link` is null).
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err);

@@ -1,6 +1,8 @@
 // attach_iter.cpp: iter probe links (see attach_iter.h).
 #include "attach_iter.h"
 
+#include "program_copies.h"
+
 #include <bpf/libbpf.h>
 
 #include <cerrno>
@@ -11,7 +13,7 @@ namespace btc::rt {
 bool attach_iter_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                        std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = require_program(obj, p.prog_name, err);
+  bpf_program* prog = program_for_attach(obj, p.prog_name, point.id, err);
   if (!prog) return false;
   bpf_link* link = bpf_program__attach_iter(prog, nullptr);
   return keep_link(link, links, err);

@@ -4,6 +4,7 @@
 // "uprobe:/tmp/t:work1" and "uprobe:/tmp/t:work2", each attached at the symbol's file offset
 // with its probe-name id as the BPF cookie.
 #include "attach_probes.h"
+#include "program_copies.h"
 
 #include "symbols.h"
 #include "usdt_attach.h"
@@ -75,7 +76,7 @@ bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
     err = "kprobes are not available on this kernel";
     return false;
   }
-  bpf_program* prog = require_program(obj, p.prog_name, err);
+  bpf_program* prog = program_for_attach(obj, p.prog_name, point.id, err);
   if (!prog) return false;
   LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.offset,
               .retprobe = p.kind == ProbeKind::Kretprobe);
@@ -86,7 +87,7 @@ bool attach_kprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPt
 bool attach_uprobe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                    std::string& err) {
   const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = require_program(obj, p.prog_name, err);
+  bpf_program* prog = program_for_attach(obj, p.prog_name, point.id, err);
   if (!prog) return false;
   ElfSymbols elf;
   if (!elf.load(point.target, err)) return false;
@@ -338,7 +339,7 @@ bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector
   if (is_kprobe(p.kind)) return attach_kprobe(obj, point, links, err);
   if (is_kfunc(p.kind)) return attach_kfunc(obj, point, links, err);
   if (is_uprobe(p.kind)) return attach_uprobe(obj, point, links, err);
-  bpf_program* prog = require_program(obj, p.prog_name, err);
+  bpf_program* prog = program_for_attach(obj, p.prog_name, point.id, err);
   if (!prog) return false;
   const std::string& event = point.func.empty() ? point.target : point.func;
   bpf_link* link = bpf_program__attach_raw_tracepoint(prog, event.c_str());

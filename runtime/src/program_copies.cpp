@@ -3,6 +3,7 @@
 #include "program_copies.h"
 
 #include "btc/abi.h"
+#include "libbpf_log.h"
 
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
@@ -129,8 +130,10 @@ bpf_object* ProgramCopies::copy(std::span<const uint8_t> object, const std::stri
     return nullptr;
   }
   if (bpf_object__load(obj) != 0) {
-    err =
-        "the kernel refused to load a copy of program '" + prog_name + "': " + std::strerror(errno);
+    int e = errno;
+    std::string why = verifier_reason(libbpf_log());
+    err = "the kernel refused to load a copy of program '" + prog_name +
+          "': " + (why.empty() ? std::string(std::strerror(e)) : why);
     return nullptr;
   }
   return obj;

@@ -33,10 +33,11 @@ bool bpf_cookies_supported();
 // many were replaced.
 size_t patch_attach_id(std::vector<struct bpf_insn>& insns, uint64_t id);
 
-// Where an attach site picks its program itself (usdt locations, watchpoints armed while the
-// tool runs): the session registers how held-back programs are copied, and
-// program_for_attach() gives `name` from `obj` when it was loaded there, else a copy whose
-// marker is patched to `id` (the cookie the site would have passed).
+// Every attach path gets its program here: `name` from `obj` when it was loaded there, else
+// (held back: no cookies) a copy whose marker is patched to `id`, the cookie the attach site
+// would have passed (attach point id; usdt: location slot | id), through the copier the
+// session registers. nullptr with err ("BPF program 'NAME' is missing from the object", or
+// why the copy failed).
 using ProgramCopier =
     std::function<bpf_program*(const std::string& prog, uint64_t id, std::string& err)>;
 void set_program_copier(ProgramCopier copier);

@@ -214,6 +214,10 @@ private:
     held_back_ = copies_.hold_back(obj, !cookies_, rawtp);
     // usdt locations and watchpoints pick their programs per site (program_for_attach).
     set_program_copier([this](const std::string& prog, uint64_t cookie, std::string& err) {
+      if (!held_back_.count(prog)) {
+        err = "BPF program '" + prog + "' was not loaded";
+        return static_cast<bpf_program*>(nullptr);
+      }
       bpf_object* copy = copies_.copy(object_, m_.tool_name, obj_.get(), prog, cookie, err);
       return copy ? bpf_object__find_program_by_name(copy, prog.c_str()) : nullptr;
     });
@@ -385,16 +389,8 @@ private:
       ++wanted;
       std::string err;
       auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
-      bpf_object* obj = obj_.get();
-      bool own_sites = point.probe->kind == abi::ProbeKind::Usdt ||
-                       point.probe->kind == abi::ProbeKind::Watchpoint ||
-                       point.probe->kind == abi::ProbeKind::AsyncWatchpoint;
-      if (held_back_.count(point.probe->prog_name) && !own_sites) {
-        obj = copies_.copy(object_, m_.tool_name, obj_.get(), point.probe->prog_name,
-                           point.id, err);
-        if (!obj) return fail("ERROR: " + point.text + ": " + err);
-      }
-      if (attach_point(obj, point, links, err)) {
+      // Held-back programs (no cookies) are copied per attach site by program_for_attach().
+      if (attach_point(obj_.get(), point, links, err)) {
         ++attached;
         continue;
       }
