@@ -127,6 +127,8 @@ public:
   // the current block (branches to the end of the action if even the insert failed).
   llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key);
   llvm::Value* config_u64(uint32_t offset);
+  // Ends the program (returning 0) where `cond` holds; continues in a fresh block otherwise.
+  void return_if(llvm::Value* cond, const char* name);
   // The id of the attach point that fired a program attached at several places: its BPF
   // cookie, or on kernels without cookies abi::kAttachIdMarker, patched per program copy.
   llvm::Value* attach_id();
@@ -153,7 +155,7 @@ public:
   std::vector<llvm::GlobalVariable*> maps_; // parallel to info_.maps
   llvm::GlobalVariable* ringbuf_ = nullptr;
   llvm::GlobalVariable* config_ = nullptr;
-  llvm::GlobalVariable* zero_ = nullptr;
+  llvm::GlobalVariable* bss_ = nullptr; // stop flag, then zeros
   abi::ConfigLayout layout_;
   uint32_t runtime_values_offset_ = 0; // u64 per ProgramInfo::runtime_values
 

@@ -162,7 +162,10 @@ void Lowerer::create_globals() {
   runtime_values_offset_ = off; off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
   layout_.size = off;
   config_ = byte_array("btc_config", off, ".rodata", true);
-  zero_ = byte_array("btc_zero", std::max<uint32_t>(info_.max_map_value_size, 8), ".bss", false);
+  // .bss: the stop flag (abi::kStopFlagOffset), then zeros that new map values are copied from.
+  bss_ = byte_array("btc_bss", abi::kBssZerosOffset +
+                                   std::max<uint32_t>(info_.max_map_value_size, 8),
+                    ".bss", false);
 
   auto* lic_ty = llvm::ArrayType::get(b_.getInt8Ty(), 4);
   auto* lic = new llvm::GlobalVariable(*module_, lic_ty, true, llvm::GlobalValue::ExternalLinkage,
@@ -213,33 +216,36 @@ void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as
   if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
   if (auto s = tracing_section(as_fentry)) section = *s;
   begin_program(name, section, p.probe->range);
-  // -p PID: kernel probes only see the target process (BEGIN/END always run).
   if (spec_->kind == probes::ProbeKind::Iter) emit_iter_prologue();
   if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End &&
       spec_->kind != probes::ProbeKind::Iter) {
+    // Once the tool is stopping, every event probe is a no-op (BEGIN/END always run).
+    auto* flag = b_.CreateLoad(i64_ty(), gep(bss_, abi::kStopFlagOffset));
+    flag->setVolatile(true);
+    flag->setAlignment(llvm::Align(8));
+    return_if(b_.CreateICmpNE(flag, i64(0)), "stopped");
+    // -p PID: kernel probes only see the target process.
     llvm::Value* target = config_u64(layout_.target_pid);
     llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
-    llvm::Value* skip = b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target));
-    auto* run = llvm::BasicBlock::Create(ctx_, "pid_ok", fn_);
-    auto* other = llvm::BasicBlock::Create(ctx_, "other_pid", fn_);
-    b_.CreateCondBr(skip, other, run);
-    b_.SetInsertPoint(other);
-    b_.CreateRet(b_.getInt32(0));
-    b_.SetInsertPoint(run);
+    return_if(b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target)),
+              "other_pid");
   }
   if (p.probe->predicate) {
-    llvm::Value* c = to_bool(lower_expr(*p.probe->predicate));
-    auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
-    auto* skip = llvm::BasicBlock::Create(ctx_, "skip", fn_);
-    b_.CreateCondBr(c, body, skip);
-    b_.SetInsertPoint(skip);
-    b_.CreateRet(b_.getInt32(0));
-    b_.SetInsertPoint(body);
+    return_if(b_.CreateNot(to_bool(lower_expr(*p.probe->predicate))), "skip");
     end_temporaries(0);
   }
   lower_block(p.probe->body);
   if (!b_.GetInsertBlock()->getTerminator()) b_.CreateRet(b_.getInt32(0));
   dib_->finalizeSubprogram(sp_);
+}
+
+void Lowerer::return_if(llvm::Value* cond, const char* name) {
+  auto* leave = llvm::BasicBlock::Create(ctx_, name, fn_);
+  auto* go_on = llvm::BasicBlock::Create(ctx_, "", fn_);
+  b_.CreateCondBr(cond, leave, go_on);
+  b_.SetInsertPoint(leave);
+  b_.CreateRet(b_.getInt32(0));
+  b_.SetInsertPoint(go_on);
 }
 
 void Lowerer::set_loc(source::SourceRange r) {

@@ -1,8 +1,10 @@
 // session.cpp: the tool lifecycle (see session.h).
 //
 // Order matters and follows bpftrace 0.17: the attach count is printed before BEGIN runs,
-// BEGIN runs before any other probe is attached, END runs after all links are destroyed, and
-// events still in the ring buffer are printed before the two newlines and the map dump.
+// BEGIN runs before any other probe is attached, END runs once every other probe is switched
+// off (the .bss stop flag; 0.17 waits for all links to be destroyed, which takes seconds with
+// many tracepoints), and events still in the ring buffer are printed before the two newlines
+// and the map dump. Tracepoint links are destroyed after that output.
 // The -c child is forked before load (its pid goes into the config) and execs once every
 // probe is attached; the tool stops like exit() when it (or the -p target) exits, and the
 // child gets SIGTERM when the tool stops first. SIGUSR1 prints every map on the spot.
@@ -29,6 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/capability.h>
+#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -117,11 +120,13 @@ public:
     }
     bool child_done = child_.pid() > 0 && child_.exited();
     child_.terminate(); // the tool stopped first: SIGTERM
-    // Perf-event links go first: they close instantly. Each tracepoint link close waits for
-    // a tasks-trace RCU grace period under a global kernel mutex (~40 ms each here).
+    // Each tracepoint link close waits for RCU grace periods under a global kernel mutex
+    // (~80 ms each here), so with the probes switched off they are closed after the output.
+    // Perf-event links close instantly.
+    bool stopped = stop_programs();
     perf_links_.clear();
     disarm_all_watchpoints();
-    links_.clear();
+    if (!stopped) links_.clear();
     // As 0.17: after exit() nothing queued by the other probes is printed; END's output is.
     if (handler_->exit_requested() && have_rb_) rb_.drain();
     handler_->accept_events_after_exit();
@@ -137,6 +142,7 @@ public:
       std::fputs(child_.exit_text().c_str(), stdout);
       std::fflush(stdout);
     }
+    links_.clear();
     return end_ok ? 0 : 1;
   }
 
@@ -228,19 +234,40 @@ private:
     return true;
   }
 
-  bpf_map* find_rodata() {
-    if (bpf_map* map = bpf_object__find_map_by_name(obj_.get(), ".rodata")) return map;
+  // The map libbpf made of a global data section (".rodata", ".bss"); named OBJ.SECTION.
+  bpf_map* find_section_map(std::string_view section) {
     bpf_map* map = nullptr;
     bpf_object__for_each_map(map, obj_.get()) {
       std::string_view name = bpf_map__name(map);
-      if (name.size() >= 7 && name.substr(name.size() - 7) == ".rodata") return map;
+      if (name.ends_with(section)) return map;
     }
     return nullptr;
   }
 
+  // Sets the stop flag: from here on every event probe returns at once. membarrier's global
+  // command waits for an RCU grace period, which BPF programs already running hold off.
+  bool stop_programs() {
+    bpf_map* bss = find_section_map(".bss");
+    if (!bss) return false;
+    std::vector<uint8_t> value(bpf_map__value_size(bss));
+    uint32_t key = 0;
+    uint64_t one = 1;
+    int fd = bpf_map__fd(bss);
+    if (value.size() < abi::kStopFlagOffset + sizeof one ||
+        bpf_map_lookup_elem(fd, &key, value.data()) != 0)
+      return false;
+    std::memcpy(value.data() + abi::kStopFlagOffset, &one, sizeof one);
+    if (bpf_map_update_elem(fd, &key, value.data(), BPF_ANY) != 0) return false;
+    if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0) {
+      timespec grace{0, 50 * 1000 * 1000}; // nohz_full kernels refuse it: wait it out
+      nanosleep(&grace, nullptr);
+    }
+    return true;
+  }
+
   bool configure() {
     if (m_.config.size == 0) return true;
-    bpf_map* rodata = find_rodata();
+    bpf_map* rodata = find_section_map(".rodata");
     size_t size = 0;
     const void* initial = rodata ? bpf_map__initial_value(rodata, &size) : nullptr;
     if (!initial) return fail("ERROR: the BPF object has no .rodata section for the tool's config");

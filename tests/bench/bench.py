@@ -7,12 +7,15 @@ Measures, as medians over --runs:
   * compile time and size of each bundled tool (tools/*.bt);
   * exec -> all probes attached (__BPFTRACE_NOTIFY_PROBES_ATTACHED on stderr) and peak RSS,
     for a one-tracepoint script, btc tool vs bpftrace 0.17 when installed;
-  * printf events delivered per second and events lost, for a getppid() storm.
+  * printf events delivered per second and events lost, for a getppid() storm;
+  * SIGINT -> map dump printed, and -> exited, for a 360-tracepoint wildcard (once: the
+    kernel takes ~80 ms per tracepoint to detach).
 """
 import argparse, os, resource, signal, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ONE_TP = 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+MANY_TP = 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }'
 STORM = 'tracepoint:syscalls:sys_enter_getppid /comm == "btc_bench_storm"/ { printf("%d\\n", tid); }'
 
 
@@ -112,6 +115,34 @@ def storm(btc, work, calls):
         print(f"  {label:14s} {got} of {calls} events ({got/elapsed/1e3:8.1f} k/s over the workload)")
 
 
+def stop_latency(btc, work):
+    print("== SIGINT -> map dump on stdout, -> exit (tracepoint:syscalls:sys_enter_*)")
+    tool = os.path.join(work, "many_tp")
+    subprocess.run([btc, "-e", MANY_TP, "-o", tool], check=True)
+    rows = [("btc tool", [tool])]
+    if subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
+        rows.append(("bpftrace 0.17", ["bpftrace", "-e", MANY_TP]))
+    for label, cmd in rows:
+        env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+        for line in p.stderr:
+            if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
+                break
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        os.killpg(p.pid, signal.SIGINT)
+        dumped = None
+        for line in p.stdout:
+            if line.startswith(b"@["):
+                dumped = time.perf_counter() - t0
+                break
+        p.communicate(timeout=120)
+        exited = time.perf_counter() - t0
+        dump_ms = dumped * 1000 if dumped is not None else float("nan")
+        print(f"  {label:14s} dump after {dump_ms:8.1f} ms   exit after {exited:6.2f} s")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--btc", required=True)
@@ -125,6 +156,7 @@ def main():
         compile_tools(a.btc, work, a.runs)
         startup(a.btc, work, a.runs)
         storm(a.btc, work, a.calls)
+        stop_latency(a.btc, work)
     return 0
 
 

@@ -37,7 +37,8 @@ Case keys (all optional; strings, the script included, may use the placeholders 
   workload      shell commands run one after another once the probes are attached
   stop          "exit" (the tool exits by itself, possibly because a workload signals
                 {tool_pid}) or {"signal": "INT"|"TERM", "after_ms": N} (N ms after the
-                workload ended)
+                workload ended); with "output_while_attached": regex, that output must
+                appear while the tool still holds perf event fds (before it detaches)
   timeout_s     hard limit of the tool's lifetime (default 20)
   status        expected exit status of the tool (default 0)
   stdout        exact expected stdout;  stdout_regex / stdout_not_regex  lists of regexes
@@ -337,6 +338,10 @@ class Case:
                     time.sleep(stop.get("after_ms", 0) / 1000.0)
                     if proc.poll() is None:
                         os.kill(proc.pid, getattr(signal, "SIG" + stop["signal"]))
+                    if "output_while_attached" in stop:
+                        self.wait_output_while_attached(proc, out_reader,
+                                                        self.s(stop["output_while_attached"]),
+                                                        start + timeout_s)
             remaining = timeout_s - (time.monotonic() - start)
             try:
                 proc.wait(timeout=max(remaining, 0.1))
@@ -357,6 +362,21 @@ class Case:
         if failure is not None:
             raise CaseFailure(f"{failure}{show(run)}")
         return run
+
+    @staticmethod
+    def wait_output_while_attached(proc, reader: Reader, regex: str, deadline: float) -> None:
+        while not re.search(regex, reader.text(), re.M):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise CaseFailure(f"no output matching {regex!r} before the tool exited")
+            time.sleep(0.01)
+        try:
+            fds = [os.readlink(f"/proc/{proc.pid}/fd/{fd}")
+                   for fd in os.listdir(f"/proc/{proc.pid}/fd")]
+        except OSError:
+            fds = []
+        if "anon_inode:[perf_event]" not in fds:
+            raise CaseFailure(f"output matching {regex!r} only appeared once the tool had "
+                              "closed its perf events")
 
     # -- checks --------------------------------------------------------------------------------
 
