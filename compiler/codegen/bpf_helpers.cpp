@@ -104,7 +104,8 @@ llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value*
   auto* from_bb = b_.GetInsertBlock();
   b_.CreateCondBr(is_null, init_bb, done_bb);
   b_.SetInsertPoint(init_bb);
-  auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {map, key, gep(bss_, abi::kBssZerosOffset), i64(kNoExist)});
+  auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(),
+                          {map, key, gep(bss_, abi::kBssZerosOffset), i64(kNoExist)});
   uint32_t map_index = 0;
   while (map_index < maps_.size() && maps_[map_index] != map) ++map_index;
   // -EEXIST: another CPU created the entry between our lookup and update; harmless.

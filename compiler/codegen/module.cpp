@@ -163,9 +163,9 @@ void Lowerer::create_globals() {
   layout_.size = off;
   config_ = byte_array("btc_config", off, ".rodata", true);
   // .bss: the stop flag (abi::kStopFlagOffset), then zeros that new map values are copied from.
-  bss_ = byte_array("btc_bss", abi::kBssZerosOffset +
-                                   std::max<uint32_t>(info_.max_map_value_size, 8),
-                    ".bss", false);
+  bss_ =
+      byte_array("btc_bss", abi::kBssZerosOffset + std::max<uint32_t>(info_.max_map_value_size, 8),
+                 ".bss", false);
 
   auto* lic_ty = llvm::ArrayType::get(b_.getInt8Ty(), 4);
   auto* lic = new llvm::GlobalVariable(*module_, lic_ty, true, llvm::GlobalValue::ExternalLinkage,
