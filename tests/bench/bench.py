@@ -39,15 +39,9 @@ def compile_tools(btc, work, runs):
 
 
 def time_to_attach(cmd):
-    env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                         start_new_session=True)
-    attached = None
-    for line in p.stderr:
-        if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
-            attached = time.perf_counter() - t0
-            break
+    p = start_attached(cmd, subprocess.DEVNULL)
+    attached = time.perf_counter() - t0 if p.poll() is None else None
     stop(p)
     return attached
 
@@ -73,14 +67,30 @@ def peak_rss_kb(cmd):
     return int(lines[-1]) if lines else None
 
 
-def startup(btc, work, runs):
-    print("== exec -> attached, peak RSS (one tracepoint, @[comm] = count())")
-    tool = os.path.join(work, "one_tp")
-    subprocess.run([btc, "-e", ONE_TP, "-o", tool], check=True)
+def contenders(btc, work, name, script):
+    """The script as a btc tool, and under bpftrace 0.17 when installed: [(label, argv)]."""
+    tool = os.path.join(work, name)
+    subprocess.run([btc, "-e", script, "-o", tool], check=True)
     rows = [("btc tool", [tool])]
     if subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
-        rows.append(("bpftrace 0.17", ["bpftrace", "-e", ONE_TP]))
-    for label, cmd in rows:
+        rows.append(("bpftrace 0.17", ["bpftrace", "-e", script]))
+    return rows
+
+
+def start_attached(cmd, stdout):
+    """Starts cmd and returns once it announced that its probes are attached."""
+    env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env,
+                         start_new_session=True)
+    for line in p.stderr:
+        if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
+            break
+    return p
+
+
+def startup(btc, work, runs):
+    print("== exec -> attached, peak RSS (one tracepoint, @[comm] = count())")
+    for label, cmd in contenders(btc, work, "one_tp", ONE_TP):
         ts = [t for t in (time_to_attach(cmd) for _ in range(runs)) if t is not None]
         rss = peak_rss_kb(cmd)
         print(f"  {label:14s} attach {median(ts)*1000:7.1f} ms   peak RSS {rss/1024 if rss else float('nan'):6.1f} MiB")
@@ -88,22 +98,13 @@ def startup(btc, work, runs):
 
 def storm(btc, work, calls):
     print(f"== printf events: {calls} getppid() calls")
-    tool = os.path.join(work, "storm")
-    subprocess.run([btc, "-e", STORM, "-o", tool], check=True)
     storm_bin = os.path.join(work, "btc_bench_storm")
     with open(storm_bin, "w") as f:
         f.write("#!/usr/bin/python3\nimport os\nfor _ in range(%d): os.getppid()\n" % calls)
     os.chmod(storm_bin, 0o755)
-    rows = [("btc tool", [tool])]
-    if subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
-        rows.append(("bpftrace 0.17", ["bpftrace", "-e", STORM]))
-    for label, cmd in rows:
-        env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
+    for label, cmd in contenders(btc, work, "storm", STORM):
         out = tempfile.TemporaryFile()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env, start_new_session=True)
-        for line in p.stderr:
-            if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
-                break
+        p = start_attached(cmd, out)
         t0 = time.perf_counter()
         # The comm of a script is its interpreter's unless exec'd by name: run it via its path.
         subprocess.run([storm_bin], check=True)
@@ -117,18 +118,8 @@ def storm(btc, work, calls):
 
 def stop_latency(btc, work):
     print("== SIGINT -> map dump on stdout, -> exit (tracepoint:syscalls:sys_enter_*)")
-    tool = os.path.join(work, "many_tp")
-    subprocess.run([btc, "-e", MANY_TP, "-o", tool], check=True)
-    rows = [("btc tool", [tool])]
-    if subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
-        rows.append(("bpftrace 0.17", ["bpftrace", "-e", MANY_TP]))
-    for label, cmd in rows:
-        env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                             start_new_session=True)
-        for line in p.stderr:
-            if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
-                break
+    for label, cmd in contenders(btc, work, "many_tp", MANY_TP):
+        p = start_attached(cmd, subprocess.PIPE)
         time.sleep(1.0)
         t0 = time.perf_counter()
         os.killpg(p.pid, signal.SIGINT)
