@@ -32,6 +32,9 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Optional
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from suite_report import finish, print_case  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 COMPILE_TIMEOUT_S = 120
@@ -401,24 +404,10 @@ def main(argv: List[str]) -> int:
         except OSError as exc:
             status, note = "FAIL", f"runner error: {exc}"
         counts[status] += 1
-        took = time.monotonic() - started
-        if status == "PASS":
-            print(f"PASS {name} [{spec['class']}] ({took:.1f} s)", flush=True)
-        else:
-            head, _, rest = note.partition("\n")
-            print(f"FAIL {name} [{spec['class']}] ({head})", flush=True)
-            if spec.get("known_issue"):
-                print(f"  known btc issue: {spec['known_issue']}")
-            if rest:
-                print(rest.rstrip("\n"), flush=True)
-    print(f"suite took {time.monotonic() - started_all:.0f} s")
-    if counts["FAIL"] == 0 and not args.workdir:
-        shutil.rmtree(root, ignore_errors=True)
-    elif counts["FAIL"]:
-        print(f"work files kept in {root}")
-    print(f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
-    return 1 if counts["FAIL"] else 0
-
+        known = spec.get("known_issue")
+        print_case(f"{name} [{spec['class']}]", status, note, time.monotonic() - started,
+                   f"  known btc issue: {known}" if known else None)
+    return finish(counts, started_all, root, bool(args.workdir))
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -75,6 +75,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from suite_report import finish, print_case  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 BTF_PATH = Path("/sys/kernel/btf/vmlinux")
 NOTIFY_VAR = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
@@ -605,22 +608,8 @@ def main(argv: List[str]) -> int:
             except OSError as exc:
                 result = Result(name, "FAIL", f"runner error: {exc}")
         counts[result.status] += 1
-        took = time.monotonic() - started
-        if result.status == "PASS":
-            print(f"PASS {name} ({took:.1f} s)", flush=True)
-        else:
-            head, _, rest = result.note.partition("\n")
-            print(f"{result.status} {name} ({head})", flush=True)
-            if rest:
-                print(rest.rstrip("\n"), flush=True)
-    print(f"suite took {time.monotonic() - suite_start:.0f} s")
-    if counts["FAIL"] == 0 and not args.workdir:
-        shutil.rmtree(root, ignore_errors=True)
-    elif counts["FAIL"]:
-        print(f"work files kept in {root}")
-    print(f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
-    return 1 if counts["FAIL"] else 0
-
+        print_case(name, result.status, result.note, time.monotonic() - started)
+    return finish(counts, suite_start, root, bool(args.workdir))
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
