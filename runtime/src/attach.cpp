@@ -22,6 +22,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 namespace btc::rt {
 namespace {
@@ -153,6 +155,23 @@ std::vector<int> online_cpus() {
   std::vector<int> cpus = parse_cpu_list(text);
   if (cpus.empty()) cpus.push_back(0);
   return cpus;
+}
+
+void destroy_links(std::vector<LinkPtr>& links) {
+  constexpr size_t kThreads = 8, kWorthIt = 16;
+  if (links.size() >= kWorthIt) {
+    std::vector<std::thread> threads;
+    try {
+      for (size_t t = 0; t < kThreads; ++t)
+        threads.emplace_back([&links, t] {
+          for (size_t i = t; i < links.size(); i += kThreads) links[i].reset();
+        });
+    } catch (const std::system_error&) {
+      // No more threads: the slices that did not get one are destroyed below, serially.
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  links.clear();
 }
 
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err) {

@@ -41,6 +41,11 @@ std::vector<int> online_cpus();
 // err = strerror(errno) when attaching failed (`link` is null).
 bool keep_link(bpf_link* link, std::vector<LinkPtr>& links, std::string& err);
 
+// Destroys every link, from several threads when there are many: part of a tracepoint link's
+// teardown (program detach, RCU waits outside the kernel's event_mutex) then overlaps
+// (sys_enter_*, 360 links: 26.8 s -> 18 s here).
+void destroy_links(std::vector<LinkPtr>& links);
+
 // Provider name as used in messages ("tracepoint", "kprobe", ...).
 
 // Expands every probe into attach points. `probe_names` starts as one entry per ProbeDesc and

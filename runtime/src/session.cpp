@@ -126,7 +126,7 @@ public:
     bool stopped = stop_programs();
     perf_links_.clear();
     disarm_all_watchpoints();
-    if (!stopped) links_.clear();
+    if (!stopped) destroy_links(links_);
     // As 0.17: after exit() nothing queued by the other probes is printed; END's output is.
     if (handler_->exit_requested() && have_rb_) rb_.drain();
     handler_->accept_events_after_exit();
@@ -142,7 +142,7 @@ public:
       std::fputs(child_.exit_text().c_str(), stdout);
       std::fflush(stdout);
     }
-    links_.clear();
+    destroy_links(links_);
     return end_ok ? 0 : 1;
   }
 
