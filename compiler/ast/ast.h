@@ -139,6 +139,7 @@ struct AssignStmt {
   AssignOp op = AssignOp::Assign;
   ExprPtr target;
   ExprPtr value;
+  SourceRange op_range; // the `=` / `+=` token (0.17 locates map-update failures of `=` there)
 };
 struct IfStmt {
   ExprPtr cond;

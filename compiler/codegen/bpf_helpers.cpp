@@ -95,7 +95,8 @@ llvm::Value* Lowerer::map_lookup(llvm::GlobalVariable* map, llvm::Value* key) {
   return call_helper(Helper::MapLookupElem, ptr_ty(), {map, key});
 }
 
-llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key) {
+llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key,
+                                         source::SourceRange where) {
   constexpr uint64_t kNoExist = 1; // BPF_NOEXIST
   auto* found = map_lookup(map, key);
   auto* is_null = b_.CreateICmpEQ(found, llvm::ConstantPointerNull::get(b_.getPtrTy()));
@@ -111,19 +112,23 @@ llvm::Value* Lowerer::map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value*
   // -EEXIST: another CPU created the entry between our lookup and update; harmless.
   constexpr int64_t kEexist = -17;
   auto* raced = b_.CreateICmpEQ(ret, i64(static_cast<uint64_t>(kEexist)));
-  check_helper_result(Helper::MapUpdateElem, b_.CreateSelect(raced, i64(0), ret), stmt_range_,
-                      map_index, 0);
+  check_helper_result(Helper::MapUpdateElem, b_.CreateSelect(raced, i64(0), ret), where, map_index,
+                      0);
   auto* again = map_lookup(map, key);
   auto* still_null = b_.CreateICmpEQ(again, llvm::ConstantPointerNull::get(b_.getPtrTy()));
+  // Even the insert failed (a full map): the update goes to a scratch area and the action
+  // goes on, as in 0.17.
   auto* fail_bb = llvm::BasicBlock::Create(ctx_, "map_full", fn_);
   auto* ok_bb = b_.GetInsertBlock();
   b_.CreateCondBr(still_null, fail_bb, done_bb);
   b_.SetInsertPoint(fail_bb);
-  b_.CreateRet(b_.getInt32(0));
+  llvm::Value* discard = gep(bss_, bss_discard_offset_);
+  b_.CreateBr(done_bb);
   b_.SetInsertPoint(done_bb);
-  auto* phi = b_.CreatePHI(ptr_ty(), 2);
+  auto* phi = b_.CreatePHI(ptr_ty(), 3);
   phi->addIncoming(found, from_bb);
   phi->addIncoming(again, ok_bb);
+  phi->addIncoming(discard, fail_bb);
   return phi;
 }
 

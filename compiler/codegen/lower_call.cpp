@@ -151,7 +151,7 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     uint32_t idx = info_.map_index.at(m.name);
     if (info_.maps[idx].is_array) {
       // A per-CPU array entry cannot be deleted: zero it on this CPU.
-      llvm::Value* v = map_lookup_or_init(maps_[idx], build_key(m));
+      llvm::Value* v = map_lookup_or_init(maps_[idx], build_key(m), stmt_range_);
       zero_fill(v, info_.maps[idx].value_size);
       return i64(0);
     }
@@ -163,13 +163,14 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
   }
 }
 
-void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Call& c, const Type& agg) {
+void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg) {
+  const auto& c = *call.as<ast::Call>();
   uint32_t idx = info_.map_index.at(m.name);
   const auto& mi = info_.maps[idx];
   llvm::Value* arg = nullptr;
   if (!c.args.empty()) arg = convert_int(lower_expr(*c.args[0]), c.args[0]->type);
   llvm::Value* key = build_key(m);
-  llvm::Value* v = map_lookup_or_init(maps_[idx], key);
+  llvm::Value* v = map_lookup_or_init(maps_[idx], key, call.range); // 0.17: the call's location
   auto add_at = [&](uint32_t offset, llvm::Value* delta) {
     llvm::Value* p = gep(v, offset);
     auto* old = b_.CreateAlignedLoad(i64_ty(), p, llvm::Align(8));

@@ -101,7 +101,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           const auto& m = *n.target->template as<ast::MapRef>();
           llvm::Value* old = read_map(m, Type::int64());
           llvm::Value* nv = b_.CreateAdd(old, delta);
-          store_map(m, nv, Type::int64());
+          store_map(m, nv, Type::int64(), stmt_range_);
           return n.prefix ? nv : old;
         } else if constexpr (std::is_same_v<T, ast::Ternary>) {
           llvm::Value* c = to_bool(lower_expr(*n.cond));

@@ -143,17 +143,17 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   const ast::Type& vt = a.value->type;
   if (auto* m = a.target->as<ast::MapRef>()) {
     if (vt.is_aggregation()) {
-      lower_aggregation(*m, *a.value->as<ast::Call>(), vt);
+      lower_aggregation(*m, *a.value, vt);
       return;
     }
     llvm::Value* v = lower_expr(*a.value);
     if (a.op != ast::AssignOp::Assign) {
       llvm::Value* cur = read_map(*m, a.target->type);
       v = compound_value(a.op, cur, convert_int(v, vt));
-      store_map(*m, v, ast::Type::integer(8, a.target->type.is_signed));
+      store_map(*m, v, ast::Type::integer(8, a.target->type.is_signed), stmt_range_);
       return;
     }
-    store_map(*m, v, vt);
+    store_map(*m, v, vt, a.op_range);
     return;
   }
   auto* var = a.target->as<ast::Var>();
@@ -186,7 +186,8 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   store_value(slot, v, vt, t.size);
 }
 
-void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& type) {
+void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& type,
+                        source::SourceRange where) {
   constexpr uint64_t kAny = 0; // BPF_ANY
   uint32_t idx = info_.map_index.at(m.name);
   const auto& mi = info_.maps[idx];
@@ -199,7 +200,7 @@ void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& ty
     store_value(buf, value, type, mi.value_size);
   }
   auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {maps_[idx], key, buf, i64(kAny)});
-  check_helper_result(Helper::MapUpdateElem, ret, stmt_range_, idx, 0);
+  check_helper_result(Helper::MapUpdateElem, ret, where, idx, 0);
 }
 
 } // namespace btc::codegen

@@ -65,7 +65,9 @@ public:
   void lower_assign(const ast::AssignStmt& a);
   void lower_runtime_unroll(const ast::UnrollStmt& n);
   llvm::Value* compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs);
-  void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type);
+  // `where`: the location a -k warning about a failed update points at.
+  void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type,
+                 source::SourceRange where);
   void emit_return();
 
   // lower_expr.cpp
@@ -95,7 +97,7 @@ public:
 
   // lower_call.cpp
   llvm::Value* lower_call(const ast::Expr& e, const ast::Call& c);
-  void lower_aggregation(const ast::MapRef& m, const ast::Call& c, const Type& agg);
+  void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   llvm::Value* lower_str(const ast::Call& c);
   // lower_functions.cpp
@@ -125,7 +127,8 @@ public:
   llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key);
   // Looks up `key`, inserting a zero value first if missing; returns a non-null value ptr in
   // the current block (branches to the end of the action if even the insert failed).
-  llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key);
+  llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key,
+                                  source::SourceRange where);
   llvm::Value* config_u64(uint32_t offset);
   // Ends the program (returning 0) where `cond` holds; continues in a fresh block otherwise.
   void return_if(llvm::Value* cond, const char* name);
@@ -155,7 +158,8 @@ public:
   std::vector<llvm::GlobalVariable*> maps_; // parallel to info_.maps
   llvm::GlobalVariable* ringbuf_ = nullptr;
   llvm::GlobalVariable* config_ = nullptr;
-  llvm::GlobalVariable* bss_ = nullptr; // stop flag, then zeros
+  llvm::GlobalVariable* bss_ = nullptr; // stop flag, zeros, scratch value (create_globals)
+  uint32_t bss_discard_offset_ = 0;
   abi::ConfigLayout layout_;
   uint32_t runtime_values_offset_ = 0; // u64 per ProgramInfo::runtime_values
 

@@ -162,10 +162,11 @@ void Lowerer::create_globals() {
   runtime_values_offset_ = off; off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
   layout_.size = off;
   config_ = byte_array("btc_config", off, ".rodata", true);
-  // .bss: the stop flag (abi::kStopFlagOffset), then zeros that new map values are copied from.
-  bss_ =
-      byte_array("btc_bss", abi::kBssZerosOffset + std::max<uint32_t>(info_.max_map_value_size, 8),
-                 ".bss", false);
+  // .bss: the stop flag (abi::kStopFlagOffset), zeros that new map values are copied from,
+  // and a scratch value that updates of a full map are written to.
+  uint32_t value_area = sema::align8(std::max<uint32_t>(info_.max_map_value_size, 8));
+  bss_discard_offset_ = abi::kBssZerosOffset + value_area;
+  bss_ = byte_array("btc_bss", bss_discard_offset_ + value_area, ".bss", false);
 
   auto* lic_ty = llvm::ArrayType::get(b_.getInt8Ty(), 4);
   auto* lic = new llvm::GlobalVariable(*module_, lic_ty, true, llvm::GlobalValue::ExternalLinkage,

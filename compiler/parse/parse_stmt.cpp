@@ -167,8 +167,9 @@ ast::StmtPtr Parser::parse_assign_or_expr() {
     syntax_error(cur(), "}");
     return nullptr;
   }
-  take();
   ast::AssignStmt st;
+  st.op_range = cur().range;
+  take();
   st.op = op;
   st.target = std::move(e);
   st.value = parse_expr();
