@@ -245,6 +245,8 @@ TEST(Parser, NodeRanges) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->value->range.begin, 13u);
   EXPECT_EQ(a->value->range.end, 19u);
+  EXPECT_EQ(a->op_range.begin, 11u); // the `=`
+  EXPECT_EQ(a->op_range.end, 12u);
   EXPECT_EQ(p.prog.probes[0].body[0]->range.begin, 8u);
   EXPECT_EQ(p.prog.probes[0].range.begin, 0u);
   EXPECT_EQ(p.prog.probes[0].range.end, 22u);
