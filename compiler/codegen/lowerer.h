@@ -126,7 +126,8 @@ public:
   llvm::Value* gep(llvm::Value* ptr, uint64_t offset);
   llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key);
   // Looks up `key`, inserting a zero value first if missing; returns a non-null value ptr in
-  // the current block (branches to the end of the action if even the insert failed).
+  // the current block: the .bss scratch value if even the insert failed (a full map), so the
+  // action goes on as in 0.17. `where`: the location a -k warning about the insert points at.
   llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key,
                                   source::SourceRange where);
   llvm::Value* config_u64(uint32_t offset);

@@ -176,8 +176,9 @@ struct ConfigLayout {
 inline constexpr uint64_t kAttachIdMarker = 0x6274635f70726f62ull; // "btc_prob"
 
 // The object's .bss: a u64 stop flag at kStopFlagOffset, then zero bytes (from kBssZerosOffset)
-// that new map values are copied from. The runtime sets the flag when the tool stops; from then
-// on every probe except BEGIN/END/iter returns at once, so END and the map dump need not wait
+// that new map values are copied from, then a scratch value the compiler points updates of a
+// full map at (the runtime never reads it). The runtime sets the flag when the tool stops; from
+// then on every probe except BEGIN/END/iter returns at once, so END and the map dump need not wait
 // for the links to be torn down (slow: one RCU grace period per tracepoint).
 inline constexpr uint32_t kStopFlagOffset = 0;
 inline constexpr uint32_t kBssZerosOffset = 8;
