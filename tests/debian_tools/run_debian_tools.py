@@ -409,5 +409,6 @@ def main(argv: List[str]) -> int:
                    f"  known btc issue: {known}" if known else None)
     return finish(counts, started_all, root, bool(args.workdir))
 
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

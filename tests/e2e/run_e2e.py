@@ -611,5 +611,6 @@ def main(argv: List[str]) -> int:
         print_case(name, result.status, result.note, time.monotonic() - started)
     return finish(counts, suite_start, root, bool(args.workdir))
 
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
