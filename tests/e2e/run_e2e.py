@@ -17,7 +17,8 @@ Case keys (all optional; strings, the script included, may use the placeholders 
 {tool} {python} {uniq} (15 characters, fits a comm) {case} {srcdir} {runner_pid} {runner_comm} {python_comm} (comm of a process running
 {python}), {bg_pid} (see background) and {tool_pid} (workloads only)):
   description   text shown nowhere but documents the case
-  requires      list of: root btf hardware ldd file:PATH (PATH exists), or !NAME for
+  requires      list of: root btf hardware breakpoint (hardware breakpoints fire) ldd
+                file:PATH (PATH exists), or !NAME for
                 "NAME unavailable"
                 (default: root btf)
   program       script text compiled with `btc -e` (else NAME.bt is compiled as a file)
@@ -60,6 +61,7 @@ Usage: run_e2e.py --btc PATH/TO/btc [--cases DIR] [--tools DIR] [--workdir DIR] 
 import argparse
 import ast
 import ctypes
+import functools
 import json
 import os
 import re
@@ -143,6 +145,47 @@ def hardware_events_work() -> Optional[str]:
     return None
 
 
+def breakpoints_fire() -> Optional[str]:
+    """None when a hardware breakpoint on a variable of this process counts its writes, else
+    the reason. Some VMs open PERF_TYPE_BREAKPOINT events that never fire."""
+    class PerfEventAttr(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_uint32), ("size", ctypes.c_uint32),
+                    ("config", ctypes.c_uint64), ("sample_period", ctypes.c_uint64),
+                    ("sample_type", ctypes.c_uint64), ("read_format", ctypes.c_uint64),
+                    ("flags", ctypes.c_uint64), ("wakeup_events", ctypes.c_uint32),
+                    ("bp_type", ctypes.c_uint32), ("bp_addr", ctypes.c_uint64),
+                    ("bp_len", ctypes.c_uint64), ("pad", ctypes.c_uint8 * 64)]
+    if os.uname().machine != "x86_64":
+        return "breakpoint check only implemented on x86_64"
+    libc = ctypes.CDLL(None, use_errno=True)
+    target = ctypes.c_int(0)
+    attr = PerfEventAttr()
+    attr.type = 5  # PERF_TYPE_BREAKPOINT
+    attr.size = 112
+    attr.bp_type = 2  # HW_BREAKPOINT_W
+    attr.bp_addr = ctypes.addressof(target)
+    attr.bp_len = 4
+    attr.flags = (1 << 5) | (1 << 6)  # exclude_kernel, exclude_hv
+    fd = libc.syscall(298, ctypes.byref(attr), 0, -1, -1, 0)  # this thread, any CPU
+    if fd < 0:
+        return "perf_event_open(breakpoint) failed: " + os.strerror(ctypes.get_errno())
+    try:
+        for i in range(100):
+            target.value = i
+        count = int.from_bytes(os.read(fd, 8), "little")
+    finally:
+        os.close(fd)
+    if count == 0:
+        return "hardware breakpoints open but never fire on this machine (0 of 100 writes " \
+               "counted)"
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def breakpoints_fire_cached() -> Optional[str]:
+    return breakpoints_fire()
+
+
 def requirement_missing(req: str) -> Optional[str]:
     if req.startswith("!"):
         if requirement_missing(req[1:]) is None:
@@ -154,6 +197,8 @@ def requirement_missing(req: str) -> Optional[str]:
         return None if BTF_PATH.exists() else f"{BTF_PATH} missing"
     if req == "hardware":
         return hardware_events_work()
+    if req == "breakpoint":
+        return breakpoints_fire_cached()
     if req == "ldd":
         return None if shutil.which("ldd") else "ldd not installed"
     if req.startswith("file:"):
