@@ -131,6 +131,11 @@ struct Expr {
 
 enum class AssignOp { Assign, Add, Sub, Mul, Div, Mod, BitAnd, BitOr, BitXor, Shl, Shr };
 
+// ops.cpp: "+", "<=", "&&", ... as written in a script.
+const char* binop_text(BinOp op);
+// The operator a compound assignment applies (`+=` -> Add); Add for plain `=` (never asked).
+BinOp compound_binop(AssignOp op);
+
 struct ExprStmt {
   ExprPtr expr;
 };

@@ -13,6 +13,14 @@
 
 namespace btc::ast {
 
+// Which memory a value points into (integers and pointers), or where a record, array or string
+// reached through a pointer lives: bpftrace's address spaces. The probe kind decides (arguments
+// of uprobes point into the traced process), casts and arithmetic keep it, kptr()/uptr()
+// override it. Reads use bpf_probe_read_kernel / _user; None (probes whose context says nothing,
+// e.g. profile or interval) uses the legacy bpf_probe_read, which on x86-64 picks by address, as
+// 0.17 does.
+enum class AddrSpace : uint8_t { None, Kernel, User };
+
 enum class TypeKind {
   None,      // void (statements, printf(...)) or not yet typed
   Integer,
@@ -43,7 +51,7 @@ struct Type {
   TypeKind kind = TypeKind::None;
   uint32_t size = 0;
   bool is_signed = false;           // Integer; Sum/Min/Max of signed values
-  bool user_space = false;          // Pointer: user address space (uptr / uprobe args)
+  AddrSpace as = AddrSpace::None;   // Integer/Pointer: what it points into; else where it lives
   std::vector<Type> elems;          // Tuple elements
   std::vector<uint32_t> elem_offsets; // Tuple element offsets
   TypePtr pointee;                  // Pointer target, Array element
@@ -63,6 +71,11 @@ struct Type {
     return t;
   }
   static Type int64() { return integer(8, true); }
+  Type in(AddrSpace space) const {
+    Type t = *this;
+    t.as = space;
+    return t;
+  }
   static Type uint64() { return integer(8, false); }
   static Type string(uint32_t bytes) {
     Type t;

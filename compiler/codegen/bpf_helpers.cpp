@@ -69,9 +69,9 @@ void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type
                           uint32_t dst_size) {
   using K = ast::TypeKind;
   if (type.kind == K::Record && value->getType()->isIntegerTy()) {
-    // A kernel record reached through a pointer: copy it out of kernel memory.
+    // A record reached through a pointer: copy it out of the memory it lives in.
     zero_fill(dst, dst_size);
-    probe_read(dst, std::min(type.size, dst_size), value, false);
+    probe_read(dst, std::min(type.size, dst_size), value, type.as);
     return;
   }
   switch (type.kind) {
@@ -139,12 +139,24 @@ llvm::Value* Lowerer::config_u64(uint32_t offset) {
   return li;
 }
 
+Helper read_helper(ast::AddrSpace as, bool str) {
+  switch (as) {
+  case ast::AddrSpace::Kernel: return str ? Helper::ProbeReadKernelStr : Helper::ProbeReadKernel;
+  case ast::AddrSpace::User: return str ? Helper::ProbeReadUserStr : Helper::ProbeReadUser;
+  case ast::AddrSpace::None: return str ? Helper::ProbeReadStr : Helper::ProbeRead;
+  }
+  return Helper::ProbeRead;
+}
+
+ast::AddrSpace Lowerer::memory_of(const Type& t, const llvm::Value* v) {
+  return v->getType()->isPointerTy() ? ast::AddrSpace::Kernel : t.as;
+}
+
 llvm::Value* Lowerer::probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr,
-                                 bool user) {
+                                 ast::AddrSpace as) {
   llvm::Value* src = src_addr->getType()->isPointerTy() ? src_addr
                                                          : b_.CreateIntToPtr(src_addr, ptr_ty());
-  return call_helper(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel, i64_ty(),
-                     {dst, b_.getInt32(size), src});
+  return call_helper(read_helper(as), i64_ty(), {dst, b_.getInt32(size), src});
 }
 
 llvm::Value* Lowerer::attach_id() {

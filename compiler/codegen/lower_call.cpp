@@ -78,13 +78,8 @@ llvm::Value* Lowerer::lower_str(const ast::Call& c) {
     }
     return buf;
   }
-  // Pointers carry their address space; plain integers are user addresses in user probes.
-  using probes::ProbeKind;
-  bool user_probe = spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe ||
-                    spec_->kind == ProbeKind::Usdt;
-  bool user = arg.type.is_pointer() ? arg.type.user_space : user_probe;
   llvm::Value* src = b_.CreateIntToPtr(v, ptr_ty());
-  Helper h = user ? Helper::ProbeReadUserStr : Helper::ProbeReadKernelStr;
+  Helper h = read_helper(arg.type.as, /*str=*/true);
   auto* ret = call_helper(h, i64_ty(), {buf, len, src});
   check_helper_result(h, ret, c.args[0]->range, abi::kNoIndex, 2); // -kk
   return buf;

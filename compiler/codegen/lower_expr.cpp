@@ -20,6 +20,10 @@ bool is_scalar(const Type& t) {
   }
 }
 
+uint64_t element_size(const Type& p) {
+  return p.pointee && p.pointee->size ? p.pointee->size : 1;
+}
+
 llvm::Value* Lowerer::convert_int(llvm::Value* v, const Type& t) {
   if (!t.is_integer() || t.size >= 8) return v;
   auto* narrow = b_.CreateTrunc(v, b_.getIntNTy(t.size * 8));
@@ -77,31 +81,29 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
             if (e.type.kind == K::Record) return v; // the record's address
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
-            // An integer address is a user one in user-space probes (0.17's probe_read).
-            bool user = n.operand->type.is_integer()
-                            ? spec_->kind == probes::ProbeKind::Uprobe ||
-                                  spec_->kind == probes::ProbeKind::Uretprobe ||
-                                  spec_->kind == probes::ProbeKind::Usdt
-                            : n.operand->type.user_space;
-            probe_read(tmp, e.type.size, v, user);
+            probe_read(tmp, e.type.size, v, n.operand->type.as);
             llvm::Value* raw = b_.CreateLoad(b_.getIntNTy(e.type.size * 8), tmp);
             return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
           }
           }
           return v;
         } else if constexpr (std::is_same_v<T, ast::IncDec>) {
-          llvm::Value* delta = i64(n.increment ? 1 : static_cast<uint64_t>(-1));
+          // A pointer steps by the size of what it points to.
+          const Type& tt = n.target->type;
+          uint64_t step = tt.is_pointer() ? element_size(tt) : 1;
+          llvm::Value* delta = i64(n.increment ? step : static_cast<uint64_t>(-step));
           if (auto* v = n.target->template as<ast::Var>()) {
             auto* slot = vars_.at(v->name);
             llvm::Value* old = b_.CreateLoad(i64_ty(), slot);
-            llvm::Value* nv = convert_int(b_.CreateAdd(old, delta), n.target->type);
+            llvm::Value* nv = convert_int(b_.CreateAdd(old, delta), tt);
             b_.CreateStore(nv, slot);
             return n.prefix ? nv : old;
           }
           const auto& m = *n.target->template as<ast::MapRef>();
-          llvm::Value* old = read_map(m, Type::int64());
+          const Type value_type = tt.is_pointer() ? tt : Type::int64();
+          llvm::Value* old = read_map(m, value_type);
           llvm::Value* nv = b_.CreateAdd(old, delta);
-          store_map(m, nv, Type::int64(), stmt_range_);
+          store_map(m, nv, value_type, stmt_range_);
           return n.prefix ? nv : old;
         } else if constexpr (std::is_same_v<T, ast::Ternary>) {
           llvm::Value* c = to_bool(lower_expr(*n.cond));
@@ -140,12 +142,18 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Index>) {
           llvm::Value* base = lower_expr(*n.base);
           uint64_t idx = n.index->template as<ast::IntLit>()->value;
+          if (n.base->type.is_pointer()) {
+            // p[i]: the element at p + i * size, read from where p points.
+            llvm::Value* addr = b_.CreateAdd(base, i64(idx * element_size(n.base->type)));
+            return read_at(addr, e.type, 0, e.range, n.base->type.as, /*bpf_memory=*/false);
+          }
           uint32_t esize = e.type.size;
           llvm::Value* p = gep(base, idx * esize);
           if (e.type.is_integer()) {
             llvm::Value* raw = b_.CreateAlignedLoad(b_.getIntNTy(esize * 8), p, llvm::Align(1));
             return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
           }
+          if (e.type.is_pointer()) return b_.CreateAlignedLoad(i64_ty(), p, llvm::Align(1));
           return p;
         } else if constexpr (std::is_same_v<T, ast::Cast>) {
           // 0.17: narrowing truncates; widening extends the source bits by the DESTINATION's
@@ -244,13 +252,11 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
   case VarId::Sarg: {
     // The Nth 8-byte stack slot above the return address: *(sp + 8 * (N + 1)).
-    using probes::ProbeKind;
     llvm::Value* sp =
         b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsSp), llvm::Align(8));
     auto* buf = stack_buffer(8, "sarg");
     zero_fill(buf, 8);
-    probe_read(buf, 8, b_.CreateAdd(sp, i64(8 * (index + 1))),
-               spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe);
+    probe_read(buf, 8, b_.CreateAdd(sp, i64(8 * (index + 1))), e.type.as);
     return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
   }
   case VarId::Ctx:
@@ -360,11 +366,17 @@ llvm::Value* Lowerer::lower_binary(const ast::Expr& e, const ast::Binary& bn) {
   bool is_signed = lt.is_signed && rt.is_signed && lt.is_integer() && rt.is_integer();
   // Pointer arithmetic scales by the pointee size.
   if (lt.is_pointer() && rt.is_integer() && (bn.op == Op::Add || bn.op == Op::Sub)) {
-    uint64_t scale = lt.pointee && lt.pointee->size ? lt.pointee->size : 1;
-    r = b_.CreateMul(r, i64(scale));
+    r = b_.CreateMul(r, i64(element_size(lt)));
   } else if (rt.is_pointer() && lt.is_integer() && bn.op == Op::Add) {
-    uint64_t scale = rt.pointee && rt.pointee->size ? rt.pointee->size : 1;
-    l = b_.CreateMul(l, i64(scale));
+    l = b_.CreateMul(l, i64(element_size(rt)));
+  } else if (lt.is_pointer() && rt.is_pointer() && bn.op == Op::Sub) {
+    // Elements between the two (C's pointer difference), rounded toward zero; BPF before
+    // cpu v4 only divides unsigned, so divide the magnitude.
+    llvm::Value* bytes = b_.CreateSub(l, r);
+    llvm::Value* negative = b_.CreateICmpSLT(bytes, i64(0));
+    llvm::Value* magnitude = b_.CreateSelect(negative, b_.CreateNeg(bytes), bytes);
+    llvm::Value* count = b_.CreateUDiv(magnitude, i64(element_size(lt)));
+    return b_.CreateSelect(negative, b_.CreateNeg(count), count);
   }
   auto cmp = [&](llvm::CmpInst::Predicate p) { return b_.CreateZExt(b_.CreateICmp(p, l, r), i64_ty()); };
   auto safe_div = [&](bool rem) {

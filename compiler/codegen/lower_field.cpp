@@ -1,9 +1,10 @@
-// lower_field.cpp: kernel memory reads for `->` / `.` on BTF records and on tracepoint
-// `args`, always through CO-RE so offsets are fixed up by libbpf on the target host.
+// lower_field.cpp: memory reads for `->` / `.` on BTF and preamble records and on tracepoint
+// `args`; kernel types always through CO-RE so offsets are fixed up on the target host.
 //
-// Records reached by field access are represented by their kernel address (i64); scalar
-// fields are read with bpf_probe_read_kernel into a stack slot and widened to i64; char[N]
-// fields become string buffers. Tracepoint fields are reached through the BTF struct that
+// Records reached through pointers are represented by their address (i64, in the address
+// space of their type: a uprobe argument points into the traced process), records copied into
+// variables and maps by an LLVM pointer to BPF memory. Scalar fields are read with the matching
+// probe_read helper into a stack slot and widened to i64; char[N] fields become string buffers. Tracepoint fields are reached through the BTF struct that
 // describes the record (trace_event_raw_*, syscall_trace_enter/exit); the format file's
 // offset is used only when the kernel BTF has no such struct.
 #include "codegen/lowerer.h"
@@ -12,31 +13,27 @@
 
 namespace btc::codegen {
 
-namespace {
-// Reads `t` (the field type) from kernel address `addr`.
-llvm::Value* read_typed(Lowerer& l, llvm::Value* addr, const Type& t, uint32_t read_size,
-                        source::SourceRange range, bool user = false) {
-  auto& b = l.b_;
-  using K = ast::TypeKind;
-  if (t.kind == K::Record) return b.CreatePtrToInt(addr, l.i64_ty());
+llvm::Value* Lowerer::read_at(llvm::Value* addr, const Type& t, uint32_t read_size,
+                              source::SourceRange range, ast::AddrSpace as, bool bpf_memory) {
+  if (t.kind == ast::TypeKind::Record)
+    return bpf_memory ? addr : b_.CreatePtrToInt(addr, i64_ty());
   if (t.is_integer() || t.is_pointer()) {
     uint32_t size = std::min<uint32_t>(read_size ? read_size : t.size, 8);
-    auto* tmp = l.stack_buffer(8, "field");
-    l.zero_fill(tmp, 8);
-    l.check_helper_result(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel,
-                          l.probe_read(tmp, size, addr, user), range, abi::kNoIndex, 2);
-    if (t.is_pointer() || size >= 8) return b.CreateAlignedLoad(l.i64_ty(), tmp, llvm::Align(8));
-    auto* raw = b.CreateAlignedLoad(b.getIntNTy(size * 8), tmp, llvm::Align(8));
-    return t.is_signed ? b.CreateSExt(raw, l.i64_ty()) : b.CreateZExt(raw, l.i64_ty());
+    auto* tmp = stack_buffer(8, "field");
+    zero_fill(tmp, 8);
+    check_helper_result(read_helper(as), probe_read(tmp, size, addr, as), range, abi::kNoIndex,
+                        2);
+    if (t.is_pointer() || size >= 8) return b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
+    auto* raw = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), tmp, llvm::Align(8));
+    return t.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
   }
   // Strings (char[N]) and arrays: copy the bytes.
-  auto* buf = l.stack_buffer(t.size, "field_buf");
-  l.zero_fill(buf, sema::align8(t.size));
-  l.check_helper_result(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel,
-                        l.probe_read(buf, t.size, addr, user), range, abi::kNoIndex, 2);
+  auto* buf = stack_buffer(t.size, "field_buf");
+  zero_fill(buf, sema::align8(t.size));
+  check_helper_result(read_helper(as), probe_read(buf, t.size, addr, as), range, abi::kNoIndex,
+                      2);
   return buf;
 }
-} // namespace
 
 // `a->b.c.d` is one CO-RE access rooted at `a`'s record: relocating `.c` from the record of
 // `b` alone would fail for anonymous records (typedef struct { ... } kuid_t has no name to
@@ -69,32 +66,21 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   if (auto it = info_.local_field_offsets.find(&e); it != info_.local_field_offsets.end()) {
     // A preamble struct: the script's own layout, no relocation.
     llvm::Value* base = lower_expr(*f.base);
+    ast::AddrSpace as = memory_of(f.base->type, base);
     llvm::Value* ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
-    bool user = f.base->type.is_pointer() && f.base->type.user_space;
     llvm::Value* addr = gep(ptr, it->second);
     if (auto bf = info_.local_bitfields.find(&e); bf != info_.local_bitfields.end()) {
       auto* tmp = stack_buffer(8, "bitfield");
       zero_fill(tmp, 8);
-      bool user_bf = f.base->type.is_pointer() && f.base->type.user_space;
-      probe_read(tmp, (bf->second.first + bf->second.second + 7) / 8, addr, user_bf);
+      probe_read(tmp, (bf->second.first + bf->second.second + 7) / 8, addr, as);
       llvm::Value* val = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
       uint32_t left = 64 - bf->second.first - bf->second.second;
       val = b_.CreateShl(val, left);
       return e.type.is_signed ? b_.CreateAShr(val, left + bf->second.first)
                               : b_.CreateLShr(val, left + bf->second.first);
     }
-    if (user && (e.type.is_integer() || e.type.is_pointer() || e.type.is_string() ||
-                 e.type.kind == ast::TypeKind::Array)) {
-      uint32_t size = e.type.is_integer() ? e.type.size : e.type.is_pointer() ? 8 : e.type.size;
-      auto* buf = stack_buffer(std::max<uint32_t>(size, 8), "ufield");
-      zero_fill(buf, sema::align8(std::max<uint32_t>(size, 8)));
-      probe_read(buf, size, addr, true);
-      if (!e.type.is_integer() && !e.type.is_pointer()) return buf;
-      if (size >= 8) return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
-      auto* raw = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), buf, llvm::Align(8));
-      return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
-    }
-    return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range);
+    return read_at(addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range, as,
+                   base->getType()->isPointerTy());
   }
   const ast::Expr* root = nullptr;
   uint32_t record_id = 0;
@@ -105,16 +91,17 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   llvm::Value* base = lower_expr(*root);
   llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
-  if (path.bitfield_size != 0) return read_bitfield(base_ptr, addr, record_id, path, e.type);
-  bool user = root->type.is_pointer() && root->type.user_space;
-  return read_typed(*this, addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range, user);
+  ast::AddrSpace as = memory_of(root->type, base);
+  if (path.bitfield_size != 0) return read_bitfield(base_ptr, addr, record_id, path, e.type, as);
+  return read_at(addr, e.type, e.type.is_integer() ? e.type.size : 0, e.range, as,
+                 base->getType()->isPointerTy());
 }
 
 // A bitfield read the way BPF_CORE_READ_BITFIELD_PROBED does it: byte offset, byte size and
 // the two shifts are CO-RE relocations, so the bit position is the target kernel's.
 llvm::Value* Lowerer::read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr,
                                     uint32_t record_id, const btf::FieldPath& path,
-                                    const Type& type) {
+                                    const Type& type, ast::AddrSpace as) {
   auto* tmp = stack_buffer(8, "bitfield");
   zero_fill(tmp, 8);
   llvm::Value* val;
@@ -127,14 +114,14 @@ llvm::Value* Lowerer::read_bitfield(llvm::Value* base_ptr, llvm::Value* field_pt
     llvm::Value* lshift = info(FieldInfoKind::LShiftU64);
     llvm::Value* rshift = info(FieldInfoKind::RShiftU64);
     size = b_.CreateSelect(b_.CreateICmpUGT(size, i64(8)), i64(8), size);
-    call_helper(Helper::ProbeReadKernel, i64_ty(),
+    call_helper(read_helper(as), i64_ty(),
                 {tmp, b_.CreateTrunc(size, b_.getInt32Ty()),
                  b_.CreateGEP(b_.getInt8Ty(), base_ptr, off)});
     val = b_.CreateShl(b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8)), lshift);
     return type.is_signed ? b_.CreateAShr(val, rshift) : b_.CreateLShr(val, rshift);
   }
   // Layouts the backend cannot relocate (packed records): this host's bit position.
-  probe_read(tmp, 8, field_ptr, false);
+  probe_read(tmp, 8, field_ptr, as);
   val = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
   uint32_t left = 64 - path.bitfield_offset - path.bitfield_size;
   val = b_.CreateShl(val, left);
@@ -164,14 +151,15 @@ llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::Fiel
     // u32: offset of the data in the record (low 16 bits) | length << 16.
     auto* tmp = stack_buffer(8, "data_loc");
     zero_fill(tmp, 8);
-    probe_read(tmp, 4, addr, false);
+    probe_read(tmp, 4, addr, ast::AddrSpace::Kernel);
     llvm::Value* word = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
     llvm::Value* off = b_.CreateAnd(word, 0xffff);
     llvm::Value* base = b_.CreatePtrToInt(ctx_arg_, i64_ty());
     if (tf.rel_loc) base = b_.CreateAdd(b_.CreatePtrToInt(addr, i64_ty()), i64(tf.size));
     return b_.CreateAdd(base, off);
   }
-  return read_typed(*this, addr, e.type, tf.is_array ? 0 : tf.size, e.range);
+  return read_at(addr, e.type, tf.is_array ? 0 : tf.size, e.range, ast::AddrSpace::Kernel,
+                 /*bpf_memory=*/false);
 }
 
 } // namespace btc::codegen

@@ -110,7 +110,7 @@ llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
   uint32_t ev_id = info_.call_event.at(&e);
   const auto& ev = info_.events[ev_id];
   llvm::Value* argv = lower_expr(*c.args[0]);
-  bool user = c.args[0]->type.is_pointer() && c.args[0]->type.user_space;
+  ast::AddrSpace as = c.args[0]->type.as;
   uint32_t slot = info_.strlen;
   llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(),
                                  {ringbuf_, i64(8 + ev.payload_size), i64(0)});
@@ -126,12 +126,12 @@ llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
   auto* ptr_slot = stack_buffer(8, "join_ptr");
   for (uint32_t i = 0; i < sema::kJoinArgs; ++i) {
     zero_fill(ptr_slot, 8);
-    probe_read(ptr_slot, 8, b_.CreateAdd(argv, i64(8ull * i)), user);
+    probe_read(ptr_slot, 8, b_.CreateAdd(argv, i64(8ull * i)), as);
     llvm::Value* p = b_.CreateAlignedLoad(i64_ty(), ptr_slot, llvm::Align(8));
     auto* read_bb = llvm::BasicBlock::Create(ctx_, "join_arg", fn_);
     b_.CreateCondBr(b_.CreateICmpEQ(p, i64(0)), submit_bb, read_bb);
     b_.SetInsertPoint(read_bb);
-    call_helper(user ? Helper::ProbeReadUserStr : Helper::ProbeReadKernelStr, i64_ty(),
+    call_helper(read_helper(as, /*str=*/true), i64_ty(),
                 {gep(rec, 8 + i * slot), b_.getInt32(slot), b_.CreateIntToPtr(p, ptr_ty())});
   }
   b_.CreateBr(submit_bb);
@@ -204,7 +204,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     zero_fill(buf, 8);
     llvm::Value* v = lower_expr(*c.args[0]);
     if (c.args[0]->type.is_pointer())
-      probe_read(buf, 6, v, c.args[0]->type.user_space);
+      probe_read(buf, 6, v, c.args[0]->type.as);
     else
       copy_bytes(buf, v, 6);
     return buf;
@@ -229,8 +229,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     }
     b_.CreateStore(b_.CreateTrunc(len, b_.getInt8Ty()), buf);
     if (src.type.is_integer() || src.type.is_pointer()) {
-      bool user = src.type.is_pointer() && src.type.user_space;
-      call_helper(user ? Helper::ProbeReadUser : Helper::ProbeReadKernel, i64_ty(),
+      call_helper(read_helper(src.type.as), i64_ty(),
                   {gep(buf, 1), b_.CreateTrunc(len, b_.getInt32Ty()),
                    b_.CreateIntToPtr(v, ptr_ty())});
     } else {

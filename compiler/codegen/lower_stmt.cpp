@@ -8,25 +8,6 @@
 
 namespace btc::codegen {
 
-namespace {
-ast::BinOp compound_to_binop(ast::AssignOp op) {
-  switch (op) {
-  case ast::AssignOp::Add: return ast::BinOp::Add;
-  case ast::AssignOp::Sub: return ast::BinOp::Sub;
-  case ast::AssignOp::Mul: return ast::BinOp::Mul;
-  case ast::AssignOp::Div: return ast::BinOp::Div;
-  case ast::AssignOp::Mod: return ast::BinOp::Mod;
-  case ast::AssignOp::BitAnd: return ast::BinOp::BitAnd;
-  case ast::AssignOp::BitOr: return ast::BinOp::BitOr;
-  case ast::AssignOp::BitXor: return ast::BinOp::BitXor;
-  case ast::AssignOp::Shl: return ast::BinOp::Shl;
-  case ast::AssignOp::Shr: return ast::BinOp::Shr;
-  case ast::AssignOp::Assign: break;
-  }
-  return ast::BinOp::Add;
-}
-} // namespace
-
 void Lowerer::emit_return() {
   b_.CreateRet(b_.getInt32(0));
   // Statements after a return/exit are unreachable; give them a block LLVM will drop.
@@ -117,14 +98,17 @@ void Lowerer::lower_runtime_unroll(const ast::UnrollStmt& n) {
   b_.SetInsertPoint(end_bb);
 }
 
-// `cur op= rhs` with 0.17's semantics (unsigned / % >>, x / 0 == 0).
-llvm::Value* Lowerer::compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs) {
+// `cur op= rhs` with 0.17's semantics (unsigned / % >>, x / 0 == 0); a pointer `cur` of type
+// `target` moves by rhs elements.
+llvm::Value* Lowerer::compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs,
+                                     const Type& target) {
+  if (target.is_pointer()) rhs = b_.CreateMul(rhs, i64(element_size(target)));
   auto safe_div = [&](bool rem) {
     auto* zero = b_.CreateICmpEQ(rhs, i64(0));
     auto* d = b_.CreateSelect(zero, i64(1), rhs);
     return b_.CreateSelect(zero, i64(0), rem ? b_.CreateURem(cur, d) : b_.CreateUDiv(cur, d));
   };
-  switch (compound_to_binop(op)) {
+  switch (ast::compound_binop(op)) {
   case ast::BinOp::Add: return b_.CreateAdd(cur, rhs);
   case ast::BinOp::Sub: return b_.CreateSub(cur, rhs);
   case ast::BinOp::Mul: return b_.CreateMul(cur, rhs);
@@ -148,9 +132,10 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
     }
     llvm::Value* v = lower_expr(*a.value);
     if (a.op != ast::AssignOp::Assign) {
-      llvm::Value* cur = read_map(*m, a.target->type);
-      v = compound_value(a.op, cur, convert_int(v, vt));
-      store_map(*m, v, ast::Type::integer(8, a.target->type.is_signed), stmt_range_);
+      const Type& tt = a.target->type;
+      llvm::Value* cur = read_map(*m, tt);
+      v = compound_value(a.op, cur, convert_int(v, vt), tt);
+      store_map(*m, v, tt.is_pointer() ? tt : ast::Type::integer(8, tt.is_signed), stmt_range_);
       return;
     }
     store_map(*m, v, vt, a.op_range);
@@ -170,7 +155,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   llvm::Value* v = lower_expr(*a.value);
   if (a.op != ast::AssignOp::Assign) {
     llvm::Value* cur = b_.CreateLoad(i64_ty(), slot);
-    v = compound_value(a.op, cur, convert_int(v, vt));
+    v = compound_value(a.op, cur, convert_int(v, vt), t);
     // A narrow variable keeps its width: truncate and re-extend.
     v = convert_int(v, t);
     b_.CreateStore(v, slot);

@@ -75,7 +75,7 @@ llvm::Value* Lowerer::lower_tracing_field(const ast::Expr& e, const ast::FieldAc
     uint32_t size = e.type.is_pointer() ? 8 : std::min<uint32_t>(e.type.size, 8);
     auto* tmp = stack_buffer(8, "iter_ctx");
     zero_fill(tmp, 8);
-    probe_read(tmp, size, gep(ctx_arg_, it->second.offset), false);
+    probe_read(tmp, size, gep(ctx_arg_, it->second.offset), ast::AddrSpace::Kernel);
     if (size >= 8) return b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
     llvm::Value* v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), tmp, llvm::Align(8));
     return e.type.is_signed ? b_.CreateSExt(v, i64_ty()) : b_.CreateZExt(v, i64_ty());

@@ -27,13 +27,20 @@ enum class Helper : uint64_t {
   MapLookupElem = 1, MapUpdateElem = 2, MapDeleteElem = 3, GetPrandomU32 = 7,
   GetSmpProcessorId = 8, GetCurrentPidTgid = 14, GetCurrentUidGid = 15, GetCurrentComm = 16,
   GetCurrentTask = 35, GetNumaNodeId = 42, GetCurrentCgroupId = 80, ProbeReadUser = 112,
-  ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115,
+  ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115, ProbeRead = 4,
+  ProbeReadStr = 45,
   KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
   GetStackid = 27, GetFuncIp = 173, OverrideReturn = 58,
 };
 
 // Types held in an i64 SSA value (everything else lives in a stack buffer).
 bool is_scalar(const Type& t);
+
+// The step of pointer arithmetic on pointer type `p`: its pointee's size (1 for void *).
+uint64_t element_size(const Type& p);
+
+// The helper that reads memory of address space `as` (a NUL-terminated string when `str`).
+Helper read_helper(ast::AddrSpace as, bool str = false);
 
 class Lowerer {
 public:
@@ -64,7 +71,8 @@ public:
   void lower_stmt(const ast::Stmt& stmt);
   void lower_assign(const ast::AssignStmt& a);
   void lower_runtime_unroll(const ast::UnrollStmt& n);
-  llvm::Value* compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs);
+  llvm::Value* compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs,
+                              const Type& target);
   // `where`: the location a -k warning about a failed update points at.
   void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type,
                  source::SourceRange where);
@@ -75,8 +83,14 @@ public:
   llvm::Value* lower_builtin(const ast::Expr& e, const ast::Builtin& b);
   llvm::Value* lower_binary(const ast::Expr& e, const ast::Binary& b);
   llvm::Value* lower_field(const ast::Expr& e, const ast::FieldAccess& f);
+  // lower_field.cpp: a value of type `t` at `addr` (an i64 or ptr) in address space `as`:
+  // integers and pointers are read (`read_size` bytes, 0: the type's) and widened to i64,
+  // strings and arrays copied into a stack buffer; a record is its address, an LLVM pointer
+  // when `bpf_memory` (a stack or map copy) else an i64. Failed reads warn with -kk at `range`.
+  llvm::Value* read_at(llvm::Value* addr, const Type& t, uint32_t read_size,
+                       source::SourceRange range, ast::AddrSpace as, bool bpf_memory);
   llvm::Value* read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr, uint32_t record_id,
-                            const btf::FieldPath& path, const Type& type);
+                            const btf::FieldPath& path, const Type& type, ast::AddrSpace as);
   void field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,
                    uint32_t& root_id, btf::FieldPath& path);
   llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);
@@ -137,7 +151,12 @@ public:
   // cookie, or on kernels without cookies abi::kAttachIdMarker, patched per program copy.
   llvm::Value* attach_id();
   llvm::Value* attach_id_marker(); // the bare marker (rawtracepoint: always copies)
-  llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr, bool user);
+  llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr,
+                          ast::AddrSpace as);
+  // Where the value `v` of type `t` (a record, array or string reached through a pointer, or
+  // a pointer itself) must be read from: an LLVM pointer is BPF memory (a stack buffer or map
+  // value: a kernel read), an i64 address is in `t`'s address space.
+  static ast::AddrSpace memory_of(const Type& t, const llvm::Value* v);
   llvm::Value* i64(uint64_t v) { return b_.getInt64(v); }
   llvm::Type* i64_ty() { return b_.getInt64Ty(); }
   llvm::PointerType* ptr_ty() { return b_.getPtrTy(); }

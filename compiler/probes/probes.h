@@ -6,6 +6,7 @@
 // target "syscalls:sys_enter_*", wildcard true, text "tracepoint:syscalls:sys_enter_*"}.
 #pragma once
 
+#include "ast/type.h"
 #include "btc/abi.h"
 
 #include <cstdint>
@@ -34,6 +35,8 @@ struct ProbeKindDesc {
   std::string_view section;              // BPF ELF section of the program
   ContextRules rules;
   bool supported;                        // attachable by this version of btc
+  // What argN, retval, reg() and casts of plain integers point into (bpftrace 0.17's rule).
+  ast::AddrSpace memory;
 };
 
 struct AttachSpec {

@@ -248,6 +248,20 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
                             ast::type_name(vt));
       return;
     }
+    // `$p += n` / `@p -= n` on a pointer steps it by n elements; other operators and pointer
+    // operands are refused with 0.17's message.
+    if (auto pointer = compound_pointer_target(a)) {
+      bool additive = a.op == ast::AssignOp::Add || a.op == ast::AssignOp::Sub;
+      if (!additive || !vt.is_integer()) {
+        error(a.op_range, std::string("The ") + ast::binop_text(ast::compound_binop(a.op)) +
+                              " operator can not be used on expressions of types " +
+                              ast::type_name(*pointer) + ", " + ast::type_name(vt));
+        return;
+      }
+      a.target->type = *pointer;
+      if (auto* m = a.target->as<ast::MapRef>()) check_map_ref(*a.target, *m, /*reading=*/true);
+      return;
+    }
     vt = Type::integer(8, vt.is_signed);
   }
   if (auto* v = a.target->as<ast::Var>()) {
@@ -301,6 +315,19 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
     return;
   }
   error(a.target->range, "Only variables and maps can be assigned to");
+}
+
+// The pointer type of the variable or map a compound assignment updates, if it holds one.
+std::optional<Type> Checker::compound_pointer_target(const ast::AssignStmt& a) const {
+  if (auto* v = a.target->as<ast::Var>()) {
+    auto it = probe_->vars.find(v->name);
+    if (it != probe_->vars.end() && it->second.is_pointer()) return it->second;
+  } else if (auto* m = a.target->as<ast::MapRef>()) {
+    auto st = maps_.find(m->name);
+    if (st != maps_.end() && st->second.has_value && st->second.value.is_pointer())
+      return st->second.value;
+  }
+  return std::nullopt;
 }
 
 void Checker::assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value) {

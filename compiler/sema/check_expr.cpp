@@ -13,30 +13,7 @@
 namespace btc::sema {
 
 namespace {
-std::string op_text(ast::BinOp op) {
-  switch (op) {
-  case ast::BinOp::Add: return "+";
-  case ast::BinOp::Sub: return "-";
-  case ast::BinOp::Mul: return "*";
-  case ast::BinOp::Div: return "/";
-  case ast::BinOp::Mod: return "%";
-  case ast::BinOp::Shl: return "<<";
-  case ast::BinOp::Shr: return ">>";
-  case ast::BinOp::BitAnd: return "&";
-  case ast::BinOp::BitOr: return "|";
-  case ast::BinOp::BitXor: return "^";
-  case ast::BinOp::Lt: return "<";
-  case ast::BinOp::Le: return "<=";
-  case ast::BinOp::Gt: return ">";
-  case ast::BinOp::Ge: return ">=";
-  case ast::BinOp::Eq: return "==";
-  case ast::BinOp::Ne: return "!=";
-  case ast::BinOp::LogAnd: return "&&";
-  case ast::BinOp::LogOr: return "||";
-  }
-  return "?";
-}
-
+std::string op_text(ast::BinOp op) { return ast::binop_text(op); }
 } // namespace
 
 // The type's family as 0.17 names it in some messages: "string", "integer", else its name.
@@ -48,7 +25,7 @@ std::string type_class(const Type& t) {
 
 Type Checker::storage_type(const Type& t) {
   switch (t.kind) {
-  case ast::TypeKind::Integer: return Type::integer(8, t.is_signed);
+  case ast::TypeKind::Integer: return Type::integer(8, t.is_signed).in(t.as);
   case ast::TypeKind::Tuple: {
     Type out;
     out.kind = ast::TypeKind::Tuple;
@@ -118,6 +95,14 @@ void Checker::finalise_map(MapInfo& m) {
   m.percpu = m.kind != abi::MapKind::Plain;
   m.is_array = m.kind == abi::MapKind::Count && m.scalar;
   if (m.is_array) m.key_size = 4;
+}
+
+ast::AddrSpace Checker::probe_memory() const {
+  if (!probe_ || probe_->specs.empty()) return ast::AddrSpace::None;
+  probes::ProbeKind kind = probe_->specs.front().kind;
+  for (const auto& s : probe_->specs)
+    if (s.kind != kind) return ast::AddrSpace::None;
+  return probes::describe(kind).memory;
 }
 
 void Checker::note_positional(uint32_t index, bool numeric, source::SourceRange r) {
@@ -233,28 +218,15 @@ void Checker::check_expr(ast::Expr& e) {
             if (ot.size < 8) return Type::integer(ot.size, false);
             return Type::integer(8, n.op == ast::UnOp::Neg ? true : ot.is_signed);
           case ast::UnOp::Deref:
-            // 0.17: `*` on an integer reads a uint64 at that address (loads.bt: *kaddr(..)).
+            // 0.17: `*` on an integer reads a uint64 at that address (loads.bt: *kaddr(..)),
+            // in the integer's address space; the value read points nowhere known.
             if (ot.is_integer()) return Type::uint64();
             if (!ot.is_pointer() || !ot.pointee) {
               error(e.range, "The dereference operator can not be used on expressions of type '" +
                                  ast::type_name(ot) + "'");
               return Type::none();
             }
-            if (ot.pointee->kind == K::Record) {
-              // *p of a struct pointer: the record (copied out when used as a value).
-              Type rec = *ot.pointee;
-              if (rec.btf_id == 0 && rec.fields.empty())
-                if (auto r = cdecl::resolve_record(ctypes_, rec)) rec = *r;
-              if (rec.btf_id != 0 && rec.fields.empty() && options_.btf)
-                rec = options_.btf->expand_record(rec.btf_id);
-              return rec;
-            }
-            if (!ot.pointee->is_integer() && !ot.pointee->is_pointer()) {
-              error(e.range, "Dereferencing a pointer to " + ast::type_name(*ot.pointee) +
-                                 " is not supported yet by btc");
-              return Type::int64();
-            }
-            return *ot.pointee;
+            return pointee_value(ot, e.range);
           }
           return Type::int64();
         } else if constexpr (std::is_same_v<T, ast::IncDec>) {
@@ -264,17 +236,24 @@ void Checker::check_expr(ast::Expr& e) {
               error(n.target->range, "Undefined or undeclared variable: " + v->name);
               return Type::int64();
             }
-            if (!it->second.is_integer()) {
+            if (!it->second.is_integer() && !it->second.is_pointer()) {
               error(e.range, std::string("The ") + (n.increment ? "++" : "--") +
                                  " operator can not be used on expressions of type '" +
                                  ast::type_name(it->second) + "'");
             }
             n.target->type = it->second;
+            // A pointer steps by its pointee's size and stays a pointer (0.17).
+            if (it->second.is_pointer()) return it->second;
             return Type::integer(8, it->second.is_signed);
           }
           if (n.target->template as<ast::MapRef>()) {
             auto& name = n.target->template as<ast::MapRef>()->name;
             auto st = maps_.find(name);
+            if (st != maps_.end() && st->second.has_value && st->second.value.is_pointer()) {
+              check_map_ref(*n.target, *n.target->template as<ast::MapRef>(), /*reading=*/true);
+              n.target->type = st->second.value;
+              return st->second.value;
+            }
             if (st != maps_.end() && st->second.has_value && !st->second.value.is_integer()) {
               error(e.range, std::string("The ") + (n.increment ? "++" : "--") +
                                  " operator can not be used on expressions of type '" +
@@ -294,7 +273,8 @@ void Checker::check_expr(ast::Expr& e) {
           const Type& b = n.else_expr->type;
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
             error(n.cond->range, "Invalid condition in ternary: " + type_class(n.cond->type));
-          if (a.is_integer() && b.is_integer()) return Type::integer(8, a.is_signed && b.is_signed);
+          if (a.is_integer() && b.is_integer())
+            return Type::integer(8, a.is_signed && b.is_signed).in(a.as == b.as ? a.as : ast::AddrSpace::None);
           if (a.is_string() && b.is_string()) return Type::string(std::max(a.size, b.size));
           if (a.kind == K::None && b.kind == K::None) return Type::none();
           if (ast::same_type(a, b)) return a;
@@ -326,21 +306,27 @@ void Checker::check_expr(ast::Expr& e) {
           check_expr(*n.index);
           const Type& bt = n.base->type;
           if (bt.kind == K::None) return Type::none();
-          if (bt.kind != K::Array || !bt.pointee) {
+          if ((bt.kind != K::Array && bt.kind != K::Pointer) || !bt.pointee) {
             error(e.range, "The array index operator [] can only be used on arrays and pointers, "
                            "found " + type_class(bt) + ".");
             return Type::none();
           }
+          if (bt.is_pointer() && bt.pointee->size == 0) {
+            error(e.range, "The array index operator [] cannot be used on a pointer to an "
+                           "unsized type (void *).");
+            return Type::none();
+          }
           auto* lit = n.index->template as<ast::IntLit>();
           if (!lit) {
-            error(n.index->range, "The array index operator [] only accepts literal integers");
-            return *bt.pointee;
+            error(e.range, "The array index operator [] only accepts literal integer indices.");
+            return bt.pointee->in(bt.as);
           }
+          if (bt.is_pointer()) return pointee_value(bt, e.range); // p[i] is *(p + i)
           if (lit->value >= bt.count)
             error(n.index->range, "the index " + std::to_string(lit->value) +
                                       " is out of bounds for array of size " +
                                       std::to_string(bt.count));
-          return *bt.pointee;
+          return bt.pointee->in(bt.as);
         } else if constexpr (std::is_same_v<T, ast::Cast>) {
           return check_cast(e, n);
         } else if constexpr (std::is_same_v<T, ast::Tuple>) {
@@ -378,6 +364,26 @@ void Checker::check_expr(ast::Expr& e) {
       },
       e.node);
   e.type = std::move(t);
+}
+
+// The value `*p` (or `p[i]`) of pointer type `p`: it lives where the pointer points, and so does
+// what it points to in turn: `**(int32 **)arg0` reads both levels from the traced process.
+Type Checker::pointee_value(const Type& p, source::SourceRange r) {
+  if (p.pointee->kind == ast::TypeKind::Record) {
+    // A record (copied out when used as a value) with its fields resolved.
+    Type rec = *p.pointee;
+    if (rec.btf_id == 0 && rec.fields.empty())
+      if (auto full = cdecl::resolve_record(ctypes_, rec)) rec = *full;
+    if (rec.btf_id != 0 && rec.fields.empty() && options_.btf)
+      rec = options_.btf->expand_record(rec.btf_id);
+    return rec.in(p.as);
+  }
+  if (!p.pointee->is_integer() && !p.pointee->is_pointer()) {
+    error(r, "Dereferencing a pointer to " + ast::type_name(*p.pointee) +
+                 " is not supported yet by btc");
+    return Type::int64();
+  }
+  return p.pointee->in(p.as);
 }
 
 Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
@@ -528,6 +534,7 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     p.kind = ast::TypeKind::Pointer;
     p.size = 8;
     p.btf_id = *id;
+    p.as = ast::AddrSpace::Kernel;
     p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
     return p;
   }
@@ -558,11 +565,11 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
       return Type::none();
     }
     if (index < 32) probe_->arg_mask |= 1u << index;
-    return Type::uint64();
+    return Type::uint64().in(probe_memory());
   case VarId::Retval:
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
       return kfunc_retval_type(e);
-    return Type::uint64();
+    return Type::uint64().in(probe_memory());
   case VarId::Func:
     if (probe_->kind == probes::ProbeKind::Uprobe || probe_->kind == probes::ProbeKind::Uretprobe)
       return Type::simple(ast::TypeKind::Usym, 16);
@@ -591,6 +598,10 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
   };
   if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) return Type::none();
   bool li = l.is_integer(), ri = r.is_integer();
+  // 0.17: the result points where the operands point; operands that disagree give None.
+  ast::AddrSpace as = l.as == ast::AddrSpace::None ? r.as
+                      : r.as == ast::AddrSpace::None || r.as == l.as ? l.as
+                                                                      : ast::AddrSpace::None;
   switch (b.op) {
   case ast::BinOp::Eq:
   case ast::BinOp::Ne:
@@ -613,16 +624,26 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
   case ast::BinOp::Sub:
     if (l.is_pointer() && ri) return l;
     if (li && r.is_pointer() && b.op == ast::BinOp::Add) return r;
+    // C's pointer difference, in elements (0.17 rejects it; see docs/compat.md).
+    if (l.is_pointer() && r.is_pointer() && b.op == ast::BinOp::Sub && l.pointee && r.pointee &&
+        ast::same_type(*l.pointee, *r.pointee) && l.pointee->size != 0)
+      return Type::int64();
     [[fallthrough]];
   case ast::BinOp::Mul: case ast::BinOp::Div: case ast::BinOp::Mod: case ast::BinOp::Shl:
   case ast::BinOp::Shr: case ast::BinOp::BitAnd: case ast::BinOp::BitOr:
   case ast::BinOp::BitXor:
+    if (l.is_pointer() || r.is_pointer()) {
+      error(e.range, "The " + op_text(b.op) + " operator can not be used on expressions of "
+                                               "types " + ast::type_name(l) + ", " +
+                         ast::type_name(r));
+      return Type::none();
+    }
     if (li && ri) {
       if ((b.op == ast::BinOp::Div || b.op == ast::BinOp::Mod) && l.is_signed && r.is_signed)
         warning(e.range, "signed operands for '" + op_text(b.op) +
                              "' can lead to undefined behavior (cast to unsigned to silence "
                              "warning)");
-      return Type::integer(8, l.is_signed && r.is_signed);
+      return Type::integer(8, l.is_signed && r.is_signed).in(as);
     }
     return mismatch();
   }

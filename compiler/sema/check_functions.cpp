@@ -211,7 +211,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case FuncId::Uptr: {
     check_expr(*c.args[0]);
     Type t = c.args[0]->type;
-    if (t.is_pointer()) t.user_space = d.id == FuncId::Uptr;
+    if (t.is_pointer() || t.is_integer())
+      t.as = d.id == FuncId::Uptr ? ast::AddrSpace::User : ast::AddrSpace::Kernel;
     return t;
   }
   case FuncId::Strcontains: {

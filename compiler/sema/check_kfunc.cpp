@@ -224,6 +224,7 @@ Type Checker::kfunc_retval_type(ast::Expr& e) {
       return Type::none();
     }
   }
+  if (result) result->as = ast::AddrSpace::Kernel;
   return result.value_or(Type::none());
 }
 
@@ -239,6 +240,7 @@ Type Checker::iter_ctx_type(ast::Expr& e) {
   }
   Type p = Type::simple(ast::TypeKind::Pointer, 8);
   p.btf_id = *id;
+  p.as = ast::AddrSpace::Kernel;
   p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
   return p;
 }

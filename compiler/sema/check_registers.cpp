@@ -89,7 +89,7 @@ Type Checker::check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_nam
   if (!builtins::pt_regs_offset(lit->value))
     error(e.range, "'" + lit->value + "' is not a valid register on this architecture (x86_64)");
   probe_->needs_pt_regs = true;
-  return Type::uint64();
+  return Type::uint64().in(probe_memory());
 }
 
 Type Checker::check_sarg(ast::Expr& e) {
@@ -101,7 +101,7 @@ Type Checker::check_sarg(ast::Expr& e) {
     }
   }
   probe_->needs_pt_regs = true;
-  return Type::uint64();
+  return Type::uint64().in(probe_memory());
 }
 
 Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_name) {
@@ -151,7 +151,7 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
   Type p;
   p.kind = ast::TypeKind::Pointer;
   p.size = 8;
-  p.user_space = true;
+  p.as = ast::AddrSpace::User;
   p.pointee = std::make_shared<Type>(Type::integer(static_cast<uint32_t>(size), true));
   return p;
 }

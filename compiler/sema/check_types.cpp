@@ -176,7 +176,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     if (ft.kind == K::Record && ft.fields.empty()) {
       if (auto r = cdecl::resolve_record(ctypes_, ft)) ft = *r;
     }
-    return ft;
+    return ft.in(bt.as); // a field lives (and points) where its record does
   }
   if (!options_.btf) {
     error(e.range, "Fields of struct " + rec->name + " need kernel BTF");
@@ -189,7 +189,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     return Type::int64();
   }
   info_.field_paths[&e] = *path;
-  return path->type;
+  return path->type.in(bt.as);
 }
 
 // offsetof(struct T, a.b): a CO-RE byte-offset relocation for kernel types (the target's
@@ -264,14 +264,10 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
     error(e.range, "Cannot cast to \"" + ast::type_name(*t) + "\"");
     return Type::int64();
   }
-  // Pointers made from integers in user-space probes point into the process.
-  using probes::ProbeKind;
-  if (t->is_pointer() && !ot.is_pointer() &&
-      (probe_->kind == ProbeKind::Uprobe || probe_->kind == ProbeKind::Uretprobe ||
-       probe_->kind == ProbeKind::Usdt))
-    t->user_space = true;
-  else if (t->is_pointer() && ot.is_pointer())
-    t->user_space = ot.user_space;
+  // A cast keeps the operand's address space; a pointer made from an integer that points
+  // nowhere known points into the probe's memory (a uprobe's process, a kprobe's kernel).
+  t->as = ot.as;
+  if (t->is_pointer() && t->as == ast::AddrSpace::None) t->as = probe_memory();
   return *t;
 }
 

@@ -37,6 +37,7 @@ public:
   void check_stmt(ast::Stmt& stmt);
   void check_assign(ast::AssignStmt& a, ast::Stmt& stmt);
   void assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value);
+  std::optional<Type> compound_pointer_target(const ast::AssignStmt& a) const;
 
   // check_expr.cpp
   void check_expr(ast::Expr& e);
@@ -46,6 +47,7 @@ public:
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);
+  Type pointee_value(const Type& pointer, source::SourceRange r);
   Type check_field(ast::Expr& e, ast::FieldAccess& f);
   Type check_cast(ast::Expr& e, ast::Cast& c);
   Type check_offsetof(ast::Expr& e, ast::Offsetof& o);
@@ -101,6 +103,9 @@ public:
   uint32_t map_id(const std::string& name) const; // index in info_.maps before sorting
   void finalise_map(MapInfo& m);
   void note_positional(uint32_t index, bool numeric, source::SourceRange r);
+  // The address space of this probe's context (argN, retval, reg(), casts of integers): its
+  // kind's, or None when the probe mixes kinds (0.17 cannot decide either).
+  ast::AddrSpace probe_memory() const;
   // Storage type of a value kept in a map / tuple / event (ints widened to 8 bytes).
   static Type storage_type(const Type& t);
   const btf::TracepointFormat* tracepoint_format(const std::string& tp, source::SourceRange r);

@@ -56,7 +56,8 @@ KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* pro
     a.btf_id = p.type_id;
     a.type = btf.to_ast_type(p.type_id);
     a.slot = slot;
-    if (a.type.is_pointer() && is_user_pointer(btf, p.type_id)) a.type.user_space = true;
+    a.type.as = a.type.is_pointer() && is_user_pointer(btf, p.type_id) ? ast::AddrSpace::User
+                                                                       : ast::AddrSpace::Kernel;
     uint32_t size = a.type.is_pointer() ? 8 : a.type.size;
     uint32_t slots = size == 0 ? 1 : (size + 7) / 8;
     if (!(a.type.is_integer() || a.type.is_pointer()) || slots != 1) sig.register_args = false;

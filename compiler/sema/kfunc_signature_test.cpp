@@ -67,11 +67,11 @@ TEST(KfuncSignature, ScalarAndPointerArgs) {
   EXPECT_TRUE(file->type.is_pointer());
   ASSERT_TRUE(file->type.pointee);
   EXPECT_EQ(file->type.pointee->name, "file");
-  EXPECT_FALSE(file->type.user_space);
+  EXPECT_EQ(file->type.as, ast::AddrSpace::Kernel);
   EXPECT_EQ(file->slot, 0u);
   const KfuncArg* buf = find_kfunc_arg(*sig, "buf");
   ASSERT_TRUE(buf);
-  EXPECT_TRUE(buf->type.user_space); // char __user *
+  EXPECT_EQ(buf->type.as, ast::AddrSpace::User); // char __user *
   const KfuncArg* n = find_kfunc_arg(*sig, "n");
   ASSERT_TRUE(n);
   EXPECT_TRUE(n->type.is_integer());

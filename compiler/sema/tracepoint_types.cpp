@@ -8,7 +8,9 @@ namespace btc::sema {
 ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint,
                                 const btf::KernelBtf* btf) {
   using ast::Type;
-  bool user = tracepoint.rfind("syscalls:", 0) == 0;
+  // 0.17: the fields of syscall tracepoints point into the calling process.
+  ast::AddrSpace as = tracepoint.rfind("syscalls:", 0) == 0 ? ast::AddrSpace::User
+                                                             : ast::AddrSpace::Kernel;
   if (f.data_loc || f.rel_loc) {
     Type p;
     p.kind = ast::TypeKind::Pointer;
@@ -39,7 +41,7 @@ ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string
         Type p;
         p.kind = ast::TypeKind::Pointer;
         p.size = 8;
-        p.user_space = user;
+        p.as = as;
         p.btf_id = *id;
         p.pointee = std::make_shared<Type>(btf->to_ast_type(*id));
         return p;
@@ -48,12 +50,12 @@ ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string
     Type p;
     p.kind = ast::TypeKind::Pointer;
     p.size = 8;
-    p.user_space = user;
+    p.as = as;
     p.pointee = std::make_shared<Type>(is_char ? Type::integer(1, true) : Type::integer(8, false));
     return p;
   }
   uint32_t size = f.size == 1 || f.size == 2 || f.size == 4 || f.size == 8 ? f.size : 8;
-  return Type::integer(size, f.is_signed);
+  return Type::integer(size, f.is_signed).in(as);
 }
 
 } // namespace btc::sema

@@ -2,7 +2,7 @@
 """run_diff.py: differential test of btc against bpftrace v0.17.
 
 Input:  a corpus directory of small deterministic scripts NAME.bt, each with the recorded
-        bpftrace 0.17 stdout in NAME.expected (written by record.sh) and optionally
+        bpftrace 0.17 stdout in NAME.expected (written by record.py) and optionally
         NAME.btc-expected, our own expected output where docs/compat.md lists a deliberate
         deviation from 0.17.
 Output: one line per script (`PASS name`, `FAIL name`, `SKIP name (reason)`), a unified diff
@@ -12,11 +12,10 @@ Output: one line per script (`PASS name`, `FAIL name`, `SKIP name (reason)`), a 
 
 For each script: `btc NAME.bt -o WORKDIR/NAME` (a compile failure fails the test), then the
 binary runs with a 20 s timeout and its stdout is compared byte for byte with the expected
-output. Naming conventions add options (record.sh applies the same ones to bpftrace):
-  unsafe_*  `--unsafe` for btc and bpftrace;
-  json_*    (also unsafe_json_*) `-f json` for the compiled tool and bpftrace;
-and a line `// args: A B ...` in the script's leading comment block gives positional
-parameters, passed to the compiled tool and to bpftrace after the script. The expected output is, in order of preference:
+output. conventions.py says which options a script's name and leading comments add (`--unsafe`,
+`-f json`, `// args:` positional parameters, `// run:` options such as `-c {target:uvalues}`,
+which traces a test program of tests/targets); record.py applies the same ones to bpftrace.
+The expected output is, in order of preference:
   1. NAME.btc-expected (deliberate deviation; the result line says so);
   2. the live output of `bpftrace NAME.bt` when --live-bpftrace is given and bpftrace is
      installed (the live output is also compared with NAME.expected, and a difference is
@@ -41,10 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+from conventions import ConventionError, Prepared, Targets
+
 RUN_TIMEOUT_S = 20
 COMPILE_TIMEOUT_S = 300
 MAX_WORKERS = 2
 BTF_PATH = Path("/sys/kernel/btf/vmlinux")
+DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "targets"
 DEVIATION_NOTE = "btc-expected: deliberate deviation from bpftrace 0.17"
 
 
@@ -64,6 +66,7 @@ class Settings:
     btc: Path
     workdir: Path
     bpftrace: Optional[str]  # path of bpftrace when live comparison is on
+    targets: Targets
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
@@ -72,6 +75,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
         "with bpftrace 0.17's output.")
     parser.add_argument("--btc", required=True, help="path to the btc compiler")
     parser.add_argument("--corpus", required=True, help="directory holding NAME.bt files")
+    parser.add_argument("--targets", help="directory of the test programs scripts name as "
+                        "{target:NAME} (default: tests/targets)")
     parser.add_argument("--workdir", help="where compiled tools go (default: a temporary "
                         "directory, removed unless a test failed)")
     parser.add_argument("--live-bpftrace", action="store_true",
@@ -94,32 +99,6 @@ def selected(name: str, patterns: List[str]) -> bool:
         elif pattern in name:
             return True
     return False
-
-
-def script_options(script: Path) -> List[str]:
-    """Run-time options implied by the script's name (json_* -> -f json)."""
-    name = script.stem
-    if name.startswith("json_") or name.startswith("unsafe_json_"):
-        return ["-f", "json"]
-    return []
-
-
-def needs_unsafe(script: Path) -> bool:
-    return script.stem.startswith("unsafe_")
-
-
-def script_args(script: Path) -> List[str]:
-    """Positional parameters: the words after `// args:` in the leading comment block."""
-    try:
-        lines = script.read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        if line and not line.startswith("/"):
-            break
-        if line.startswith("// args:"):
-            return line[len("// args:"):].split()
-    return []
 
 
 def environment_problem() -> Optional[str]:
@@ -171,15 +150,12 @@ def run(argv: List[str], timeout: int, cwd: Path) -> subprocess.CompletedProcess
         return subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
 
 
-def live_bpftrace_output(settings: Settings, script: Path, result: Result) -> Optional[bytes]:
+def live_bpftrace_output(settings: Settings, script: Prepared,
+                         result: Result) -> Optional[bytes]:
     """stdout of a live bpftrace run, or None (with a note) when bpftrace failed."""
     assert settings.bpftrace is not None
     try:
-        argv = [settings.bpftrace]
-        if needs_unsafe(script):
-            argv.append("--unsafe")
-        argv += script_options(script) + [str(script)] + script_args(script)
-        proc = run(argv, RUN_TIMEOUT_S, settings.workdir)
+        proc = run(script.bpftrace_argv(settings.bpftrace), RUN_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired:
         result.details.append(f"note: live bpftrace timed out after {RUN_TIMEOUT_S} s; "
                               "using the recorded output\n")
@@ -192,7 +168,7 @@ def live_bpftrace_output(settings: Settings, script: Path, result: Result) -> Op
     return proc.stdout
 
 
-def choose_expected(settings: Settings, script: Path,
+def choose_expected(settings: Settings, script: Path, prepared: Prepared,
                     result: Result) -> Optional[Tuple[bytes, str]]:
     """The expected output and its label (see the module banner), or None to skip."""
     recorded_path = script.with_suffix(".expected")
@@ -201,11 +177,11 @@ def choose_expected(settings: Settings, script: Path,
 
     live = None
     if settings.bpftrace is not None:
-        live = live_bpftrace_output(settings, script, result)
+        live = live_bpftrace_output(settings, prepared, result)
         if live is not None and recorded is not None and live != recorded:
             result.stale_recording = True
             result.details.append(f"note: live bpftrace output differs from the recorded "
-                                  f"{recorded_path.name} (re-run record.sh?):\n")
+                                  f"{recorded_path.name} (re-run record.py?):\n")
             result.details.extend(unified_diff(recorded, live, recorded_path.name,
                                                "bpftrace (live)"))
 
@@ -219,13 +195,10 @@ def choose_expected(settings: Settings, script: Path,
     return None
 
 
-def compile_script(settings: Settings, script: Path, binary: Path,
+def compile_script(settings: Settings, script: Prepared, binary: Path,
                    result: Result) -> bool:
     """Run btc on the script; on failure record the reason and return False."""
-    argv = [str(settings.btc)]
-    if needs_unsafe(script):
-        argv.append("--unsafe")
-    argv += [str(script), "-o", str(binary)]
+    argv = script.btc_argv(settings.btc, binary)
     try:
         proc = run(argv, COMPILE_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired:
@@ -244,10 +217,10 @@ def compile_script(settings: Settings, script: Path, binary: Path,
     return True
 
 
-def run_binary(settings: Settings, script: Path, binary: Path,
+def run_binary(settings: Settings, script: Prepared, binary: Path,
                result: Result) -> Optional[bytes]:
     """Run the compiled tool; returns its stdout, or None (reason recorded) on failure."""
-    argv = [str(binary)] + script_options(script) + script_args(script)
+    argv = script.tool_argv(binary)
     try:
         proc = run(argv, RUN_TIMEOUT_S, settings.workdir)
     except subprocess.TimeoutExpired as err:
@@ -269,7 +242,12 @@ def run_binary(settings: Settings, script: Path, binary: Path,
 def run_one(settings: Settings, script: Path) -> Result:
     name = script.stem
     result = Result(name=name, status="FAIL")
-    chosen = choose_expected(settings, script, result)
+    try:
+        prepared = Prepared(script, settings.workdir, settings.targets)
+    except ConventionError as err:
+        result.details.append(f"cannot prepare the script: {err}\n")
+        return result
+    chosen = choose_expected(settings, script, prepared, result)
     if chosen is None:
         result.status = "SKIP"
         result.note = "no .expected file and no live bpftrace output"
@@ -279,9 +257,9 @@ def run_one(settings: Settings, script: Path) -> Result:
     binary = settings.workdir / name
     if binary.exists():
         binary.unlink()
-    if not compile_script(settings, script, binary, result):
+    if not compile_script(settings, prepared, binary, result):
         return result
-    actual = run_binary(settings, script, binary, result)
+    actual = run_binary(settings, prepared, binary, result)
     if actual is None:
         return result
     if actual == expected:
@@ -338,7 +316,9 @@ def main(argv: List[str]) -> int:
     temporary = args.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="btc-diff-")) if temporary else Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(btc=btc.resolve(), workdir=workdir.resolve(), bpftrace=bpftrace)
+    targets_dir = Path(args.targets) if args.targets else DEFAULT_TARGETS
+    settings = Settings(btc=btc.resolve(), workdir=workdir.resolve(), bpftrace=bpftrace,
+                        targets=Targets(targets_dir.resolve(), workdir.resolve()))
 
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     stale = []

@@ -1,8 +1,6 @@
 /* usdt_target.c: the traced program of the usdt_* e2e cases. It carries SystemTap SDT notes
- * written here with inline assembly (no sys/sdt.h on the test hosts): each probe site is a
- * `nop` whose address, the .stapsdt.base address and an optional semaphore address go into a
- * .note.stapsdt note together with "provider", "name" and the argument specs, whose operands
- * the compiler fills in (%eax, -20(%rbp), $42, counter(%rip), ...).
+ * (tests/targets/btc_sdt.h), whose argument operands the compiler fills in (%eax, -20(%rbp),
+ * $42, counter(%rip), ...).
  *
  * Every 100 ms (argv[1] times, default 3) it fires, with i = 1, 2, ...:
  *   btctest:args   (int8)-5, (u16)65000, (int32)-100000 in memory, (int64)-1234567890123,
@@ -18,34 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define BTC_STR_(x) #x
-#define BTC_STR(x) BTC_STR_(x)
-
-/* One note: type 3 ("stapsdt"), desc = pc, base, semaphore (8 bytes each), then three
- * NUL-terminated strings. The base section is emitted once per object (comdat). */
-#define BTC_NOTE(provider, name, sema, argstr, ...)                                           \
-  __asm__ __volatile__("990: nop\n"                                                          \
-                       ".pushsection .note.stapsdt,\"\",\"note\"\n"                           \
-                       ".balign 4\n"                                                         \
-                       ".4byte 992f-991f, 994f-993f, 3\n"                                    \
-                       "991: .asciz \"stapsdt\"\n"                                            \
-                       "992: .balign 4\n"                                                    \
-                       "993: .8byte 990b\n"                                                  \
-                       ".8byte _.stapsdt.base\n"                                             \
-                       ".8byte " sema "\n"                                                   \
-                       ".asciz \"" provider "\"\n"                                           \
-                       ".asciz \"" name "\"\n"                                               \
-                       ".asciz \"" argstr "\"\n"                                             \
-                       "994: .balign 4\n"                                                    \
-                       ".popsection\n"                                                       \
-                       ".ifndef _.stapsdt.base\n"                                            \
-                       ".pushsection .stapsdt.base,\"aG\",\"progbits\",.stapsdt.base,comdat\n" \
-                       ".weak _.stapsdt.base\n"                                              \
-                       ".hidden _.stapsdt.base\n"                                            \
-                       "_.stapsdt.base: .space 1\n"                                          \
-                       ".size _.stapsdt.base, 1\n"                                           \
-                       ".popsection\n"                                                       \
-                       ".endif\n" ::__VA_ARGS__)
+#include "../../targets/btc_sdt.h"
 
 /* The semaphore: a u16 in .probes the kernel increments while a uprobe with this
  * ref_ctr_offset is attached. */
