@@ -305,13 +305,22 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
   // uprobe / uretprobe
   std::string target = p.target;
   if (target.empty() && g_target_pid > 0) target = "/proc/" + std::to_string(g_target_pid) + "/exe";
-  std::string path = resolve_uprobe_binary(target, err);
+  std::string path = resolve_uprobe_binary(target, err, kind, nullptr, g_target_pid);
   if (path.empty()) {
     err = "ERROR: " + err + "\n";
     return false;
   }
+  // -p into another mount namespace: 0.17 names the probe by the path it attached to
+  // (uprobe:/proc/PID/root/BIN:FUNC).
+  std::string shown = p.target;
+  if (!p.target.empty() && path != p.target && path.rfind("/proc/", 0) == 0 &&
+      p.target.rfind("/proc/", 0) != 0)
+    shown = path;
   if (!p.wildcard) {
-    out.push_back({&p, path, p.func, p.text, p.probe_id, false});
+    std::string prefix = kind + ":" + p.target;
+    if (shown != p.target && p.text.rfind(prefix, 0) == 0)
+      probe_names[p.probe_id] = kind + ":" + shown + p.text.substr(prefix.size());
+    out.push_back({&p, path, p.func, probe_names[p.probe_id], p.probe_id, false});
     return true;
   }
   ElfSymbols elf;
@@ -322,12 +331,12 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
   std::vector<std::string> names = elf.functions_matching(p.func);
   if (names.empty()) {
     if (p.optional) return true; // one of several attach points: dropped, as in 0.17
-    err = "ERROR: No matches for " + kind + ":" + p.target + ":" + p.func + "\n";
+    err = "ERROR: No matches for " + kind + ":" + shown + ":" + p.func + "\n";
     return false;
   }
   for (auto& name : names) {
     auto id = static_cast<uint32_t>(probe_names.size());
-    probe_names.push_back(kind + ":" + p.target + ":" + name);
+    probe_names.push_back(kind + ":" + shown + ":" + name);
     out.push_back({&p, path, name, probe_names.back(), id, true});
   }
   return true;

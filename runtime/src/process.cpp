@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 
 namespace btc::rt {
 namespace {
@@ -105,6 +106,24 @@ bool resolve_executable(std::string_view name, std::string_view path_env, std::s
 bool process_exists(int64_t pid) {
   if (pid <= 0 || pid > 0x7fffffff) return false;
   return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+std::string foreign_root(int64_t pid) {
+  if (pid <= 0) return "";
+  std::string proc = "/proc/" + std::to_string(pid);
+  struct stat self {}, target {};
+  if (stat("/proc/self/ns/mnt", &self) != 0 || stat((proc + "/ns/mnt").c_str(), &target) != 0)
+    return "";
+  if (self.st_dev == target.st_dev && self.st_ino == target.st_ino) return "";
+  return proc + "/root";
+}
+
+std::optional<std::string> process_env(int64_t pid, std::string_view name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string prefix = std::string(name) + "=";
+  for (std::string var; std::getline(in, var, '\0');)
+    if (var.rfind(prefix, 0) == 0) return var.substr(prefix.size());
+  return std::nullopt;
 }
 
 int open_pidfd(pid_t pid) {

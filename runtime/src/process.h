@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,14 @@ bool resolve_executable(std::string_view name, std::string_view path_env, std::s
 
 // True if a process with this pid exists (kill(pid, 0) succeeds or fails with EPERM).
 bool process_exists(int64_t pid);
+
+// "/proc/PID/root" when process `pid` lives in another mount namespace than the tool (a
+// container, `unshare -m`): its files are reached through that directory. Empty otherwise.
+std::string foreign_root(int64_t pid);
+
+// The value of variable `name` in the environment of process `pid` (nullopt if unset or
+// unreadable).
+std::optional<std::string> process_env(int64_t pid, std::string_view name);
 
 // Opens a pidfd for `pid` (-1 with errno set when unsupported or the process is gone).
 int open_pidfd(pid_t pid);

@@ -155,5 +155,34 @@ TEST(ProcessTest, WatchNoticesExit) {
   EXPECT_FALSE(missing.watch(pid));
 }
 
+TEST(ProcessTest, ForeignRootOnlyForAnotherMountNamespace) {
+  EXPECT_EQ(foreign_root(getpid()), ""); // our own namespace
+  EXPECT_EQ(foreign_root(0), "");
+  EXPECT_EQ(foreign_root(-1), "");
+}
+
+TEST(ProcessTest, ProcessEnvReadsTheEnvironmentAProcessWasStartedWith) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    char* const argv[] = {const_cast<char*>("sleep"), const_cast<char*>("5"), nullptr};
+    char* const envp[] = {const_cast<char*>("PATH=/opt/x:/usr/bin"),
+                          const_cast<char*>("EMPTY="), nullptr};
+    execve("/bin/sleep", argv, envp);
+    _exit(127);
+  }
+  // Wait for the exec (the environment is the new image's).
+  std::optional<std::string> path;
+  for (int i = 0; i < 1000 && path != "/opt/x:/usr/bin"; ++i) {
+    path = process_env(pid, "PATH");
+    if (path != "/opt/x:/usr/bin") sleep_ms(2);
+  }
+  EXPECT_EQ(path.value_or("<unset>"), "/opt/x:/usr/bin");
+  EXPECT_EQ(process_env(pid, "EMPTY").value_or("<unset>"), "");
+  EXPECT_FALSE(process_env(pid, "HOME").has_value());
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
 } // namespace
 } // namespace btc::rt

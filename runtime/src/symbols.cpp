@@ -5,6 +5,8 @@
 // through PT_LOAD) and returns {"leaf", 24, "/tmp/loop"}.
 #include "symbols.h"
 
+#include "process.h"
+
 #include "btc/wildcard.h"
 
 #include <cxxabi.h>
@@ -311,13 +313,26 @@ bool is_elf_file(const std::string& path) {
 } // namespace
 
 std::string resolve_uprobe_binary(const std::string& target, std::string& err,
-                                  std::string_view kind, size_t* path_matches) {
+                                  std::string_view kind, size_t* path_matches, int64_t pid) {
   struct stat st{};
   if (path_matches) *path_matches = 0;
+  const std::string root = foreign_root(pid);
+  // An absolute path names the process's file; a relative one the tool's (0.17 too).
+  const std::string named = !target.empty() && target[0] == '/' ? root + target : target;
   std::string missing =
-      std::string(kind) + " target file '" + target + "' does not exist or is not executable";
+      std::string(kind) + " target file '" + named + "' does not exist or is not executable";
   if (target.find('/') != std::string::npos) {
-    if (stat(target.c_str(), &st) == 0) return target;
+    if (stat(named.c_str(), &st) == 0) return named;
+    err = missing;
+    return "";
+  }
+  if (!root.empty()) {
+    // A command name in a container: the first ELF in the process's own $PATH.
+    std::stringstream dirs(process_env(pid, "PATH").value_or(""));
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      std::string p = root + (dir.empty() || dir[0] != '/' ? "/" : "") + dir + "/" + target;
+      if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && is_elf_file(p)) return p;
+    }
     err = missing;
     return "";
   }

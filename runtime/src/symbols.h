@@ -115,9 +115,11 @@ std::string ld_cache_lookup(std::string_view cache, std::string_view name);
 // Resolves a uprobe/usdt binary: absolute/relative path with '/', `lib*` through
 // /etc/ld.so.cache, else the first ELF executable in $PATH. Empty + err ("KIND target file
 // ... does not exist or is not executable") when not found. `path_matches` (if given)
-// receives the number of $PATH entries holding it (0 when found otherwise).
+// receives the number of $PATH entries holding it (0 when found otherwise). With `pid` > 0
+// in another mount namespace the binary is the process's, as 0.17 finds it: the path under
+// /proc/PID/root, a command name searched in the process's own $PATH.
 std::string resolve_uprobe_binary(const std::string& target, std::string& err,
                                   std::string_view kind = "uprobe",
-                                  size_t* path_matches = nullptr);
+                                  size_t* path_matches = nullptr, int64_t pid = 0);
 
 } // namespace btc::rt

@@ -103,7 +103,7 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
   }
   std::string why;
   size_t matches = 0;
-  std::string path = resolve_uprobe_binary(p.target, why, "usdt", &matches);
+  std::string path = resolve_uprobe_binary(p.target, why, "usdt", &matches, pid);
   if (path.empty()) {
     err = located(m, p, why);
     return false;
@@ -114,7 +114,9 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
                                    std::to_string(matches) + " binaries")
                    .c_str(),
                stderr);
-  files.push_back(pid > 0 && path[0] == '/' ? root + path : path);
+  // The process's own file: under its root (resolve_uprobe_binary already went there when the
+  // process is in another mount namespace).
+  files.push_back(pid > 0 && path[0] == '/' && path.rfind("/proc/", 0) != 0 ? root + path : path);
   return true;
 }
 
