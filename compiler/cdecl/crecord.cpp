@@ -195,6 +195,8 @@ bool Parser::parse_member_declaration(std::vector<Member>& members, bool is_unio
     m.type = std::move(t);
     members.push_back(std::move(m));
     if (accept(",")) continue;
+    // The last member may go without its ';' (clang only warns, and 0.17 accepts it).
+    if (is_punct("}")) return true;
     return expect(";", "after the member declaration");
   }
 }

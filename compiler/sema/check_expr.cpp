@@ -536,7 +536,7 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     p.btf_id = *id;
     p.as = ast::AddrSpace::Kernel;
     p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
-    return p;
+    return preamble_first(p);
   }
   case VarId::Args: {
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||

@@ -196,7 +196,7 @@ Type Checker::check_kfunc_args_field(ast::Expr& e, ast::FieldAccess& f) {
       return Type::none();
     }
     if (!result) {
-      result = arg->type;
+      result = preamble_first(arg->type);
     } else if (!ast::same_type(*result, arg->type)) {
       error(e.range, "Probe has attach points with mixed arguments");
       return Type::none();
@@ -224,8 +224,9 @@ Type Checker::kfunc_retval_type(ast::Expr& e) {
       return Type::none();
     }
   }
-  if (result) result->as = ast::AddrSpace::Kernel;
-  return result.value_or(Type::none());
+  if (!result) return Type::none();
+  result->as = ast::AddrSpace::Kernel;
+  return preamble_first(*result);
 }
 
 // ctx in iter:task / iter:task_file: a pointer to the iterator's context struct.

@@ -83,6 +83,30 @@ std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
 
 uint32_t Checker::sizeof_type(const Type& t) const { return t.size; }
 
+// 0.17 keeps one table of structs, where the preamble's definitions win over BTF: with
+// `struct task_struct { int x; }` in the preamble, curtask->x reads that layout.
+Type Checker::preamble_first(Type t) const {
+  using K = ast::TypeKind;
+  switch (t.kind) {
+  case K::Record: {
+    if (t.btf_id == 0) return t;
+    auto it = ctypes_.records.find((t.is_union ? "union " : "struct ") + t.name);
+    if (it == ctypes_.records.end()) return t;
+    return it->second.in(t.as);
+  }
+  case K::Pointer:
+  case K::Array:
+    if (t.pointee) {
+      Type inner = preamble_first(*t.pointee);
+      if (inner.kind == K::Record && inner.btf_id == 0) t.btf_id = 0;
+      t.pointee = std::make_shared<Type>(std::move(inner));
+    }
+    return t;
+  default:
+    return t;
+  }
+}
+
 Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   check_expr(*f.base);
   const Type& bt = f.base->type;
@@ -127,7 +151,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
                            "' does not contain a field named '" + f.field + "'");
         return result;
       }
-      Type t = tracepoint_field_type(*it, spec.target, options_.btf);
+      Type t = preamble_first(tracepoint_field_type(*it, spec.target, options_.btf));
       if (first) {
         result = t;
         first = false;
@@ -189,7 +213,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     return Type::int64();
   }
   info_.field_paths[&e] = *path;
-  return path->type.in(bt.as);
+  return preamble_first(path->type).in(bt.as);
 }
 
 // offsetof(struct T, a.b): a CO-RE byte-offset relocation for kernel types (the target's

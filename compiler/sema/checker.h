@@ -52,6 +52,8 @@ public:
   Type check_cast(ast::Expr& e, ast::Cast& c);
   Type check_offsetof(ast::Expr& e, ast::Offsetof& o);
   std::optional<Type> resolve_type_name(const ast::TypeName& tn);
+  // A kernel type as the script sees it: records the preamble redefines are the preamble's.
+  Type preamble_first(Type t) const;
   uint32_t sizeof_type(const Type& t) const;
 
   // check_call.cpp
