@@ -52,6 +52,10 @@ struct Type {
   uint32_t size = 0;
   bool is_signed = false;           // Integer; Sum/Min/Max of signed values
   AddrSpace as = AddrSpace::None;   // Integer/Pointer: what it points into; else where it lives
+  // Pointer/Record: the program's context (`ctx`, a cast of it, a record inside it): read with
+  // direct loads at fixed offsets, which the verifier rewrites (perf-event contexts are not
+  // laid out as their struct says).
+  bool context = false;
   std::vector<Type> elems;          // Tuple elements
   std::vector<uint32_t> elem_offsets; // Tuple element offsets
   TypePtr pointee;                  // Pointer target, Array element

@@ -17,7 +17,7 @@ const std::array<VarDesc, 23> kVars = {{
   {VarId::Func, "func", true}, {VarId::Probe, "probe", true},
   {VarId::Curtask, "curtask", true}, {VarId::Rand, "rand", true},
   {VarId::Cgroup, "cgroup", true}, {VarId::Cpid, "cpid", true},
-  {VarId::Username, "username", true}, {VarId::Args, "args", true}, {VarId::Ctx, "ctx", false},
+  {VarId::Username, "username", true}, {VarId::Args, "args", true}, {VarId::Ctx, "ctx", true},
 }};
 
 const std::array<FuncDesc, 46> kFuncs = {{

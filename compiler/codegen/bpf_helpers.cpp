@@ -68,6 +68,15 @@ llvm::Value* Lowerer::load_u64(llvm::Value* ptr, uint32_t offset) {
 void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type,
                           uint32_t dst_size) {
   using K = ast::TypeKind;
+  if (type.kind == K::Record && value->getType()->isIntegerTy() && type.context) {
+    // A record of the program's context (all u64 fields): copied by direct loads.
+    zero_fill(dst, dst_size);
+    llvm::Value* src = b_.CreateIntToPtr(value, ptr_ty());
+    for (uint32_t off = 0; off + 8 <= std::min(type.size, dst_size); off += 8)
+      b_.CreateAlignedStore(b_.CreateAlignedLoad(i64_ty(), gep(src, off), llvm::Align(8)),
+                            gep(dst, off), llvm::Align(1));
+    return;
+  }
   if (type.kind == K::Record && value->getType()->isIntegerTy()) {
     // A record reached through a pointer: copy it out of the memory it lives in.
     zero_fill(dst, dst_size);

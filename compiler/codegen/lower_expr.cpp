@@ -79,6 +79,8 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           case ast::UnOp::BitNot: return convert_int(b_.CreateNot(v), e.type);
           case ast::UnOp::Deref: {
             if (e.type.kind == K::Record) return v; // the record's address
+            if (n.operand->type.context)
+              return context_load(b_.CreateIntToPtr(v, ptr_ty()), e.type);
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
             probe_read(tmp, e.type.size, v, n.operand->type.as);

@@ -13,6 +13,16 @@
 
 namespace btc::codegen {
 
+// The context's structs (pt_regs, bpf_perf_event_data) are ABI: fixed offsets, direct loads the
+// verifier checks and rewrites. A record inside it is its address.
+llvm::Value* Lowerer::context_load(llvm::Value* addr, const Type& t) {
+  if (t.kind == ast::TypeKind::Record) return b_.CreatePtrToInt(addr, i64_ty());
+  uint32_t size = t.is_pointer() ? 8 : std::min<uint32_t>(t.size, 8);
+  llvm::Value* v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), addr, llvm::Align(size));
+  if (size == 8) return v;
+  return t.is_signed ? b_.CreateSExt(v, i64_ty()) : b_.CreateZExt(v, i64_ty());
+}
+
 llvm::Value* Lowerer::read_at(llvm::Value* addr, const Type& t, uint32_t read_size,
                               source::SourceRange range, ast::AddrSpace as, bool bpf_memory) {
   if (t.kind == ast::TypeKind::Record)
@@ -90,6 +100,7 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
   // when they were copied into a variable or map value.
   llvm::Value* base = lower_expr(*root);
   llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
+  if (root->type.context) return context_load(gep(base_ptr, path.offset), e.type);
   llvm::Value* addr = core_->field_address(b_, base_ptr, record_id, path);
   ast::AddrSpace as = memory_of(root->type, base);
   if (path.bitfield_size != 0) return read_bitfield(base_ptr, addr, record_id, path, e.type, as);

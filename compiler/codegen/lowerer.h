@@ -89,6 +89,8 @@ public:
   // when `bpf_memory` (a stack or map copy) else an i64. Failed reads warn with -kk at `range`.
   llvm::Value* read_at(llvm::Value* addr, const Type& t, uint32_t read_size,
                        source::SourceRange range, ast::AddrSpace as, bool bpf_memory);
+  // A field of type `t` at `addr` inside the program's context: a direct load.
+  llvm::Value* context_load(llvm::Value* addr, const Type& t);
   llvm::Value* read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr, uint32_t record_id,
                             const btf::FieldPath& path, const Type& type, ast::AddrSpace as);
   void field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,

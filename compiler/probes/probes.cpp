@@ -13,35 +13,52 @@
 namespace btc::probes {
 namespace {
 
+// ctx of kprobe-type programs (kprobes, uprobes, usdt) and of perf-event programs.
+constexpr std::string_view kRegs = "pt_regs";
+constexpr std::string_view kPerf = "bpf_perf_event_data";
+// BPF program types, as 0.17's messages name them.
+constexpr std::string_view kKprobeProg = "BPF_PROG_TYPE_KPROBE";
+constexpr std::string_view kPerfProg = "BPF_PROG_TYPE_PERF_EVENT";
+constexpr std::string_view kRawTpProg = "BPF_PROG_TYPE_RAW_TRACEPOINT";
+constexpr std::string_view kTracingProg = "BPF_PROG_TYPE_TRACING";
+constexpr std::string_view kTpProg = "BPF_PROG_TYPE_TRACEPOINT";
+using ast::AddrSpace;
+
 // clang-format off
 const std::array<ProbeKindDesc, 18> kKinds = {{
-  {ProbeKind::Begin, "BEGIN", {}, "raw_tp", {}, true, ast::AddrSpace::None},
-  {ProbeKind::End, "END", {}, "raw_tp", {}, true, ast::AddrSpace::None},
-  {ProbeKind::Tracepoint, "tracepoint", {"t"}, "tracepoint", {.args = true}, true,
-   ast::AddrSpace::Kernel},
-  {ProbeKind::Interval, "interval", {"i"}, "perf_event", {}, true, ast::AddrSpace::None},
-  {ProbeKind::Profile, "profile", {"p"}, "perf_event", {}, true, ast::AddrSpace::None},
-  {ProbeKind::Software, "software", {"s"}, "perf_event", {}, true, ast::AddrSpace::None},
-  {ProbeKind::Hardware, "hardware", {"h"}, "perf_event", {}, true, ast::AddrSpace::None},
-  {ProbeKind::Kprobe, "kprobe", {"k"}, "kprobe", {.argn = true, .func = true}, true,
-   ast::AddrSpace::Kernel},
-  {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", {.retval = true, .func = true}, true,
-   ast::AddrSpace::Kernel},
-  {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", {.argn = true, .func = true}, true,
-   ast::AddrSpace::User},
-  {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", {.retval = true, .func = true}, true,
-   ast::AddrSpace::User},
-  {ProbeKind::Usdt, "usdt", {"U"}, "usdt", {.argn = true}, true, ast::AddrSpace::User},
-  {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", {.args = true, .func = true}, true,
-   ast::AddrSpace::Kernel},
-  {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit",
-   {.args = true, .retval = true, .func = true}, true, ast::AddrSpace::Kernel},
-  {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", {.argn = true}, true,
-   ast::AddrSpace::Kernel},
-  {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", {}, true, ast::AddrSpace::None},
-  {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", {}, true,
-   ast::AddrSpace::None},
-  {ProbeKind::Iter, "iter", {"it"}, "iter", {}, true, ast::AddrSpace::Kernel},
+  {ProbeKind::Begin, "BEGIN", {}, "raw_tp", kRawTpProg, {}, true, AddrSpace::None},
+  {ProbeKind::End, "END", {}, "raw_tp", kRawTpProg, {}, true, AddrSpace::None},
+  {ProbeKind::Tracepoint, "tracepoint", {"t"}, "tracepoint", kTpProg, {.args = true}, true,
+   AddrSpace::Kernel},
+  {ProbeKind::Interval, "interval", {"i"}, "perf_event", kPerfProg, {.ctx_record = kPerf}, true,
+   AddrSpace::None},
+  {ProbeKind::Profile, "profile", {"p"}, "perf_event", kPerfProg, {.ctx_record = kPerf}, true,
+   AddrSpace::None},
+  {ProbeKind::Software, "software", {"s"}, "perf_event", kPerfProg, {.ctx_record = kPerf}, true,
+   AddrSpace::None},
+  {ProbeKind::Hardware, "hardware", {"h"}, "perf_event", kPerfProg, {.ctx_record = kPerf}, true,
+   AddrSpace::None},
+  {ProbeKind::Kprobe, "kprobe", {"k"}, "kprobe", kKprobeProg,
+   {.argn = true, .func = true, .ctx_record = kRegs}, true, AddrSpace::Kernel},
+  {ProbeKind::Kretprobe, "kretprobe", {"kr"}, "kretprobe", kKprobeProg,
+   {.retval = true, .func = true, .ctx_record = kRegs}, true, AddrSpace::Kernel},
+  {ProbeKind::Uprobe, "uprobe", {"u"}, "uprobe", kKprobeProg,
+   {.argn = true, .func = true, .ctx_record = kRegs}, true, AddrSpace::User},
+  {ProbeKind::Uretprobe, "uretprobe", {"ur"}, "uretprobe", kKprobeProg,
+   {.retval = true, .func = true, .ctx_record = kRegs}, true, AddrSpace::User},
+  {ProbeKind::Usdt, "usdt", {"U"}, "usdt", kKprobeProg, {.argn = true, .ctx_record = kRegs}, true,
+   AddrSpace::User},
+  {ProbeKind::Kfunc, "kfunc", {"f", "fentry"}, "fentry", kTracingProg,
+   {.args = true, .func = true}, true, AddrSpace::Kernel},
+  {ProbeKind::Kretfunc, "kretfunc", {"fr", "fexit"}, "fexit", kTracingProg,
+   {.args = true, .retval = true, .func = true}, true, AddrSpace::Kernel},
+  {ProbeKind::RawTracepoint, "rawtracepoint", {"rt"}, "raw_tp", kRawTpProg, {.argn = true}, true,
+   AddrSpace::Kernel},
+  {ProbeKind::Watchpoint, "watchpoint", {"w"}, "perf_event", kPerfProg, {.ctx_record = kPerf},
+   true, AddrSpace::None},
+  {ProbeKind::AsyncWatchpoint, "asyncwatchpoint", {"aw"}, "perf_event", kPerfProg,
+   {.ctx_record = kPerf}, true, AddrSpace::None},
+  {ProbeKind::Iter, "iter", {"it"}, "iter", kTracingProg, {}, true, AddrSpace::Kernel},
 }};
 
 struct PerfEventName { std::string_view name, alias; uint64_t default_count; };

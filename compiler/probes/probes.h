@@ -26,6 +26,9 @@ struct ContextRules {
   bool retval = false;
   bool func = false;
   bool stacks_kernel = true;
+  // The kernel struct `ctx` points to ("" where 0.17 refuses ctx): its fields are loaded
+  // directly from the program's context.
+  std::string_view ctx_record = {};
 };
 
 struct ProbeKindDesc {
@@ -33,6 +36,7 @@ struct ProbeKindDesc {
   std::string_view name;                 // canonical provider name
   std::vector<std::string_view> aliases; // short names
   std::string_view section;              // BPF ELF section of the program
+  std::string_view prog_type;            // its BPF program type, as 0.17 names it
   ContextRules rules;
   bool supported;                        // attachable by this version of btc
   // What argN, retval, reg() and casts of plain integers point into (bpftrace 0.17's rule).

@@ -376,6 +376,7 @@ Type Checker::pointee_value(const Type& p, source::SourceRange r) {
       if (auto full = cdecl::resolve_record(ctypes_, rec)) rec = *full;
     if (rec.btf_id != 0 && rec.fields.empty() && options_.btf)
       rec = options_.btf->expand_record(rec.btf_id);
+    rec.context = p.context;
     return rec.in(p.as);
   }
   if (!p.pointee->is_integer() && !p.pointee->is_pointer()) {
@@ -580,10 +581,44 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   case VarId::Sarg:
     return check_sarg(e);
   case VarId::Ctx:
-    break;
+    return context_type(e);
   }
   error(e.range, "The " + b.name + " builtin is not supported yet by btc");
   return Type::int64();
+}
+
+// ctx: a pointer to the struct the program's context is (its probe kind's ctx_record).
+Type Checker::context_type(ast::Expr& e) {
+  if (probe_->specs.empty()) return Type::none(); // its attach points were rejected
+  // 0.17 names the first attach point's program type and the first that differs.
+  const auto& first = probes::describe(probe_->specs.front().kind);
+  std::string_view record = first.rules.ctx_record;
+  for (const auto& s : probe_->specs) {
+    const auto& other = probes::describe(s.kind);
+    if (other.prog_type != first.prog_type) {
+      error(e.range, "ctx cannot be used in different BPF program types: " +
+                         std::string(first.prog_type) + " and " + std::string(other.prog_type));
+      return Type::none();
+    }
+  }
+  if (record.empty()) {
+    error(e.range, "invalid program type");
+    return Type::none();
+  }
+  std::optional<uint32_t> id;
+  if (options_.btf) id = options_.btf->find_record(std::string(record));
+  if (!id) {
+    error(e.range, "ctx needs struct " + std::string(record) + " from kernel BTF");
+    return Type::none();
+  }
+  // A kprobe's pt_regs: no fentry twin (whose context is the argument array).
+  if (record == "pt_regs") probe_->needs_pt_regs = true;
+  Type p = Type::simple(ast::TypeKind::Pointer, 8);
+  p.btf_id = *id;
+  p.as = ast::AddrSpace::Kernel;
+  p.context = true;
+  p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
+  return p;
 }
 
 Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {

@@ -213,7 +213,9 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     return Type::int64();
   }
   info_.field_paths[&e] = *path;
-  return preamble_first(path->type).in(bt.as);
+  Type ft = preamble_first(path->type).in(bt.as);
+  ft.context = bt.context && ft.kind == K::Record; // a record inside the context
+  return ft;
 }
 
 // offsetof(struct T, a.b): a CO-RE byte-offset relocation for kernel types (the target's
@@ -292,6 +294,7 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
   // nowhere known points into the probe's memory (a uprobe's process, a kprobe's kernel).
   t->as = ot.as;
   if (t->is_pointer() && t->as == ast::AddrSpace::None) t->as = probe_memory();
+  t->context = ot.context && t->is_pointer(); // (struct pt_regs *)ctx is still the context
   return *t;
 }
 

@@ -47,6 +47,7 @@ public:
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);
+  Type context_type(ast::Expr& e);
   Type pointee_value(const Type& pointer, source::SourceRange r);
   Type check_field(ast::Expr& e, ast::FieldAccess& f);
   Type check_cast(ast::Expr& e, ast::Cast& c);
