@@ -86,3 +86,6 @@ union mixed {
   long l;
   struct point p;
 };
+/* The last member's ';' may be missing (clang warns; bpftrace 0.17 accepts it). */
+struct missing_semi { int a; long b };
+struct nested_missing_semi { struct inner_missing { char c; short s } in; int after };

@@ -22,4 +22,3 @@ typedef int number;
 typedef long number;
 struct void_field { void v; };
 struct fn_field { int f(int); };
-struct missing_semi { int a }
