@@ -360,7 +360,8 @@ llvm::Value* Lowerer::lower_binary(const ast::Expr& e, const ast::Binary& bn) {
     if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
     return b_.CreateZExt(eq, i64_ty());
   }
-  if (lt.is_string() && rt.is_string()) {
+  if ((lt.is_string() && rt.is_string()) ||
+      (lt.kind == K::Buffer && rt.kind == K::Buffer)) {
     llvm::Value* eq = string_compare(l, lt.size, r, rt.size);
     if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
     return b_.CreateZExt(eq, i64_ty());

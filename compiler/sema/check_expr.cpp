@@ -344,6 +344,7 @@ void Checker::check_expr(ast::Expr& e) {
           uint64_t size = 0;
           if (auto* tn = std::get_if<ast::TypeName>(&n.arg)) {
             auto rt = resolve_type_name(*tn);
+            if (!rt && is_enum_constant(*tn)) rt = Type::int64(); // sizeof(BTF_KIND_INT): 8
             if (!rt) {
               error(tn->range, "Unknown type: " + tn->name);
               return Type::uint64();
@@ -385,6 +386,13 @@ Type Checker::pointee_value(const Type& p, source::SourceRange r) {
     return Type::int64();
   }
   return p.pointee->in(p.as);
+}
+
+// A bare name that is no type but an enum constant of the preamble or the kernel (the parser
+// cannot tell `sizeof(BTF_KIND_INT)` from `sizeof(u32)`).
+bool Checker::is_enum_constant(const ast::TypeName& tn) const {
+  if (tn.tag != ast::TypeName::Tag::None || tn.pointer_depth != 0 || tn.array_size) return false;
+  return info_.enum_values.count(tn.name) || (options_.btf && options_.btf->enum_value(tn.name));
 }
 
 Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
@@ -641,6 +649,8 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
   case ast::BinOp::Eq:
   case ast::BinOp::Ne:
     if (l.is_string() && r.is_string()) return Type::int64();
+    // Buffers compare like strings over their bytes (length first), as 0.17 does.
+    if (l.kind == ast::TypeKind::Buffer && r.kind == ast::TypeKind::Buffer) return Type::int64();
     // 0.17 compares integer arrays element by element.
     if (l.kind == ast::TypeKind::Array && r.kind == ast::TypeKind::Array && l.size == r.size &&
         l.pointee && r.pointee && l.pointee->is_integer() && r.pointee->is_integer())

@@ -53,6 +53,7 @@ public:
   Type check_cast(ast::Expr& e, ast::Cast& c);
   Type check_offsetof(ast::Expr& e, ast::Offsetof& o);
   std::optional<Type> resolve_type_name(const ast::TypeName& tn);
+  bool is_enum_constant(const ast::TypeName& tn) const;
   // A kernel type as the script sees it: records the preamble redefines are the preamble's.
   Type preamble_first(Type t) const;
   uint32_t sizeof_type(const Type& t) const;
