@@ -74,5 +74,38 @@ TEST(AbiCodec, RejectsTruncatedAndForeignBlobs) {
   EXPECT_FALSE(decode(version).has_value());
 }
 
+TEST(AbiPositional, PlaceholdersAreReplacedByTheParameters) {
+  std::string text = "a" + positional_placeholder(1) + "-" + positional_placeholder(12) + "z";
+  EXPECT_TRUE(has_placeholder(text));
+  EXPECT_FALSE(has_placeholder("plain $1 text"));
+  std::vector<std::string> args(12, "");
+  args[0] = "one";
+  args[11] = "twelve";
+  EXPECT_EQ(substitute_positionals(text, args), "aone-twelvez");
+  EXPECT_EQ(substitute_positionals(text, {"one"}), "aone-z"); // a missing parameter is ""
+  EXPECT_EQ(substitute_positionals("no marks", {"x"}), "no marks");
+}
+
+TEST(AbiPositional, ManifestStringsAndAttachPointsAreSubstituted) {
+  Manifest m = sample();
+  m.runtime_values[0].arg = positional_placeholder(2);
+  m.events[0].format = "sep" + positional_placeholder(1);
+  m.strings = {"%H" + positional_placeholder(1)};
+  ProbeDesc fixed, templated;
+  fixed.text = "BEGIN";
+  templated.kind = ProbeKind::Interval;
+  templated.text = "interval:ms:" + positional_placeholder(2);
+  templated.target = "ms";
+  m.probes = {fixed, templated};
+  auto changed = substitute_positionals(m, {"x", "250"});
+  EXPECT_EQ(m.runtime_values[0].arg, "250");
+  EXPECT_EQ(m.events[0].format, "sepx");
+  EXPECT_EQ(m.strings[0], "%Hx");
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0], &m.probes[1]);
+  EXPECT_EQ(m.probes[1].text, "interval:ms:250");
+  EXPECT_EQ(m.probes[0].text, "BEGIN");
+}
+
 } // namespace
 } // namespace btc::abi

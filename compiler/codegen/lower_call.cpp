@@ -135,10 +135,15 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     // 0 when the first n bytes are equal (stopping at a NUL), 1 otherwise.
     llvm::Value* a = lower_expr(*c.args[0]);
     llvm::Value* bb = lower_expr(*c.args[1]);
-    uint64_t n = c.args[2]->as<ast::IntLit>()->value;
-    uint32_t limit = static_cast<uint32_t>(std::min<uint64_t>(
-        n, std::min(c.args[0]->type.size, c.args[1]->type.size)));
-    llvm::Value* eq = string_compare(a, limit, bb, limit);
+    uint32_t shorter = std::min(c.args[0]->type.size, c.args[1]->type.size);
+    llvm::Value* eq;
+    if (auto* lit = c.args[2]->as<ast::IntLit>()) {
+      uint32_t limit = static_cast<uint32_t>(std::min<uint64_t>(lit->value, shorter));
+      eq = string_compare(a, limit, bb, limit);
+    } else {
+      // strncmp(a, b, $N): the length is only known when the tool starts.
+      eq = string_compare(a, shorter, bb, shorter, lower_expr(*c.args[2]));
+    }
     return b_.CreateZExt(b_.CreateNot(eq), i64_ty());
   }
   case FuncId::Delete: {

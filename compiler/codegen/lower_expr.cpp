@@ -143,12 +143,13 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           return p;
         } else if constexpr (std::is_same_v<T, ast::Index>) {
           llvm::Value* base = lower_expr(*n.base);
-          uint64_t idx = n.index->template as<ast::IntLit>()->value;
           if (n.base->type.is_pointer()) {
-            // p[i]: the element at p + i * size, read from where p points.
-            llvm::Value* addr = b_.CreateAdd(base, i64(idx * element_size(n.base->type)));
-            return read_at(addr, e.type, 0, e.range, n.base->type.as, /*bpf_memory=*/false);
+            // p[i]: the element at p + i * size, read from where p points (i may be $N).
+            llvm::Value* offset = b_.CreateMul(lower_expr(*n.index), i64(element_size(n.base->type)));
+            return read_at(b_.CreateAdd(base, offset), e.type, 0, e.range, n.base->type.as,
+                           /*bpf_memory=*/false);
           }
+          uint64_t idx = n.index->template as<ast::IntLit>()->value;
           uint32_t esize = e.type.size;
           llvm::Value* p = gep(base, idx * esize);
           if (e.type.is_integer()) {
@@ -299,13 +300,19 @@ llvm::Value* Lowerer::stack_value(const Type& t) {
 }
 
 llvm::Value* Lowerer::string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b,
-                                     uint32_t bsize) {
+                                     uint32_t bsize, llvm::Value* limit) {
   // 0.17: strncmp over min(sizes) bytes; equal when a NUL is reached with all bytes equal.
   uint32_t n = std::min(asize, bsize);
   auto* end_bb = llvm::BasicBlock::Create(ctx_, "strcmp_end", fn_);
   b_.SetInsertPoint(b_.GetInsertBlock());
   std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> incoming;
   for (uint32_t i = 0; i < n; ++i) {
+    if (limit) {
+      auto* in_bb = llvm::BasicBlock::Create(ctx_, "strcmp_in", fn_);
+      incoming.push_back({b_.getInt1(true), b_.GetInsertBlock()});
+      b_.CreateCondBr(b_.CreateICmpUGE(i64(i), limit), end_bb, in_bb);
+      b_.SetInsertPoint(in_bb);
+    }
     llvm::Value* ca = b_.CreateLoad(b_.getInt8Ty(), gep(a, i));
     llvm::Value* cb = b_.CreateLoad(b_.getInt8Ty(), gep(b, i));
     auto* differ = b_.CreateICmpNE(ca, cb);

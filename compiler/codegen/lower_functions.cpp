@@ -243,6 +243,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     llvm::Value* sig;
     if (auto* lit = c.args[0]->as<ast::StrLit>())
       sig = i64(static_cast<uint64_t>(sema::signal_number(lit->value).value_or(0)));
+    else if (auto it = info_.runtime_value_of.find(&e); it != info_.runtime_value_of.end())
+      sig = config_u64(runtime_values_offset_ + 8 * it->second); // signal(str($N))
     else
       sig = lower_expr(*c.args[0]);
     auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);

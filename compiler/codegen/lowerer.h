@@ -98,7 +98,10 @@ public:
   llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);
   llvm::Value* read_map(const ast::MapRef& m, const Type& type);
   llvm::Value* build_key(const ast::MapRef& m);
-  llvm::Value* string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b, uint32_t bsize);
+  // Equal (i1) when the bytes match up to the shorter size, a NUL or `limit` bytes (a run-time
+  // count; nullptr: no limit).
+  llvm::Value* string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b, uint32_t bsize,
+                              llvm::Value* limit = nullptr);
   llvm::Value* convert_int(llvm::Value* v, const Type& from);
   llvm::Value* to_bool(llvm::Value* v);
 

@@ -78,7 +78,7 @@ void Checker::check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg,
     if (!c.args.empty()) check_expr(*c.args[0]);
     error(e.range, std::string(fn) + "() expects a string literal (" +
                        (c.args.empty() ? std::string("none") : value_class(c.args[0]->type)) +
-                       " provided)");
+                       " provided)" + (c.args.empty() ? "" : needed_when_compiling(*c.args[0])));
     return;
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(fmt_lit->value.size() + 1));
@@ -211,14 +211,13 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   case FuncId::Time: {
     std::string fmt = "%H:%M:%S\n";
     if (!c.args.empty()) {
-      auto* lit = c.args[0]->as<ast::StrLit>();
-      if (!lit) {
-        check_expr(*c.args[0]);
+      auto text = literal_text(*c.args[0]);
+      if (!text) {
         error(e.range, "time() expects a string literal (" + value_class(c.args[0]->type) +
                            " provided)");
         return Type::none();
       }
-      fmt = lit->value;
+      fmt = *text;
     }
     info_.call_event[&e] = add_event(abi::EventKind::Time, fmt, {}, e.range);
     return Type::none();
@@ -303,6 +302,8 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
       error(e.range, "strncmp() expects two strings and a length");
       return Type::uint64();
     }
+    // The length: a literal, or a positional parameter read when the tool starts.
+    if (c.args[2]->as<ast::Positional>()) return Type::uint64();
     auto* n = c.args[2]->as<ast::IntLit>();
     if (!n) {
       error(e.range, "strncmp() expects a integer literal (" + value_class(c.args[2]->type) +
@@ -372,7 +373,8 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
       auto* lit = c.args[i + 1]->as<ast::IntLit>();
       if (!lit) {
         error(e.range, "lhist() expects a integer literal (" +
-                           value_class(c.args[i + 1]->type) + " provided)");
+                           value_class(c.args[i + 1]->type) + " provided)" +
+                           needed_when_compiling(*c.args[i + 1]));
         return Type::simple(K::Lhist, 8);
       }
       v[i] = static_cast<int64_t>(lit->value);

@@ -317,6 +317,14 @@ void Checker::check_expr(ast::Expr& e) {
             return Type::none();
           }
           auto* lit = n.index->template as<ast::IntLit>();
+          bool positional = n.index->template as<ast::Positional>() != nullptr;
+          // p[$N]: the element is found when the tool runs ($N is only known then).
+          if (bt.is_pointer() && positional) return pointee_value(bt, e.range);
+          if (!lit && positional) {
+            error(e.range, "btc takes a positional parameter as an index of pointers only: an "
+                           "array's bounds are checked when compiling, before $N is known");
+            return bt.pointee->in(bt.as);
+          }
           if (!lit) {
             error(e.range, "The array index operator [] only accepts literal integer indices.");
             return bt.pointee->in(bt.as);

@@ -37,17 +37,37 @@ std::optional<int> signal_number(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<std::string> Checker::literal_text(ast::Expr& arg) {
+  if (auto* lit = arg.as<ast::StrLit>()) {
+    arg.type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
+    return lit->value;
+  }
+  check_expr(arg);
+  auto* call = arg.as<ast::Call>();
+  if (call && call->name == "str" && call->args.size() == 1)
+    if (auto* pos = call->args[0]->as<ast::Positional>())
+      return abi::positional_placeholder(pos->index);
+  return std::nullopt;
+}
+
+std::string Checker::needed_when_compiling(const ast::Expr& arg) {
+  const ast::Expr* inner = &arg;
+  if (auto* call = arg.as<ast::Call>(); call && call->name == "str" && call->args.size() == 1)
+    inner = call->args[0].get();
+  if (!inner->as<ast::Positional>()) return "";
+  return " (btc fixes this when compiling; positional parameters are only read when the tool "
+         "starts)";
+}
+
 uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c,
-                                    const char* fn, const std::string* arg) {
-  auto* lit = c.args[0]->as<ast::StrLit>();
-  if (!lit) {
-    check_expr(*c.args[0]);
+                                    const char* fn, const std::string& prefix) {
+  auto text = literal_text(*c.args[0]);
+  if (!text) {
     error(e.range, std::string(fn) + "() expects a string literal (" +
                        value_class_of(c.args[0]->type) + " provided)");
     return abi::kNoIndex;
   }
-  c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
-  const std::string& value = arg ? *arg : lit->value;
+  const std::string value = prefix + *text;
   for (uint32_t i = 0; i < info_.runtime_values.size(); ++i) {
     const auto& v = info_.runtime_values[i];
     if (v.kind == kind && v.arg == value) {
@@ -160,9 +180,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return Type::simple(K::MacAddr, 6);
   }
   case FuncId::Strftime: {
-    auto* lit = c.args[0]->as<ast::StrLit>();
-    if (!lit) {
-      check_expr(*c.args[0]);
+    auto fmt = literal_text(*c.args[0]);
+    if (!fmt) {
       error(e.range, "strftime() expects a string literal (" + value_class_of(c.args[0]->type) +
                          " provided)");
       return Type::simple(K::Timestamp, 16);
@@ -170,8 +189,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     int_arg(1);
     uint32_t idx = 0;
     for (; idx < info_.strings.size(); ++idx)
-      if (info_.strings[idx] == lit->value) break;
-    if (idx == info_.strings.size()) info_.strings.push_back(lit->value);
+      if (info_.strings[idx] == *fmt) break;
+    if (idx == info_.strings.size()) info_.strings.push_back(*fmt);
     info_.string_of[&e] = idx;
     return Type::simple(K::Timestamp, 16);
   }
@@ -233,6 +252,11 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
         error(e.range, lit->value + " is not a valid signal");
       return Type::none();
     }
+    if (auto* str = c.args[0]->as<ast::Call>(); str && str->name == "str") {
+      // signal(str($1)): the name or number is read (and checked) when the tool starts.
+      add_runtime_value(abi::ResolveKind::Signal, e, c, "signal");
+      return Type::none();
+    }
     check_expr(*c.args[0]);
     if (auto* lit = c.args[0]->as<ast::IntLit>(); lit && (lit->value < 1 || lit->value > 64))
       error(e.range, std::to_string(lit->value) + " is not a valid signal, allowed range: [1,64]");
@@ -250,13 +274,12 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     check_expr(*c.args[0]);
     std::string sep = " ";
     if (c.args.size() == 2) {
-      auto* lit = c.args[1]->as<ast::StrLit>();
-      if (!lit) {
-        check_expr(*c.args[1]);
+      auto text = literal_text(*c.args[1]);
+      if (!text) {
         error(e.range, "join() expects a string literal as its separator");
         return Type::none();
       }
-      sep = lit->value;
+      sep = *text;
     }
     const Type& t = c.args[0]->type;
     if (!t.is_pointer() && !t.is_integer() && t.kind != K::None) {
@@ -322,7 +345,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
         limit = static_cast<uint32_t>(lit->value);
       } else {
         check_expr(*a);
-        error(a->range, c.name + "() expects a stack mode and/or a literal limit");
+        error(a->range, c.name + "() expects a stack mode and/or a literal limit" +
+                            needed_when_compiling(*a));
       }
     }
     return stack_type(d.id == FuncId::Ustack, mode, limit);

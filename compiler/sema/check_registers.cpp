@@ -82,7 +82,8 @@ Type Checker::check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_nam
   if (!lit) {
     check_expr(*c.args[0]);
     error(e.range,
-          "reg() expects a string literal (" + value_class_of(c.args[0]->type) + " provided)");
+          "reg() expects a string literal (" + value_class_of(c.args[0]->type) + " provided)" +
+              needed_when_compiling(*c.args[0]));
     return Type::uint64();
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
@@ -109,9 +110,8 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
     error(e.range, "uaddr can not be used with \"" + probe_name + "\" probes");
     return Type::none();
   }
-  auto* lit = c.args[0]->as<ast::StrLit>();
-  if (!lit) {
-    check_expr(*c.args[0]);
+  auto symbol = literal_text(*c.args[0]);
+  if (!symbol) {
     error(e.range,
           "uaddr() expects a string literal (" + value_class_of(c.args[0]->type) + " provided)");
     return Type::none();
@@ -129,15 +129,16 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
     return Type::none();
   }
   // The pointee width comes from the symbol's size (0.17: 1/2/4/8 bytes, else 8) in the binary
-  // as this host has it; the address itself is looked up again where the tool runs.
+  // as this host has it (8 for a symbol named by a positional parameter); the address itself is
+  // looked up again where the tool runs.
   uint64_t size = 8;
-  std::string path = host_binary(binary);
+  std::string path = abi::has_placeholder(*symbol) ? std::string() : host_binary(binary);
   if (!path.empty()) {
-    switch (elf_symbol_size(path, lit->value, size)) {
+    switch (elf_symbol_size(path, *symbol, size)) {
     case SymbolLookup::Found:
       break;
     case SymbolLookup::Missing:
-      error(e.range, "Could not resolve symbol: " + binary + ":" + lit->value);
+      error(e.range, "Could not resolve symbol: " + binary + ":" + *symbol);
       return Type::none();
     case SymbolLookup::NoBinary:
       size = 8;
@@ -146,8 +147,7 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
   }
   if (size != 1 && size != 2 && size != 4) size = 8;
   // The runtime value's argument is "BINARY:SYMBOL".
-  const std::string arg = binary + ":" + lit->value;
-  add_runtime_value(abi::ResolveKind::Uaddr, e, c, "uaddr", &arg);
+  add_runtime_value(abi::ResolveKind::Uaddr, e, c, "uaddr", binary + ":");
   Type p;
   p.kind = ast::TypeKind::Pointer;
   p.size = 8;

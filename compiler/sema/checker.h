@@ -62,9 +62,16 @@ public:
   Type check_call(ast::Expr& e, ast::Call& c);
   // check_functions.cpp: value-producing functions (ksym, kaddr, ntop, buf, strftime, ...)
   Type check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
-  // `arg` replaces the literal as the value's argument (uaddr: "BINARY:SYMBOL").
+  // The runtime value's argument is `prefix` + the literal (uaddr: "BINARY:" + "SYMBOL").
   uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn,
-                             const std::string* arg = nullptr);
+                             const std::string& prefix = "");
+  // Where 0.17 wants a string literal it also takes str($N): the literal's text, or a
+  // placeholder the tool replaces by $N when it starts (abi::positional_placeholder). nullopt
+  // (nothing reported) for anything else; the argument is typed either way.
+  std::optional<std::string> literal_text(ast::Expr& arg);
+  // For an argument btc needs when compiling (a map's histogram layout, a stack depth, a format)
+  // that is a positional parameter: why it cannot come from one. "" otherwise.
+  static std::string needed_when_compiling(const ast::Expr& arg);
   // tracepoint_expand.cpp: a wildcard tracepoint whose probe reads `args` becomes one
   // (optional) attach point per tracepoint this host has.
   std::vector<std::string> host_tracepoints(const std::string& pattern, source::SourceRange r);

@@ -280,6 +280,7 @@ const char* resolve_kind_name(ResolveKind k) {
   case ResolveKind::Kaddr: return "kaddr";
   case ResolveKind::Cgroupid: return "cgroupid";
   case ResolveKind::Uaddr: return "uaddr";
+  case ResolveKind::Signal: return "signal";
   }
   return "?";
 }

@@ -40,5 +40,7 @@ int main(int argc, char** argv) {
     std::fputs(btc::rt::version_text(name).c_str(), stdout);
     return 0;
   }
+  // Text the script took from positional parameters (kaddr(str($1)), interval:ms:$1).
+  btc::abi::substitute_positionals(*manifest, options.positionals);
   return btc::rt::run_session(*manifest, options, {btc_bpf_object, btc_bpf_object_size});
 }

@@ -2,6 +2,7 @@
 // runtime_values.h).
 #include "runtime_values.h"
 
+#include "config.h"
 #include "diag.h"
 #include "symbols.h"
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -70,6 +72,21 @@ std::map<std::string, uint64_t> find_kernel_symbols(std::string_view kallsyms,
   return found;
 }
 
+std::optional<int> signal_number(const std::string& name) {
+  int64_t n = 0;
+  if (parse_integer(name, n)) {
+    if (n >= 1 && n <= 64) return static_cast<int>(n);
+    return std::nullopt;
+  }
+  std::string_view bare = name;
+  if (bare.starts_with("SIG")) bare.remove_prefix(3);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    if (abbrev && bare == abbrev) return sig;
+  }
+  return std::nullopt;
+}
+
 std::optional<uint64_t> cgroup_id(const std::string& path, std::string& err) {
   // A struct file_handle with room for the 8-byte handle cgroupfs (kernfs) returns.
   alignas(file_handle) unsigned char storage[sizeof(file_handle) + 8] = {};
@@ -118,6 +135,10 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
       else problem = "Failed to get `cgroupid` for path: \"" + v.arg + "\": " + err;
       break;
     }
+    case abi::ResolveKind::Signal:
+      if (auto sig = signal_number(v.arg)) value = static_cast<uint64_t>(*sig);
+      else problem = v.arg + " is not a valid signal";
+      break;
     }
     if (problem.empty() && !put_u64(rodata, v.offset, value))
       problem = "internal error: runtime value at offset " + std::to_string(v.offset) +

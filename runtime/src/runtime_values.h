@@ -32,6 +32,9 @@ std::map<std::string, uint64_t> find_kernel_symbols(std::string_view kallsyms,
 // uprobe's: path, lib* via ld.so.cache, $PATH). Like 0.17, no load-base (ASLR) correction.
 std::optional<uint64_t> user_symbol_address(const std::string& binary_and_symbol);
 
+// signal(): "KILL", "SIGKILL" or "9" (1..64) as a signal number; nullopt when it is none.
+std::optional<int> signal_number(const std::string& name);
+
 // The cgroup id of `path`; nullopt with `err` set to strerror text when it cannot be read.
 std::optional<uint64_t> cgroup_id(const std::string& path, std::string& err);
 

@@ -20,11 +20,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 3;
+inline constexpr uint32_t kManifestVersion = 4;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -186,10 +187,10 @@ inline constexpr uint32_t kBssZerosOffset = 8;
 // A value only the target host knows, resolved by the runtime before load and written as a
 // u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path"),
 // uaddr("sym") whose arg is "BINARY:SYMBOL" with BINARY as written in the probe).
-enum class ResolveKind : uint8_t { Kaddr, Cgroupid, Uaddr };
+enum class ResolveKind : uint8_t { Kaddr, Cgroupid, Uaddr, Signal };
 struct RuntimeValue {
   ResolveKind kind = ResolveKind::Kaddr;
-  std::string arg;        // symbol name / cgroup path
+  std::string arg;        // symbol name / cgroup path / signal name or number
   uint32_t offset = 0;
   uint32_t line = 0, col_begin = 0, col_end = 0; // for "Failed to resolve ..." errors
 };
@@ -229,7 +230,20 @@ std::string dump(const Manifest& m);
 
 // Provider name of a probe kind as bpftrace spells it ("tracepoint", "BEGIN", ...).
 const char* probe_kind_name(ProbeKind kind);
-const char* resolve_kind_name(ResolveKind kind); // "kaddr", "cgroupid", "uaddr"
+const char* resolve_kind_name(ResolveKind kind); // "kaddr", "cgroupid", "uaddr", "signal"
+
+// Text only known when the tool starts. Where 0.17 takes a literal, a script may write a
+// positional parameter (kaddr(str($1)), join(a, str($2)), interval:ms:$1); the manifest keeps
+// it as a placeholder in the string (runtime values' args, event formats, strings, attach
+// points), and the runtime replaces it by the parameter ("" when not given) before reading
+// the manifest.
+std::string positional_placeholder(uint32_t index);
+bool has_placeholder(std::string_view text);
+// The placeholders of `text` replaced by args[N - 1].
+std::string substitute_positionals(std::string_view text, const std::vector<std::string>& args);
+// Every placeholder of the manifest substituted; returns the probes whose attach point had one
+// (their fields must be derived again from the substituted text).
+std::vector<ProbeDesc*> substitute_positionals(Manifest& m, const std::vector<std::string>& args);
 
 // Number of lhist buckets: under-range, (max-min)/step in range, over-range.
 inline uint32_t lhist_buckets(const MapDesc& m) {
