@@ -107,11 +107,10 @@ bool parse_timed(std::vector<std::string_view>& parts, AttachSpec& spec, std::st
     return false;
   }
   auto unit = parts[1];
-  if (parts[2].starts_with("$")) {
-    error = "positional parameters in " + std::string(provider) +
-            " attach points are not supported yet";
-    return false;
-  }
+  spec.target = std::string(unit);
+  spec.text = std::string(provider) + ":" + std::string(unit) + ":" + std::string(parts[2]);
+  // A rate (or unit) from a positional parameter: the tool computes the period when it starts.
+  if (abi::has_placeholder(parts[1]) || abi::has_placeholder(parts[2])) return true;
   auto n = parse_uint(parts[2]);
   if (!n || *n == 0) {
     error = std::string(provider) + " rate must be a positive integer";
@@ -130,8 +129,6 @@ bool parse_timed(std::vector<std::string_view>& parts, AttachSpec& spec, std::st
     error = std::string(unit) + " is not an accepted unit of time";
     return false;
   }
-  spec.target = std::string(unit);
-  spec.text = std::string(provider) + ":" + std::string(unit) + ":" + std::string(parts[2]);
   return true;
 }
 
@@ -141,6 +138,11 @@ bool parse_perf(std::vector<std::string_view>& parts, AttachSpec& spec, std::str
     error = std::string(provider) + " probe must have an event name";
     return false;
   }
+  if (abi::has_placeholder(parts[1])) { // refused by accepts_positionals
+    spec.target = std::string(parts[1]);
+    spec.text = std::string(provider) + ":" + std::string(parts[1]);
+    return true;
+  }
   std::string canonical;
   auto def = perf_event_default_count(spec.kind, parts[1], &canonical);
   if (!def) {
@@ -149,8 +151,9 @@ bool parse_perf(std::vector<std::string_view>& parts, AttachSpec& spec, std::str
   }
   spec.target = canonical;
   spec.period = *def;
-  // `software:faults:` (seed slides) means the default count.
-  if (parts.size() == 3 && !parts[2].empty()) {
+  // `software:faults:` (seed slides) means the default count; a count from a positional
+  // parameter is read when the tool starts.
+  if (parts.size() == 3 && !parts[2].empty() && !abi::has_placeholder(parts[2])) {
     auto n = parse_uint(parts[2]);
     if (!n || *n == 0) {
       error = std::string(provider) + " count must be a positive integer";
@@ -364,6 +367,48 @@ std::optional<uint64_t> perf_event_default_count(ProbeKind kind, std::string_vie
   return std::nullopt;
 }
 
+// An attach point naming positional parameters is completed where the tool starts: names are
+// then looked up like wildcards, rates and counts parsed. What the compiler must see (a kfunc's
+// BTF prototype, an iterator, a watched address, a perf event's type) cannot wait.
+static bool accepts_positionals(AttachSpec& spec, std::string& error) {
+  auto refuse = [&](std::string_view what) {
+    error = "btc needs " + std::string(what) + " when compiling: a positional parameter is only "
+            "read when the tool starts";
+    return false;
+  };
+  switch (spec.kind) {
+  case ProbeKind::Tracepoint:
+  case ProbeKind::Kprobe:
+  case ProbeKind::Kretprobe:
+  case ProbeKind::Uprobe:
+  case ProbeKind::Uretprobe:
+  case ProbeKind::Usdt:
+  case ProbeKind::RawTracepoint:
+    if (spec.offset != 0) return refuse("the offset of a probe whose name is a parameter");
+    spec.wildcard = true;
+    return true;
+  case ProbeKind::Interval:
+  case ProbeKind::Profile:
+    return true;
+  case ProbeKind::Software:
+  case ProbeKind::Hardware:
+    if (abi::has_placeholder(spec.target)) return refuse("the event of a " +
+                                                         std::string(describe(spec.kind).name) +
+                                                         " probe");
+    return true;
+  case ProbeKind::Begin:
+  case ProbeKind::End:
+  case ProbeKind::Kfunc:
+  case ProbeKind::Kretfunc:
+  case ProbeKind::Iter:
+  case ProbeKind::Watchpoint:
+  case ProbeKind::AsyncWatchpoint:
+    return refuse("the whole attach point of a " + std::string(describe(spec.kind).name) +
+                  " probe");
+  }
+  return false;
+}
+
 std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string& error) {
   auto parts = split_colons(text);
   const ProbeKindDesc* desc = find_kind(parts[0]);
@@ -398,6 +443,7 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   case ProbeKind::AsyncWatchpoint: ok = parse_watchpoint(parts, spec, error); break;
   }
   if (!ok) return std::nullopt;
+  if (abi::has_placeholder(text) && !accepts_positionals(spec, error)) return std::nullopt;
   return spec;
 }
 

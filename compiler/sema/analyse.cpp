@@ -7,6 +7,7 @@
 #include "sema/checker.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace btc::sema {
 
@@ -36,9 +37,9 @@ std::optional<ProgramInfo> Checker::run() {
       pinfo.probe = &probe;
       for (auto& ap : probe.attach_points) {
         std::string err;
-        auto spec = probes::parse_attach_point(ap.text, err);
+        auto spec = probes::parse_attach_point(with_placeholders(ap.text), err);
         if (!spec) {
-          error(ap.range, err);
+          error(ap.range, abi::show_placeholders(err));
           continue;
         }
         spec->attach_point = static_cast<uint32_t>(&ap - probe.attach_points.data());
@@ -60,6 +61,13 @@ std::optional<ProgramInfo> Checker::run() {
         if (spec->kind == probes::ProbeKind::End) {
           if (seen_end) error(ap.range, "More than one END probe defined");
           seen_end = true;
+        }
+        if (spec->kind == probes::ProbeKind::Tracepoint && args_probes_.count(pi) &&
+            abi::has_placeholder(spec->text)) {
+          error(ap.range, "btc needs the tracepoint of a probe that reads args when compiling "
+                          "(its record layout): a positional parameter is only read when the "
+                          "tool starts");
+          continue;
         }
         if (spec->kind == probes::ProbeKind::Tracepoint && spec->wildcard && reporting_ &&
             args_probes_.count(pi)) {
@@ -211,6 +219,24 @@ void Checker::check_stmt(ast::Stmt& stmt) {
         }
       },
       stmt.node);
+}
+
+// `$N` in an attach point (interval:ms:$1, tracepoint:syscalls:sys_enter_$1): a placeholder
+// the tool replaces by the parameter when it starts.
+std::string Checker::with_placeholders(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      uint32_t n = 0;
+      while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1])))
+        n = n * 10 + static_cast<uint32_t>(text[++i] - '0');
+      info_.max_positional = std::max(info_.max_positional, n);
+      out += abi::positional_placeholder(n);
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
 }
 
 void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {

@@ -556,6 +556,7 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     return preamble_first(p);
   }
   case VarId::Args: {
+    if (probe_->specs.empty()) return Type::none(); // its attach points were reported
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
         probe_->kind == probes::ProbeKind::RawTracepoint)
       return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_kfunc_args_field

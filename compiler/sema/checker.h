@@ -36,6 +36,7 @@ public:
   void check_block(ast::Block& block);
   void check_stmt(ast::Stmt& stmt);
   void check_assign(ast::AssignStmt& a, ast::Stmt& stmt);
+  std::string with_placeholders(const std::string& text);
   void assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value);
   std::optional<Type> compound_pointer_target(const ast::AssignStmt& a) const;
 

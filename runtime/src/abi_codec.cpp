@@ -364,7 +364,7 @@ std::string dump(const Manifest& m) {
     o << "runtime_value " << resolve_kind_name(v.kind) << " \""
       << v.arg << "\" @" << v.offset << "\n";
   o << "config size=" << m.config.size << "\n";
-  return o.str();
+  return show_placeholders(o.str()); // positional parameters as $N
 }
 
 } // namespace btc::abi

@@ -16,6 +16,12 @@ std::string positional_placeholder(uint32_t index) {
 
 bool has_placeholder(std::string_view text) { return text.find(kMark) != std::string_view::npos; }
 
+std::string show_placeholders(std::string_view text) {
+  std::string out(text);
+  std::erase(out, kMark);
+  return out;
+}
+
 std::string substitute_positionals(std::string_view text, const std::vector<std::string>& args) {
   std::string out;
   size_t pos = 0;

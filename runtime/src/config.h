@@ -21,6 +21,11 @@ bool parse_integer(std::string_view text, int64_t& value);
 // Checks every numerically used positional; returns the diagnostics ("" when all parse).
 std::string check_positionals(const abi::Manifest& m, const std::vector<std::string>& args);
 
+// Substitutes the positional parameters the manifest names (abi::substitute_positionals) and
+// completes the attach points that took one: an interval/profile rate or a perf event count is
+// parsed now (names are matched later, like wildcards). "" or the located diagnostics.
+std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args);
+
 struct ConfigValues {
   uint64_t start_ns = 0;
   uint64_t target_pid = 0;

@@ -2,6 +2,7 @@
 // object and the encoded manifest; this decodes the manifest, parses the command line and
 // runs the session.
 #include "btc/abi.h"
+#include "config.h"
 #include "options.h"
 #include "session.h"
 
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   // Text the script took from positional parameters (kaddr(str($1)), interval:ms:$1).
-  btc::abi::substitute_positionals(*manifest, options.positionals);
+  std::string bad = btc::rt::apply_positionals(*manifest, options.positionals);
+  if (!bad.empty()) {
+    std::fputs(bad.c_str(), stderr);
+    return 1;
+  }
   return btc::rt::run_session(*manifest, options, {btc_bpf_object, btc_bpf_object_size});
 }

@@ -239,6 +239,8 @@ const char* resolve_kind_name(ResolveKind kind); // "kaddr", "cgroupid", "uaddr"
 // the manifest.
 std::string positional_placeholder(uint32_t index);
 bool has_placeholder(std::string_view text);
+// `text` with its placeholders written back as $N (for messages and dumps).
+std::string show_placeholders(std::string_view text);
 // The placeholders of `text` replaced by args[N - 1].
 std::string substitute_positionals(std::string_view text, const std::vector<std::string>& args);
 // Every placeholder of the manifest substituted; returns the probes whose attach point had one
