@@ -49,7 +49,21 @@ TEST(Probes, Errors) {
   EXPECT_EQ(parse_err("interval:s"), "interval probe type requires 2 arguments");
   EXPECT_EQ(parse_err("software:nope:1"), "nope is not a software probe");
   EXPECT_NE(parse_err("tracepoint:onlyone").find("category"), std::string::npos);
-  EXPECT_NE(parse_err("i:ms:$1").find("not supported yet"), std::string::npos);
+}
+
+TEST(Probes, PositionalParametersWaitForTheTool) {
+  const std::string p1 = abi::positional_placeholder(1);
+  auto interval = parse_ok("i:ms:" + p1);
+  EXPECT_EQ(interval.period, 0u); // computed when the tool starts
+  EXPECT_EQ(interval.target, "ms");
+  auto tp = parse_ok("tracepoint:syscalls:sys_enter_" + p1);
+  EXPECT_TRUE(tp.wildcard); // matched where the tool runs
+  EXPECT_TRUE(parse_ok("uprobe:" + p1 + ":main").wildcard);
+  EXPECT_EQ(parse_ok("software:faults:" + p1).target, "page-faults");
+  EXPECT_NE(parse_err("kfunc:" + p1).find("when compiling"), std::string::npos);
+  EXPECT_NE(parse_err("software:" + p1 + ":1").find("the event of a software probe"),
+            std::string::npos);
+  EXPECT_EQ(parse_err("i:ms:$1"), "interval rate must be a positive integer"); // sema converts
 }
 
 TEST(Probes, BeginEndAreSpecial) {
