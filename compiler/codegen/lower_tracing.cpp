@@ -66,6 +66,10 @@ llvm::Value* Lowerer::lower_tracing_field(const ast::Expr& e, const ast::FieldAc
     if (!arg) return i64(0); // sema checked every attach point
     return convert_int(probe_arg(arg->slot), e.type);
   }
+  if (spec_->kind == ProbeKind::Uprobe && f.base->type.kind == ast::TypeKind::Ctx) {
+    // args->NAME: the parameter's argument register (typed from the binary's DWARF).
+    return convert_int(probe_arg(info_.uprobe_arg_slots.at(&e)), e.type);
+  }
   if (spec_->kind == ProbeKind::Iter && is_builtin(*f.base, "ctx")) {
     // ctx->task, ctx->fd, ctx->file: copied out of the context, so the value is a plain
     // number to the verifier (a direct load would give a maybe-NULL BTF pointer, on which

@@ -164,6 +164,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
                                 b.line, b.col, e.col + 1});
   }
   m.strings = info.strings;
+  for (const auto& [path, build_id] : info.debug_binaries) m.debug_binaries.push_back({path, build_id});
   m.stack_maps = info.stack_maps;
   m.ringbuf_map = "btc_events";
   m.ringbuf_size = ringbuf_bytes;

@@ -382,7 +382,7 @@ Type Checker::pointee_value(const Type& p, source::SourceRange r) {
     // A record (copied out when used as a value) with its fields resolved.
     Type rec = *p.pointee;
     if (rec.btf_id == 0 && rec.fields.empty())
-      if (auto full = cdecl::resolve_record(ctypes_, rec)) rec = *full;
+      if (auto full = resolve_local_record(rec)) rec = *full;
     if (rec.btf_id != 0 && rec.fields.empty() && options_.btf)
       rec = options_.btf->expand_record(rec.btf_id);
     rec.context = p.context;
@@ -558,8 +558,9 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
   case VarId::Args: {
     if (probe_->specs.empty()) return Type::none(); // its attach points were reported
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
-        probe_->kind == probes::ProbeKind::RawTracepoint)
-      return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_kfunc_args_field
+        probe_->kind == probes::ProbeKind::RawTracepoint ||
+        probe_->kind == probes::ProbeKind::Uprobe)
+      return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_*_args_field
     if (probe_->kind != probes::ProbeKind::Tracepoint) {
       bool special = probe_->kind == probes::ProbeKind::Begin || probe_->kind == probes::ProbeKind::End;
       error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (" +

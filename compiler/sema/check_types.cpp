@@ -58,6 +58,19 @@ std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
       }
     }
   }
+  if (!found) {
+    // The traced binaries' debug information (0.17 reads it for uprobes too).
+    std::string key = tn.tag == ast::TypeName::Tag::Union    ? "union " + tn.name
+                      : tn.tag == ast::TypeName::Tag::Enum   ? "enum " + tn.name
+                      : tn.tag == ast::TypeName::Tag::Struct ? "struct " + tn.name
+                                                             : tn.name;
+    auto t = dwarf_type(key);
+    if (!t && tn.tag == ast::TypeName::Tag::None) t = dwarf_type("struct " + tn.name);
+    if (t) {
+      base = *t;
+      found = true;
+    }
+  }
   if (!found && options_.btf) {
     std::optional<uint32_t> id;
     if (tn.tag == ast::TypeName::Tag::None || tn.tag == ast::TypeName::Tag::Struct ||
@@ -116,6 +129,14 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
     if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
         probe_->kind == probes::ProbeKind::RawTracepoint)
       return check_kfunc_args_field(e, f);
+    if (probe_->kind == probes::ProbeKind::Uprobe) {
+      if (!f.arrow) {
+        error(e.range, "Can not access field '" + f.field + "' on type '(ctx) struct "
+                       "uprobe_args *'. Try dereferencing it first, or using '->'");
+        return Type::none();
+      }
+      return check_uprobe_args_field(e, f);
+    }
     if (probe_->kind != probes::ProbeKind::Tracepoint) return Type::none(); // reported on args
     if (!f.arrow) {
       const auto& tp = probe_->specs.empty() ? std::string() : probe_->specs[0].target;
@@ -185,7 +206,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   }
   if (rec->btf_id == 0) {
     // A preamble record: fixed layout from the C declaration parser.
-    std::optional<Type> full = rec->fields.empty() ? cdecl::resolve_record(ctypes_, *rec) : *rec;
+    std::optional<Type> full = rec->fields.empty() ? resolve_local_record(*rec) : *rec;
     std::optional<ast::RecordField> field;
     if (full) field = cdecl::find_field(*full, f.field);
     if (!field || !field->type) {
@@ -198,7 +219,7 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
       info_.local_bitfields[&e] = {field->bitfield_offset, field->bitfield_size};
     Type ft = *field->type;
     if (ft.kind == K::Record && ft.fields.empty()) {
-      if (auto r = cdecl::resolve_record(ctypes_, ft)) ft = *r;
+      if (auto r = resolve_local_record(ft)) ft = *r;
     }
     return ft.in(bt.as); // a field lives (and points) where its record does
   }
@@ -231,7 +252,7 @@ Type Checker::check_offsetof(ast::Expr& e, ast::Offsetof& o) {
     uint64_t off = 0;
     for (const auto& name : o.fields) {
       if (rec.fields.empty())
-        if (auto r = cdecl::resolve_record(ctypes_, rec)) rec = *r;
+        if (auto r = resolve_local_record(rec)) rec = *r;
       auto f = cdecl::find_field(rec, name);
       if (!f || !f->type) {
         error(e.range, "'" + name + "' is not a field of " + ast::type_name(rec));

@@ -97,6 +97,12 @@ struct ProgramInfo {
   bool needs_ringbuf = false;
   uint32_t max_map_value_size = 8;            // size of the zero buffer for map inits
 
+  // User binaries whose DWARF typed the program (as written in the probe -> GNU build-id hex,
+  // "" when it has none): the tool checks it traces the same binary.
+  std::map<std::string, std::string> debug_binaries;
+  // args->NAME in uprobes: the parameter's index (its argument register).
+  std::unordered_map<const ast::Expr*, uint32_t> uprobe_arg_slots;
+
   // Tracepoint formats read on the compiling host ("cat:event" -> format), for `args`.
   std::map<std::string, btf::TracepointFormat> tracepoint_formats;
 

@@ -179,6 +179,10 @@ std::vector<uint8_t> encode(const Manifest& m) {
   w.vec(m.positionals, [](Writer& w, const Positional& x) { io(w, x); });
   w.vec(m.runtime_values, [](Writer& w, const RuntimeValue& x) { io(w, x); });
   w.vec(m.stack_maps, [](Writer& w, const StackMapDesc& x) { io(w, x); });
+  w.vec(m.debug_binaries, [](Writer& w, const DebugBinary& x) {
+    w.str(x.path);
+    w.str(x.build_id);
+  });
   io(w, m.config);
   w.u32(m.max_positional);
   w.u32(m.strlen);
@@ -204,6 +208,10 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
   r.vec(m.positionals, [](Reader& r, Positional& x) { io(r, x); });
   r.vec(m.runtime_values, [](Reader& r, RuntimeValue& x) { io(r, x); });
   r.vec(m.stack_maps, [](Reader& r, StackMapDesc& x) { io(r, x); });
+  r.vec(m.debug_binaries, [](Reader& r, DebugBinary& x) {
+    x.path = r.str();
+    x.build_id = r.str();
+  });
   io(r, m.config);
   m.max_positional = r.u32();
   m.strlen = r.u32();
@@ -363,6 +371,8 @@ std::string dump(const Manifest& m) {
   for (const auto& v : m.runtime_values)
     o << "runtime_value " << resolve_kind_name(v.kind) << " \""
       << v.arg << "\" @" << v.offset << "\n";
+  for (const auto& b : m.debug_binaries)
+    o << "debug_binary " << b.path << " build_id=" << b.build_id << "\n";
   o << "config size=" << m.config.size << "\n";
   return show_placeholders(o.str()); // positional parameters as $N
 }

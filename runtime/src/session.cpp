@@ -25,6 +25,7 @@
 #include "program_copies.h"
 #include "runtime_values.h"
 #include "stacks.h"
+#include "symbols.h"
 #include "usdt_attach.h"
 #include "watch_events.h"
 
@@ -91,7 +92,8 @@ public:
 
   int run() {
     if (opts_.list) return list_probes();
-    if (!check_environment() || !start_processes() || !open_output() || !open() ||
+    if (!check_environment() || !start_processes() || !check_debug_binaries() || !open_output() ||
+        !open() ||
         !configure() || !load() || !prepare_events() || !plan() || !init_loop())
       return 1;
     if (!opts_.quiet) out_->attached_probes(points_.size());
@@ -162,6 +164,24 @@ private:
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
       return fail("ERROR: the running kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
                   "btc tools need a kernel built with CONFIG_DEBUG_INFO_BTF");
+    return true;
+  }
+
+  // Binaries whose debug information shaped the program must be the ones traced here.
+  bool check_debug_binaries() {
+    for (const auto& b : m_.debug_binaries) {
+      if (b.build_id.empty()) continue;
+      std::string err;
+      std::string path = resolve_uprobe_binary(b.path, err, "uprobe", nullptr, opts_.target_pid);
+      if (path.empty()) continue; // attaching reports the missing binary at the script line
+      std::string here = elf_build_id(path);
+      if (here != b.build_id)
+        return fail("ERROR: " + path + " is not the binary this tool was compiled against: its "
+                    "types and function arguments came from the debug information of build-id " +
+                    b.build_id + ", and this one has " +
+                    (here.empty() ? std::string("none") : "build-id " + here) +
+                    "; compile the script again for this binary");
+    }
     return true;
   }
 

@@ -62,6 +62,37 @@ std::optional<SymbolHit> KernelSymbols::lookup(uint64_t addr) const {
   return SymbolHit{it->second, addr - it->first};
 }
 
+std::string elf_build_id(const std::string& path) {
+  elf_version(EV_CURRENT);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string out;
+  Elf* e = elf_begin(fd, ELF_C_READ, nullptr);
+  Elf_Scn* scn = nullptr;
+  while (e && out.empty() && (scn = elf_nextscn(e, scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    GElf_Nhdr nh;
+    size_t off = 0, name_off = 0, desc_off = 0;
+    while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+      const char* base = static_cast<const char*>(data->d_buf);
+      if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+          std::memcmp(base + name_off, "GNU", 4) != 0)
+        continue;
+      for (size_t i = 0; i < nh.n_descsz; ++i) {
+        char hex[3];
+        std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(base[desc_off + i]));
+        out += hex;
+      }
+      break;
+    }
+  }
+  if (e) elf_end(e);
+  close(fd);
+  return out;
+}
+
 bool ElfSymbols::load(const std::string& path, std::string& err, bool with_objects) {
   elf_version(EV_CURRENT);
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -80,6 +80,10 @@ private:
   bool dyn_ = false; // ET_DYN
 };
 
+// The GNU build-id note of an ELF file as lower-case hex ("" when it has none or cannot be
+// read).
+std::string elf_build_id(const std::string& path);
+
 // C++ demangling (abi::__cxa_demangle) unless BPFTRACE_NO_CPP_DEMANGLE=1; others unchanged.
 std::string demangle(const std::string& name);
 

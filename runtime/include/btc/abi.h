@@ -201,6 +201,13 @@ struct Positional {
   uint32_t line = 0, col_begin = 0, col_end = 0;
 };
 
+// A user binary whose debug information typed the program when it was compiled (uprobe args,
+// casts to its structs): the tool checks it traces a binary with the same GNU build-id.
+struct DebugBinary {
+  std::string path;     // as the script names it (resolved like a uprobe's binary)
+  std::string build_id; // lower-case hex; "" when the binary had none (nothing to check)
+};
+
 struct Manifest {
   uint32_t version = kManifestVersion;
   std::string tool_name;
@@ -214,6 +221,7 @@ struct Manifest {
   std::vector<Positional> positionals;
   std::vector<RuntimeValue> runtime_values;
   std::vector<StackMapDesc> stack_maps;
+  std::vector<DebugBinary> debug_binaries;
   ConfigLayout config;
   uint32_t max_positional = 0;
   uint32_t strlen = 64;
