@@ -192,7 +192,8 @@ struct Probe {
 struct Define {
   std::string name;
   std::string value;           // replacement text (object-like macros only)
-  SourceRange range;
+  SourceRange range;           // a header's macros: the #include line
+  bool from_header = false;    // read from an #included header
 };
 struct Include {
   std::string path;            // <linux/sched.h> -> "linux/sched.h"

@@ -236,7 +236,8 @@ std::string print(const Program& prog) {
   for (const auto& inc : prog.includes)
     p.line(1, "include " + (inc.system ? "<" + inc.path + ">" : "\"" + inc.path + "\""));
   for (const auto& d : prog.defines)
-    p.line(1, "define " + d.name + (d.value.empty() ? "" : " " + d.value));
+    if (!d.from_header) // a header's macros are listed by the header, not the script
+      p.line(1, "define " + d.name + (d.value.empty() ? "" : " " + d.value));
   for (const auto& c : prog.c_definitions) p.line(1, "c_definition \"" + escape_string(c.text) + "\"");
   for (const auto& probe : prog.probes) {
     std::string aps;

@@ -69,6 +69,13 @@ std::optional<ast::RecordField> find_field(const ast::Type& record, std::string_
 // `rec` is not a preamble record the types define.
 std::optional<ast::Type> resolve_record(const CTypes& types, const ast::Type& rec);
 
+// The value of an integer constant expression as the preprocessor evaluates `#if` lines:
+// literals, object-like `defines` (expanded), C's integer operators; an identifier that is no
+// macro counts as 0. nullopt when `text` is not such an expression. (`defined X` must already
+// be replaced by 1 or 0.)
+std::optional<int64_t> evaluate_constant(std::string_view text,
+                                         const std::vector<ast::Define>& defines);
+
 // A readable dump of everything parsed (records with every field's offset/size/bits,
 // typedefs, enums): the format of the tests/cdecl/*.layout goldens.
 std::string dump_layout(const CTypes& types);

@@ -34,6 +34,33 @@ int precedence(const Token& t) {
 
 bool Parser::parse_const_expr(Value& v) { return parse_conditional(v); }
 
+bool Parser::evaluate(std::vector<Token> toks, Value& v) {
+  toks_ = std::move(toks);
+  pos_ = 0;
+  return parse_const_expr(v) && cur().kind == TokKind::End;
+}
+
+std::optional<int64_t> evaluate_constant(std::string_view text,
+                                         const std::vector<ast::Define>& defines) {
+  source::SourceFile file("expr", std::string(text));
+  ast::CDefinition def{std::string(text), {0, static_cast<uint32_t>(text.size())}};
+  diag::Diagnostics scratch;
+  std::vector<Token> toks;
+  if (!tokenize(text, SourceMap(def, file), toks, scratch)) return std::nullopt;
+  toks = expand_defines(toks, defines, UINT32_MAX);
+  for (auto& t : toks) {
+    if (t.kind != TokKind::Ident) continue;
+    t.kind = TokKind::Number; // not a macro: 0, as the preprocessor takes it
+    t.value = 0;
+    t.is_unsigned = false;
+  }
+  ExternalTypes none = [](std::string_view, bool) { return std::optional<ast::Type>(); };
+  Parser parser(defines, none, scratch);
+  Value v;
+  if (!parser.evaluate(std::move(toks), v) || scratch.has_errors()) return std::nullopt;
+  return v.v;
+}
+
 bool Parser::parse_conditional(Value& v) {
   Leave leave{depth_};
   if (!enter()) return false;

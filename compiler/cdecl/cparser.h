@@ -86,6 +86,8 @@ public:
   void collect_tags(const std::vector<Token>& toks);
   void parse_definition(std::vector<Token> toks);
   CTypes finish();
+  // Evaluates `toks` (ending with End) as one constant expression; false if it is not one.
+  bool evaluate(std::vector<Token> toks, Value& v);
 
 private:
   // Tokens.

@@ -128,7 +128,12 @@ int compile(const CompileOptions& o) {
 
   // 2. Parse.
   diag::Diagnostics diags;
-  ast::Program program = parse::parse(*source, diags);
+  parse::ParseOptions parse_options;
+  parse_options.include_dirs = o.include_dirs;
+  parse_options.include_files = o.include_files;
+  if (size_t slash = o.input_path.rfind('/'); slash != std::string::npos && o.input_path != "-")
+    parse_options.script_dir = o.input_path.substr(0, slash);
+  ast::Program program = parse::parse(*source, diags, parse_options);
   if (diags.has_errors()) {
     std::cerr << diag::render_all(diags, *source);
     return 1;

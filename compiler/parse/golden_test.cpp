@@ -54,7 +54,9 @@ TEST_P(Golden, Matches) {
   std::string name = GetParam();
   source::SourceFile file(name + ".bt", read_file(dir / (name + ".bt")));
   diag::Diagnostics diags;
-  ast::Program prog = parse(file, diags);
+  ParseOptions options;
+  options.script_dir = BTC_PARSE_GOLDEN_DIR; // #include "FILE" is relative to the script
+  ast::Program prog = parse(file, diags, options);
   std::string ast_text = ast::print(prog);
   std::string err_text = diag::render_all(diags, file);
   fs::path ast_path = dir / (name + ".ast");
@@ -90,7 +92,9 @@ TEST_P(Tool, ParsesWithoutDiagnostics) {
   if (!fs::exists(p)) GTEST_SKIP() << "bpftrace tools not installed";
   source::SourceFile file(p.filename().string(), read_file(p));
   diag::Diagnostics diags;
-  ast::Program prog = parse(file, diags);
+  ParseOptions options;
+  options.script_dir = BTC_PARSE_GOLDEN_DIR; // #include "FILE" is relative to the script
+  ast::Program prog = parse(file, diags, options);
   EXPECT_EQ(diags.size(), 0u) << diag::render_all(diags, file);
   EXPECT_FALSE(prog.probes.empty());
 }

@@ -35,6 +35,12 @@ std::string leading_word(const std::string& s, size_t& end) {
 
 ast::Program Parser::parse_program() {
   ast::Program prog;
+  for (const auto& name : options_.include_files) {
+    if (auto header = find_header(name, /*system=*/true, options_.script_dir))
+      include_header(*header, prog, {0, 0}, 0);
+    else
+      diags_.error_no_loc("--include: '" + name + "' file not found");
+  }
   // A first line "#!..." is ignored.
   if (lex_.peek_char(0) == '#' && lex_.peek_char(1) == '!') lex_.skip_line();
   while (!too_many_errors()) {
@@ -86,7 +92,7 @@ void Parser::parse_directive(ast::Program& prog, bool after_probes) {
     c.parent_active = active;
     bool value;
     if (name == "if") {
-      value = eval_condition(rest);
+      value = eval_condition(rest, prog);
     } else {
       size_t e = 0;
       std::string macro = leading_word(rest, e);
@@ -113,7 +119,7 @@ void Parser::parse_directive(ast::Program& prog, bool after_probes) {
       diags_.error(range, "#" + name + " after #else");
       return;
     }
-    bool value = name == "else" ? true : eval_condition(rest);
+    bool value = name == "else" ? true : eval_condition(rest, prog);
     c.active = c.parent_active && !c.taken && value;
     c.taken = c.taken || value;
     c.seen_else = name == "else";
@@ -136,6 +142,12 @@ void Parser::parse_directive(ast::Program& prog, bool after_probes) {
       return;
     }
     inc.path = rest.substr(1, rest.size() - 2);
+    auto header = find_header(inc.path, inc.system, options_.script_dir);
+    if (!header) {
+      diags_.error(range, "'" + inc.path + "' file not found");
+      return;
+    }
+    include_header(*header, prog, range, 0);
     prog.includes.push_back(std::move(inc));
     return;
   }
@@ -147,45 +159,11 @@ void Parser::parse_directive(ast::Program& prog, bool after_probes) {
       return;
     }
     // prog.defines is the macro table as it stands after the preamble.
-    std::erase_if(prog.defines, [&](const ast::Define& d) { return d.name == macro; });
-    lex_.undefine_macro(macro);
-    if (name == "undef") {
-      defined_.erase(macro);
-      return;
-    }
-    defined_.insert(macro);
-    // Function-like macros are only "defined"; calling one is an unknown function for sema.
-    if (e < rest.size() && rest[e] == '(') return;
-    ast::Define def;
-    def.name = macro;
-    def.value = trim(rest.substr(e));
-    def.range = range;
-    lex_.define_macro(def.name, def.value);
-    prog.defines.push_back(std::move(def));
+    if (name == "undef") undefine_macro(prog, macro);
+    else define_macro(prog, macro, rest.substr(e), e < rest.size() && rest[e] == '(', range);
     return;
   }
   // #pragma, #error, #line, ...: accepted and ignored (they only mattered to clang).
-}
-
-// `#if` expressions: integer literals, defined(X) / defined X, and a leading '!'. Anything
-// else counts as true (clang would have evaluated it; bpftrace tools only use #ifndef).
-bool Parser::eval_condition(const std::string& expr) const {
-  std::string s = trim(expr);
-  bool negate = false;
-  while (!s.empty() && s[0] == '!') {
-    negate = !negate;
-    s = trim(s.substr(1));
-  }
-  bool value = true;
-  if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
-    value = std::strtoull(s.c_str(), nullptr, 0) != 0;
-  } else if (s.rfind("defined", 0) == 0) {
-    std::string arg = trim(s.substr(7));
-    if (!arg.empty() && arg.front() == '(') arg = trim(arg.substr(1, arg.find(')') - 1));
-    size_t e = 0;
-    value = defined_.count(leading_word(arg, e)) > 0;
-  }
-  return negate ? !value : value;
 }
 
 void Parser::parse_c_definition(ast::Program& prog, bool after_probes) {

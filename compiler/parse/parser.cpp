@@ -10,14 +10,19 @@
 
 namespace btc::parse {
 
-ast::Program parse(const source::SourceFile& file, diag::Diagnostics& diags) {
-  Parser p(file, diags);
+ast::Program parse(const source::SourceFile& file, diag::Diagnostics& diags,
+                   const ParseOptions& options) {
+  Parser p(file, diags, options);
   return p.parse_program();
 }
 
-Parser::Parser(const source::SourceFile& file, diag::Diagnostics& diags)
-    : file_(file), diags_(diags), lex_(file, diags) {
+Parser::Parser(const source::SourceFile& file, diag::Diagnostics& diags,
+               const ParseOptions& options)
+    : file_(file), diags_(diags), options_(options), lex_(file, diags) {
+  // As 0.17 runs clang with BTF: scripts test BPFTRACE_HAVE_BTF, and <linux/types.h> (whose
+  // types BTF has) is skipped.
   defined_.insert("BPFTRACE_HAVE_BTF");
+  defined_.insert("_LINUX_TYPES_H");
 }
 
 const Token& Parser::peek(size_t n) {

@@ -12,8 +12,18 @@
 #include "diag/diag.h"
 #include "source/source.h"
 
+#include <string>
+#include <vector>
+
 namespace btc::parse {
 
-ast::Program parse(const source::SourceFile& file, diag::Diagnostics& diags);
+struct ParseOptions {
+  std::vector<std::string> include_dirs; // -I: searched first by #include
+  std::string script_dir = ".";          // where #include "FILE" looks first
+  std::vector<std::string> include_files; // --include: as `#include <FILE>` before the script
+};
+
+ast::Program parse(const source::SourceFile& file, diag::Diagnostics& diags,
+                   const ParseOptions& options = {});
 
 } // namespace btc::parse

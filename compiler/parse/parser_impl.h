@@ -9,8 +9,10 @@
 #include "ast/ast.h"
 #include "diag/diag.h"
 #include "parse/lexer.h"
+#include "parse/parser.h"
 
 #include <deque>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,7 +21,7 @@ namespace btc::parse {
 
 class Parser {
 public:
-  Parser(const source::SourceFile& file, diag::Diagnostics& diags);
+  Parser(const source::SourceFile& file, diag::Diagnostics& diags, const ParseOptions& options);
   ast::Program parse_program();
 
 private:
@@ -47,7 +49,17 @@ private:
   ast::ExprPtr parse_predicate();
   void skip_probe_after_error();
   bool cond_active() const { return conds_.empty() || conds_.back().active; }
-  bool eval_condition(const std::string& expr) const;
+
+  // ---- preprocessor (preprocess.cpp) ----
+  bool eval_condition(const std::string& expr, const ast::Program& prog) const;
+  std::vector<std::string> header_dirs() const;
+  std::optional<std::string> find_header(const std::string& name, bool system,
+                                         const std::string& from_dir) const;
+  void include_header(const std::string& path, ast::Program& prog, source::SourceRange at,
+                      int depth);
+  void define_macro(ast::Program& prog, const std::string& name, const std::string& value,
+                    bool function_like, source::SourceRange range, bool from_header = false);
+  void undefine_macro(ast::Program& prog, const std::string& name);
 
   // ---- statements (parse_stmt.cpp) ----
   bool parse_block(ast::Block& out);
@@ -86,6 +98,7 @@ private:
 
   const source::SourceFile& file_;
   diag::Diagnostics& diags_;
+  const ParseOptions& options_;
   Lexer lex_;
   std::deque<Token> la_;          // lookahead buffer
   uint32_t last_end_ = 0;         // end offset of the last consumed token
@@ -93,6 +106,7 @@ private:
   int depth_ = 0;                 // expression/block nesting (guards the native stack)
   std::vector<Cond> conds_;       // #if stack
   std::set<std::string> defined_; // names for #ifdef (incl. BPFTRACE_HAVE_BTF)
+  size_t headers_read_ = 0;       // #include files read so far (bounded)
 };
 
 // Deepest nesting of blocks/expressions accepted before "nested too deeply" (protects the
