@@ -83,7 +83,10 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
               return context_load(b_.CreateIntToPtr(v, ptr_ty()), e.type);
             auto* tmp = stack_buffer(8, "deref");
             zero_fill(tmp, 8);
-            probe_read(tmp, e.type.size, v, n.operand->type.as);
+            // -kk warns about a failed read at the `*`, as 0.17 does.
+            check_helper_result(read_helper(n.operand->type.as),
+                                probe_read(tmp, e.type.size, v, n.operand->type.as),
+                                {e.range.begin, e.range.begin + 1}, abi::kNoIndex, 2);
             llvm::Value* raw = b_.CreateLoad(b_.getIntNTy(e.type.size * 8), tmp);
             return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
           }

@@ -193,7 +193,8 @@ int compile(const CompileOptions& o) {
   // 7. Runtime manifest.
   abi::Manifest manifest =
       manifest::build_manifest(*info, lowered->config, lowered->runtime_values_offset,
-                               lowered->extra_events, *source, tool_name(o), copts.ringbuf_bytes);
+                               lowered->extra_events, *source, tool_name(o), copts.ringbuf_bytes,
+                               o.helper_errors);
   auto manifest_bytes = abi::encode(manifest);
   if (wants(o, Emit::Manifest) &&
       !write_artifact(artifact_path(o, ".manifest"), abi::dump(manifest)))

@@ -23,6 +23,7 @@ struct CompileOptions {
   bool verbose = false;
   unsigned strlen = 64;
   unsigned map_keys_max = 4096;
+  unsigned helper_errors = 0; // -k: 1, -kk: 2 (the tool's default -k level)
 };
 
 int compile(const CompileOptions& options);

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
   app.add_option("-I", o.include_dirs, "header search directory");
   app.add_option("--include", o.include_files, "header to include before the script");
   app.add_flag("--unsafe", o.unsafe, "allow unsafe functions (system, signal, override)");
+  int k_count = 0;
+  app.add_flag("-k", k_count,
+               "make the tool warn by default when a BPF helper call fails (-kk: also probe "
+               "reads), as bpftrace's -k/-kk");
   app.add_flag("-v,--verbose", o.verbose, "verbose output");
   app.add_option("--strlen", o.strlen, "bytes of str() results (BPFTRACE_STRLEN)")
       ->check(CLI::Range(1, 200));
@@ -59,6 +64,7 @@ int main(int argc, char** argv) {
     std::cerr << "btc: error: BPFTRACE_MAP_KEYS_MAX must be a positive number\n";
     return 1;
   }
+  o.helper_errors = static_cast<unsigned>(std::min(k_count, 2));
   o.input_path = input;
   for (const auto& e : emits) o.emits.push_back(emit_names.at(e));
   return btc::driver::compile(o);

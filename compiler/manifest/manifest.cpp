@@ -67,7 +67,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
                              uint32_t runtime_values_offset,
                              const std::vector<sema::EventInfo>& extra_events,
                              const source::SourceFile& source, const std::string& tool_name,
-                             uint32_t ringbuf_bytes) {
+                             uint32_t ringbuf_bytes, uint32_t default_helper_errors) {
   abi::Manifest m;
   m.tool_name = tool_name;
   m.source_name = source.name();
@@ -167,6 +167,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
   for (const auto& [path, build_id] : info.debug_binaries) m.debug_binaries.push_back({path, build_id});
   m.stack_maps = info.stack_maps;
   m.ringbuf_map = "btc_events";
+  m.default_helper_errors = default_helper_errors;
   m.ringbuf_size = ringbuf_bytes;
   return m;
 }

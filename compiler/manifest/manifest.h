@@ -17,6 +17,6 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
                              uint32_t runtime_values_offset,
                              const std::vector<sema::EventInfo>& extra_events,
                              const source::SourceFile& source, const std::string& tool_name,
-                             uint32_t ringbuf_bytes);
+                             uint32_t ringbuf_bytes, uint32_t default_helper_errors = 0);
 
 } // namespace btc::manifest

@@ -188,6 +188,7 @@ std::vector<uint8_t> encode(const Manifest& m) {
   w.u32(m.strlen);
   w.u32(m.ringbuf_size);
   w.str(m.ringbuf_map);
+  w.u32(m.default_helper_errors);
   return w.take();
 }
 
@@ -217,6 +218,7 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
   m.strlen = r.u32();
   m.ringbuf_size = r.u32();
   m.ringbuf_map = r.str();
+  m.default_helper_errors = r.u32();
   if (!r.ok()) return std::nullopt;
   return m;
 }
@@ -373,6 +375,7 @@ std::string dump(const Manifest& m) {
       << v.arg << "\" @" << v.offset << "\n";
   for (const auto& b : m.debug_binaries)
     o << "debug_binary " << b.path << " build_id=" << b.build_id << "\n";
+  if (m.default_helper_errors) o << "default -k level " << m.default_helper_errors << "\n";
   o << "config size=" << m.config.size << "\n";
   return show_placeholders(o.str()); // positional parameters as $N
 }

@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -154,6 +155,11 @@ private:
     std::fputs(message.c_str(), stderr);
     if (message.empty() || message.back() != '\n') std::fputc('\n', stderr);
     return false;
+  }
+
+  // -k level: the tool's -k/-kk, at least what btc was given when compiling.
+  int helper_errors() const {
+    return std::max(opts_.helper_errors, static_cast<int>(m_.default_helper_errors));
   }
 
   bool check_environment() {
@@ -298,7 +304,7 @@ private:
     values.start_ns = boot_ns_now();
     values.target_pid = static_cast<uint64_t>(opts_.target_pid);
     values.child_pid = child_.pid() > 0 ? static_cast<uint64_t>(child_.pid()) : 0;
-    values.helper_errors = static_cast<uint64_t>(opts_.helper_errors);
+    values.helper_errors = static_cast<uint64_t>(helper_errors());
     values.no_cookies = cookies_ ? 0 : 1;
     std::string err;
     if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
@@ -361,7 +367,7 @@ private:
     store_ = std::make_unique<BpfMapStore>(obj_.get());
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
     handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
-    handler_->set_helper_errors(opts_.helper_errors);
+    handler_->set_helper_errors(helper_errors());
     watch_events_ = std::make_unique<WatchEvents>(
         *out_, [this](std::string_view text) { fail(std::string(text)); });
     handler_->set_watch_sink(watch_events_.get());

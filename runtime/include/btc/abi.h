@@ -227,6 +227,7 @@ struct Manifest {
   uint32_t strlen = 64;
   uint32_t ringbuf_size = 0;      // bytes; 0 = no events
   std::string ringbuf_map;        // name of the BPF ring buffer map
+  uint32_t default_helper_errors = 0; // btc -k / -kk: the tool's -k level when it gets none
 };
 
 // Serialise / parse the manifest (little-endian, length-prefixed). decode() returns nullopt
