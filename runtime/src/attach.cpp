@@ -278,6 +278,30 @@ bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_
   return true;
 }
 
+namespace {
+bool runs_last_attached_first(abi::ProbeKind kind) {
+  using K = abi::ProbeKind;
+  switch (kind) {
+  case K::Kprobe: case K::Uprobe: case K::Uretprobe: case K::Usdt: case K::Software:
+  case K::Kfunc: case K::Iter: case K::Begin: case K::End:
+    return true;
+  case K::Kretprobe: case K::Kretfunc: case K::Tracepoint: case K::Profile: case K::Interval:
+  case K::Watchpoint: case K::AsyncWatchpoint: case K::Hardware: case K::RawTracepoint:
+    return false;
+  }
+  return false;
+}
+} // namespace
+
+std::vector<size_t> attach_order(const std::vector<AttachPoint>& points) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < points.size(); ++i)
+    if (!runs_last_attached_first(points[i].probe->kind)) order.push_back(i);
+  for (size_t i = points.size(); i-- > 0;)
+    if (runs_last_attached_first(points[i].probe->kind)) order.push_back(i);
+  return order;
+}
+
 bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                   std::string& err) {
   const abi::ProbeDesc& p = *point.probe;

@@ -53,6 +53,12 @@ void destroy_links(std::vector<LinkPtr>& links);
 bool plan_attach_points(const abi::Manifest& m, std::vector<std::string>& probe_names,
                         std::vector<AttachPoint>& out, std::string& err);
 
+// The order to attach `points` in so that blocks on one event run in script order: the kernel
+// runs some kinds' programs last-attached first (kprobes, uprobes, usdt, software events,
+// fentry, iter) and the others in attach order, so those are attached in reverse, after the
+// rest (0.17's order). Indices into `points`.
+std::vector<size_t> attach_order(const std::vector<AttachPoint>& points);
+
 // Attaches one point (not BEGIN/END), appending its links. On failure `err` says why.
 bool attach_point(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                   std::string& err);

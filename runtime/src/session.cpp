@@ -436,7 +436,8 @@ private:
 
   bool attach_all() {
     size_t wanted = 0, attached = 0;
-    for (const auto& point : points_) {
+    for (size_t index : attach_order(points_)) {
+      const AttachPoint& point = points_[index];
       if (point.probe->kind == abi::ProbeKind::Begin || point.probe->kind == abi::ProbeKind::End)
         continue;
       ++wanted;
