@@ -81,6 +81,10 @@ std::vector<std::string_view> split_colons(std::string_view s) {
   size_t start = 0;
   bool quoted = false;
   for (size_t i = 0; i < s.size(); ++i) {
+    if (quoted && s[i] == '\\') {
+      ++i; // an escaped character inside quotes
+      continue;
+    }
     if (s[i] == '"') quoted = !quoted;
     if (s[i] == ':' && !quoted) {
       parts.push_back(s.substr(start, i - start));
@@ -199,9 +203,16 @@ bool split_offset(std::string_view func, AttachSpec& spec, std::string& error) {
   return true;
 }
 
+// A quoted part without its quotes, \" and \\ unescaped (usdt:BIN:prov:"\"name\"" names a
+// probe whose name holds quotes, as DTRACE_PROBE(prov, "name") makes it).
 std::string unquote(std::string_view s) {
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-  return std::string(s);
+  if (s.size() < 2 || s.front() != '"' || s.back() != '"') return std::string(s);
+  std::string out;
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    if (s[i] == '\\' && i + 2 < s.size()) ++i;
+    out += s[i];
+  }
+  return out;
 }
 
 // kprobe:FUNC[+OFF], kretprobe:FUNC (module forms kprobe:MOD:FUNC accepted for the name).
@@ -233,6 +244,13 @@ bool parse_uprobe(std::vector<std::string_view>& parts, AttachSpec& spec, std::s
   }
   spec.target = unquote(parts[1]);
   std::string func = unquote(parts[2]);
+  // "func"+OFF: the quotes hold the name only.
+  if (std::string_view written = parts[2]; written.starts_with("\"")) {
+    size_t close = written.find('"', 1);
+    if (close != std::string_view::npos && close + 1 < written.size() &&
+        written[close + 1] == '+')
+      func = std::string(written.substr(1, close - 1)) + std::string(written.substr(close + 1));
+  }
   if (func.starts_with("0x") || (!func.empty() && std::isdigit(static_cast<unsigned char>(func[0])))) {
     std::string_view digits = func;
     int base = 10;
@@ -248,8 +266,11 @@ bool parse_uprobe(std::vector<std::string_view>& parts, AttachSpec& spec, std::s
     }
     spec.offset = v;
     spec.func = "";
+    func = std::to_string(v); // 0.17 names an address probe in decimal
   } else if (!split_offset(func, spec, error)) {
     return false;
+  } else if (spec.offset == 0) {
+    func = spec.func; // FUNC+0 is FUNC
   }
   if (spec.kind == ProbeKind::Uretprobe && spec.offset && !spec.func.empty()) {
     error = "Offset not allowed";

@@ -76,6 +76,10 @@ std::optional<ProgramInfo> Checker::run() {
         }
         if (spec->kind == probes::ProbeKind::Tracepoint && !spec->wildcard && reporting_)
           warn_missing_tracepoint(spec->target, ap.range);
+        if ((spec->kind == probes::ProbeKind::Uprobe ||
+             spec->kind == probes::ProbeKind::Uretprobe) &&
+            spec->offset != 0 && !spec->wildcard && reporting_)
+          check_uprobe_offset(*spec, ap.range);
         pinfo.kind = spec->kind;
         pinfo.probe_ids.push_back(next_probe_id++);
         std::string prog = std::string(desc.name) + "_" + std::to_string(pi) + "_" +

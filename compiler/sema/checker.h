@@ -11,7 +11,8 @@
 #include "btf/tracepoint.h"
 #include "builtins/builtins.h"
 #include "cdecl/cdecl.h"
-#include "dwarf/debug_types.h"
+#include "userbin/debug_types.h"
+#include "userbin/instructions.h"
 #include "sema/kfunc_signature.h"
 #include "sema/sema.h"
 
@@ -99,14 +100,15 @@ public:
   Type iter_ctx_type(ast::Expr& e);
   Type check_path(ast::Expr& e, ast::Call& c);
   void check_seq_printf(ast::Expr& e, ast::Call& c);
-  // debug_info.cpp: types from the DWARF of the traced user binaries
-  const dwarf::DebugTypes* debug_types(const std::string& target); // null: no DWARF here
+  // user_binaries.cpp: types from the DWARF of the traced user binaries, uprobe offsets
+  const userbin::DebugTypes* debug_types(const std::string& target); // null: no DWARF here
   void used_debug_types(const std::string& target);
   std::optional<Type> dwarf_type(const std::string& key);
   // A shallow record (name only) made whole: the preamble's, else the traced binaries'.
   std::optional<Type> resolve_local_record(const Type& shallow);
   Type check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f);
-  std::map<std::string, std::unique_ptr<dwarf::DebugTypes>> debug_types_;
+  void check_uprobe_offset(probes::AttachSpec& spec, source::SourceRange where);
+  std::map<std::string, std::unique_ptr<userbin::DebugTypes>> debug_types_;
   // preamble.cpp: enum definitions of the preamble
   void collect_preamble_enums();
   Type check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);

@@ -32,6 +32,7 @@ struct AttachPoint {
   std::string text;   // full probe name, as `probe` prints it
   uint32_t id = 0;    // index into the probe-name table, passed as the BPF cookie
   bool from_wildcard = false;
+  uint32_t locations = 1; // usdt: the probe's sites (each counts in "Attaching N probes...")
 };
 
 // The CPUs in /sys/devices/system/cpu/online (at least CPU 0).

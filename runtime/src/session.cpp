@@ -97,7 +97,11 @@ public:
         !open() ||
         !configure() || !load() || !prepare_events() || !plan() || !init_loop())
       return 1;
-    if (!opts_.quiet) out_->attached_probes(points_.size());
+    if (!opts_.quiet) {
+      uint64_t probes = 0; // 0.17 counts each usdt location
+      for (const auto& point : points_) probes += point.locations;
+      out_->attached_probes(probes);
+    }
     out_->flush();
     if (!run_special(abi::ProbeKind::Begin) || !attach_all()) return 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
@@ -183,9 +187,9 @@ private:
       std::string here = elf_build_id(path);
       if (here != b.build_id)
         return fail("ERROR: " + path + " is not the binary this tool was compiled against: its "
-                    "types and function arguments came from the debug information of build-id " +
-                    b.build_id + ", and this one has " +
-                    (here.empty() ? std::string("none") : "build-id " + here) +
+                    "debug information or instructions (build-id " + b.build_id +
+                    ") shaped the tool, and this one has " +
+                    (here.empty() ? std::string("no build-id") : "build-id " + here) +
                     "; compile the script again for this binary");
     }
     return true;

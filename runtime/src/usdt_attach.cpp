@@ -248,14 +248,16 @@ bool plan_usdt_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
   if (!p.wildcard && matches.size() == 1 && p.probe_id < probe_names.size()) {
     probe_names[p.probe_id] = matches[0].text;
     out.push_back({&p, matches[0].path, matches[0].provider + ":" + matches[0].name,
-                   matches[0].text, p.probe_id, false});
+                   matches[0].text, p.probe_id, false,
+                   static_cast<uint32_t>(matches[0].sites.size())});
     g_state.by_id[p.probe_id] = &matches[0];
     return true;
   }
   for (const auto& match : matches) {
     auto id = static_cast<uint32_t>(probe_names.size());
     probe_names.push_back(match.text);
-    out.push_back({&p, match.path, match.provider + ":" + match.name, match.text, id, true});
+    out.push_back({&p, match.path, match.provider + ":" + match.name, match.text, id, true,
+                   static_cast<uint32_t>(match.sites.size())});
     g_state.by_id[id] = &match;
   }
   return true;

@@ -14,7 +14,7 @@ delay) and its stdout, stderr, exit status and output files are checked. Every p
 its own process group under a hard timeout and the whole group is killed on expiry.
 
 Case keys (all optional; strings, the script included, may use the placeholders {work}
-{tool} {python} {uniq} (15 characters, fits a comm) {case} {srcdir} {runner_pid} {runner_comm} {python_comm} (comm of a process running
+{tool} {btc} {python} {uniq} (15 characters, fits a comm) {case} {srcdir} {runner_pid} {runner_comm} {python_comm} (comm of a process running
 {python}), {bg_pid} (see background) and {tool_pid} (workloads only)):
   description   text shown nowhere but documents the case
   requires      list of: root btf hardware breakpoint (hardware breakpoints fire) ldd
@@ -275,7 +275,8 @@ class Case:
         self.work = work
         self.tool = work / name
         self.subst = {
-            "{work}": str(work), "{tool}": str(self.tool), "{python}": sys.executable,
+            "{work}": str(work), "{tool}": str(self.tool), "{btc}": str(btc),
+            "{python}": sys.executable,
             "{uniq}": "btce2e" + uuid.uuid4().hex[:9], "{case}": name, "{srcdir}": str(HERE),
             "{runner_pid}": str(os.getpid()), "{runner_comm}": RUNNER_COMM,
             "{python_comm}": os.path.basename(sys.executable)[:15],

@@ -17,6 +17,9 @@
  *   ret_int()                        returns -42
  *   usdt uvalues:node  &n1, n1.id, &pair
  *   usdt uvalues:text  text, &g_one
+ *   usdt uvalues:twice 1, then 2 (one marker inlined at two places: two locations)
+ *   usdt uvalues:"quoted" 7 (the name holds the quotes, as DTRACE_PROBE1(p, "quoted", x)
+ *                         makes it)
  *   write(devnull, &pair, sizeof pair)   (for syscall tracepoints)
  * With an argument N, the whole sequence runs N times (default 1).
  * `uvalues spin MS` instead maps a page at the fixed address 0x20000000 (kSpinPage), writes
@@ -83,10 +86,18 @@ TRACED int take_argv(char** argv) { return argv[0][0]; }
 TRACED struct node* ret_node(void) { return g_first; }
 TRACED int ret_int(void) { return -42; }
 
+static inline __attribute__((always_inline)) void fire_twice(long which) {
+  BTC_NOTE("uvalues", "twice", "0", "-8@%0", "r"(which));
+}
+
 static void fire_usdt(struct node* n, struct pair* p, const char* text) {
   long id = n->id;
   BTC_NOTE("uvalues", "node", "0", "8@%0 -8@%1 8@%2", "r"(n), "r"(id), "r"(p));
   BTC_NOTE("uvalues", "text", "0", "8@%0 8@%1", "r"(text), "r"(&g_one));
+  fire_twice(1);
+  fire_twice(2);
+  long seven = 7;
+  BTC_NOTE("uvalues", "\\\"quoted\\\"", "0", "-8@%0", "r"(seven));
 }
 
 static void run_once(int devnull) {

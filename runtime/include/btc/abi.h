@@ -201,8 +201,9 @@ struct Positional {
   uint32_t line = 0, col_begin = 0, col_end = 0;
 };
 
-// A user binary whose debug information typed the program when it was compiled (uprobe args,
-// casts to its structs): the tool checks it traces a binary with the same GNU build-id.
+// A user binary that shaped the program when it was compiled (DWARF types of uprobe args and
+// casts, uprobe offsets checked against its instructions): the tool checks it traces a binary
+// with the same GNU build-id.
 struct DebugBinary {
   std::string path;     // as the script names it (resolved like a uprobe's binary)
   std::string build_id; // lower-case hex; "" when the binary had none (nothing to check)

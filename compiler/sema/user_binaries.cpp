@@ -1,14 +1,17 @@
-// debug_info.cpp: types from the DWARF of the user binaries a script traces (bpftrace 0.17
-// reads them too): `args->NAME` in uprobes (the function's parameters) and records named in
-// casts (`(struct Foo *)arg0` without a preamble definition).
+// user_binaries.cpp: what sema reads from the user binaries a script traces, as bpftrace 0.17
+// does: types from their DWARF (`args->NAME` in uprobes, records named in casts such as
+// `(struct Foo *)arg0` without a preamble definition) and the instructions a uprobe offset
+// (`func+OFF`, an address) must start.
 //
-// The binaries are the uprobe/uretprobe/usdt targets of the program as this host finds them;
-// their DWARF is read on first use. Every binary whose DWARF typed something is recorded with
-// its build-id (ProgramInfo::debug_binaries): the tool refuses a different binary where it runs.
+// The binaries are the uprobe/uretprobe/usdt targets of the program as this host finds them,
+// read on first use. Every binary that shaped the program is recorded with its build-id
+// (ProgramInfo::debug_binaries): the tool refuses a different binary where it runs.
 //
 // Example: `uprobe:/tmp/app:take_str { printf("%s %d", str(args->s), args->n); }` types args->s
 // as `const char *` (a user pointer, parameter 0: %rdi) and args->n as int64 (parameter 1).
 #include "sema/checker.h"
+
+#include <llvm/ADT/StringExtras.h>
 
 #include <unistd.h>
 
@@ -31,13 +34,13 @@ std::string host_binary(const std::string& target) {
   return "";
 }
 
-const dwarf::DebugTypes* Checker::debug_types(const std::string& target) {
+const userbin::DebugTypes* Checker::debug_types(const std::string& target) {
   auto it = debug_types_.find(target);
   if (it != debug_types_.end()) return it->second.get();
-  std::unique_ptr<dwarf::DebugTypes> types;
+  std::unique_ptr<userbin::DebugTypes> types;
   std::string path = target.find('*') == std::string::npos ? host_binary(target) : "";
   if (!path.empty()) {
-    auto opened = dwarf::DebugTypes::open(path);
+    auto opened = userbin::DebugTypes::open(path);
     if (opened && (*opened)->has_debug_info()) types = std::move(*opened);
     else if (!opened) llvm::consumeError(opened.takeError());
   }
@@ -45,7 +48,7 @@ const dwarf::DebugTypes* Checker::debug_types(const std::string& target) {
 }
 
 void Checker::used_debug_types(const std::string& target) {
-  if (const dwarf::DebugTypes* types = debug_types(target))
+  if (const userbin::DebugTypes* types = debug_types(target))
     info_.debug_binaries[target] = types->build_id();
 }
 
@@ -57,7 +60,7 @@ std::optional<Type> Checker::dwarf_type(const std::string& key) {
       if (!spec || spec->target.empty() ||
           probes::describe(spec->kind).memory != ast::AddrSpace::User)
         continue;
-      const dwarf::DebugTypes* types = debug_types(spec->target);
+      const userbin::DebugTypes* types = debug_types(spec->target);
       if (!types) continue;
       if (auto t = types->type(key)) {
         used_debug_types(spec->target);
@@ -75,13 +78,56 @@ std::optional<Type> Checker::resolve_local_record(const Type& shallow) {
   return std::nullopt;
 }
 
+// uprobe:BIN:FUNC+OFF and uprobe:BIN:ADDR: the probe must start an instruction of a function
+// (0.17's checks and messages). Done here, where the binary's code can be decoded.
+void Checker::check_uprobe_offset(probes::AttachSpec& spec, source::SourceRange where) {
+  std::string path = host_binary(spec.target);
+  std::string shown = spec.target + ":" + (spec.func.empty() ? "" : spec.func + "+");
+  if (path.empty()) {
+    error(where, "Can't check if uprobe is in proper place: " + spec.target +
+                     " is not on this host (btc decodes the instructions when compiling)");
+    return;
+  }
+  auto code = userbin::BinaryCode::open(path);
+  if (!code) {
+    error(where, "Can't check if uprobe is in proper place: " + llvm::toString(code.takeError()));
+    return;
+  }
+  std::optional<userbin::FunctionSymbol> fn;
+  uint64_t offset = spec.offset;
+  if (spec.func.empty()) { // an address: the function holding it
+    fn = (*code)->function_at(spec.offset);
+    if (!fn) {
+      error(where, "Could not resolve address: " + spec.target + ":0x" +
+                       llvm::utohexstr(spec.offset, /*LowerCase=*/true));
+      return;
+    }
+    offset = spec.offset - fn->addr;
+    shown = spec.target + ":" + fn->name + "+";
+  } else {
+    fn = (*code)->function(spec.func);
+    if (!fn) return; // the tool reports a missing symbol where it runs
+    if (fn->size && offset >= fn->size) {
+      error(where, "Offset outside the function bounds ('" + spec.func + "' size is " +
+                       std::to_string(fn->size) + ")");
+      return;
+    }
+  }
+  if (!(*code)->starts_instruction(*fn, offset)) {
+    error(where, "Could not add uprobe into middle of instruction: " + shown +
+                     std::to_string(offset));
+    return;
+  }
+  info_.debug_binaries[spec.target] = (*code)->build_id();
+}
+
 // args->NAME in a uprobe: parameter NAME of the probed function, from the binary's DWARF. Every
 // attach point must have the same parameters (0.17 refuses mixed arguments).
 Type Checker::check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f) {
-  std::optional<dwarf::Function> common;
+  std::optional<userbin::Function> common;
   for (const auto& spec : probe_->specs) {
     source::SourceRange where = probe_->probe->attach_points[spec.attach_point].range;
-    const dwarf::DebugTypes* types = debug_types(spec.target);
+    const userbin::DebugTypes* types = debug_types(spec.target);
     if (!types) {
       error(where, "No debuginfo found for " + spec.target);
       return Type::none();
@@ -99,7 +145,7 @@ Type Checker::check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f) {
         error(where, "No debuginfo found for " + spec.target + ":" + func);
         return Type::none();
       }
-      auto same = [](const dwarf::Function& a, const dwarf::Function& b) {
+      auto same = [](const userbin::Function& a, const userbin::Function& b) {
         if (a.params.size() != b.params.size()) return false;
         for (size_t i = 0; i < a.params.size(); ++i)
           if (a.params[i].name != b.params[i].name ||
@@ -116,7 +162,7 @@ Type Checker::check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f) {
   }
   if (!common) return Type::none();
   for (uint32_t index = 0; index < common->params.size(); ++index) {
-    const dwarf::Param& param = common->params[index];
+    const userbin::Param& param = common->params[index];
     if (param.name != f.field) continue;
     if (!param.type.is_integer() && !param.type.is_pointer()) {
       error(e.range, "args->" + f.field + ": parameters of type " + ast::type_name(param.type) +

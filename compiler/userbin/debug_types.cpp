@@ -5,7 +5,7 @@
 // are transparent, char[N] is a string, records hold their member records whole but pointers
 // to named records point to shallow ones (a list may point to itself), bitfields keep their
 // bit position, enums are integers of their size.
-#include "dwarf/debug_types.h"
+#include "userbin/debug_types.h"
 
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
@@ -16,7 +16,7 @@
 
 #include <cstdio>
 
-namespace btc::dwarf {
+namespace btc::userbin {
 
 namespace dw = llvm::dwarf;
 using llvm::DWARFDie;
@@ -254,4 +254,4 @@ std::optional<ast::Type> DebugTypes::type(std::string_view key) const {
   return impl_->convert(it->second, /*shallow_records=*/false);
 }
 
-} // namespace btc::dwarf
+} // namespace btc::userbin

@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-namespace btc::dwarf {
+namespace btc::userbin {
 
 struct Param {
   std::string name;
@@ -59,4 +59,4 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-} // namespace btc::dwarf
+} // namespace btc::userbin

@@ -1,6 +1,6 @@
 // debug_types_test.cpp: DWARF types read from this test program's own debug information
 // (it is built with -g): records, bitfields, arrays, pointers, function parameters.
-#include "dwarf/debug_types.h"
+#include "userbin/debug_types.h"
 
 #include <gtest/gtest.h>
 
@@ -31,7 +31,7 @@ extern "C" __attribute__((noinline, used)) long dt_take(struct dt_node* n, const
   return n->id + count + s[0] + copy.a;
 }
 
-namespace btc::dwarf {
+namespace btc::userbin {
 namespace {
 
 std::unique_ptr<DebugTypes> self() {
@@ -142,4 +142,4 @@ TEST(DebugTypes, NotAnElfFile) {
 }
 
 } // namespace
-} // namespace btc::dwarf
+} // namespace btc::userbin
