@@ -22,7 +22,7 @@ TEST(Instructions, BoundariesFollowTheEncoding) {
   ASSERT_TRUE(code);
   auto f = code->function("ub_known_code");
   ASSERT_TRUE(f);
-  EXPECT_EQ(f->size, 7u);
+  EXPECT_GE(f->size, 7u); // (the compiler may add a trap after the body)
   EXPECT_TRUE(code->starts_instruction(*f, 0));
   for (uint64_t inside = 1; inside < 5; ++inside)
     EXPECT_FALSE(code->starts_instruction(*f, inside)) << inside;
