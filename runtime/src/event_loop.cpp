@@ -17,9 +17,11 @@ constexpr uint64_t kPipeTag = ~uint64_t{0};
 constexpr uint64_t kDataTag = 1, kProcessTag = 2;
 
 volatile int g_pipe_write = -1;
+volatile sig_atomic_t g_stop_signal = 0; // SIGINT/SIGTERM seen (sticky)
 
 void on_signal(int sig) {
   int saved = errno;
+  if (sig == SIGINT || sig == SIGTERM) g_stop_signal = 1;
   char byte = static_cast<char>(sig);
   if (g_pipe_write >= 0) (void)!write(g_pipe_write, &byte, 1); // full pipe: already pending
   errno = saved;
@@ -67,6 +69,8 @@ bool EventLoop::add(int fd, bool data, std::string& err) {
   err = std::string("cannot watch fd ") + std::to_string(fd) + ": " + std::strerror(errno);
   return false;
 }
+
+bool EventLoop::stop_signalled() const { return g_stop_signal != 0; }
 
 Wakeup EventLoop::wait(int timeout_ms) {
   Wakeup w;

@@ -34,6 +34,9 @@ public:
   bool add(int fd, bool data, std::string& err);
   // Waits up to timeout_ms (returns early on any event or signal).
   Wakeup wait(int timeout_ms);
+  // SIGINT or SIGTERM has arrived (since init, even before wait() reported it): cheap enough to
+  // ask between two records.
+  bool stop_signalled() const;
 
 private:
   int epoll_ = -1;

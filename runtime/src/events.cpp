@@ -14,8 +14,10 @@ namespace btc::rt {
 namespace {
 
 int on_record(void* ctx, void* data, size_t size) {
-  static_cast<EventHandler*>(ctx)->handle({static_cast<const uint8_t*>(data), size});
-  return 0;
+  auto* handler = static_cast<EventHandler*>(ctx);
+  handler->handle({static_cast<const uint8_t*>(data), size});
+  // Stopping: leave the buffer to the drain before END instead of consuming it here.
+  return handler->dropping() ? -EINTR : 0;
 }
 
 uint64_t arg_u64(const abi::EventDesc& ev, size_t i, std::span<const uint8_t> payload,
@@ -61,7 +63,8 @@ void EventHandler::handle(std::span<const uint8_t> record) {
     warn("WARNING: ignoring event with unknown id " + std::to_string(id) + "\n");
     return;
   }
-  if (exit_requested_ && !after_exit_ok_) return; // queued after exit(): dropped, as in 0.17
+  if (!stopping_ && stop_check_ && stop_check_()) stopping_ = true;
+  if (dropping()) return; // queued after exit() or a stop signal: dropped, as in 0.17
   const abi::EventDesc& ev = m_.events[id];
   std::span<const uint8_t> payload = record.subspan(8);
   std::string err;
@@ -231,7 +234,17 @@ int RingBufferReader::poll(int timeout_ms) {
   return more < 0 ? more : n + more;
 }
 
-int RingBufferReader::drain() { return rb_ ? ring_buffer__consume(rb_) : 0; }
+int RingBufferReader::drain() {
+  if (!rb_) return 0;
+  // A handler that is dropping records stops each pass after one (on_record): go on until the
+  // buffer is empty (the probes are switched off by then, so it stays empty).
+  int total = 0;
+  for (int n; (n = ring_buffer__consume(rb_)) != 0;) {
+    if (n < 0 && n != -EINTR) return n;
+    total += n < 0 ? 1 : n;
+  }
+  return total;
+}
 
 int RingBufferReader::epoll_fd() const { return rb_ ? ring_buffer__epoll_fd(rb_) : -1; }
 

@@ -37,6 +37,12 @@ public:
   // Records after an exit() event are dropped (bpftrace 0.17 stops reading at exit) until
   // this is called, right before END runs.
   void accept_events_after_exit() { after_exit_ok_ = true; }
+  // Asked before each record: true once the tool is told to stop (SIGINT/SIGTERM). From then
+  // on, as after exit(), queued records are dropped (0.17 stops reading), so a flood of
+  // events (system() that wakes the probe again) cannot delay END and the map dump.
+  void set_stop_check(std::function<bool()> check) { stop_check_ = std::move(check); }
+  // Queued records are being dropped (exit() or a stop signal, END not started yet).
+  bool dropping() const { return (exit_requested_ || stopping_) && !after_exit_ok_; }
   // cat() reads at most this many bytes (BPFTRACE_CAT_BYTES_MAX, default 10240).
   void set_cat_limit(size_t bytes) { cat_limit_ = bytes; }
   // -k level (0: only full-map warnings and failed map updates, 1: -k, 2: -kk).
@@ -66,6 +72,8 @@ private:
   int helper_errors_ = 0;
   bool exit_requested_ = false;
   bool after_exit_ok_ = false;
+  bool stopping_ = false;
+  std::function<bool()> stop_check_;
   std::function<void(std::string_view)> warning_sink_;
   MapFullReporter map_full_;
   WatchSink* watch_ = nullptr;

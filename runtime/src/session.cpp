@@ -134,8 +134,9 @@ public:
     perf_links_.clear();
     disarm_all_watchpoints();
     if (!stopped) destroy_links(links_);
-    // As 0.17: after exit() nothing queued by the other probes is printed; END's output is.
-    if (handler_->exit_requested() && have_rb_) rb_.drain();
+    // As 0.17: after exit() or a stop signal nothing queued by the other probes is printed;
+    // END's output is.
+    if (handler_->dropping() && have_rb_) rb_.drain();
     handler_->accept_events_after_exit();
     bool end_ok = run_special(abi::ProbeKind::End);
     rb_.drain();
@@ -372,6 +373,7 @@ private:
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
     handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
     handler_->set_helper_errors(helper_errors());
+    handler_->set_stop_check([this] { return loop_.stop_signalled(); });
     watch_events_ = std::make_unique<WatchEvents>(
         *out_, [this](std::string_view text) { fail(std::string(text)); });
     handler_->set_watch_sink(watch_events_.get());
