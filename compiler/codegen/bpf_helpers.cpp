@@ -66,7 +66,26 @@ llvm::Value* Lowerer::load_u64(llvm::Value* ptr, uint32_t offset) {
 }
 
 void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type,
-                          uint32_t dst_size) {
+                          uint32_t dst_size, const Type* dst_type) {
+  if (type.kind == ast::TypeKind::Tuple && dst_type && dst_type->kind == ast::TypeKind::Tuple &&
+      dst_type->elem_offsets != type.elem_offsets) {
+    // A tuple of another layout (a longer string before an element): element by element.
+    zero_fill(dst, dst_size);
+    for (size_t i = 0; i < type.elems.size() && i < dst_type->elems.size(); ++i) {
+      const Type& from = type.elems[i];
+      const Type& to = dst_type->elems[i];
+      llvm::Value* src = gep(value, type.elem_offsets[i]);
+      llvm::Value* elem = src;
+      if (from.is_integer()) {
+        elem = b_.CreateAlignedLoad(b_.getIntNTy(from.size * 8), src, llvm::Align(1));
+        elem = from.is_signed ? b_.CreateSExt(elem, i64_ty()) : b_.CreateZExt(elem, i64_ty());
+      } else if (is_scalar(from)) {
+        elem = load_u64(src);
+      }
+      store_value(gep(dst, dst_type->elem_offsets[i]), elem, from, to.size, &to);
+    }
+    return;
+  }
   using K = ast::TypeKind;
   if (type.kind == K::Record && value->getType()->isIntegerTy() && type.context) {
     // A record of the program's context (all u64 fields): copied by direct loads.
@@ -84,7 +103,15 @@ void Lowerer::store_value(llvm::Value* dst, llvm::Value* value, const Type& type
     return;
   }
   switch (type.kind) {
-  case K::Integer: case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
+  case K::Integer:
+    if (dst_size < 8 && dst_size > 0) { // a narrow tuple element
+      b_.CreateAlignedStore(b_.CreateTrunc(value, b_.getIntNTy(dst_size * 8)), dst,
+                            llvm::Align(1));
+      return;
+    }
+    b_.CreateAlignedStore(value, dst, llvm::Align(1));
+    return;
+  case K::Pointer: case K::Probe: case K::Ctx: case K::Ksym:
   case K::Username: case K::Strerror:
     b_.CreateAlignedStore(value, dst, llvm::Align(1));
     return;

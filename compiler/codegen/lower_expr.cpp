@@ -142,6 +142,10 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           llvm::Value* base = lower_expr(*n.base);
           const Type& bt = n.base->type;
           llvm::Value* p = gep(base, bt.elem_offsets[n.index]);
+          if (e.type.is_integer() && e.type.size < 8) { // stored at its own width
+            llvm::Value* raw = b_.CreateAlignedLoad(b_.getIntNTy(e.type.size * 8), p, llvm::Align(1));
+            return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
+          }
           if (is_scalar(e.type)) return load_u64(p);
           return p;
         } else if constexpr (std::is_same_v<T, ast::Index>) {

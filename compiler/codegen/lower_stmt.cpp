@@ -168,7 +168,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
     b_.CreateStore(v, slot);
     return;
   }
-  store_value(slot, v, vt, t.size);
+  store_value(slot, v, vt, t.size, &t);
 }
 
 void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& type,
@@ -182,7 +182,7 @@ void Lowerer::store_map(const ast::MapRef& m, llvm::Value* value, const Type& ty
   if (is_scalar(type)) {
     b_.CreateAlignedStore(value, buf, llvm::Align(8));
   } else {
-    store_value(buf, value, type, mi.value_size);
+    store_value(buf, value, type, mi.value_size, &mi.value_type);
   }
   auto* ret = call_helper(Helper::MapUpdateElem, i64_ty(), {maps_[idx], key, buf, i64(kAny)});
   check_helper_result(Helper::MapUpdateElem, ret, where, idx, 0);

@@ -139,8 +139,11 @@ public:
   llvm::AllocaInst* entry_alloca(llvm::Type* t, const llvm::Twine& name);
   void zero_fill(llvm::Value* ptr, uint32_t size);
   void copy_bytes(llvm::Value* dst, llvm::Value* src, uint32_t size);
-  // Stores `value` of `type` into `dst` in storage layout (ints as 8 bytes).
-  void store_value(llvm::Value* dst, llvm::Value* value, const Type& type, uint32_t dst_size);
+  // Stores `value` of `type` into `dst` in storage layout (ints as 8 bytes, or `dst_size`
+  // bytes when narrower: tuple elements). `dst_type`: what `dst` holds, when a tuple there may
+  // be laid out differently from `type` (a map or variable first assigned shorter strings).
+  void store_value(llvm::Value* dst, llvm::Value* value, const Type& type, uint32_t dst_size,
+                   const Type* dst_type = nullptr);
   llvm::Value* load_u64(llvm::Value* ptr, uint32_t offset = 0);
   llvm::Value* gep(llvm::Value* ptr, uint64_t offset);
   llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key);

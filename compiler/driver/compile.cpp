@@ -124,7 +124,12 @@ struct LlvmDiagnostics {
 int compile(const CompileOptions& o) {
   // 1. Source.
   auto source = load_source(o);
-  if (!source) return fail("cannot read " + o.input_path + ": " + std::strerror(errno));
+  if (!source) {
+    // bpftrace 0.17's words, which scripts and wrappers match on.
+    std::cerr << "ERROR: failed to open file '" << o.input_path << "': " << std::strerror(errno)
+              << "\n";
+    return 1;
+  }
 
   // 2. Parse.
   diag::Diagnostics diags;

@@ -18,7 +18,8 @@ public:
     d.size = t.size;
     switch (t.kind) {
     case TypeKind::Integer: d.kind = t.is_signed ? abi::ValueKind::Int : abi::ValueKind::UInt; break;
-    case TypeKind::Pointer: d.kind = abi::ValueKind::UInt; d.size = 8; break;
+    // 0.17 prints pointers as signed 64-bit numbers (a kernel address is negative).
+    case TypeKind::Pointer: d.kind = abi::ValueKind::Int; d.size = 8; break;
     case TypeKind::String: d.kind = abi::ValueKind::String; break;
     case TypeKind::Buffer: d.kind = abi::ValueKind::Buffer; break;
     case TypeKind::Tuple:
@@ -28,8 +29,7 @@ public:
       break;
     case TypeKind::Record:
       d.kind = abi::ValueKind::Struct;
-      for (const auto& f : t.fields)
-        if (f.type) d.fields.push_back({f.name, f.offset, add(*f.type)});
+      add_fields(t, 0, d.fields);
       break;
     case TypeKind::Array:
       d.kind = abi::ValueKind::Array;
@@ -58,6 +58,19 @@ public:
   }
 
 private:
+  // A record's fields; those of an anonymous struct/union member appear as the record's own,
+  // at their offset in it (0.17 prints `{ .hash = 0, .len = 1, .hash_len = ... }` for qstr).
+  void add_fields(const Type& rec, uint32_t base, std::vector<abi::Field>& out) {
+    for (const auto& f : rec.fields) {
+      if (!f.type) continue;
+      if (f.name.empty() && f.type->kind == TypeKind::Record) {
+        add_fields(*f.type, base + f.offset, out);
+        continue;
+      }
+      out.push_back({f.name, base + f.offset, add(*f.type)});
+    }
+  }
+
   std::vector<abi::TypeDesc>& out_;
 };
 

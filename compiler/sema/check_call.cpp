@@ -197,8 +197,8 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
     if (diags_.error_count() != errors_before) return Type::none();
-    if (t.kind == ast::TypeKind::None) {
-      error(e.range, "none type passed to print() is not printable");
+    if (t.kind == ast::TypeKind::None || t.is_pointer()) { // 0.17 prints no pointers
+      error(e.range, ast::type_name(t) + " type passed to print() is not printable");
       return Type::none();
     }
     if (t.is_aggregation() || t.kind == ast::TypeKind::Ctx) {

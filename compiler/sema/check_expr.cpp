@@ -23,20 +23,51 @@ std::string type_class(const Type& t) {
   return ast::type_name(t);
 }
 
+namespace {
+// Alignment of a tuple element in 0.17's layout (an LLVM struct of the elements' types):
+// integers and pointers by their size, arrays by their element, strings, buffers and records
+// (byte arrays there) by 1, the 8-byte special values by 8.
+uint32_t tuple_align(const Type& t) {
+  using K = ast::TypeKind;
+  switch (t.kind) {
+  case K::Integer: return std::min<uint32_t>(std::max<uint32_t>(t.size, 1), 8);
+  case K::Array: return t.pointee ? tuple_align(*t.pointee) : 1;
+  case K::Tuple: {
+    uint32_t a = 1;
+    for (const auto& e : t.elems) a = std::max(a, tuple_align(e));
+    return a;
+  }
+  case K::String: case K::Buffer: case K::Record: case K::MacAddr: case K::None:
+    return 1;
+  case K::Pointer: case K::Ctx: case K::Ksym: case K::Usym: case K::Inet: case K::Username:
+  case K::Probe: case K::Kstack: case K::Ustack: case K::Timestamp: case K::CgroupPath:
+  case K::Strerror: case K::Count: case K::Sum: case K::Min: case K::Max: case K::Avg:
+  case K::Stats: case K::Hist: case K::Lhist:
+    return 8;
+  }
+  return 8;
+}
+} // namespace
+
 Type Checker::storage_type(const Type& t) {
   switch (t.kind) {
   case ast::TypeKind::Integer: return Type::integer(8, t.is_signed).in(t.as);
   case ast::TypeKind::Tuple: {
+    // 0.17's layout: elements at their own size (an int8 is one byte) and natural alignment,
+    // so sizeof(((int8)1, (int16)1, (int32)1)) is 8.
     Type out;
     out.kind = ast::TypeKind::Tuple;
-    uint32_t off = 0;
+    uint32_t off = 0, align = 1;
     for (const auto& e : t.elems) {
-      Type s = storage_type(e);
+      Type s = e.is_integer() ? e : storage_type(e);
+      uint32_t a = tuple_align(s);
+      off = (off + a - 1) / a * a;
       out.elem_offsets.push_back(off);
-      off += align8(s.size);
+      off += s.size;
+      align = std::max(align, a);
       out.elems.push_back(std::move(s));
     }
-    out.size = off;
+    out.size = (off + align - 1) / align * align;
     return out;
   }
   default: return t;

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   btc::rt::Options options;
   std::string error;
   if (!btc::rt::parse_options(argc, argv, options, error)) {
-    std::fprintf(stderr, "ERROR: %s\n%s", error.c_str(), btc::rt::usage_text(name).c_str());
+    std::fprintf(stderr, "ERROR: %s\n%s", error.c_str(),
+                 options.usage_error ? btc::rt::usage_text(name).c_str() : "");
     return 1;
   }
   if (options.help) {

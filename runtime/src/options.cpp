@@ -10,7 +10,9 @@ bool set_format(std::string_view v, Options& out, std::string& error) {
   if (v == "text") out.format = OutputFormat::Text;
   else if (v == "json") out.format = OutputFormat::Json;
   else {
-    error = "invalid output format '" + std::string(v) + "' (expected text or json)";
+    // bpftrace 0.17's words (and no usage text after them, as 0.17).
+    error = "Invalid output format \"" + std::string(v) + "\"\nValid formats: 'text', 'json'";
+    out.usage_error = false;
     return false;
   }
   return true;

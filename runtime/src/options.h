@@ -28,6 +28,7 @@ struct Options {
   std::string output_path; // empty: stdout
   Buffering buffering = Buffering::Line;
   int helper_errors = 0;   // -k: 1, -kk: 2
+  bool usage_error = true; // a failed parse should be followed by the usage text
   int64_t target_pid = 0;  // -p PID (0: none)
   bool usdt_file_activation = false; // with -p: usdt semaphores in every process of the file
   std::string command;     // -c 'CMD' (empty: none)

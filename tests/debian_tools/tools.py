@@ -180,9 +180,9 @@ TOOLS = {
     "capable": {"class": "loads", "reason": KPROBES_OFF},
     "dcsnoop": {
         "class": "loads", "reason": KPROBES_OFF,
-        # kprobe:lookup_fast.constprop.* matches nothing here and is dropped (one of several
-        # attach points, as in 0.17); lookup_fast is skipped, then kprobe:d_lookup fails.
-        "attach_error": r"^ERROR: Error attaching probe: 'kprobe:d_lookup'$",
+        # Return probes are attached first and the others in reverse (so blocks on one event
+        # run in script order): kretprobe:d_lookup fails first, as in 0.17.
+        "attach_error": r"^ERROR: Error attaching probe: 'kretprobe:d_lookup'$",
     },
     "mdflush": {"class": "loads", "reason": KPROBES_OFF},
     "oomkill": {"class": "loads", "reason": KPROBES_OFF},
