@@ -29,7 +29,9 @@ namespace {
 constexpr int kMaxIncludeDepth = 32;
 constexpr size_t kMaxHeaders = 512;
 
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 std::string trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -158,8 +160,8 @@ bool Parser::eval_condition(const std::string& expr, const ast::Program& prog) c
   return cdecl::evaluate_constant(replace_defined(expr, defined_), prog.defines).value_or(1) != 0;
 }
 
-void Parser::include_header(const std::string& path, ast::Program& prog,
-                            source::SourceRange at, int depth) {
+void Parser::include_header(const std::string& path, ast::Program& prog, source::SourceRange at,
+                            int depth) {
   if (depth > kMaxIncludeDepth || headers_read_ >= kMaxHeaders) return;
   ++headers_read_;
   std::ifstream in(path, std::ios::binary);
@@ -200,8 +202,8 @@ void Parser::include_header(const std::string& path, ast::Program& prog,
       size_t e = 0;
       while (e < rest.size() && is_ident_char(rest[e])) ++e;
       if (e == 0) continue;
-      define_macro(prog, rest.substr(0, e), rest.substr(e), e < rest.size() && rest[e] == '(',
-                   at, /*from_header=*/true);
+      define_macro(prog, rest.substr(0, e), rest.substr(e), e < rest.size() && rest[e] == '(', at,
+                   /*from_header=*/true);
     } else if (name == "undef") {
       size_t e = 0;
       while (e < rest.size() && is_ident_char(rest[e])) ++e;

@@ -58,8 +58,7 @@ TEST(AddrSpaceTest, KprobeArgumentsPointIntoTheKernel) {
 }
 
 TEST(AddrSpaceTest, UretprobeRetvalAndUsdtArgumentsAreUser) {
-  EXPECT_EQ(var_type(probe("uretprobe:/bin/true:main", "$r = retval;"), "$r").as,
-            AddrSpace::User);
+  EXPECT_EQ(var_type(probe("uretprobe:/bin/true:main", "$r = retval;"), "$r").as, AddrSpace::User);
   EXPECT_EQ(var_type(probe("usdt:/bin/true:p:n", "$a = arg1;"), "$a").as, AddrSpace::User);
 }
 
@@ -108,8 +107,9 @@ TEST(AddrSpaceTest, MapsKeepIt) {
 }
 
 TEST(AddrSpaceTest, PointerArithmeticForms) {
-  auto text = probe("uprobe:/bin/true:main",
-                    "$p = (struct pair *)arg0; $p++; --$p; $p += 2; $d = $p - (struct pair *)arg0;");
+  auto text =
+      probe("uprobe:/bin/true:main",
+            "$p = (struct pair *)arg0; $p++; --$p; $p += 2; $d = $p - (struct pair *)arg0;");
   EXPECT_TRUE(var_type(text, "$p").is_pointer());
   EXPECT_TRUE(var_type(text, "$d").is_integer());
 }

@@ -41,8 +41,10 @@ const userbin::DebugTypes* Checker::debug_types(const std::string& target) {
   std::string path = target.find('*') == std::string::npos ? host_binary(target) : "";
   if (!path.empty()) {
     auto opened = userbin::DebugTypes::open(path);
-    if (opened && (*opened)->has_debug_info()) types = std::move(*opened);
-    else if (!opened) llvm::consumeError(opened.takeError());
+    if (opened && (*opened)->has_debug_info())
+      types = std::move(*opened);
+    else if (!opened)
+      llvm::consumeError(opened.takeError());
   }
   return (debug_types_[target] = std::move(types)).get();
 }
@@ -114,8 +116,8 @@ void Checker::check_uprobe_offset(probes::AttachSpec& spec, source::SourceRange 
     }
   }
   if (!(*code)->starts_instruction(*fn, offset)) {
-    error(where, "Could not add uprobe into middle of instruction: " + shown +
-                     std::to_string(offset));
+    error(where,
+          "Could not add uprobe into middle of instruction: " + shown + std::to_string(offset));
     return;
   }
   info_.debug_binaries[spec.target] = (*code)->build_id();
@@ -153,7 +155,8 @@ Type Checker::check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f) {
             return false;
         return true;
       };
-      if (!common) common = std::move(fn);
+      if (!common)
+        common = std::move(fn);
       else if (!same(*common, *fn)) {
         error(where, "Probe has attach points with mixed arguments");
         return Type::none();

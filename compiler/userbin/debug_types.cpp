@@ -57,11 +57,16 @@ std::string key_of(DWARFDie die) {
   if (name.empty()) return "";
   switch (die.getTag()) {
   case dw::DW_TAG_structure_type:
-  case dw::DW_TAG_class_type: return "struct " + name;
-  case dw::DW_TAG_union_type: return "union " + name;
-  case dw::DW_TAG_enumeration_type: return "enum " + name;
-  case dw::DW_TAG_typedef: return name;
-  default: return "";
+  case dw::DW_TAG_class_type:
+    return "struct " + name;
+  case dw::DW_TAG_union_type:
+    return "union " + name;
+  case dw::DW_TAG_enumeration_type:
+    return "enum " + name;
+  case dw::DW_TAG_typedef:
+    return name;
+  default:
+    return "";
   }
 }
 
@@ -134,8 +139,8 @@ ast::Type DebugTypes::Impl::convert(DWARFDie die, bool shallow_records, int dept
   }
   case dw::DW_TAG_enumeration_type: {
     DWARFDie base = type_of(die);
-    bool is_signed = base && llvm::dwarf::toUnsigned(base.find(dw::DW_AT_encoding), 0) ==
-                                 dw::DW_ATE_signed;
+    bool is_signed =
+        base && llvm::dwarf::toUnsigned(base.find(dw::DW_AT_encoding), 0) == dw::DW_ATE_signed;
     return ast::Type::integer(static_cast<uint32_t>(byte_size(die)), is_signed);
   }
   case dw::DW_TAG_typedef:
@@ -148,9 +153,9 @@ ast::Type DebugTypes::Impl::convert(DWARFDie die, bool shallow_records, int dept
   case dw::DW_TAG_reference_type:
   case dw::DW_TAG_rvalue_reference_type: {
     DWARFDie target = type_of(die);
-    while (target && (target.getTag() == dw::DW_TAG_typedef ||
-                      target.getTag() == dw::DW_TAG_const_type ||
-                      target.getTag() == dw::DW_TAG_volatile_type))
+    while (target &&
+           (target.getTag() == dw::DW_TAG_typedef || target.getTag() == dw::DW_TAG_const_type ||
+            target.getTag() == dw::DW_TAG_volatile_type))
       target = type_of(target);
     if (target && target.getTag() == dw::DW_TAG_subroutine_type)
       return ast::Type::uint64(); // a function pointer
@@ -174,16 +179,18 @@ ast::Type DebugTypes::Impl::convert(DWARFDie die, bool shallow_records, int dept
                         elem_die.getTag() == dw::DW_TAG_volatile_type))
       elem_die = type_of(elem_die);
     // Only arrays of plain `char` are strings (as with BTF); unsigned char[N] is bytes.
-    bool chars = elem_die && elem_die.getTag() == dw::DW_TAG_base_type &&
-                 name_of(elem_die) == "char";
+    bool chars =
+        elem_die && elem_die.getTag() == dw::DW_TAG_base_type && name_of(elem_die) == "char";
     ast::Type elem = convert(elem_die, true, depth + 1);
     std::vector<uint64_t> dims;
     for (DWARFDie sub : die.children()) {
       if (sub.getTag() != dw::DW_TAG_subrange_type) continue;
-      if (auto count = llvm::dwarf::toUnsigned(sub.find(dw::DW_AT_count))) dims.push_back(*count);
+      if (auto count = llvm::dwarf::toUnsigned(sub.find(dw::DW_AT_count)))
+        dims.push_back(*count);
       else if (auto ub = llvm::dwarf::toUnsigned(sub.find(dw::DW_AT_upper_bound)))
         dims.push_back(*ub + 1);
-      else dims.push_back(0); // a flexible array member
+      else
+        dims.push_back(0); // a flexible array member
     }
     // int a[2][3] is an array of 2 arrays of 3.
     for (auto it = dims.rbegin(); it != dims.rend(); ++it) {
@@ -227,9 +234,13 @@ llvm::Expected<std::unique_ptr<DebugTypes>> DebugTypes::open(const std::string& 
   return out;
 }
 
-bool DebugTypes::has_debug_info() const { return impl_->has_info; }
+bool DebugTypes::has_debug_info() const {
+  return impl_->has_info;
+}
 
-const std::string& DebugTypes::build_id() const { return impl_->build_id; }
+const std::string& DebugTypes::build_id() const {
+  return impl_->build_id;
+}
 
 std::optional<Function> DebugTypes::function(std::string_view name) const {
   auto it = impl_->functions.find(name);

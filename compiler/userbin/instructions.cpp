@@ -66,8 +66,8 @@ llvm::Expected<std::unique_ptr<BinaryCode>> BinaryCode::open(const std::string& 
   if (!bin) return bin.takeError();
   auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(bin->getBinary());
   if (!elf || elf->getArch() != llvm::Triple::x86_64)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s is not an x86-64 ELF file", path.c_str());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s is not an x86-64 ELF file",
+                                   path.c_str());
   std::unique_ptr<BinaryCode> out(new BinaryCode());
   for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
     if (sym.getELFType() != llvm::ELF::STT_FUNC) continue;
@@ -128,6 +128,8 @@ bool BinaryCode::starts_instruction(const FunctionSymbol& f, uint64_t offset) co
   return pos == offset;
 }
 
-const std::string& BinaryCode::build_id() const { return impl_->build_id; }
+const std::string& BinaryCode::build_id() const {
+  return impl_->build_id;
+}
 
 } // namespace btc::userbin

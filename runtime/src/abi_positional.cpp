@@ -14,7 +14,9 @@ std::string positional_placeholder(uint32_t index) {
   return std::string(1, kMark) + "$" + std::to_string(index) + std::string(1, kMark);
 }
 
-bool has_placeholder(std::string_view text) { return text.find(kMark) != std::string_view::npos; }
+bool has_placeholder(std::string_view text) {
+  return text.find(kMark) != std::string_view::npos;
+}
 
 std::string show_placeholders(std::string_view text) {
   std::string out(text);
