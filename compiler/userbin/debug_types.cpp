@@ -7,11 +7,12 @@
 // bit position, enums are integers of their size.
 #include "userbin/debug_types.h"
 
+#include "userbin/instructions.h"
+
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
 #include <llvm/DebugInfo/DWARF/DWARFDie.h>
 #include <llvm/DebugInfo/DWARF/DWARFFormValue.h>
-#include <llvm/Object/BuildID.h>
 #include <llvm/Object/ObjectFile.h>
 
 #include <cstdio>
@@ -220,11 +221,7 @@ llvm::Expected<std::unique_ptr<DebugTypes>> DebugTypes::open(const std::string& 
   std::unique_ptr<DebugTypes> out(new DebugTypes());
   out->impl_->binary = std::move(*bin);
   const llvm::object::ObjectFile& obj = *out->impl_->binary.getBinary();
-  for (uint8_t byte : llvm::object::getBuildID(&obj)) {
-    char hex[3];
-    std::snprintf(hex, sizeof hex, "%02x", byte);
-    out->impl_->build_id += hex;
-  }
+  out->impl_->build_id = build_id_hex(obj);
   // Malformed DWARF is reported per entry by LLVM; a type we cannot read is simply absent.
   out->impl_->context = llvm::DWARFContext::create(
       obj, llvm::DWARFContext::ProcessDebugRelocations::Process, nullptr, "",

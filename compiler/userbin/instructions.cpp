@@ -61,6 +61,16 @@ struct BinaryCode::Impl {
 BinaryCode::BinaryCode() : impl_(std::make_unique<Impl>()) {}
 BinaryCode::~BinaryCode() = default;
 
+std::string build_id_hex(const llvm::object::ObjectFile& obj) {
+  std::string out;
+  for (uint8_t byte : llvm::object::getBuildID(&obj)) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", byte);
+    out += hex;
+  }
+  return out;
+}
+
 llvm::Expected<std::unique_ptr<BinaryCode>> BinaryCode::open(const std::string& path) {
   auto bin = llvm::object::ObjectFile::createObjectFile(path);
   if (!bin) return bin.takeError();
@@ -80,11 +90,7 @@ llvm::Expected<std::unique_ptr<BinaryCode>> BinaryCode::open(const std::string& 
     }
     out->impl_->functions.push_back({name->str(), *addr, sym.getSize()});
   }
-  for (uint8_t byte : llvm::object::getBuildID(elf)) {
-    char hex[3];
-    std::snprintf(hex, sizeof hex, "%02x", byte);
-    out->impl_->build_id += hex;
-  }
+  out->impl_->build_id = build_id_hex(*elf);
   out->impl_->binary = std::move(*bin);
   return out;
 }

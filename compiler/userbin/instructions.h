@@ -9,6 +9,7 @@
 // starts_instruction(take_pair, 4) is true and starts_instruction(take_pair, 2) false.
 #pragma once
 
+#include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/Error.h>
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct FunctionSymbol {
   uint64_t addr = 0; // ELF virtual address
   uint64_t size = 0; // 0: unknown
 };
+
+// The GNU build-id note of an object as lower-case hex ("" when it has none).
+std::string build_id_hex(const llvm::object::ObjectFile& obj);
 
 class BinaryCode {
 public:

@@ -122,13 +122,18 @@ class Result:
 # Machine capabilities
 
 
+class PerfEventAttr(ctypes.Structure):
+    """struct perf_event_attr, as far as these checks set it (112 bytes: PERF_ATTR_SIZE_VER5)."""
+    _fields_ = [("type", ctypes.c_uint32), ("size", ctypes.c_uint32),
+                ("config", ctypes.c_uint64), ("sample_period", ctypes.c_uint64),
+                ("sample_type", ctypes.c_uint64), ("read_format", ctypes.c_uint64),
+                ("flags", ctypes.c_uint64), ("wakeup_events", ctypes.c_uint32),
+                ("bp_type", ctypes.c_uint32), ("bp_addr", ctypes.c_uint64),
+                ("bp_len", ctypes.c_uint64), ("pad", ctypes.c_uint8 * 64)]
+
+
 def hardware_events_work() -> Optional[str]:
     """None when perf_event_open(PERF_TYPE_HARDWARE, cpu-cycles) works, else the reason."""
-    class PerfEventAttr(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_uint32), ("size", ctypes.c_uint32),
-                    ("config", ctypes.c_uint64), ("sample_period", ctypes.c_uint64),
-                    ("sample_type", ctypes.c_uint64), ("read_format", ctypes.c_uint64),
-                    ("flags", ctypes.c_uint64), ("pad", ctypes.c_uint8 * 96)]
     if os.uname().machine != "x86_64":
         return "hardware probe check only implemented on x86_64"
     libc = ctypes.CDLL(None, use_errno=True)
@@ -148,13 +153,6 @@ def hardware_events_work() -> Optional[str]:
 def breakpoints_fire() -> Optional[str]:
     """None when a hardware breakpoint on a variable of this process counts its writes, else
     the reason. Some VMs open PERF_TYPE_BREAKPOINT events that never fire."""
-    class PerfEventAttr(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_uint32), ("size", ctypes.c_uint32),
-                    ("config", ctypes.c_uint64), ("sample_period", ctypes.c_uint64),
-                    ("sample_type", ctypes.c_uint64), ("read_format", ctypes.c_uint64),
-                    ("flags", ctypes.c_uint64), ("wakeup_events", ctypes.c_uint32),
-                    ("bp_type", ctypes.c_uint32), ("bp_addr", ctypes.c_uint64),
-                    ("bp_len", ctypes.c_uint64), ("pad", ctypes.c_uint8 * 64)]
     if os.uname().machine != "x86_64":
         return "breakpoint check only implemented on x86_64"
     libc = ctypes.CDLL(None, use_errno=True)
