@@ -2,8 +2,10 @@
 //
 // Integers are 64-bit after promotion: arithmetic yields int64 when both operands are signed,
 // uint64 otherwise; comparisons and logic yield int64 0/1. sizeof and enum constants are
-// folded into IntLit nodes here. Example: `(uint8)300 + 1` types as uint64... no: the cast is
-// unsigned int8, the sum unsigned int64.
+// folded into IntLit nodes here. Every integer and pointer also carries its address space
+// (ast::AddrSpace), which casts, arithmetic, dereferences and indexing keep.
+// Example: `(uint8)300 + 1`: the cast is unsigned int8, the sum unsigned int64;
+// `*((int32 **)arg0 + 1)` in a uprobe is an `int32 *` pointing into the traced process.
 #include "sema/checker.h"
 #include "sema/tracepoint_types.h"
 
