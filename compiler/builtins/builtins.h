@@ -50,5 +50,6 @@ std::optional<uint32_t> pt_regs_offset(std::string_view name);
 
 // Offsets of the registers the probes read directly.
 inline constexpr uint32_t kPtRegsSp = 152;
+inline constexpr uint32_t kPtRegsIp = 128;
 
 } // namespace btc::builtins

@@ -245,13 +245,18 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     using probes::ProbeKind;
     if (spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe) {
       // usym value {ip, pid}: the address of the probed instruction in the process.
-      constexpr uint32_t kPtRegsIp = 128;
       auto* buf = stack_buffer(16, "usym");
-      b_.CreateAlignedStore(b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, kPtRegsIp), llvm::Align(8)),
-                            buf, llvm::Align(8));
+      b_.CreateAlignedStore(
+          b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsIp), llvm::Align(8)), buf,
+          llvm::Align(8));
       b_.CreateAlignedStore(b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32),
                             gep(buf, 8), llvm::Align(8));
       return buf;
+    }
+    if (spec_->kind == ProbeKind::Kprobe && spec_->offset != 0 && !as_fentry_) {
+      // bpf_get_func_ip answers 0 for a kprobe inside a function (6.1 and later): the
+      // interrupted instruction pointer, as 0.17 reads it, lies inside FUNC as well.
+      return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsIp), llvm::Align(8));
     }
     return call_helper(Helper::GetFuncIp, i64_ty(), {ctx_arg_});
   }

@@ -4,6 +4,8 @@
 // "uprobe:/tmp/t:work1" and "uprobe:/tmp/t:work2", each attached at the symbol's file offset
 // with its probe-name id as the BPF cookie.
 #include "attach_probes.h"
+#include "diag.h"
+#include "kernel_btf.h"
 #include "program_copies.h"
 
 #include "symbols.h"
@@ -20,6 +22,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -42,8 +45,16 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// Test knobs (docs/testing.md): pretend the kernel lacks kprobes or fentry, so the kernel
+// suite can drive the kprobe <-> fentry fallback both ways on a kernel that has both.
+bool knob_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v && std::string_view(v) != "0";
+}
+
 // Loads a do-nothing fentry program against `func`: fentry works here iff that succeeds.
 bool fentry_loads(const btf* vmlinux, const std::string& func, bool ret) {
+  if (knob_set("BTC_NO_FENTRY")) return false;
   int id = btf__find_by_name_kind(vmlinux, func.c_str(), BTF_KIND_FUNC);
   if (id <= 0) return false;
   const bpf_insn insns[] = {
@@ -142,6 +153,7 @@ KprobeMechanism choose_kprobe_mechanism(bool kprobe_available, bool fentry_candi
 }
 
 bool host_kprobes_available() {
+  if (knob_set("BTC_NO_KPROBES")) return false;
   if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0) return true;
   return access((std::string(kTracefsRoot) + "/kprobe_events").c_str(), F_OK) == 0 ||
          access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
@@ -202,6 +214,20 @@ bool is_dynamic_probe(ProbeKind kind) {
          kind == ProbeKind::RawTracepoint;
 }
 
+std::string untraceable_function_warning(const abi::Manifest& m, const AttachPoint& point) {
+  if (!is_kprobe(point.probe->kind) || point.from_wildcard) return "";
+  std::string why;
+  std::string funcs;
+  if (ensure_tracefs(why))
+    funcs = read_file(std::string(kTracefsRoot) + "/available_filter_functions");
+  if (funcs.empty()) funcs = kallsyms_functions(read_file("/proc/kallsyms"));
+  if (funcs.empty() || !match_kernel_functions(point.func, funcs).empty()) return "";
+  const abi::ProbeDesc& p = *point.probe;
+  return located_message(m, p.line, p.col_begin, p.col_end, "WARNING",
+                         point.func + " is not traceable (either non-existing, inlined, or "
+                                      "marked as \"notrace\"); attaching to it will likely fail");
+}
+
 std::string kallsyms_functions(std::string_view kallsyms) {
   std::string out;
   std::istringstream in{std::string(kallsyms)};
@@ -232,8 +258,8 @@ std::vector<std::string> match_kernel_functions(std::string_view pattern,
 
 std::vector<std::string> match_raw_tracepoints(std::string_view pattern) {
   std::vector<std::string> out;
-  btf* vmlinux = btf__load_vmlinux_btf();
-  if (libbpf_get_error(vmlinux)) return out;
+  btf* vmlinux = load_kernel_btf(kernel_btf());
+  if (!vmlinux) return out;
   constexpr std::string_view kPrefix = "btf_trace_";
   for (uint32_t id = 1, n = btf__type_cnt(vmlinux); id < n; ++id) {
     const btf_type* t = btf__type_by_id(vmlinux, id);

@@ -65,6 +65,13 @@ bool plan_dynamic_probe(const abi::Manifest& m, const abi::ProbeDesc& p,
 bool attach_dynamic_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                           std::string& err);
 
+// After a kprobe/kretprobe on one function failed to attach: bpftrace 0.17's warning at the
+// probe when this kernel lists no such traceable function (0.17 gives it when compiling on the
+// traced host; a btc tool, compiled elsewhere, where it runs). "" when the function is there.
+// Example: "x.bt:3:1-21: WARNING: swap_readpage is not traceable (either non-existing,
+// inlined, or marked as "notrace"); attaching to it will likely fail" + source + underline.
+std::string untraceable_function_warning(const abi::Manifest& m, const AttachPoint& point);
+
 // available_filter_functions-style lines ("name [module]") from /proc/kallsyms text symbols:
 // the fallback where tracefs refuses to list traceable functions.
 std::string kallsyms_functions(std::string_view kallsyms);

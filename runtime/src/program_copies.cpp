@@ -3,6 +3,7 @@
 #include "program_copies.h"
 
 #include "btc/abi.h"
+#include "kernel_btf.h"
 #include "libbpf_log.h"
 
 #include <bpf/bpf.h>
@@ -96,7 +97,9 @@ std::set<std::string> ProgramCopies::hold_back(bpf_object* main, bool all,
 bpf_object* ProgramCopies::copy(std::span<const uint8_t> object, const std::string& object_name,
                                 bpf_object* main, const std::string& prog_name, uint64_t id,
                                 std::string& err) {
-  LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = object_name.c_str());
+  KernelBtf btf_source = kernel_btf();
+  LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = object_name.c_str(),
+              .btf_custom_path = btf_source.custom_path());
   bpf_object* obj = bpf_object__open_mem(object.data(), object.size(), &oo);
   if (!obj) {
     err = "cannot open a copy of the BPF object: " + std::string(std::strerror(errno));

@@ -16,10 +16,11 @@
 #include "attach_watch.h"
 #include "bpf_maps.h"
 #include "config.h"
+#include "diag.h"
 #include "event_loop.h"
 #include "events.h"
 #include "format/resolve.h"
-#include "diag.h"
+#include "kernel_btf.h"
 #include "libbpf_log.h"
 #include "process.h"
 #include "program_copies.h"
@@ -172,9 +173,8 @@ private:
     if (!bad.empty()) return fail(bad);
     if (!has_bpf_privileges())
       return fail("ERROR: btc tools need root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
-    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-      return fail("ERROR: the running kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
-                  "btc tools need a kernel built with CONFIG_DEBUG_INFO_BTF");
+    std::string btf_error = check_kernel_btf(kernel_btf());
+    if (!btf_error.empty()) return fail(btf_error);
     return true;
   }
 
@@ -232,7 +232,9 @@ private:
   }
 
   bool open() {
-    LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = m_.tool_name.c_str());
+    KernelBtf btf_source = kernel_btf();
+    LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = m_.tool_name.c_str(),
+                .btf_custom_path = btf_source.custom_path());
     bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
     if (!obj) {
       return fail("ERROR: cannot open the embedded BPF object: " +
@@ -455,9 +457,10 @@ private:
         continue;
       }
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
+      out_->flush();
+      std::fputs(untraceable_function_warning(m_, point).c_str(), stderr);
       if (!point.from_wildcard && !point.probe->optional)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
-      out_->flush();
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
                    detail.c_str());
     }

@@ -16,6 +16,8 @@ moved by +64 bytes (and records embedding them by value laid out again). Then:
   renamed_field_runqlen  Debian's runqlen.bt compiled against a BTF where cfs_rq.nr_queued is
                      still called nr_running compiles; on this kernel it refuses to load,
                      naming the field at its line.
+  btf_env            BPFTRACE_BTF: a tool relocated against a BTF file instead of sysfs (a copy
+                     with sysfs hidden: right values; shifted.btf: wrong ones; neither: refused).
   negative_control   reading this kernel's task_struct at the offsets baked into the shifted
                      object (a raw `*(int32*)(curtask + off)` in a second tool) gives values
                      that are NOT the pid/comm the relocated tool printed.
@@ -184,12 +186,14 @@ class Workload:
         return None
 
 
-def run_tool(tool, workload, args=(), timeout=20):
-    """Starts `tool`, waits for its probes, runs the workload, stops it with SIGINT.
+def run_tool(tool, workload, args=(), timeout=20, prefix=(), env_extra=None):
+    """Starts `tool` (behind the `prefix` command, with `env_extra` added to the environment),
+    waits for its probes, runs the workload, stops it with SIGINT.
     Returns (stdout, stderr, status, error-or-None)."""
     env = dict(os.environ)
     env[NOTIFY] = "1"
-    p = subprocess.Popen([tool, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    env.update(env_extra or {})
+    p = subprocess.Popen([*prefix, tool, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=env, text=True, errors="replace", start_new_session=True)
     err_lines, attached = [], threading.Event()
 
@@ -413,6 +417,48 @@ def negative_control(args, res, work, shifted_relocs):
                    f"(real {facts['comm']!r}); the relocated tools read the real ones")
 
 
+# Runs the command after it in a private mount namespace where /sys/kernel/btf is empty: the
+# kernel as a tool sees one built without CONFIG_DEBUG_INFO_BTF.
+HIDE_SYSFS_BTF = ["unshare", "-m", "sh", "-c",
+                  'mount -t tmpfs none /sys/kernel/btf && exec "$0" "$@"']
+
+
+def btf_env(args, res, work, case, shifted):
+    """BPFTRACE_BTF: the task_ids tool (compiled against this kernel) relocated against a file.
+    With the sysfs BTF hidden and BPFTRACE_BTF naming a copy of it, the output is right; with
+    BPFTRACE_BTF naming shifted.btf, the relocations follow that file and the values are wrong
+    (so the file, not sysfs, is what the tool used); with no BTF at all it refuses in words."""
+    w = Workload(work)
+    text = fill(case["script"], {"uniq": w.uniq, "nbytes": str(w.nbytes)}, False)
+    tool, err = compile_case(args, text, os.path.join(work, "btf_env"), None)
+    if err:
+        return res.record("FAIL", "btf_env", "compile failed", err)
+    copy = os.path.join(work, "btf_env", "vmlinux.btf")
+    shutil.copyfile(VMLINUX, copy)
+    out, errout, status, err = run_tool(tool, w, prefix=HIDE_SYSFS_BTF,
+                                        env_extra={"BPFTRACE_BTF": copy})
+    problems = ([err] if err else []) + check_output(case, out, w.facts())
+    if problems:
+        res.record("FAIL", "btf_env/file", problems[0], out + errout)
+    else:
+        res.record("PASS", "btf_env/file", "sysfs BTF hidden, BPFTRACE_BTF=a copy: values right")
+    out, errout, status, err = run_tool(tool, w, env_extra={"BPFTRACE_BTF": shifted})
+    problems = check_output(case, out, w.facts())
+    if err or not any(l.startswith("TASK ") for l in out.splitlines()):
+        res.record("FAIL", "btf_env/shifted", err or "no TASK lines", out + errout)
+    elif not problems:
+        res.record("FAIL", "btf_env/shifted", "right values: BPFTRACE_BTF was not used", out)
+    else:
+        res.record("PASS", "btf_env/shifted", "BPFTRACE_BTF=shifted.btf moves the reads: "
+                   + next(l for l in out.splitlines() if l.startswith("TASK "))[:90])
+    r = run([*HIDE_SYSFS_BTF, tool], timeout=20)
+    want = r"^ERROR: the running kernel has no BTF \(/sys/kernel/btf/vmlinux is missing\); "
+    if r.returncode != 1 or not re.search(want, r.stderr, re.M):
+        res.record("FAIL", "btf_env/none", "expected the no-BTF refusal", r.stdout + r.stderr)
+    else:
+        res.record("PASS", "btf_env/none", "no BTF and no BPFTRACE_BTF: refused in words")
+
+
 def run_case(args, res, name, case, work, shifted, have_root):
     reloc_out = None
     for mode in ("host", "shifted"):
@@ -540,6 +586,12 @@ def main():
             res.record("SKIP", "negative_control", "the task_ids case did not run")
         else:
             negative_control(args, res, work, task_relocs)
+        if args.pattern in "btf_env":
+            if not have_root or shifted is None:
+                res.record("SKIP", "btf_env", "needs root and shifted.btf")
+            else:
+                with open(os.path.join(args.cases, "task_ids.case")) as f:
+                    btf_env(args, res, work, ast.literal_eval(f.read()), shifted)
         if args.pattern in "renamed_field_runqlen":
             renamed_field(args, res, work, have_root)
 

@@ -43,7 +43,7 @@ Case keys (all optional; strings, the script included, may use the placeholders 
   timeout_s     hard limit of the tool's lifetime (default 20)
   status        expected exit status of the tool (default 0)
   stdout        exact expected stdout;  stdout_regex / stdout_not_regex  lists of regexes
-                (re.M);  stdout_lines  lines that must appear verbatim;  stderr_regex /
+                (re.M);  stdout_lines  lines that must appear verbatim;  stderr, stderr_regex,
                 stderr_not_regex  likewise on stderr (the attach notification line removed)
   values        list of {"regex": r"..(\\d+)..", "min": N, "max": N, "count": K,
                 "max_count": M, "increasing": bool}: group 1 of each match is an integer
@@ -436,6 +436,8 @@ class Case:
             fail(f"tool exited {run.status}, expected {want_status}")
         if "stdout" in self.spec and run.stdout != self.get("stdout"):
             fail(f"stdout differs from expected {self.get('stdout')!r}")
+        if "stderr" in self.spec and run.stderr != self.get("stderr"):
+            fail(f"stderr differs from expected {self.get('stderr')!r}")
         for rx in self.get("stdout_regex", []):
             if not re.search(rx, run.stdout, re.M):
                 fail(f"stdout does not match /{rx}/")
@@ -575,6 +577,13 @@ def indent(text: str) -> str:
 # Case discovery
 
 
+CASE_KEYS = {"description", "requires", "program", "stdin_script", "compile_args",
+             "compile_env", "compile", "run", "setup", "cleanup", "after_compile", "background",
+             "args", "env", "env_clear", "workload", "stop", "timeout_s", "status", "stdout",
+             "stdout_regex", "stdout_not_regex", "stdout_lines", "stderr", "stderr_regex",
+             "stderr_not_regex", "values", "json_lines", "files", "commands"}
+
+
 def load_cases(cases_dir: Path, tools_dir: Optional[Path]) -> Dict[str, tuple]:
     """name -> (spec dict or error string, script text or None)."""
     found: Dict[str, tuple] = {}
@@ -584,6 +593,9 @@ def load_cases(cases_dir: Path, tools_dir: Optional[Path]) -> Dict[str, tuple]:
             spec = ast.literal_eval(path.read_text())
             if not isinstance(spec, dict):
                 raise ValueError("not a dict literal")
+            unknown = sorted(set(spec) - CASE_KEYS)
+            if unknown:  # a misspelt key would be a check that silently never runs
+                raise ValueError(f"unknown keys {unknown}")
         except (ValueError, SyntaxError) as exc:
             found[name] = (f"bad case file {path}: {exc}", None)
             continue
