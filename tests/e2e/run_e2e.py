@@ -639,7 +639,7 @@ def main(argv: List[str]) -> int:
     if not cases:
         print(f"run_e2e.py: no cases in {args.cases}", file=sys.stderr)
         return 2
-    root = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="btc-e2e-"))
+    root = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="btc-e2e-"))
     root.mkdir(parents=True, exist_ok=True)
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     suite_start = time.monotonic()

@@ -5,8 +5,9 @@ Each case is a dict:
   program       script compiled with `btc -e` on the host (with compile_args); or
   script        a .bt file of the repository compiled the same way; unless
   host_binary   "e2e:CASE" / "tools:NAME": the binary the host suite built (build/tests/e2e/
-                work/CASE/CASE, build/tools/NAME), used as is when present, else `program` is
-                compiled the same way; or
+                work/CASE/CASE, build/tools/NAME), used as is when present and not older than
+                btc and its runtime, else compiled here from the e2e case's own script (or
+                `script`) the same way; or
   debian        NAME: /usr/sbin/NAME.bt, the binary tests/debian_tools built when present
   args, env     the tool's arguments and environment in the guest
   modules       kernel modules of the package the case needs (loaded by its setup with insmod
@@ -20,6 +21,12 @@ Each case is a dict:
   timeout_s     the tool's limit after the workload (default 20)
   status, stdout_regex, stdout_not_regex, stderr_regex, stderr_not_regex, values
                 as in tests/e2e/run_e2e.py (values: group 1 within min/max)
+  background    a command started before the tool (killed at the end); "{bg_pid}" in args is
+                its pid
+  programs      {guest path: C source}: test programs built static at those paths (an e2e
+                binary names its targets by their host path: {build}/tests/e2e/work/CASE/...)
+  e2e_checks    true: the e2e case's status/stdout/stderr/values checks apply where this case
+                sets none (the binary behaves on the guest as on the host)
   cpus          the vCPU counts it runs with (default: every boot)
   kernels       a regex on the kernel's name (6.1.0-57-amd64): the case runs on those only
 
@@ -38,7 +45,6 @@ CASES = [
     {
         "name": "kprobe_attach_error",
         "host_binary": "e2e:kprobe_attach_error",
-        "program": 'kprobe:vfs_read { @ = count(); } kretprobe:vfs_read { @r = count(); }',
         "workload": "kload read /proc/version 20",
         "values": [{"regex": r"^@: (\d+)$", "min": 20}, {"regex": r"^@r: (\d+)$", "min": 20}],
     },
@@ -56,6 +62,15 @@ CASES = [
         "setup": "printf hello > /tmp/five",
         "workload": "kload read /tmp/five 7",
         "values": [{"regex": r"^@ret\[5\]: (\d+)$", "min": 7, "max": 7}],
+    },
+    {
+        # The host's case that attaches none of vfs_rea*: here all of them attach.
+        "name": "kprobe_wildcard_none_attached",
+        "host_binary": "e2e:kprobe_wildcard_none_attached",
+        "workload": "kload read /proc/version 3",
+        "stdout_regex": [r"^Attaching \d+ probes\.\.\.$"],
+        "stderr_not_regex": [r"WARNING", r"ERROR"],
+        "values": [{"regex": r"^@: (\d+)$", "min": 3}],
     },
     {
         "name": "kprobe_wildcard_probe",
@@ -87,17 +102,12 @@ CASES = [
     {
         "name": "kprobe_ctx_loads",
         "host_binary": "e2e:kprobe_ctx_loads",
-        "program": 'kprobe:vfs_read { $r = (struct pt_regs *)ctx; @[$r->di > 0, ctx->si] = '
-                   'count(); print(*ctx); }',
         "workload": "kload read /proc/version 2",
         "stdout_regex": [r"^\{ \.r15 = -?\d+, .*\.di = -?\d+, .*\}$", r"^@\[1, -?\d+\]: \d+$"],
     },
     {
         "name": "kprobe_user_pointer_loads",
         "host_binary": "e2e:kprobe_user_pointer_loads",
-        "program": "struct pair { int a; int b; }; kprobe:do_sys_openat2 { $p = (struct pair *)"
-                   "uptr(arg1); @[str(uptr(arg1))] = $p->b; } kfunc:do_sys_openat2 { "
-                   "@f[str(uptr(args->filename))] = count(); }",
         "setup": "printf hello > /tmp/five",
         "workload": "kload read /tmp/five 3",
         "values": [{"regex": r"^@f\[/tmp/five\]: (\d+)$", "min": 3}],
@@ -132,11 +142,18 @@ CASES = [
     {
         "name": "kfunc_attach_error",
         "host_binary": "e2e:kfunc_attach_error",
-        "program": 'kfunc:vfs_read { @[comm, args->count] = count(); } kretfunc:vfs_read { '
-                   '@r = hist(retval); }',
         "workload": "kload read /proc/version 6",
         "values": [{"regex": r"^@\[kload, 512\]: (\d+)$", "min": 6, "max": 6}],
         "stdout_regex": [r"^@r: $"],
+    },
+    {
+        # The host's -v case: there "attaching as nothing"; here fentry works.
+        "name": "kfunc_attach_error_verbose",
+        "host_binary": "e2e:kfunc_attach_error_verbose",
+        "args": ["-v"],
+        "workload": "kload read /proc/version 2",
+        "stderr_regex": [r"^kretfunc:vfs_read: attaching as fexit$"],
+        "stdout_regex": [r"^\d+ vfs_read$"],
     },
     {
         "name": "kfunc_args_retval_path",
@@ -377,15 +394,12 @@ CASES = [
     {
         "name": "interval_ms_exit",
         "host_binary": "e2e:interval_ms_exit",
-        "program": "interval:ms:100 { @ticks = count(); } interval:ms:550 { exit(); }",
         "stop": "exit",
         "values": [{"regex": r"^@ticks: (\d+)$", "min": 3, "max": 6}],
     },
     {
         "name": "lhist_tracepoint",
         "host_binary": "e2e:lhist_tracepoint",
-        "program": 'tracepoint:syscalls:sys_exit_read /comm == "dd"/ { @ = lhist(args->ret, 0, '
-                   '1024, 256); }',
         "workload": "dd if=/dev/zero bs=512 count=50 of=/dev/null 2>/dev/null",
         "values": [{"regex": r"^\[512, 768\) +(\d+) \|@+\|$", "min": 50}],
     },
@@ -406,12 +420,47 @@ CASES = [
         "stdout_regex": [r"^1 1 \S+$"],
     },
     {
-        "name": "profile_cpus",
-        "program": "profile:hz:99 { @[cpu] = count(); }",
-        "workload": "kload spin 300",
-        "values": [{"regex": r"^@\[\d+\]: (\d+)$", "min": 1}],
+        "name": "profile_cpu",
+        "host_binary": "e2e:profile_cpu",
+        "workload": "kload spin 400",
+        "e2e_checks": True,
+    },
+    {
+        "name": "software_all_events",
+        "host_binary": "e2e:software_all_events",
+        "workload": "dd if=/dev/zero of=/dev/null bs=1M count=200 2>/dev/null",
+        "stop": "exit",
+        "e2e_checks": True,
+    },
+    {
+        # curtask chains through BTF (CO-RE against 6.1's and 6.12's task_struct): the
+        # background kload calls getppid; its parent is this case's shell.
+        "name": "curtask_fields",
+        "host_binary": "e2e:curtask_fields",
+        "background": "kload ppid 200 20",
+        "args": ["{bg_pid}"],
+        "stop": "exit",
+        "stdout_regex": [r"^pid=\d+ tid_match=1 parent=\d+$", r"^comm=kload parent_comm=sh$",
+                         r"^@\[sh\]: 1$"],
     },
     # ---- user space on the guest kernel -----------------------------------------------------
+    {
+        # The host's usdt case: its target at the path the binary names (built static here).
+        "name": "usdt_args",
+        "host_binary": "e2e:usdt_args",
+        "programs": {"{build}/tests/e2e/work/usdt_args/usdt_target": "tests/e2e/cases/usdt_target.c"},
+        "workload": "{build}/tests/e2e/work/usdt_args/usdt_target 2",
+        "e2e_checks": True,
+    },
+    {
+        "name": "uprobe_args",
+        "host_binary": "e2e:uprobe_args",
+        "programs": {"{build}/tests/e2e/work/uprobe_args/utarget": "tests/e2e/cases/uprobe_target.c"},
+        "background": "{build}/tests/e2e/work/uprobe_args/utarget 100",
+        "workload": "sleep 0.5",
+        "stop": {"signal": "INT", "after_ms": 100},
+        "e2e_checks": True,
+    },
     {
         "name": "uprobe_dwarf_usdt",
         "program": 'uprobe:{progs}/uvalues:take_str { printf("%s %d\\n", str(args->s), args->n); } '

@@ -11,6 +11,7 @@
  *   kload read FILE N [MS] N read(2) calls of 512 bytes on FILE (busybox cat uses sendfile),
  *                          then a pause of MS milliseconds (a tracer sees it alive)
  *   kload readv FILE N     N readv(2) calls of two 256-byte buffers on FILE
+ *   kload ppid N MS        N getppid(2) calls, MS milliseconds apart
  * Exit status 0 when the workload ran, 1 (with a message) when a system call failed. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -127,6 +128,14 @@ static int readv_file(const char* path, int n) {
   return 0;
 }
 
+static int ppid(int n, long ms) {
+  for (int i = 0; i < n; i++) {
+    getppid();
+    usleep(ms * 1000);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* cmd = argc > 1 ? argv[1] : "";
   if (!strcmp(cmd, "tcp") && argc == 4) return tcp(atoi(argv[2]), atoi(argv[3]));
@@ -137,7 +146,8 @@ int main(int argc, char** argv) {
   if (!strcmp(cmd, "read") && (argc == 4 || argc == 5))
     return read_file(argv[2], atoi(argv[3]), argc == 5 ? atol(argv[4]) : 0);
   if (!strcmp(cmd, "readv") && argc == 4) return readv_file(argv[2], atoi(argv[3]));
+  if (!strcmp(cmd, "ppid") && argc == 4) return ppid(atoi(argv[2]), atol(argv[3]));
   fprintf(stderr, "usage: kload tcp PORT N | unix N | hog MB | syn ADDR PORT | spin MS | "
-                  "read FILE N [MS] | readv FILE N\n");
+                  "read FILE N [MS] | readv FILE N | ppid N MS\n");
   return 2;
 }
