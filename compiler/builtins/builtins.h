@@ -6,6 +6,8 @@
 // Example: find_function("hist") -> {FuncId::Hist, 1..1 args, aggregation}.
 #pragma once
 
+#include "builtins/bpf_abi.h"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -47,9 +49,5 @@ const FuncDesc* find_function(std::string_view name);
 // reg("name"): byte offset of an x86-64 register in struct pt_regs (also the start of
 // struct bpf_perf_event_data); nullopt for a name that is not a register.
 std::optional<uint32_t> pt_regs_offset(std::string_view name);
-
-// Offsets of the registers the probes read directly.
-inline constexpr uint32_t kPtRegsSp = 152;
-inline constexpr uint32_t kPtRegsIp = 128;
 
 } // namespace btc::builtins

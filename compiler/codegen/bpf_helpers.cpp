@@ -196,8 +196,7 @@ llvm::Value* Lowerer::probe_read(llvm::Value* dst, uint32_t size, llvm::Value* s
 }
 
 llvm::Value* Lowerer::attach_id() {
-  // Raw tracepoint links take no cookie (before Linux 6.10): always one program copy each.
-  if (spec_->kind == probes::ProbeKind::RawTracepoint) return attach_id_marker();
+  if (!provider().attach_cookies()) return attach_id_marker(); // always one copy per point
   // Real branches, not a select: the verifier knows the frozen .rodata knob and never looks
   // at the untaken side, so a kernel without bpf_get_attach_cookie still loads the program.
   auto* with_cookie = llvm::BasicBlock::Create(ctx_, "cookie", fn_);

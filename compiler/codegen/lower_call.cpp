@@ -95,7 +95,7 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
   };
   switch (d->id) {
   case FuncId::Printf:
-    if (spec_->kind == probes::ProbeKind::Iter) return lower_seq_printf(e, c);
+    if (llvm::Value* v = provider().lower_printf(*this, e, c)) return v; // iter: seq_file
     emit_event(info_.call_event.at(&e), event_args(1));
     return i64(0);
   case FuncId::Print: {

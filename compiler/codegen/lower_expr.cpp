@@ -229,37 +229,17 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return buf;
   }
   case VarId::Probe:
-    if (spec_->wildcard) {
-      llvm::Value* cookie = attach_id();
-      // usdt cookies carry the argument-table slot in the high half (btc/usdt.h).
-      if (spec_->kind == probes::ProbeKind::Usdt) cookie = b_.CreateAnd(cookie, 0xffffffffull);
-      return cookie;
-    }
+    if (spec_->wildcard) return provider().probe_id_of(*this, attach_id());
     return i64(probe_id_);
   case VarId::Curtask: return call_helper(Helper::GetCurrentTask, i64_ty(), {});
   case VarId::Args: return b_.CreatePtrToInt(ctx_arg_, i64_ty());
   case VarId::Cpid: return config_u64(layout_.child_pid);
-  case VarId::Arg: return probe_arg(index);
-  case VarId::Retval: return convert_int(probe_retval(), e.type);
-  case VarId::Func: {
-    using probes::ProbeKind;
-    if (spec_->kind == ProbeKind::Uprobe || spec_->kind == ProbeKind::Uretprobe) {
-      // usym value {ip, pid}: the address of the probed instruction in the process.
-      auto* buf = stack_buffer(16, "usym");
-      b_.CreateAlignedStore(
-          b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsIp), llvm::Align(8)), buf,
-          llvm::Align(8));
-      b_.CreateAlignedStore(b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32),
-                            gep(buf, 8), llvm::Align(8));
-      return buf;
-    }
-    if (spec_->kind == ProbeKind::Kprobe && spec_->offset != 0 && !as_fentry_) {
-      // bpf_get_func_ip answers 0 for a kprobe inside a function (6.1 and later): the
-      // interrupted instruction pointer, as 0.17 reads it, lies inside FUNC as well.
-      return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsIp), llvm::Align(8));
-    }
-    return call_helper(Helper::GetFuncIp, i64_ty(), {ctx_arg_});
-  }
+  case VarId::Arg:
+    return provider().lower_arg(*this, index);
+  case VarId::Retval:
+    return convert_int(provider().lower_retval(*this), e.type);
+  case VarId::Func:
+    return provider().lower_func(*this);
   case VarId::Kstack:
   case VarId::Ustack:
     return stack_value(e.type);
@@ -277,25 +257,7 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   case VarId::Ctx:
     return b_.CreatePtrToInt(ctx_arg_, i64_ty());
   }
-  (void)e;
-  return i64(0); // sema rejects the builtins not implemented yet
-}
-
-// x86-64 struct pt_regs offsets of the argument registers di, si, dx, cx, r8, r9 and of ax.
-constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
-constexpr uint32_t kPtRegsAx = 80;
-
-llvm::Value* Lowerer::probe_arg(uint32_t n) {
-  using probes::ProbeKind;
-  if (spec_->kind == ProbeKind::Usdt) return usdt_arg(n);
-  bool array_ctx = as_fentry_ || spec_->kind == ProbeKind::RawTracepoint;
-  uint32_t off = array_ctx ? 8 * n : (n < 6 ? kPtRegsArgs[n] : 0);
-  return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
-}
-
-llvm::Value* Lowerer::probe_retval() {
-  uint32_t off = as_fentry_ ? 8 * func_nargs_ : kPtRegsAx;
-  return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
+  BTC_UNREACHABLE("builtin variable without a lowering");
 }
 
 llvm::Value* Lowerer::stack_value(const Type& t) {

@@ -71,8 +71,7 @@ void Lowerer::field_chain(const ast::Expr& e, const ast::FieldAccess& f, const a
 }
 
 llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f) {
-  if (llvm::Value* v = lower_tracing_field(e, f)) return v;
-  if (f.base->type.kind == ast::TypeKind::Ctx) return lower_tracepoint_field(e, f);
+  if (llvm::Value* v = provider().lower_ctx_field(*this, e, f)) return v;
   if (auto it = info_.local_field_offsets.find(&e); it != info_.local_field_offsets.end()) {
     // A preamble struct: the script's own layout, no relocation.
     llvm::Value* base = lower_expr(*f.base);
@@ -138,39 +137,6 @@ llvm::Value* Lowerer::read_bitfield(llvm::Value* base_ptr, llvm::Value* field_pt
   val = b_.CreateShl(val, left);
   return type.is_signed ? b_.CreateAShr(val, left + path.bitfield_offset)
                         : b_.CreateLShr(val, left + path.bitfield_offset);
-}
-
-llvm::Value* Lowerer::lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f) {
-  const auto& fmt = info_.tracepoint_formats.at(spec_->target);
-  auto it = std::find_if(fmt.fields.begin(), fmt.fields.end(),
-                         [&](const btf::TracepointField& tf) { return tf.name == f.field; });
-  size_t fi = static_cast<size_t>(it - fmt.fields.begin());
-  const btf::TracepointField& tf = *it;
-
-  llvm::Value* addr = nullptr;
-  std::optional<btf::TracepointCoreInfo> core;
-  if (btf_ && core_) core = btf::tracepoint_core_struct(*btf_, fmt);
-  if (core && fi < core->fields.size()) {
-    const auto& acc = core->fields[fi];
-    addr = core_->field_address(b_, ctx_arg_, core->struct_id, acc.path);
-    if (acc.array_element)
-      addr = core_->array_element_address(b_, addr, acc.path.type_id, acc.index);
-  } else {
-    addr = gep(ctx_arg_, tf.offset);
-  }
-  if (tf.data_loc || tf.rel_loc) {
-    // u32: offset of the data in the record (low 16 bits) | length << 16.
-    auto* tmp = stack_buffer(8, "data_loc");
-    zero_fill(tmp, 8);
-    probe_read(tmp, 4, addr, ast::AddrSpace::Kernel);
-    llvm::Value* word = b_.CreateAlignedLoad(i64_ty(), tmp, llvm::Align(8));
-    llvm::Value* off = b_.CreateAnd(word, 0xffff);
-    llvm::Value* base = b_.CreatePtrToInt(ctx_arg_, i64_ty());
-    if (tf.rel_loc) base = b_.CreateAdd(b_.CreatePtrToInt(addr, i64_ty()), i64(tf.size));
-    return b_.CreateAdd(base, off);
-  }
-  return read_at(addr, e.type, tf.is_array ? 0 : tf.size, e.range, ast::AddrSpace::Kernel,
-                 /*bpf_memory=*/false);
 }
 
 } // namespace btc::codegen

@@ -8,9 +8,12 @@
 // (strings, tuples, records, ...) is a `ptr` to a stack buffer of Type::size bytes.
 #pragma once
 
-#include "codegen/codegen.h"
+#include "btc/check.h"
+#include "builtins/bpf_abi.h"
 #include "builtins/builtins.h"
+#include "codegen/codegen.h"
 #include "codegen/core_access.h"
+#include "probes/provider.h"
 
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/IRBuilder.h>
@@ -22,16 +25,7 @@ namespace btc::codegen {
 
 using ast::Type;
 
-// BPF helper ids (include/uapi/linux/bpf.h).
-enum class Helper : uint64_t {
-  MapLookupElem = 1, MapUpdateElem = 2, MapDeleteElem = 3, GetPrandomU32 = 7,
-  GetSmpProcessorId = 8, GetCurrentPidTgid = 14, GetCurrentUidGid = 15, GetCurrentComm = 16,
-  GetCurrentTask = 35, GetNumaNodeId = 42, GetCurrentCgroupId = 80, ProbeReadUser = 112,
-  ProbeReadKernel = 113, ProbeReadUserStr = 114, ProbeReadKernelStr = 115, ProbeRead = 4,
-  ProbeReadStr = 45,
-  KtimeGetBootNs = 125, RingbufReserve = 131, RingbufSubmit = 132, GetAttachCookie = 174,
-  GetStackid = 27, GetFuncIp = 173, OverrideReturn = 58,
-};
+using builtins::Helper;
 
 // Types held in an i64 SSA value (everything else lives in a stack buffer).
 bool is_scalar(const Type& t);
@@ -42,7 +36,8 @@ uint64_t element_size(const Type& p);
 // The helper that reads memory of address space `as` (a NUL-terminated string when `str`).
 Helper read_helper(ast::AddrSpace as, bool str = false);
 
-class Lowerer {
+// The Lowerer is also what codegen lends the probe providers (probes/provider.h).
+class Lowerer final : public probes::LowerContext {
 public:
   Lowerer(const ast::Program& program, const sema::ProgramInfo& info, const btf::KernelBtf* btf,
           const CodegenOptions& options, llvm::LLVMContext& ctx);
@@ -56,15 +51,27 @@ public:
   void lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry);
   // Starts BPF function `name` (ctx argument, debug info, entry block) in `section`.
   void begin_program(const std::string& name, const std::string& section,
-                     source::SourceRange range);
-  // lower_watch.cpp: the uprobe program that arms a FUNC+argN watchpoint.
-  void lower_watch_setup(const sema::ProbeInfo& p, size_t spec_index);
-  // Argument N / return value of the probed function, by program kind (pt_regs for
-  // kprobe/uprobe, the u64 argument array for fentry/fexit and raw tracepoints).
-  llvm::Value* probe_arg(uint32_t n);
-  llvm::Value* probe_retval();
-  llvm::Value* usdt_arg(uint32_t n); // lower_usdt.cpp
+                     source::SourceRange range) override;
+  // The probe's provider (probes/provider.h), which lowers its context reads.
+  const probes::Provider& provider() const { return probes::provider(spec_->kind); }
   llvm::Value* stack_value(const Type& t);
+
+  // LowerContext
+  llvm::IRBuilder<>& builder() override { return b_; }
+  llvm::Function* function() override { return fn_; }
+  llvm::Value* context() override { return ctx_arg_; }
+  const probes::AttachSpec& spec() const override { return *spec_; }
+  bool twin() const override { return twin_; }
+  uint32_t func_arg_slots() const override { return func_nargs_; }
+  const sema::ProgramInfo& program_info() const override { return info_; }
+  const abi::ConfigLayout& config_layout() const override { return layout_; }
+  llvm::GlobalVariable* object_map(const std::string& name, uint32_t type, uint32_t entries,
+                                   uint32_t key_size, uint32_t value_size) override;
+  llvm::GlobalVariable* ringbuf() override { return ringbuf_; }
+  CoreTypes* core_types() override { return core_.get(); }
+  const btf::KernelBtf* kernel_btf() const override { return btf_; }
+  void emit_event_guard() override;
+  void end_program() override;
 
   // lower_stmt.cpp
   void lower_block(const ast::Block& block);
@@ -79,7 +86,7 @@ public:
   void emit_return();
 
   // lower_expr.cpp
-  llvm::Value* lower_expr(const ast::Expr& e);
+  llvm::Value* lower_expr(const ast::Expr& e) override;
   llvm::Value* lower_builtin(const ast::Expr& e, const ast::Builtin& b);
   llvm::Value* lower_binary(const ast::Expr& e, const ast::Binary& b);
   llvm::Value* lower_field(const ast::Expr& e, const ast::FieldAccess& f);
@@ -88,30 +95,23 @@ public:
   // strings and arrays copied into a stack buffer; a record is its address, an LLVM pointer
   // when `bpf_memory` (a stack or map copy) else an i64. Failed reads warn with -kk at `range`.
   llvm::Value* read_at(llvm::Value* addr, const Type& t, uint32_t read_size,
-                       source::SourceRange range, ast::AddrSpace as, bool bpf_memory);
+                       source::SourceRange range, ast::AddrSpace as, bool bpf_memory) override;
   // A field of type `t` at `addr` inside the program's context: a direct load.
   llvm::Value* context_load(llvm::Value* addr, const Type& t);
   llvm::Value* read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr, uint32_t record_id,
                             const btf::FieldPath& path, const Type& type, ast::AddrSpace as);
   void field_chain(const ast::Expr& e, const ast::FieldAccess& f, const ast::Expr*& root,
                    uint32_t& root_id, btf::FieldPath& path);
-  llvm::Value* lower_tracepoint_field(const ast::Expr& e, const ast::FieldAccess& f);
   llvm::Value* read_map(const ast::MapRef& m, const Type& type);
   llvm::Value* build_key(const ast::MapRef& m);
   // Equal (i1) when the bytes match up to the shorter size, a NUL or `limit` bytes (a run-time
   // count; nullptr: no limit).
   llvm::Value* string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b, uint32_t bsize,
                               llvm::Value* limit = nullptr);
-  llvm::Value* convert_int(llvm::Value* v, const Type& from);
+  llvm::Value* convert_int(llvm::Value* v, const Type& from) override;
   llvm::Value* to_bool(llvm::Value* v);
 
-  // lower_tracing.cpp: kfunc/kretfunc and iter programs, path()
-  std::optional<std::string> tracing_section(bool twin) const;
-  bool arg_array_ctx(bool twin) const; // ctx is the u64 argument array (fentry/fexit)
-  void emit_iter_prologue();
-  // args->NAME (kfunc) / ctx->member (iter); nullptr when `f` is an ordinary field.
-  llvm::Value* lower_tracing_field(const ast::Expr& e, const ast::FieldAccess& f);
-  llvm::Value* lower_seq_printf(const ast::Expr& e, const ast::Call& c);
+  // lower_path.cpp: path() through bpf_d_path
   llvm::Value* lower_path(const ast::Expr& e, const ast::Call& c);
 
   // lower_call.cpp
@@ -129,15 +129,15 @@ public:
                            uint32_t map, int level);
 
   // bpf_helpers.cpp
-  llvm::Value* call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args);
+  llvm::Value* call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args) override;
   // A zero-sized-aligned stack buffer. Temporaries (the default) live until the end of the
   // statement being lowered: lifetime markers let LLVM's stack colouring share their slots,
   // which keeps programs under the 512-byte BPF stack.
   llvm::AllocaInst* stack_buffer(uint32_t size, const llvm::Twine& name = "buf",
-                                 bool temporary = true);
+                                 bool temporary = true) override;
   void end_temporaries(size_t from);
   llvm::AllocaInst* entry_alloca(llvm::Type* t, const llvm::Twine& name);
-  void zero_fill(llvm::Value* ptr, uint32_t size);
+  void zero_fill(llvm::Value* ptr, uint32_t size) override;
   void copy_bytes(llvm::Value* dst, llvm::Value* src, uint32_t size);
   // Stores `value` of `type` into `dst` in storage layout (ints as 8 bytes, or `dst_size`
   // bytes when narrower: tuple elements). `dst_type`: what `dst` holds, when a tuple there may
@@ -145,27 +145,30 @@ public:
   void store_value(llvm::Value* dst, llvm::Value* value, const Type& type, uint32_t dst_size,
                    const Type* dst_type = nullptr);
   llvm::Value* load_u64(llvm::Value* ptr, uint32_t offset = 0);
-  llvm::Value* gep(llvm::Value* ptr, uint64_t offset);
-  llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key);
+  llvm::Value* ctx_u64(uint32_t offset) override {
+    return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, offset), llvm::Align(8));
+  }
+  llvm::Value* gep(llvm::Value* ptr, uint64_t offset) override;
+  llvm::Value* map_lookup(llvm::GlobalVariable* map, llvm::Value* key) override;
   // Looks up `key`, inserting a zero value first if missing; returns a non-null value ptr in
   // the current block: the .bss scratch value if even the insert failed (a full map), so the
   // action goes on as in 0.17. `where`: the location a -k warning about the insert points at.
   llvm::Value* map_lookup_or_init(llvm::GlobalVariable* map, llvm::Value* key,
                                   source::SourceRange where);
-  llvm::Value* config_u64(uint32_t offset);
+  llvm::Value* config_u64(uint32_t offset) override;
   // Ends the program (returning 0) where `cond` holds; continues in a fresh block otherwise.
-  void return_if(llvm::Value* cond, const char* name);
+  void return_if(llvm::Value* cond, const char* name) override;
   // The id of the attach point that fired a program attached at several places: its BPF
   // cookie, or on kernels without cookies abi::kAttachIdMarker, patched per program copy.
-  llvm::Value* attach_id();
-  llvm::Value* attach_id_marker(); // the bare marker (rawtracepoint: always copies)
+  llvm::Value* attach_id() override;
+  llvm::Value* attach_id_marker(); // the bare marker (kinds without cookies: always copies)
   llvm::Value* probe_read(llvm::Value* dst, uint32_t size, llvm::Value* src_addr,
-                          ast::AddrSpace as);
+                          ast::AddrSpace as) override;
   // Where the value `v` of type `t` (a record, array or string reached through a pointer, or
   // a pointer itself) must be read from: an LLVM pointer is BPF memory (a stack buffer or map
   // value: a kernel read), an i64 address is in `t`'s address space.
   static ast::AddrSpace memory_of(const Type& t, const llvm::Value* v);
-  llvm::Value* i64(uint64_t v) { return b_.getInt64(v); }
+  llvm::Value* i64(uint64_t v) override { return b_.getInt64(v); }
   llvm::Type* i64_ty() { return b_.getInt64Ty(); }
   llvm::PointerType* ptr_ty() { return b_.getPtrTy(); }
   void set_loc(source::SourceRange r);
@@ -197,6 +200,7 @@ public:
   const sema::ProbeInfo* probe_ = nullptr;
   const probes::AttachSpec* spec_ = nullptr;
   uint32_t probe_id_ = 0;
+  bool twin_ = false;      // the program compiled for the other mechanism (kprobe <-> fentry)
   bool as_fentry_ = false; // ctx is the u64 argument array (fentry/fexit, kfunc programs)
   uint32_t func_nargs_ = 0;
   std::vector<llvm::GlobalVariable*> stack_maps_; // parallel to info_.stack_maps

@@ -6,8 +6,6 @@
 //   define i32 @tracepoint_0_0(ptr %ctx) section "tracepoint" { ... }
 #include "codegen/lowerer.h"
 
-#include "probes/watchpoint.h"
-
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -22,7 +20,6 @@
 namespace btc::codegen {
 
 namespace {
-constexpr uint32_t kMapHash = 1, kMapPercpuHash = 5, kMapPercpuArray = 6, kMapRingbuf = 27;
 constexpr const char* kTriple = "bpfel";
 
 const llvm::Target* bpf_target(std::string& err) {
@@ -71,7 +68,7 @@ llvm::Expected<LoweredModule> Lowerer::run() {
     for (size_t i = 0; i < p.specs.size(); ++i) {
       lower_program(p, i, false);
       if (!p.alt_prog_names[i].empty()) lower_program(p, i, true);
-      if (probes::is_watch_on_func(p.specs[i])) lower_watch_setup(p, i);
+      probes::provider(p.specs[i].kind).lower_companions(*this, p, i);
     }
   }
 
@@ -100,7 +97,7 @@ llvm::GlobalVariable* Lowerer::define_map(const std::string& name, uint32_t type
   };
   std::vector<llvm::Metadata*> members = {member("type", type, 0),
                                           member("max_entries", max_entries, 1)};
-  if (type != kMapRingbuf) {
+  if (type != builtins::kMapRingbuf) {
     members.push_back(member("key_size", key_size, 2));
     members.push_back(member("value_size", value_size, 3));
   }
@@ -120,15 +117,18 @@ llvm::GlobalVariable* Lowerer::define_map(const std::string& name, uint32_t type
 
 void Lowerer::create_maps() {
   for (const auto& m : info_.maps) {
-    uint32_t type = m.is_array ? kMapPercpuArray : m.percpu ? kMapPercpuHash : kMapHash;
+    uint32_t type = m.is_array ? builtins::kMapPercpuArray
+                    : m.percpu ? builtins::kMapPercpuHash
+                               : builtins::kMapHash;
     uint32_t entries = m.is_array ? 1 : options_.map_max_entries;
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
-  constexpr uint32_t kMapStackTrace = 7, kStackEntries = 16384;
+  constexpr uint32_t kStackEntries = 16384;
   for (const auto& s : info_.stack_maps)
-    stack_maps_.push_back(define_map(s.bpf_name, kMapStackTrace, kStackEntries, 4, 8 * s.limit));
+    stack_maps_.push_back(
+        define_map(s.bpf_name, builtins::kMapStackTrace, kStackEntries, 4, 8 * s.limit));
   // Always present: besides printf & co, a full map is reported through it.
-  ringbuf_ = define_map("btc_events", kMapRingbuf, options_.ringbuf_bytes, 0, 0);
+  ringbuf_ = define_map("btc_events", builtins::kMapRingbuf, options_.ringbuf_bytes, 0, 0);
 }
 
 void Lowerer::create_globals() {
@@ -201,43 +201,48 @@ void Lowerer::begin_program(const std::string& name, const std::string& section,
   temps_.clear();
 }
 
-void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool as_fentry) {
+void Lowerer::lower_program(const sema::ProbeInfo& p, size_t spec_index, bool twin) {
   probe_ = &p;
   spec_ = &p.specs[spec_index];
   probe_id_ = p.probe_ids[spec_index];
-  as_fentry_ = arg_array_ctx(as_fentry);
+  twin_ = twin;
+  as_fentry_ = provider().arg_array_ctx(twin);
   func_nargs_ = p.func_arg_counts[spec_index];
   vars_.clear();
   loops_.clear();
-  const auto& desc = probes::describe(spec_->kind);
-  const std::string& name = as_fentry ? p.alt_prog_names[spec_index] : p.prog_names[spec_index];
-  // The twin of a kprobe is an fentry program (kretprobe: fexit); the runtime sets its
-  // attach target before loading it.
-  std::string section(desc.section);
-  if (as_fentry) section = spec_->kind == probes::ProbeKind::Kretprobe ? "fexit" : "fentry";
-  if (auto s = tracing_section(as_fentry)) section = *s;
-  begin_program(name, section, p.probe->range);
-  if (spec_->kind == probes::ProbeKind::Iter) emit_iter_prologue();
-  if (spec_->kind != probes::ProbeKind::Begin && spec_->kind != probes::ProbeKind::End &&
-      spec_->kind != probes::ProbeKind::Iter) {
-    // Once the tool is stopping, every event probe is a no-op (BEGIN/END always run).
-    auto* flag = b_.CreateLoad(i64_ty(), gep(bss_, abi::kStopFlagOffset));
-    flag->setVolatile(true);
-    flag->setAlignment(llvm::Align(8));
-    return_if(b_.CreateICmpNE(flag, i64(0)), "stopped");
-    // -p PID: kernel probes only see the target process.
-    llvm::Value* target = config_u64(layout_.target_pid);
-    llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
-    return_if(b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target)),
-              "other_pid");
-  }
+  const std::string& name = twin ? p.alt_prog_names[spec_index] : p.prog_names[spec_index];
+  begin_program(name, provider().section(*spec_, twin), p.probe->range);
+  provider().prologue(*this);
   if (p.probe->predicate) {
     return_if(b_.CreateNot(to_bool(lower_expr(*p.probe->predicate))), "skip");
     end_temporaries(0);
   }
   lower_block(p.probe->body);
   if (!b_.GetInsertBlock()->getTerminator()) b_.CreateRet(b_.getInt32(0));
+  end_program();
+}
+
+void Lowerer::end_program() {
   dib_->finalizeSubprogram(sp_);
+}
+
+void Lowerer::emit_event_guard() {
+  // Once the tool is stopping, every event probe is a no-op (BEGIN/END always run).
+  auto* flag = b_.CreateLoad(i64_ty(), gep(bss_, abi::kStopFlagOffset));
+  flag->setVolatile(true);
+  flag->setAlignment(llvm::Align(8));
+  return_if(b_.CreateICmpNE(flag, i64(0)), "stopped");
+  // -p PID: kernel probes only see the target process.
+  llvm::Value* target = config_u64(layout_.target_pid);
+  llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
+  return_if(b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target)),
+            "other_pid");
+}
+
+llvm::GlobalVariable* Lowerer::object_map(const std::string& name, uint32_t type, uint32_t entries,
+                                          uint32_t key_size, uint32_t value_size) {
+  if (llvm::GlobalVariable* map = module_->getNamedGlobal(name)) return map;
+  return define_map(name, type, entries, key_size, value_size);
 }
 
 void Lowerer::return_if(llvm::Value* cond, const char* name) {

@@ -1,7 +1,7 @@
 // manifest.cpp: ProgramInfo -> abi::Manifest (see manifest.h).
 #include "manifest/manifest.h"
 
-#include "probes/watchpoint.h"
+#include "probes/provider.h"
 
 namespace btc::manifest {
 namespace {
@@ -147,11 +147,10 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
       d.probe_id = p.probe_ids[i];
       d.offset = s.offset;
       d.alt_prog_name = p.alt_prog_names[i];
-      if (s.kind == probes::ProbeKind::Usdt) d.arg_mask = p.arg_mask;
       d.watch_len = s.watch_len;
       d.watch_mode = s.watch_mode;
       d.watch_arg = s.watch_arg;
-      if (probes::is_watch_on_func(s)) d.setup_prog_name = probes::watch_setup_prog_name(d.prog_name);
+      probes::provider(s.kind).describe_manifest(p, d); // its kind's own fields
       // Expanded specs (wildcards the compiler resolved) point at their own attach point.
       const auto& ap = p.probe->attach_points[std::min<size_t>(s.attach_point,
                                                                p.probe->attach_points.size() - 1)];

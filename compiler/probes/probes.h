@@ -1,6 +1,6 @@
-// probes.h: the probe-kind registry. One descriptor per provider: its names and aliases, how
-// its attach-point text is parsed, the BPF section its program goes into, and which context
-// builtins it offers.
+// probes.h: probe-kind descriptors and attach specs. One descriptor per kind: its names and
+// aliases, the BPF section its program goes into, and which context builtins it offers. The
+// behaviour of each family is its provider's (probes/provider.h, providers/).
 //
 // Example: parse_attach_point("t:syscalls:sys_enter_*") gives AttachSpec{kind Tracepoint,
 // target "syscalls:sys_enter_*", wildcard true, text "tracepoint:syscalls:sys_enter_*"}.
@@ -19,13 +19,18 @@ namespace btc::probes {
 
 using abi::ProbeKind;
 
-// What a program of this probe kind may use (spec 1.4).
+// Which context builtins and functions a program of this probe kind may use (spec 1.4;
+// sema reports 0.17's message for the others).
 struct ContextRules {
-  bool args = false;      // tracepoint `args`
-  bool argn = false;      // arg0..argN
-  bool retval = false;
-  bool func = false;
-  bool stacks_kernel = true;
+  bool argn = false;            // arg0..argN
+  bool sargn = false;           // sarg0..sargN (stack arguments)
+  bool retval = false;          // the retval builtin (kfunc: only kretfunc has one)
+  bool func = false;            // the func builtin
+  bool reg = false;             // reg("name")
+  bool uaddr = false;           // uaddr("sym"): a user binary is traced
+  bool override_return = false; // override()
+  bool path = false;            // path(): a BTF `struct path` pointer
+  bool signal = true;           // signal(): a task fired the probe (not BEGIN/END)
   // The kernel struct `ctx` points to ("" where 0.17 refuses ctx): its fields are loaded
   // directly from the program's context.
   std::string_view ctx_record = {};
@@ -33,14 +38,15 @@ struct ContextRules {
 
 struct ProbeKindDesc {
   ProbeKind kind;
-  std::string_view name;                 // canonical provider name
   std::vector<std::string_view> aliases; // short names
   std::string_view section;              // BPF ELF section of the program
   std::string_view prog_type;            // its BPF program type, as 0.17 names it
   ContextRules rules;
-  bool supported;                        // attachable by this version of btc
   // What argN, retval, reg() and casts of plain integers point into (bpftrace 0.17's rule).
   ast::AddrSpace memory;
+
+  // Canonical provider name ("tracepoint", "BEGIN"): btc_abi's list.
+  std::string_view name() const { return abi::probe_kind_name(kind); }
 };
 
 struct AttachSpec {
@@ -61,6 +67,8 @@ struct AttachSpec {
   int32_t watch_arg = -1;
 };
 
+// The descriptor of a provider name or alias (null if none) / of a kind (its provider's,
+// probes/provider.h).
 const ProbeKindDesc* find_kind(std::string_view provider);
 const ProbeKindDesc& describe(ProbeKind kind);
 
@@ -71,10 +79,5 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
 // Spec 1.2 wildcard matching: `*` matches any run of characters, everything else itself
 // ("sys_enter_exec*" matches "sys_enter_execve").
 bool wildcard_match(std::string_view pattern, std::string_view text);
-
-// Default sample counts of software/hardware events (spec 1.3); nullopt if unknown. `name`
-// may be an alias; `canonical` receives the full event name.
-std::optional<uint64_t> perf_event_default_count(ProbeKind kind, std::string_view name,
-                                                 std::string* canonical = nullptr);
 
 } // namespace btc::probes

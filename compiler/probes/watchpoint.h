@@ -8,7 +8,7 @@
 // address in decimal and the mode sorted).
 #pragma once
 
-#include "probes/probes.h"
+#include "probes/provider.h"
 
 #include <string>
 #include <string_view>
@@ -20,12 +20,6 @@ namespace btc::probes {
 // sets `error` to bpftrace 0.17's message and returns false.
 bool parse_watchpoint(const std::vector<std::string_view>& parts, AttachSpec& spec,
                       std::string& error);
-
-// FUNC+argN form: a uprobe program on FUNC arms the watchpoint at run time.
-inline bool is_watch_on_func(const AttachSpec& spec) {
-  return (spec.kind == ProbeKind::Watchpoint || spec.kind == ProbeKind::AsyncWatchpoint) &&
-         spec.watch_arg >= 0;
-}
 
 // Name of the arming uprobe program of the watchpoint program `prog_name`.
 inline std::string watch_setup_prog_name(std::string_view prog_name) {

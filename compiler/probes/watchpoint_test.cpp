@@ -8,6 +8,15 @@
 namespace btc::probes {
 namespace {
 
+// The arming program the manifest names for an attach point ("" for the ADDR form).
+std::string setup_program(const AttachSpec& s) {
+  abi::ProbeDesc d;
+  d.prog_name = "watchpoint_0_0";
+  d.watch_arg = s.watch_arg;
+  provider(s.kind).describe_manifest(sema::ProbeInfo{}, d);
+  return d.setup_prog_name;
+}
+
 TEST(Watchpoint, AddressForm) {
   auto s = parse_ok("watchpoint:0x10000000:4:w");
   EXPECT_EQ(s.kind, ProbeKind::Watchpoint);
@@ -15,7 +24,7 @@ TEST(Watchpoint, AddressForm) {
   EXPECT_EQ(s.watch_len, 4u);
   EXPECT_EQ(s.watch_mode, "w");
   EXPECT_EQ(s.watch_arg, -1);
-  EXPECT_FALSE(is_watch_on_func(s));
+  EXPECT_EQ(setup_program(s), "");
   EXPECT_FALSE(s.wildcard);
   // 0.17 names it with the address in decimal.
   EXPECT_EQ(s.text, "watchpoint:268435456:4:w");
@@ -32,7 +41,7 @@ TEST(Watchpoint, AliasSortsModeAndReadsHexLength) {
 
 TEST(Watchpoint, FunctionArgumentForm) {
   auto s = parse_ok("watchpoint:watch_me+arg1:4:w");
-  EXPECT_TRUE(is_watch_on_func(s));
+  EXPECT_EQ(setup_program(s), "watchpoint_0_0_setup");
   EXPECT_EQ(s.func, "watch_me");
   EXPECT_EQ(s.watch_arg, 1);
   EXPECT_EQ(s.text, "watchpoint:watch_me+arg1:4:w");

@@ -1,9 +1,9 @@
 // analyse.cpp: sema entry point, probe-level checks and statements.
 //
 // Input: ast::Program from the parser. Output: ProgramInfo (maps sorted by name, events,
-// probes with parsed attach points and one BPF program per attach point) plus types on every
-// Expr. Example: `BEGIN { @x = 1; }` gives maps [@x plain int64, key 8 bytes], probes
-// [BEGIN prog "BEGIN_0"].
+// probes with parsed attach points and the BPF programs their providers plan for them) plus
+// types on every Expr. Example: `BEGIN { @x = 1; }` gives maps [@x plain int64, key 8 bytes],
+// probes [BEGIN prog "BEGIN_0"].
 #include "sema/checker.h"
 
 #include <algorithm>
@@ -29,8 +29,9 @@ std::optional<ProgramInfo> Checker::run() {
     fresh.strlen = options_.strlen;
     fresh.enum_values = std::move(info_.enum_values);
     info_ = std::move(fresh);
-    uint32_t next_probe_id = 0;
-    bool seen_begin = false, seen_end = false;
+    programs_of_.clear();
+    companion_events_.clear();
+    next_probe_id_ = 0;
     for (size_t pi = 0; pi < program_.probes.size(); ++pi) {
       auto& probe = program_.probes[pi];
       ProbeInfo pinfo;
@@ -43,74 +44,24 @@ std::optional<ProgramInfo> Checker::run() {
           continue;
         }
         spec->attach_point = static_cast<uint32_t>(&ap - probe.attach_points.data());
-        const auto& desc = probes::describe(spec->kind);
-        if (!desc.supported) {
-          error(ap.range, std::string(desc.name) +
-                              " probes are not supported yet by btc (see issue #5)");
-          continue;
-        }
-        if (spec->kind == probes::ProbeKind::Kfunc || spec->kind == probes::ProbeKind::Kretfunc ||
-            spec->kind == probes::ProbeKind::Iter) {
-          add_tracing_specs(std::move(*spec), probe, ap, pi, pinfo, next_probe_id);
-          continue;
-        }
-        if (spec->kind == probes::ProbeKind::Begin) {
-          if (seen_begin) error(ap.range, "More than one BEGIN probe defined");
-          seen_begin = true;
-        }
-        if (spec->kind == probes::ProbeKind::End) {
-          if (seen_end) error(ap.range, "More than one END probe defined");
-          seen_end = true;
-        }
-        if (spec->kind == probes::ProbeKind::Tracepoint && args_probes_.count(pi) &&
-            abi::has_placeholder(spec->text)) {
-          error(ap.range, "btc needs the tracepoint of a probe that reads args when compiling "
-                          "(its record layout): a positional parameter is only read when the "
-                          "tool starts");
-          continue;
-        }
-        if (spec->kind == probes::ProbeKind::Tracepoint && spec->wildcard && reporting_ &&
-            args_probes_.count(pi)) {
-          add_expanded_tracepoints(*spec, ap, pi, pinfo, next_probe_id);
-          continue;
-        }
-        if (spec->kind == probes::ProbeKind::Tracepoint && !spec->wildcard && reporting_)
-          warn_missing_tracepoint(spec->target, ap.range);
-        if ((spec->kind == probes::ProbeKind::Uprobe ||
-             spec->kind == probes::ProbeKind::Uretprobe) &&
-            spec->offset != 0 && !spec->wildcard && reporting_)
-          check_uprobe_offset(*spec, ap.range);
-        pinfo.kind = spec->kind;
-        pinfo.probe_ids.push_back(next_probe_id++);
-        std::string prog = std::string(desc.name) + "_" + std::to_string(pi) + "_" +
-                           std::to_string(pinfo.specs.size());
-        std::replace(prog.begin(), prog.end(), '-', '_');
-        pinfo.prog_names.push_back(prog);
-        // kprobe/kretprobe: also compile an fentry/fexit twin when the function has BTF, so
-        // the tool can use whichever mechanism the target kernel offers.
-        std::string alt;
-        uint32_t nargs = 0;
-        if ((spec->kind == probes::ProbeKind::Kprobe || spec->kind == probes::ProbeKind::Kretprobe) &&
-            !spec->wildcard && spec->offset == 0 && options_.btf) {
-          if (auto n = options_.btf->func_arg_count(spec->func)) {
-            alt = prog + "_fentry";
-            nargs = *n;
-          }
-        }
-        pinfo.alt_prog_names.push_back(alt);
-        pinfo.func_arg_counts.push_back(nargs);
-        pinfo.specs.push_back(std::move(*spec));
+        const probes::Provider& provider = probes::provider(spec->kind);
+        for (auto& plan : provider.expand(std::move(*spec), ap, pi, *this))
+          add_program(std::move(plan), pi, pinfo);
       }
       // 0.17's policy: among several attach points of one probe, one that cannot attach (or a
       // wildcard matching nothing) is skipped with a warning where the tool runs.
       if (pinfo.specs.size() > 1)
         for (auto& s : pinfo.specs) s.optional = true;
       info_.probes.push_back(std::move(pinfo));
-      check_probe(probe, info_.probes.back());
-      finish_tracing_probe(info_.probes.back());
-      // reg(), sargN and override() need a kprobe's pt_regs: no fentry/fexit twin then.
-      if (info_.probes.back().needs_pt_regs)
-        for (auto& alt : info_.probes.back().alt_prog_names) alt.clear();
+      ProbeInfo& checked = info_.probes.back();
+      check_probe(probe, checked);
+      // reg(), sargN and override() need a kprobe's pt_regs: no fentry/fexit twin then;
+      // path() needs fentry/fexit: no kprobe twin.
+      bool no_twin = checked.needs_pt_regs ||
+                     (fentry_only_ && probes::provider(checked.kind).twin_is_kprobe());
+      fentry_only_ = false;
+      if (no_twin)
+        for (auto& alt : checked.alt_prog_names) alt.clear();
     }
     if (program_.probes.empty()) error({0, 0}, "No probes to attach");
     if (pass == 0)
@@ -119,7 +70,40 @@ std::optional<ProgramInfo> Checker::run() {
   }
   if (diags_.has_errors()) return std::nullopt;
 
-  // Finalise maps: sorted by name (the exit-time print order), with storage layouts.
+  fix_resources();
+  if (diags_.has_errors()) return std::nullopt;
+  return std::move(info_);
+}
+
+size_t Checker::programs_of(probes::ProbeKind kind) const {
+  auto it = programs_of_.find(kind);
+  return it == programs_of_.end() ? 0 : it->second;
+}
+
+void Checker::add_program(probes::ProgramPlan plan, size_t probe_index, ProbeInfo& pinfo) {
+  const probes::AttachSpec& spec = plan.spec;
+  std::string prog = std::string(probes::describe(spec.kind).name()) + "_" +
+                     std::to_string(probe_index) + "_" + std::to_string(pinfo.specs.size());
+  pinfo.kind = spec.kind;
+  pinfo.probe_ids.push_back(next_probe_id_++);
+  pinfo.prog_names.push_back(prog);
+  pinfo.alt_prog_names.push_back(plan.twin_suffix.empty() ? "" : prog + plan.twin_suffix);
+  pinfo.func_arg_counts.push_back(plan.func_arg_slots);
+  pinfo.companion_events.push_back(abi::kNoIndex);
+  if (plan.companion_event)
+    companion_events_.push_back(
+        {info_.probes.size(), pinfo.specs.size(), std::move(*plan.companion_event)});
+  ++programs_of_[spec.kind];
+  pinfo.specs.push_back(std::move(plan.spec));
+}
+
+// What the program needs is known now: the ids of the events companion programs send (after
+// every event of the probes' actions), and the maps in print order with their layouts.
+void Checker::fix_resources() {
+  for (auto& c : companion_events_) {
+    info_.probes[c.probe].companion_events[c.spec] = static_cast<uint32_t>(info_.events.size());
+    info_.events.push_back(std::move(c.event));
+  }
   for (auto& m : info_.maps) {
     if (!m.assigned) error(m.first_use, "Undefined map: " + m.name);
     finalise_map(m);
@@ -136,26 +120,6 @@ std::optional<ProgramInfo> Checker::run() {
   }
   for (auto& ev : info_.events)
     if (ev.map != abi::kNoIndex) ev.map = info_.map_index[old_names[ev.map]];
-  if (diags_.has_errors()) return std::nullopt;
-  return std::move(info_);
-}
-
-// Tracepoints are resolved where the tool runs; warn when this host does not have one.
-void Checker::warn_missing_tracepoint(const std::string& target, source::SourceRange r) {
-  std::string root = options_.tracefs_root;
-  if (root.empty()) {
-    if (auto err = btf::ensure_tracefs(root)) {
-      llvm::consumeError(std::move(err));
-      return;
-    }
-  }
-  auto colon = target.find(':');
-  auto fmt = btf::read_tracepoint_format(target.substr(0, colon), target.substr(colon + 1), root);
-  if (!fmt) {
-    llvm::consumeError(fmt.takeError());
-    warning(r, "tracepoint not found on this host: " + target +
-                   " (the tool looks for it again where it runs)");
-  }
 }
 
 void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {

@@ -3,10 +3,13 @@
 //
 // Example: `printf("%d %s\n", pid, comm)` -> event {Printf, "%d %s\n", args [uint64 @0,
 // string[16] @8], payload 24}.
+#include "builtins/printf_format.h"
 #include "sema/checker.h"
-#include "sema/printf_format.h"
 
 namespace btc::sema {
+
+using builtins::ConvClass;
+using builtins::parse_format;
 
 namespace {
 std::string arg_count_text(size_t n) {
@@ -171,7 +174,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   switch (d->id) {
   case FuncId::Printf:
     check_printf_args(e, c, 1, abi::EventKind::Printf);
-    if (probe_->kind == probes::ProbeKind::Iter) check_seq_printf(e, c);
+    probes::provider(probe_->kind).check_printf(*this, e, c);
     return Type::none();
   case FuncId::Print: {
     auto* m = c.args[0]->as<ast::MapRef>();

@@ -6,8 +6,8 @@
 // (ast::AddrSpace), which casts, arithmetic, dereferences and indexing keep.
 // Example: `(uint8)300 + 1`: the cast is unsigned int8, the sum unsigned int64;
 // `*((int32 **)arg0 + 1)` in a uprobe is an `int32 *` pointing into the traced process.
+#include "btf/tracepoint_types.h"
 #include "sema/checker.h"
-#include "sema/tracepoint_types.h"
 
 #include <algorithm>
 #include <string>
@@ -501,45 +501,54 @@ Type Checker::stack_type(bool user, abi::StackMode mode, uint32_t limit) {
   return t;
 }
 
-// Spec 1.4: which probe kinds offer argN / sargN / retval / func / ctx, with 0.17's messages.
+// Spec 1.4: which probe kinds offer argN / sargN / retval / func (their providers' rules),
+// with 0.17's messages. ctx is typed (or refused) by the provider.
 std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
                                                            const std::string& name) const {
-  using probes::ProbeKind;
-  ProbeKind k = probe_->kind;
-  auto in = [&](std::initializer_list<ProbeKind> kinds) {
-    for (auto x : kinds)
-      if (x == k) return true;
-    return false;
-  };
-  std::string probe_name(probes::describe(k).name);
+  const probes::Provider& provider = probes::provider(probe_->kind);
+  const probes::ContextRules& rules = provider.desc().rules;
+  using builtins::VarId;
   switch (id) {
-  case builtins::VarId::Arg:
-    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe, ProbeKind::Usdt, ProbeKind::RawTracepoint}))
+  case VarId::Arg:
+    if (!rules.argn)
       return "The " + name + " builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes";
     return std::nullopt;
-  case builtins::VarId::Sarg:
-    if (!in({ProbeKind::Kprobe, ProbeKind::Uprobe}))
+  case VarId::Sarg:
+    if (!rules.sargn)
       return "The " + name + " builtin can only be used with 'kprobes' and 'uprobes' probes";
     return std::nullopt;
-  case builtins::VarId::Retval:
-    if (!in({ProbeKind::Kretprobe, ProbeKind::Uretprobe, ProbeKind::Kfunc, ProbeKind::Kretfunc}))
+  case VarId::Retval:
+    if (!rules.retval)
       return std::string("The retval builtin can only be used with 'kretprobe' and 'uretprobe' "
                          "and 'kfunc' probes") +
-             (k == ProbeKind::Tracepoint ? " (try to use args->ret instead)" : "");
+             std::string(provider.retval_hint());
     return std::nullopt;
-  case builtins::VarId::Func:
-    if (!in({ProbeKind::Kprobe, ProbeKind::Kretprobe, ProbeKind::Uprobe, ProbeKind::Uretprobe,
-             ProbeKind::Kfunc, ProbeKind::Kretfunc}))
-      return "The func builtin can not be used with '" + probe_name + "' probes";
+  case VarId::Func:
+    if (!rules.func)
+      return "The func builtin can not be used with '" + provider.name() + "' probes";
     return std::nullopt;
-  case builtins::VarId::Ctx:
-    if (k == ProbeKind::Tracepoint) return std::string("Use args instead of ctx in tracepoint");
-    if (in({ProbeKind::Begin, ProbeKind::End}))
-      return "The ctx builtin can not be used with '" + probe_name + "' probes";
-    return std::nullopt;
-  default:
+  case VarId::Pid:
+  case VarId::Tid:
+  case VarId::Uid:
+  case VarId::Gid:
+  case VarId::Nsecs:
+  case VarId::Elapsed:
+  case VarId::Cpu:
+  case VarId::Numaid:
+  case VarId::Comm:
+  case VarId::Kstack:
+  case VarId::Ustack:
+  case VarId::Probe:
+  case VarId::Curtask:
+  case VarId::Rand:
+  case VarId::Cgroup:
+  case VarId::Cpid:
+  case VarId::Username:
+  case VarId::Args:
+  case VarId::Ctx:
     return std::nullopt;
   }
+  BTC_UNREACHABLE("builtin variable without a context rule");
 }
 
 Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
@@ -554,7 +563,6 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     error(e.range, *msg);
     return Type::none();
   }
-  if (d->id == VarId::Ctx && probe_->kind == probes::ProbeKind::Iter) return iter_ctx_type(e);
   if (!d->implemented) {
     error(e.range, "The " + b.name + " builtin is not supported yet by btc");
     return Type::none();
@@ -588,54 +596,31 @@ Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
     p.pointee = std::make_shared<Type>(options_.btf->to_ast_type(*id));
     return preamble_first(p);
   }
-  case VarId::Args: {
+  case VarId::Args:
     if (probe_->specs.empty()) return Type::none(); // its attach points were reported
-    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
-        probe_->kind == probes::ProbeKind::RawTracepoint ||
-        probe_->kind == probes::ProbeKind::Uprobe)
-      return Type::simple(ast::TypeKind::Ctx, 8); // fields typed by check_*_args_field
-    if (probe_->kind != probes::ProbeKind::Tracepoint) {
-      bool special = probe_->kind == probes::ProbeKind::Begin || probe_->kind == probes::ProbeKind::End;
-      error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes (" +
-                         (special ? std::string("special")
-                                  : std::string(probes::describe(probe_->kind).name)) +
-                         " used here)");
-      return Type::none();
-    }
-    probe_->uses_args = true;
-    Type t = Type::simple(ast::TypeKind::Ctx, 8);
-    return t;
-  }
+    return probes::provider(probe_->kind).args_type(*this, e);
   case VarId::Cpid: return Type::uint64();
   case VarId::Username: return Type::simple(ast::TypeKind::Username, 8);
   case VarId::Arg:
-    // usdt arguments come from the note's specs, not registers: arg0..arg9 (0.17 said
-    // "x86_64 doesn't support arg6" for usdt too, see docs/compat.md).
-    if (index > 5 && probe_->kind != probes::ProbeKind::RawTracepoint &&
-        probe_->kind != probes::ProbeKind::Usdt) {
-      error(e.range, "x86_64 doesn't support " + b.name);
+    if (auto msg = probes::provider(probe_->kind).arg_index_error(index, b.name)) {
+      error(e.range, *msg);
       return Type::none();
     }
     if (index < 32) probe_->arg_mask |= 1u << index;
     return Type::uint64().in(probe_memory());
   case VarId::Retval:
-    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc)
-      return kfunc_retval_type(e);
-    return Type::uint64().in(probe_memory());
+    return probes::provider(probe_->kind).retval_type(*this, e);
   case VarId::Func:
-    if (probe_->kind == probes::ProbeKind::Uprobe || probe_->kind == probes::ProbeKind::Uretprobe)
-      return Type::simple(ast::TypeKind::Usym, 16);
-    return Type::simple(ast::TypeKind::Ksym, 8);
+    return probes::provider(probe_->kind).func_type();
   case VarId::Kstack:
   case VarId::Ustack:
     return stack_type(d->id == VarId::Ustack, abi::StackMode::Bpftrace, 127);
   case VarId::Sarg:
     return check_sarg(e);
   case VarId::Ctx:
-    return context_type(e);
+    return probes::provider(probe_->kind).ctx_type(*this, e);
   }
-  error(e.range, "The " + b.name + " builtin is not supported yet by btc");
-  return Type::int64();
+  BTC_UNREACHABLE("builtin variable without a type rule");
 }
 
 // ctx: a pointer to the struct the program's context is (its probe kind's ctx_record).

@@ -84,7 +84,6 @@ uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Ca
 Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d) {
   using builtins::FuncId;
   using K = ast::TypeKind;
-  using probes::ProbeKind;
   auto check_args = [&](size_t from) {
     for (size_t i = from; i < c.args.size(); ++i) check_expr(*c.args[i]);
   };
@@ -98,9 +97,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     }
     return true;
   };
-  bool special = probe_->kind == ProbeKind::Begin || probe_->kind == ProbeKind::End;
-  std::string probe_name = special ? std::string(probes::describe(probe_->kind).name)
-                                   : std::string(probes::describe(probe_->kind).name);
+  const probes::ProbeKindDesc& kind = probes::describe(probe_->kind);
+  std::string probe_name(kind.name());
   switch (d.id) {
   case FuncId::Ksym:
     int_arg(0);
@@ -242,7 +240,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return Type::uint64();
   }
   case FuncId::Signal: {
-    if (special) {
+    if (!kind.rules.signal) {
       error(e.range, "signal can not be used with \"" + probe_name + "\" probes");
       return Type::none();
     }
@@ -310,7 +308,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case FuncId::Uaddr:
     return check_uaddr(e, c, probe_name);
   case FuncId::Override:
-    if (probe_->kind != ProbeKind::Kprobe) {
+    if (!kind.rules.override_return) {
       error(e.range, "override can only be used with kprobes.");
       return Type::none();
     }
@@ -322,8 +320,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     probe_->needs_pt_regs = true;
     return Type::none();
   case FuncId::Path:
-    if (probe_->kind != ProbeKind::Kfunc && probe_->kind != ProbeKind::Kretfunc &&
-        probe_->kind != ProbeKind::Iter) {
+    if (!kind.rules.path) {
       error(e.range, "The path function can only be used with 'kfunc', 'kretfunc', 'iter' "
                      "probes");
       return Type::none();

@@ -6,6 +6,8 @@
 // "/bin/bash:rl_point" that the tool resolves in the binary it finds where it runs.
 #include "sema/checker.h"
 
+#include "userbin/host_binary.h"
+
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 
@@ -15,14 +17,6 @@
 
 namespace btc::sema {
 namespace {
-
-using probes::ProbeKind;
-
-bool kind_in(ProbeKind k, std::initializer_list<ProbeKind> kinds) {
-  for (auto x : kinds)
-    if (x == k) return true;
-  return false;
-}
 
 enum class SymbolLookup { Found, Missing, NoBinary };
 
@@ -55,10 +49,7 @@ SymbolLookup elf_symbol_size(const std::string& path, const std::string& name, u
 } // namespace
 
 Type Checker::check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_name) {
-  if (!kind_in(probe_->kind,
-               {ProbeKind::Kprobe, ProbeKind::Kretprobe, ProbeKind::Uprobe, ProbeKind::Uretprobe,
-                ProbeKind::Usdt, ProbeKind::Profile, ProbeKind::Interval, ProbeKind::Software,
-                ProbeKind::Hardware, ProbeKind::Watchpoint, ProbeKind::AsyncWatchpoint})) {
+  if (!probes::describe(probe_->kind).rules.reg) {
     error(e.range, "reg can not be used with \"" + probe_name + "\" probes");
     return Type::uint64();
   }
@@ -90,7 +81,7 @@ Type Checker::check_sarg(ast::Expr& e) {
 }
 
 Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_name) {
-  if (!kind_in(probe_->kind, {ProbeKind::Uprobe, ProbeKind::Uretprobe, ProbeKind::Usdt})) {
+  if (!probes::describe(probe_->kind).rules.uaddr) {
     error(e.range, "uaddr can not be used with \"" + probe_name + "\" probes");
     return Type::none();
   }
@@ -116,7 +107,7 @@ Type Checker::check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_n
   // as this host has it (8 for a symbol named by a positional parameter); the address itself is
   // looked up again where the tool runs.
   uint64_t size = 8;
-  std::string path = abi::has_placeholder(*symbol) ? std::string() : host_binary(binary);
+  std::string path = abi::has_placeholder(*symbol) ? std::string() : userbin::host_binary(binary);
   if (!path.empty()) {
     switch (elf_symbol_size(path, *symbol, size)) {
     case SymbolLookup::Found:

@@ -4,7 +4,6 @@
 // CO-RE), from the preamble's C definitions (fixed offsets) or from a tracepoint's format
 // (args->f). Example: `curtask->real_parent->pid` types as int32 with two FieldPaths.
 #include "sema/checker.h"
-#include "sema/tracepoint_types.h"
 
 #include <algorithm>
 
@@ -125,64 +124,8 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   const Type& bt = f.base->type;
   using K = ast::TypeKind;
   if (bt.kind == K::None) return Type::none(); // already reported
-  if (bt.kind == K::Ctx) {
-    if (probe_->kind == probes::ProbeKind::Kfunc || probe_->kind == probes::ProbeKind::Kretfunc ||
-        probe_->kind == probes::ProbeKind::RawTracepoint)
-      return check_kfunc_args_field(e, f);
-    if (probe_->kind == probes::ProbeKind::Uprobe) {
-      if (!f.arrow) {
-        error(e.range, "Can not access field '" + f.field + "' on type '(ctx) struct "
-                       "uprobe_args *'. Try dereferencing it first, or using '->'");
-        return Type::none();
-      }
-      return check_uprobe_args_field(e, f);
-    }
-    if (probe_->kind != probes::ProbeKind::Tracepoint) return Type::none(); // reported on args
-    if (!f.arrow) {
-      const auto& tp = probe_->specs.empty() ? std::string() : probe_->specs[0].target;
-      std::string tpname = tp;
-      std::replace(tpname.begin(), tpname.end(), ':', '_');
-      error(e.range, "Can not access field '" + f.field + "' on type '(ctx) struct _tracepoint_" +
-                         tpname + " *'. Try dereferencing it first, or using '->'");
-      return Type::none();
-    }
-    // Type from the first tracepoint of the block; every other one must have the field too.
-    Type result = Type::int64();
-    bool first = true;
-    for (const auto& spec : probe_->specs) {
-      if (spec.wildcard) {
-        error(e.range, "args with a wildcard tracepoint is not supported yet by btc "
-                       "(see issue #5)");
-        return result;
-      }
-      const auto* fmt = tracepoint_format(spec.target, e.range);
-      if (!fmt) return result;
-      if (!info_.tracepoint_formats.count(spec.target) && options_.btf &&
-          !btf::tracepoint_core_struct(*options_.btf, *fmt))
-        warning(e.range, "no BTF struct describes the record of tracepoint " + spec.target +
-                             ": its fields are read at this host's offsets, so the tool is only "
-                             "portable to kernels with the same layout");
-      info_.tracepoint_formats[spec.target] = *fmt;
-      auto it = std::find_if(fmt->fields.begin(), fmt->fields.end(),
-                             [&](const btf::TracepointField& tf) { return tf.name == f.field; });
-      if (it == fmt->fields.end()) {
-        error(e.range, "Struct/union of type 'struct _tracepoint_" +
-                           spec.target.substr(0, spec.target.find(':')) + "_" +
-                           spec.target.substr(spec.target.find(':') + 1) +
-                           "' does not contain a field named '" + f.field + "'");
-        return result;
-      }
-      Type t = preamble_first(tracepoint_field_type(*it, spec.target, options_.btf));
-      if (first) {
-        result = t;
-        first = false;
-      } else if (!ast::same_type(result, t) && !(result.is_integer() && t.is_integer())) {
-        error(e.range, "args->" + f.field + " has different types in the tracepoints of this "
-                                            "block");
-      }
-    }
-    return result;
-  }
+  // args->NAME, typed by the probe's provider (tracepoint format, BTF prototype, DWARF).
+  if (bt.kind == K::Ctx) return probes::provider(probe_->kind).args_field(*this, e, f);
   const Type* rec = nullptr;
   if (f.arrow) {
     if (!bt.is_pointer() || !bt.pointee || bt.pointee->kind != K::Record) {

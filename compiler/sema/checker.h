@@ -7,14 +7,16 @@
 // reports diagnostics and fills ProgramInfo.
 #pragma once
 
+#include "btc/check.h"
 #include "btf/kernel_btf.h"
+#include "btf/kfunc_signature.h"
 #include "btf/tracepoint.h"
 #include "builtins/builtins.h"
 #include "cdecl/cdecl.h"
+#include "probes/provider.h"
+#include "sema/sema.h"
 #include "userbin/debug_types.h"
 #include "userbin/instructions.h"
-#include "sema/kfunc_signature.h"
-#include "sema/sema.h"
 
 #include <map>
 #include <set>
@@ -22,21 +24,35 @@
 namespace btc::sema {
 
 std::string type_class(const Type& t);
-// A uprobe/usdt binary as this host finds it (a path, or a name in $PATH); "" if not found.
-std::string host_binary(const std::string& target);
 // "integer", "string" or the type's name: the "(X provided)" part of argument errors.
 std::string value_class_of(const Type& t);
 
-class Checker {
+// The checker is also what sema lends the probe providers (probes/provider.h).
+class Checker final : public probes::SemaContext {
 public:
   Checker(ast::Program& program, const SemaOptions& options, diag::Diagnostics& diags)
       : program_(program), options_(options), diags_(diags) {}
 
   std::optional<ProgramInfo> run();
 
+  // SemaContext
+  bool reporting() const override { return reporting_; }
+  const btf::KernelBtf* btf() const override { return options_.btf; }
+  const std::string& tracefs_root() const override { return options_.tracefs_root; }
+  const ast::Program& program() const override { return program_; }
+  ProgramInfo& info() override { return info_; }
+  ProbeInfo& probe() override { return *probe_; }
+  bool probe_reads_args(size_t probe_index) const override {
+    return args_probes_.count(probe_index) > 0;
+  }
+  size_t programs_of(probes::ProbeKind kind) const override;
+
   // analyse.cpp
+  // One program of the probe being checked, planned by its kind's provider.
+  void add_program(probes::ProgramPlan plan, size_t probe_index, ProbeInfo& pinfo);
+  // The final resources step: event ids of companion programs, map layouts in print order.
+  void fix_resources();
   void check_probe(ast::Probe& probe, ProbeInfo& pinfo);
-  void warn_missing_tracepoint(const std::string& target, source::SourceRange r);
   void check_block(ast::Block& block);
   void check_stmt(ast::Stmt& stmt);
   void check_assign(ast::AssignStmt& a, ast::Stmt& stmt);
@@ -52,7 +68,7 @@ public:
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);
-  Type context_type(ast::Expr& e);
+  Type context_type(ast::Expr& e) override;
   Type pointee_value(const Type& pointer, source::SourceRange r);
   Type check_field(ast::Expr& e, ast::FieldAccess& f);
   Type check_cast(ast::Expr& e, ast::Cast& c);
@@ -60,7 +76,7 @@ public:
   std::optional<Type> resolve_type_name(const ast::TypeName& tn);
   bool is_enum_constant(const ast::TypeName& tn) const;
   // A kernel type as the script sees it: records the preamble redefines are the preamble's.
-  Type preamble_first(Type t) const;
+  Type preamble_first(Type t) const override;
   uint32_t sizeof_type(const Type& t) const;
 
   // check_call.cpp
@@ -77,37 +93,22 @@ public:
   // For an argument btc needs when compiling (a map's histogram layout, a stack depth, a format)
   // that is a positional parameter: why it cannot come from one. "" otherwise.
   static std::string needed_when_compiling(const ast::Expr& arg);
-  // tracepoint_expand.cpp: a wildcard tracepoint whose probe reads `args` becomes one
-  // (optional) attach point per tracepoint this host has.
-  std::vector<std::string> host_tracepoints(const std::string& pattern, source::SourceRange r);
-  void add_expanded_tracepoints(const probes::AttachSpec& spec, const ast::AttachPoint& ap,
-                                size_t probe_index, ProbeInfo& pinfo, uint32_t& next_probe_id);
   std::set<size_t> args_probes_; // probes (by index) whose body reads `args` (from walk 1)
   // check_registers.cpp: reg(), sargN, uaddr()
   Type check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_name);
   Type check_sarg(ast::Expr& e);
   Type check_uaddr(ast::Expr& e, ast::Call& c, const std::string& probe_name);
-  // check_kfunc.cpp: kfunc/kretfunc (wildcards expanded against BTF, args/retval typed from
-  // the function's prototype, kprobe twins) and iter probes (ctx, seq_printf), path().
-  void add_tracing_specs(probes::AttachSpec spec, const ast::Probe& probe,
-                         const ast::AttachPoint& ap, size_t probe_index, ProbeInfo& pinfo,
-                         uint32_t& next_probe_id);
-  void finish_tracing_probe(ProbeInfo& pinfo);
-  const KfuncSignature* kfunc_sig(const std::string& func);
-  const KfuncSignature* raw_tracepoint_sig(const std::string& event);
-  Type check_kfunc_args_field(ast::Expr& e, ast::FieldAccess& f);
-  Type kfunc_retval_type(ast::Expr& e);
-  Type iter_ctx_type(ast::Expr& e);
+  // check_kfunc.cpp: BTF prototypes of kernel functions and raw tracepoints (cached), path()
+  const btf::KfuncSignature* kfunc_sig(const std::string& func) override;
+  const btf::KfuncSignature* raw_tracepoint_sig(const std::string& event) override;
   Type check_path(ast::Expr& e, ast::Call& c);
-  void check_seq_printf(ast::Expr& e, ast::Call& c);
   // user_binaries.cpp: types from the DWARF of the traced user binaries, uprobe offsets
   const userbin::DebugTypes* debug_types(const std::string& target); // null: no DWARF here
   void used_debug_types(const std::string& target);
   std::optional<Type> dwarf_type(const std::string& key);
   // A shallow record (name only) made whole: the preamble's, else the traced binaries'.
   std::optional<Type> resolve_local_record(const Type& shallow);
-  Type check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f);
-  void check_uprobe_offset(probes::AttachSpec& spec, source::SourceRange where);
+  Type dwarf_args_field(ast::Expr& e, ast::FieldAccess& f) override;
   std::map<std::string, std::unique_ptr<userbin::DebugTypes>> debug_types_;
   // preamble.cpp: enum definitions of the preamble
   void collect_preamble_enums();
@@ -118,10 +119,10 @@ public:
   std::optional<uint32_t> map_arg(ast::Expr& arg, const char* fn, bool allow_key);
 
   // Helpers.
-  void error(source::SourceRange r, std::string msg) {
+  void error(source::SourceRange r, std::string msg) override {
     if (reporting_) diags_.error(r, std::move(msg));
   }
-  void warning(source::SourceRange r, std::string msg) {
+  void warning(source::SourceRange r, std::string msg) override {
     if (reporting_) diags_.warning(r, std::move(msg));
   }
   MapInfo& map_info(const std::string& name, source::SourceRange r);
@@ -130,10 +131,11 @@ public:
   void note_positional(uint32_t index, bool numeric, source::SourceRange r);
   // The address space of this probe's context (argN, retval, reg(), casts of integers): its
   // kind's, or None when the probe mixes kinds (0.17 cannot decide either).
-  ast::AddrSpace probe_memory() const;
+  ast::AddrSpace probe_memory() const override;
   // Storage type of a value kept in a map / tuple / event (ints widened to 8 bytes).
   static Type storage_type(const Type& t);
-  const btf::TracepointFormat* tracepoint_format(const std::string& tp, source::SourceRange r);
+  const btf::TracepointFormat* tracepoint_format(const std::string& tp,
+                                                 source::SourceRange r) override;
 
   ast::Program& program_;
   const SemaOptions& options_;
@@ -159,7 +161,15 @@ public:
   int loop_depth_ = 0;
   bool in_str_call_ = false;
 
-  std::map<std::string, std::optional<KfuncSignature>> kfunc_sigs_; // by function name
+  std::map<std::string, std::optional<btf::KfuncSignature>> kfunc_sigs_; // by function name
+  std::map<probes::ProbeKind, size_t> programs_of_; // programs per kind (this walk)
+  uint32_t next_probe_id_ = 0;                      // the next attach point's id (this walk)
+  // Events of companion programs (probe, spec, event), given ids by fix_resources.
+  struct CompanionEvent {
+    size_t probe, spec;
+    EventInfo event;
+  };
+  std::vector<CompanionEvent> companion_events_;
   bool fentry_only_ = false; // this probe's body needs fentry/fexit (path()): no kprobe twin
   cdecl::CTypes ctypes_; // records, typedefs and enums defined in the preamble
   std::map<std::string, btf::TracepointFormat> tp_formats_;

@@ -58,6 +58,9 @@ struct ProbeInfo {
   // number of arguments of the traced function (fexit finds retval after them).
   std::vector<std::string> alt_prog_names;
   std::vector<uint32_t> func_arg_counts;
+  // per spec: the event id of its companion program (a watchpoint's arming uprobe), or
+  // abi::kNoIndex.
+  std::vector<uint32_t> companion_events;
   probes::ProbeKind kind = probes::ProbeKind::Begin;
   bool uses_probe = false;           // reads the `probe` builtin
   bool uses_args = false;            // tracepoint `args`
@@ -102,6 +105,9 @@ struct ProgramInfo {
   std::map<std::string, std::string> debug_binaries;
   // args->NAME in uprobes: the parameter's index (its argument register).
   std::unordered_map<const ast::Expr*, uint32_t> uprobe_arg_slots;
+  // args->NAME typed from a BTF prototype (kfunc, rawtracepoint): the parameter's u64 slot, per
+  // attach point (spec text), which may differ between the functions of one probe.
+  std::map<std::pair<const ast::Expr*, std::string>, uint32_t> arg_slots;
 
   // Tracepoint formats read on the compiling host ("cat:event" -> format), for `args`.
   std::map<std::string, btf::TracepointFormat> tracepoint_formats;

@@ -1,7 +1,6 @@
 // user_binaries.cpp: what sema reads from the user binaries a script traces, as bpftrace 0.17
 // does: types from their DWARF (`args->NAME` in uprobes, records named in casts such as
-// `(struct Foo *)arg0` without a preamble definition) and the instructions a uprobe offset
-// (`func+OFF`, an address) must start.
+// `(struct Foo *)arg0` without a preamble definition). The uprobe provider checks offsets.
 //
 // The binaries are the uprobe/uretprobe/usdt targets of the program as this host finds them,
 // read on first use. Every binary that shaped the program is recorded with its build-id
@@ -11,34 +10,17 @@
 // as `const char *` (a user pointer, parameter 0: %rdi) and args->n as int64 (parameter 1).
 #include "sema/checker.h"
 
+#include "userbin/host_binary.h"
+
 #include <llvm/ADT/StringExtras.h>
 
-#include <unistd.h>
-
-#include <cstdlib>
-
 namespace btc::sema {
-
-std::string host_binary(const std::string& target) {
-  if (target.find('/') != std::string::npos) return access(target.c_str(), R_OK) == 0 ? target : "";
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::string cand = dirs.substr(start, end - start) + "/" + target;
-    if (end > start && access(cand.c_str(), R_OK) == 0) return cand;
-    start = end + 1;
-  }
-  return "";
-}
 
 const userbin::DebugTypes* Checker::debug_types(const std::string& target) {
   auto it = debug_types_.find(target);
   if (it != debug_types_.end()) return it->second.get();
   std::unique_ptr<userbin::DebugTypes> types;
-  std::string path = target.find('*') == std::string::npos ? host_binary(target) : "";
+  std::string path = target.find('*') == std::string::npos ? userbin::host_binary(target) : "";
   if (!path.empty()) {
     auto opened = userbin::DebugTypes::open(path);
     if (opened && (*opened)->has_debug_info())
@@ -80,52 +62,9 @@ std::optional<Type> Checker::resolve_local_record(const Type& shallow) {
   return std::nullopt;
 }
 
-// uprobe:BIN:FUNC+OFF and uprobe:BIN:ADDR: the probe must start an instruction of a function
-// (0.17's checks and messages). Done here, where the binary's code can be decoded.
-void Checker::check_uprobe_offset(probes::AttachSpec& spec, source::SourceRange where) {
-  std::string path = host_binary(spec.target);
-  std::string shown = spec.target + ":" + (spec.func.empty() ? "" : spec.func + "+");
-  if (path.empty()) {
-    error(where, "Can't check if uprobe is in proper place: " + spec.target +
-                     " is not on this host (btc decodes the instructions when compiling)");
-    return;
-  }
-  auto code = userbin::BinaryCode::open(path);
-  if (!code) {
-    error(where, "Can't check if uprobe is in proper place: " + llvm::toString(code.takeError()));
-    return;
-  }
-  std::optional<userbin::FunctionSymbol> fn;
-  uint64_t offset = spec.offset;
-  if (spec.func.empty()) { // an address: the function holding it
-    fn = (*code)->function_at(spec.offset);
-    if (!fn) {
-      error(where, "Could not resolve address: " + spec.target + ":0x" +
-                       llvm::utohexstr(spec.offset, /*LowerCase=*/true));
-      return;
-    }
-    offset = spec.offset - fn->addr;
-    shown = spec.target + ":" + fn->name + "+";
-  } else {
-    fn = (*code)->function(spec.func);
-    if (!fn) return; // the tool reports a missing symbol where it runs
-    if (fn->size && offset >= fn->size) {
-      error(where, "Offset outside the function bounds ('" + spec.func + "' size is " +
-                       std::to_string(fn->size) + ")");
-      return;
-    }
-  }
-  if (!(*code)->starts_instruction(*fn, offset)) {
-    error(where,
-          "Could not add uprobe into middle of instruction: " + shown + std::to_string(offset));
-    return;
-  }
-  info_.debug_binaries[spec.target] = (*code)->build_id();
-}
-
 // args->NAME in a uprobe: parameter NAME of the probed function, from the binary's DWARF. Every
 // attach point must have the same parameters (0.17 refuses mixed arguments).
-Type Checker::check_uprobe_args_field(ast::Expr& e, ast::FieldAccess& f) {
+Type Checker::dwarf_args_field(ast::Expr& e, ast::FieldAccess& f) {
   std::optional<userbin::Function> common;
   for (const auto& spec : probe_->specs) {
     source::SourceRange where = probe_->probe->attach_points[spec.attach_point].range;

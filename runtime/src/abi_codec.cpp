@@ -295,30 +295,6 @@ const char* resolve_kind_name(ResolveKind k) {
   return "?";
 }
 
-const char* probe_kind_name(ProbeKind k) {
-  switch (k) {
-  case ProbeKind::Begin: return "BEGIN";
-  case ProbeKind::End: return "END";
-  case ProbeKind::Tracepoint: return "tracepoint";
-  case ProbeKind::Interval: return "interval";
-  case ProbeKind::Profile: return "profile";
-  case ProbeKind::Software: return "software";
-  case ProbeKind::Hardware: return "hardware";
-  case ProbeKind::Kprobe: return "kprobe";
-  case ProbeKind::Kretprobe: return "kretprobe";
-  case ProbeKind::Uprobe: return "uprobe";
-  case ProbeKind::Uretprobe: return "uretprobe";
-  case ProbeKind::Usdt: return "usdt";
-  case ProbeKind::Kfunc: return "kfunc";
-  case ProbeKind::Kretfunc: return "kretfunc";
-  case ProbeKind::RawTracepoint: return "rawtracepoint";
-  case ProbeKind::Watchpoint: return "watchpoint";
-  case ProbeKind::AsyncWatchpoint: return "asyncwatchpoint";
-  case ProbeKind::Iter: return "iter";
-  }
-  return "?";
-}
-
 std::string dump(const Manifest& m) {
   std::ostringstream o;
   o << "manifest v" << m.version << " tool=" << m.tool_name << " source=" << m.source_name

@@ -115,6 +115,18 @@ enum class ProbeKind : uint8_t {
   Kprobe, Kretprobe, Uprobe, Uretprobe, Usdt, Kfunc, Kretfunc,
   RawTracepoint, Watchpoint, AsyncWatchpoint, Iter,
 };
+// Every kind, in enum order (the registries look names up through it).
+inline constexpr ProbeKind kProbeKinds[] = {
+    ProbeKind::Begin,           ProbeKind::End,
+    ProbeKind::Tracepoint,      ProbeKind::Interval,
+    ProbeKind::Profile,         ProbeKind::Software,
+    ProbeKind::Hardware,        ProbeKind::Kprobe,
+    ProbeKind::Kretprobe,       ProbeKind::Uprobe,
+    ProbeKind::Uretprobe,       ProbeKind::Usdt,
+    ProbeKind::Kfunc,           ProbeKind::Kretfunc,
+    ProbeKind::RawTracepoint,   ProbeKind::Watchpoint,
+    ProbeKind::AsyncWatchpoint, ProbeKind::Iter,
+};
 
 enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
 
@@ -238,8 +250,33 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes);
 // Human-readable dump (btc --emit=manifest); stable, used by golden tests.
 std::string dump(const Manifest& m);
 
-// Provider name of a probe kind as bpftrace spells it ("tracepoint", "BEGIN", ...).
-const char* probe_kind_name(ProbeKind kind);
+// Provider name of a probe kind as bpftrace spells it ("tracepoint", "BEGIN", ...): the one
+// list of these names, for the compiler's providers and the runtime's alike.
+// clang-format off
+constexpr const char* probe_kind_name(ProbeKind kind) {
+  switch (kind) {
+  case ProbeKind::Begin: return "BEGIN";
+  case ProbeKind::End: return "END";
+  case ProbeKind::Tracepoint: return "tracepoint";
+  case ProbeKind::Interval: return "interval";
+  case ProbeKind::Profile: return "profile";
+  case ProbeKind::Software: return "software";
+  case ProbeKind::Hardware: return "hardware";
+  case ProbeKind::Kprobe: return "kprobe";
+  case ProbeKind::Kretprobe: return "kretprobe";
+  case ProbeKind::Uprobe: return "uprobe";
+  case ProbeKind::Uretprobe: return "uretprobe";
+  case ProbeKind::Usdt: return "usdt";
+  case ProbeKind::Kfunc: return "kfunc";
+  case ProbeKind::Kretfunc: return "kretfunc";
+  case ProbeKind::RawTracepoint: return "rawtracepoint";
+  case ProbeKind::Watchpoint: return "watchpoint";
+  case ProbeKind::AsyncWatchpoint: return "asyncwatchpoint";
+  case ProbeKind::Iter: return "iter";
+  }
+  return "?"; // not an enumerator: a corrupt manifest, which decode() rejects first
+}
+// clang-format on
 const char* resolve_kind_name(ResolveKind kind); // "kaddr", "cgroupid", "uaddr", "signal"
 
 // Text only known when the tool starts. Where 0.17 takes a literal, a script may write a

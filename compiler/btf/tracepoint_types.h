@@ -9,9 +9,9 @@
 
 #include <string>
 
-namespace btc::sema {
+namespace btc::btf {
 
 ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint,
                                 const btf::KernelBtf* btf = nullptr);
 
-} // namespace btc::sema
+} // namespace btc::btf

@@ -1,9 +1,9 @@
 // tracepoint_types.cpp: see tracepoint_types.h.
-#include "sema/tracepoint_types.h"
+#include "btf/tracepoint_types.h"
 
 #include <memory>
 
-namespace btc::sema {
+namespace btc::btf {
 
 ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string& tracepoint,
                                 const btf::KernelBtf* btf) {
@@ -58,4 +58,4 @@ ast::Type tracepoint_field_type(const btf::TracepointField& f, const std::string
   return Type::integer(size, f.is_signed).in(as);
 }
 
-} // namespace btc::sema
+} // namespace btc::btf

@@ -1,9 +1,9 @@
 // printf_format_test.cpp: sema's view of printf formats (which specifiers take arguments).
-#include "sema/printf_format.h"
+#include "builtins/printf_format.h"
 
 #include <gtest/gtest.h>
 
-namespace btc::sema {
+namespace btc::builtins {
 namespace {
 
 std::vector<Conversion> convs(std::string_view fmt) {
@@ -43,4 +43,4 @@ TEST(PrintfFormat, UnknownSpecifiersTakeNoArgument) {
 }
 
 } // namespace
-} // namespace btc::sema
+} // namespace btc::builtins

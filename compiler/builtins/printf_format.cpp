@@ -1,9 +1,9 @@
 // printf_format.cpp: format-string scanner for sema (see printf_format.h).
-#include "sema/printf_format.h"
+#include "builtins/printf_format.h"
 
 #include <cctype>
 
-namespace btc::sema {
+namespace btc::builtins {
 
 std::optional<std::vector<Conversion>> parse_format(std::string_view fmt, std::string& error) {
   std::vector<Conversion> out;
@@ -46,4 +46,4 @@ std::optional<std::vector<Conversion>> parse_format(std::string_view fmt, std::s
   return out;
 }
 
-} // namespace btc::sema
+} // namespace btc::builtins

@@ -1,6 +1,6 @@
 // kfunc_signature_test.cpp: kfunc argument typing from BTF prototypes (synthetic BTF, plus
 // vmlinux's vfs_read when the host has BTF).
-#include "sema/kfunc_signature.h"
+#include "btf/kfunc_signature.h"
 
 #include <bpf/btf.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <unistd.h>
 
-namespace btc::sema {
+namespace btc::btf {
 namespace {
 
 // long f_scalar(struct file *file, char __user *buf, unsigned int n);
@@ -136,4 +136,4 @@ TEST(KfuncSignature, VmlinuxVfsRead) {
 }
 
 } // namespace
-} // namespace btc::sema
+} // namespace btc::btf

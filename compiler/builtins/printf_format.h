@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace btc::sema {
+namespace btc::builtins {
 
 enum class ConvClass { String, Integer, Char, Buffer };
 
@@ -20,4 +20,4 @@ struct Conversion {
 // Returns the conversions in order, or nullopt with `error` set for an invalid specifier.
 std::optional<std::vector<Conversion>> parse_format(std::string_view fmt, std::string& error);
 
-} // namespace btc::sema
+} // namespace btc::builtins

@@ -1,10 +1,10 @@
 // kfunc_signature.cpp: kfunc/kretfunc arguments and return value from a BTF FUNC_PROTO (see
 // kfunc_signature.h).
-#include "sema/kfunc_signature.h"
+#include "btf/kfunc_signature.h"
 
 #include <bpf/btf.h>
 
-namespace btc::sema {
+namespace btc::btf {
 
 namespace {
 constexpr uint32_t kRegisterArgs = 6; // x86-64: rdi rsi rdx rcx r8 r9
@@ -82,4 +82,4 @@ const KfuncArg* find_kfunc_arg(const KfuncSignature& sig, std::string_view name)
   return nullptr;
 }
 
-} // namespace btc::sema
+} // namespace btc::btf

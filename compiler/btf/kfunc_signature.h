@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace btc::sema {
+namespace btc::btf {
 
 struct KfuncArg {
   std::string name;
@@ -42,4 +42,4 @@ std::optional<KfuncSignature> raw_tracepoint_signature(const btf::KernelBtf& btf
 // The argument named `name`, or nullptr.
 const KfuncArg* find_kfunc_arg(const KfuncSignature& sig, std::string_view name);
 
-} // namespace btc::sema
+} // namespace btc::btf

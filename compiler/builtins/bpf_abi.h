@@ -1,0 +1,50 @@
+// bpf_abi.h: numbers the kernel defines that codegen and the probe providers both emit: BPF
+// helper ids, BPF map types and x86-64 struct pt_regs offsets.
+#pragma once
+
+#include <cstdint>
+
+namespace btc::builtins {
+
+// BPF helper ids (include/uapi/linux/bpf.h).
+enum class Helper : uint64_t {
+  MapLookupElem = 1,
+  MapUpdateElem = 2,
+  MapDeleteElem = 3,
+  GetPrandomU32 = 7,
+  GetSmpProcessorId = 8,
+  GetCurrentPidTgid = 14,
+  GetCurrentUidGid = 15,
+  GetCurrentComm = 16,
+  GetCurrentTask = 35,
+  GetNumaNodeId = 42,
+  GetCurrentCgroupId = 80,
+  ProbeReadUser = 112,
+  ProbeReadKernel = 113,
+  ProbeReadUserStr = 114,
+  ProbeReadKernelStr = 115,
+  ProbeRead = 4,
+  ProbeReadStr = 45,
+  KtimeGetBootNs = 125,
+  RingbufReserve = 131,
+  RingbufSubmit = 132,
+  GetAttachCookie = 174,
+  GetStackid = 27,
+  GetFuncIp = 173,
+  OverrideReturn = 58,
+  SendSignal = 109,
+  SeqPrintf = 126,
+  DPath = 147,
+};
+
+// BPF map types (enum bpf_map_type).
+inline constexpr uint32_t kMapHash = 1, kMapArray = 2, kMapPercpuHash = 5, kMapPercpuArray = 6,
+                          kMapStackTrace = 7, kMapRingbuf = 27;
+
+// x86-64 struct pt_regs: di, si, dx, cx, r8, r9 (argN), ax (retval), ip, sp.
+inline constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
+inline constexpr uint32_t kPtRegsAx = 80;
+inline constexpr uint32_t kPtRegsIp = 128;
+inline constexpr uint32_t kPtRegsSp = 152;
+
+} // namespace btc::builtins

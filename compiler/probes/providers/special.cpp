@@ -1,0 +1,57 @@
+// special.cpp: BEGIN and END. Each runs once through BPF_PROG_TEST_RUN (BEGIN before the
+// other probes attach, END after they detach), so neither has the event guard, an attach
+// point to parse, or a context.
+#include "probes/providers/providers.h"
+
+namespace btc::probes::providers {
+namespace {
+
+constexpr std::string_view kRawTpProg = "BPF_PROG_TYPE_RAW_TRACEPOINT";
+
+class SpecialProvider final : public Provider {
+public:
+  using Provider::Provider;
+
+  bool parse(const std::vector<std::string_view>&, AttachSpec& spec, std::string&) const override {
+    spec.text = name();
+    return true;
+  }
+
+  std::vector<ProgramPlan> expand(AttachSpec spec, const ast::AttachPoint& ap, size_t probe_index,
+                                  SemaContext& cx) const override {
+    if (cx.programs_of(kind()) > 0)
+      cx.error(ap.range, "More than one " + name() + " probe defined");
+    return Provider::expand(std::move(spec), ap, probe_index, cx);
+  }
+
+  ast::Type args_type(SemaContext& cx, ast::Expr& e) const override {
+    cx.error(e.range, "The args builtin can only be used with tracepoint/kfunc/uprobeprobes "
+                      "(special used here)");
+    return ast::Type::none();
+  }
+
+  ast::Type ctx_type(SemaContext& cx, ast::Expr& e) const override {
+    cx.error(e.range, "The ctx builtin can not be used with '" + name() + "' probes");
+    return ast::Type::none();
+  }
+
+  void prologue(LowerContext&) const override {} // runs once, even while stopping
+};
+
+const ProbeKindDesc kBegin{ProbeKind::Begin,    {}, "raw_tp", kRawTpProg, {.signal = false},
+                           ast::AddrSpace::None};
+const ProbeKindDesc kEnd{ProbeKind::End,      {}, "raw_tp", kRawTpProg, {.signal = false},
+                         ast::AddrSpace::None};
+
+} // namespace
+
+const Provider& begin() {
+  static const SpecialProvider p(kBegin);
+  return p;
+}
+const Provider& end() {
+  static const SpecialProvider p(kEnd);
+  return p;
+}
+
+} // namespace btc::probes::providers
