@@ -3,9 +3,9 @@
 //
 // lower() turns (Program, ProgramInfo) into an llvm::Module with one BPF program per attach
 // point, BTF-defined maps in ".maps", a ring buffer for events, the .rodata config struct the
-// runtime fills before load (abi::ConfigLayout) and debug info so LLVM emits .BTF/.BTF.ext
-// (kernel type accesses become CO-RE relocations). emit_bpf() optimises and compiles the
-// module in-process to BPF ELF bytes.
+// runtime fills before load (laid out by sema: ProgramInfo::config) and debug info so LLVM emits
+// .BTF/.BTF.ext (kernel type accesses become CO-RE relocations). emit_bpf() optimises and compiles
+// the module in-process to BPF ELF bytes.
 #pragma once
 
 #include "ast/ast.h"
@@ -23,17 +23,12 @@ namespace btc::codegen {
 
 struct CodegenOptions {
   std::string module_name = "btc";
-  uint32_t map_max_entries = 4096;  // BPFTRACE_MAP_KEYS_MAX
-  uint32_t ringbuf_bytes = 4 << 20; // events (printf...) survive bursts while user space is busy
   std::string source_file = "script.bt";
   const source::SourceFile* source = nullptr; // for line numbers in debug info
 };
 
 struct LoweredModule {
   std::unique_ptr<llvm::Module> module;
-  abi::ConfigLayout config;         // where the runtime writes start time, args, ...
-  uint32_t runtime_values_offset = 0; // .rodata offset of the first run-time resolved value
-  std::vector<sema::EventInfo> extra_events; // HelperError events (ids after ProgramInfo's)
 };
 
 llvm::Expected<LoweredModule> lower(const ast::Program& program, const sema::ProgramInfo& info,

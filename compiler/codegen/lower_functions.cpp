@@ -32,16 +32,16 @@ void Lowerer::check_helper_result(Helper h, llvm::Value* ret, source::SourceRang
   b_.CreateCondBr(report, report_bb, cont_bb);
   b_.SetInsertPoint(report_bb);
 
-  sema::EventInfo ev;
-  ev.kind = abi::EventKind::HelperError;
-  ev.arg_types = {Type::uint64(), Type::int64()};
-  ev.arg_offsets = {0, 8};
-  ev.payload_size = 16;
-  ev.map = map;
-  ev.range = range;
-  extra_events_.push_back(ev);
-  uint64_t id = info_.events.size() + extra_events_.size() - 1;
-  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(24), i64(0)});
+  // The record names the call's map and source location (ProgramInfo::helper_error_event).
+  uint64_t site = 0;
+  if (options_.source) {
+    auto first = options_.source->line_col(range.begin);
+    auto last = options_.source->line_col(range.end > range.begin ? range.end - 1 : range.begin);
+    site = (uint64_t{first.line} << 32) | ((uint64_t{first.col} & 0xffff) << 16) |
+           ((uint64_t{last.col} + 1) & 0xffff);
+  }
+  uint64_t id = info_.helper_error_event;
+  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(40), i64(0)});
   auto* ok_bb = llvm::BasicBlock::Create(ctx_, "helper_error_event", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), cont_bb,
                   ok_bb);
@@ -49,6 +49,8 @@ void Lowerer::check_helper_result(Helper h, llvm::Value* ret, source::SourceRang
   b_.CreateAlignedStore(i64(id), rec, llvm::Align(8));
   b_.CreateAlignedStore(i64(static_cast<uint64_t>(h)), gep(rec, 8), llvm::Align(8));
   b_.CreateAlignedStore(ret, gep(rec, 16), llvm::Align(8));
+  b_.CreateAlignedStore(i64(map), gep(rec, 24), llvm::Align(8));
+  b_.CreateAlignedStore(i64(site), gep(rec, 32), llvm::Align(8));
   call_helper(Helper::RingbufSubmit, b_.getVoidTy(), {rec, i64(0)});
   b_.CreateBr(cont_bb);
   b_.SetInsertPoint(cont_bb);
@@ -168,7 +170,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
   case FuncId::Kaddr:
   case FuncId::Cgroupid:
   case FuncId::Uaddr:
-    return config_u64(runtime_values_offset_ + 8 * info_.runtime_value_of.at(&e));
+    return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
   case FuncId::Reg: {
     // kprobe/uprobe ctx is struct pt_regs; perf-event ctx (bpf_perf_event_data) starts with it.
     auto off = builtins::pt_regs_offset(c.args[0]->as<ast::StrLit>()->value).value_or(0);
@@ -244,7 +246,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     if (auto* lit = c.args[0]->as<ast::StrLit>())
       sig = i64(static_cast<uint64_t>(sema::signal_number(lit->value).value_or(0)));
     else if (auto it = info_.runtime_value_of.find(&e); it != info_.runtime_value_of.end())
-      sig = config_u64(runtime_values_offset_ + 8 * it->second); // signal(str($N))
+      sig = config_u64(info_.runtime_values_offset + 8 * it->second); // signal(str($N))
     else
       sig = lower_expr(*c.args[0]);
     auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);

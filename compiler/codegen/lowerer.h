@@ -191,8 +191,7 @@ public:
   llvm::GlobalVariable* config_ = nullptr;
   llvm::GlobalVariable* bss_ = nullptr; // stop flag, zeros, scratch value (create_globals)
   uint32_t bss_discard_offset_ = 0;
-  abi::ConfigLayout layout_;
-  uint32_t runtime_values_offset_ = 0; // u64 per ProgramInfo::runtime_values
+  const abi::ConfigLayout& layout_; // ProgramInfo::config
 
   // Per-program state.
   llvm::Function* fn_ = nullptr;
@@ -211,7 +210,6 @@ public:
   };
   std::vector<LoopTargets> loops_;
   std::vector<llvm::AllocaInst*> temps_;
-  std::vector<sema::EventInfo> extra_events_; // HelperError events, ids after info_.events
   source::SourceRange stmt_range_;
   llvm::DISubprogram* sp_ = nullptr;
 };

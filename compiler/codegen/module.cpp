@@ -45,7 +45,8 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine(std::string& err) {
 
 Lowerer::Lowerer(const ast::Program& program, const sema::ProgramInfo& info,
                  const btf::KernelBtf* btf, const CodegenOptions& options, llvm::LLVMContext& ctx)
-    : program_(program), info_(info), btf_(btf), options_(options), ctx_(ctx), b_(ctx) {}
+    : program_(program), info_(info), btf_(btf), options_(options), ctx_(ctx), b_(ctx),
+      layout_(info.config) {}
 
 llvm::Expected<LoweredModule> Lowerer::run() {
   std::string err;
@@ -78,8 +79,7 @@ llvm::Expected<LoweredModule> Lowerer::run() {
   if (llvm::verifyModule(*module_, &os))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "internal error: invalid IR: " + os.str());
-  return LoweredModule{std::move(module_), layout_, runtime_values_offset_,
-                       std::move(extra_events_)};
+  return LoweredModule{std::move(module_)};
 }
 
 llvm::GlobalVariable* Lowerer::define_map(const std::string& name, uint32_t type,
@@ -120,7 +120,7 @@ void Lowerer::create_maps() {
     uint32_t type = m.is_array ? builtins::kMapPercpuArray
                     : m.percpu ? builtins::kMapPercpuHash
                                : builtins::kMapHash;
-    uint32_t entries = m.is_array ? 1 : options_.map_max_entries;
+    uint32_t entries = m.is_array ? 1 : info_.map_max_entries;
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
   constexpr uint32_t kStackEntries = 16384;
@@ -128,7 +128,7 @@ void Lowerer::create_maps() {
     stack_maps_.push_back(
         define_map(s.bpf_name, builtins::kMapStackTrace, kStackEntries, 4, 8 * s.limit));
   // Always present: besides printf & co, a full map is reported through it.
-  ringbuf_ = define_map("btc_events", builtins::kMapRingbuf, options_.ringbuf_bytes, 0, 0);
+  ringbuf_ = define_map("btc_events", builtins::kMapRingbuf, info_.ringbuf_bytes, 0, 0);
 }
 
 void Lowerer::create_globals() {
@@ -148,20 +148,8 @@ void Lowerer::create_globals() {
                                                           false));
     return gv;
   };
-  // Config struct layout (abi::ConfigLayout).
-  uint32_t off = 0;
-  layout_.start_ns = off; off += 8;
-  layout_.target_pid = off; off += 8;
-  layout_.child_pid = off; off += 8;
-  layout_.num_args = off; off += 8;
-  layout_.int_args = off; off += 8 * info_.max_positional;
-  layout_.str_args = off; off += info_.strlen * info_.max_positional;
-  off = sema::align8(off);
-  layout_.helper_errors = off; off += 8;
-  layout_.no_cookies = off; off += 8;
-  runtime_values_offset_ = off; off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
-  layout_.size = off;
-  config_ = byte_array("btc_config", off, ".rodata", true);
+  // The config struct sema laid out (abi::ConfigLayout).
+  config_ = byte_array("btc_config", layout_.size, ".rodata", true);
   // .bss: the stop flag (abi::kStopFlagOffset), zeros that new map values are copied from,
   // and a scratch value that updates of a full map are written to.
   uint32_t value_area = sema::align8(std::max<uint32_t>(info_.max_map_value_size, 8));

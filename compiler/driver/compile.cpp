@@ -159,6 +159,9 @@ int compile(const CompileOptions& o) {
   sopts.strlen = o.strlen;
   sopts.btf = kbtf ? &*kbtf : nullptr;
   sopts.source = &*source;
+  sopts.map_max_entries = o.map_keys_max;
+  sopts.tool_name = tool_name(o);
+  sopts.default_helper_errors = o.helper_errors;
   auto info = sema::analyse(program, sopts, diags);
   std::cerr << diag::render_all(diags, *source); // warnings, or errors
   if (!info) return 1;
@@ -169,15 +172,8 @@ int compile(const CompileOptions& o) {
   context.setDiagnosticHandlerCallBack(LlvmDiagnostics::handler, &llvm_diags);
   codegen::CodegenOptions copts;
   copts.module_name = tool_name(o);
-  copts.map_max_entries = o.map_keys_max;
   copts.source_file = source->name();
   copts.source = &*source;
-  // Scripts without printf & co only send rare records (exit(), full maps, helper errors,
-  // watchpoint arming): a small ring buffer keeps the tool's mapped memory small (user space
-  // maps it twice); 4 MiB only where events can stream.
-  bool streams = std::any_of(info->events.begin(), info->events.end(),
-                             [](const sema::EventInfo& ev) { return ev.kind != abi::EventKind::Exit; });
-  if (!streams) copts.ringbuf_bytes = 64 << 10;
   auto lowered = codegen::lower(program, *info, sopts.btf, copts, context);
   if (!lowered) return fail(llvm::toString(lowered.takeError()));
   if (wants(o, Emit::Ir) &&
@@ -196,10 +192,7 @@ int compile(const CompileOptions& o) {
     return fail("cannot write the BPF object");
 
   // 7. Runtime manifest.
-  abi::Manifest manifest =
-      manifest::build_manifest(*info, lowered->config, lowered->runtime_values_offset,
-                               lowered->extra_events, *source, tool_name(o), copts.ringbuf_bytes,
-                               o.helper_errors);
+  abi::Manifest manifest = manifest::build_manifest(*info, *source);
   auto manifest_bytes = abi::encode(manifest);
   if (wants(o, Emit::Manifest) &&
       !write_artifact(artifact_path(o, ".manifest"), abi::dump(manifest)))

@@ -76,17 +76,13 @@ private:
 
 } // namespace
 
-abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLayout& config,
-                             uint32_t runtime_values_offset,
-                             const std::vector<sema::EventInfo>& extra_events,
-                             const source::SourceFile& source, const std::string& tool_name,
-                             uint32_t ringbuf_bytes, uint32_t default_helper_errors) {
+abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::SourceFile& source) {
   abi::Manifest m;
-  m.tool_name = tool_name;
+  m.tool_name = info.tool_name;
   m.source_name = source.name();
   m.source_lines = source.lines();
   m.strlen = info.strlen;
-  m.config = config;
+  m.config = info.config;
   m.max_positional = info.max_positional;
   TypeTable types(m.types);
 
@@ -113,9 +109,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
     m.maps.push_back(std::move(d));
   }
 
-  std::vector<sema::EventInfo> events = info.events;
-  events.insert(events.end(), extra_events.begin(), extra_events.end());
-  for (const auto& ev : events) {
+  for (const auto& ev : info.events) {
     abi::EventDesc d;
     d.kind = ev.kind;
     d.format = ev.format;
@@ -172,15 +166,16 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLay
     const auto& v = info.runtime_values[i];
     auto b = source.line_col(v.range.begin);
     auto e = source.line_col(v.range.end > v.range.begin ? v.range.end - 1 : v.range.begin);
-    m.runtime_values.push_back({v.kind, v.arg, runtime_values_offset + 8 * static_cast<uint32_t>(i),
-                                b.line, b.col, e.col + 1});
+    m.runtime_values.push_back({v.kind, v.arg,
+                                info.runtime_values_offset + 8 * static_cast<uint32_t>(i), b.line,
+                                b.col, e.col + 1});
   }
   m.strings = info.strings;
   for (const auto& [path, build_id] : info.debug_binaries) m.debug_binaries.push_back({path, build_id});
   m.stack_maps = info.stack_maps;
   m.ringbuf_map = "btc_events";
-  m.default_helper_errors = default_helper_errors;
-  m.ringbuf_size = ringbuf_bytes;
+  m.default_helper_errors = info.default_helper_errors;
+  m.ringbuf_size = info.ringbuf_bytes;
   return m;
 }
 

@@ -1,6 +1,7 @@
 // manifest.h: builds the runtime manifest (btc/abi.h) from sema's ProgramInfo.
 //
-// Input: ProgramInfo, the .rodata config layout chosen by codegen, the source. Output: an
+// Input: ProgramInfo (which also fixes the .rodata config layout, event ids and buffer sizes)
+// and the source. Output: an
 // abi::Manifest: a type table (every key, value and event argument type in storage layout),
 // maps in print order, events, probes (one entry per attach point, program name and attach
 // parameters), positional-parameter use. Example: `@[comm] = count()` gives map "@" kind count,
@@ -13,10 +14,6 @@
 
 namespace btc::manifest {
 
-abi::Manifest build_manifest(const sema::ProgramInfo& info, const abi::ConfigLayout& config,
-                             uint32_t runtime_values_offset,
-                             const std::vector<sema::EventInfo>& extra_events,
-                             const source::SourceFile& source, const std::string& tool_name,
-                             uint32_t ringbuf_bytes, uint32_t default_helper_errors = 0);
+abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::SourceFile& source);
 
 } // namespace btc::manifest

@@ -100,10 +100,29 @@ void Checker::add_program(probes::ProgramPlan plan, size_t probe_index, ProbeInf
 // What the program needs is known now: the ids of the events companion programs send (after
 // every event of the probes' actions), and the maps in print order with their layouts.
 void Checker::fix_resources() {
+  // Scripts without printf & co only send rare records (exit(), full maps, helper errors,
+  // watchpoint arming): a small ring buffer keeps the tool's mapped memory small (user space
+  // maps it twice); the full size only where events can stream.
+  bool streams = std::any_of(info_.events.begin(), info_.events.end(),
+                             [](const EventInfo& ev) { return ev.kind != abi::EventKind::Exit; });
+  info_.ringbuf_bytes = streams ? options_.ringbuf_bytes : 64 << 10;
   for (auto& c : companion_events_) {
     info_.probes[c.probe].companion_events[c.spec] = static_cast<uint32_t>(info_.events.size());
     info_.events.push_back(std::move(c.event));
   }
+  // {u64 helper id, i64 return code, u64 map (kNoIndex: none), u64 line << 32 | col_begin << 16
+  // | col_end} of the call that failed.
+  EventInfo helper_error;
+  helper_error.kind = abi::EventKind::HelperError;
+  helper_error.arg_types = {Type::uint64(), Type::int64(), Type::uint64(), Type::uint64()};
+  helper_error.arg_offsets = {0, 8, 16, 24};
+  helper_error.payload_size = 32;
+  info_.helper_error_event = static_cast<uint32_t>(info_.events.size());
+  info_.events.push_back(std::move(helper_error));
+  fix_config_layout();
+  info_.map_max_entries = options_.map_max_entries;
+  info_.tool_name = options_.tool_name;
+  info_.default_helper_errors = options_.default_helper_errors;
   for (auto& m : info_.maps) {
     if (!m.assigned) error(m.first_use, "Undefined map: " + m.name);
     finalise_map(m);
@@ -120,6 +139,34 @@ void Checker::fix_resources() {
   }
   for (auto& ev : info_.events)
     if (ev.map != abi::kNoIndex) ev.map = info_.map_index[old_names[ev.map]];
+}
+
+// The .rodata config struct (abi::ConfigLayout) the runtime fills before load: fixed fields,
+// then the positional parameters, the helper-error level, the no-cookies knob and a u64 per
+// runtime value.
+void Checker::fix_config_layout() {
+  abi::ConfigLayout& c = info_.config;
+  uint32_t off = 0;
+  c.start_ns = off;
+  off += 8;
+  c.target_pid = off;
+  off += 8;
+  c.child_pid = off;
+  off += 8;
+  c.num_args = off;
+  off += 8;
+  c.int_args = off;
+  off += 8 * info_.max_positional;
+  c.str_args = off;
+  off += info_.strlen * info_.max_positional;
+  off = align8(off);
+  c.helper_errors = off;
+  off += 8;
+  c.no_cookies = off;
+  off += 8;
+  info_.runtime_values_offset = off;
+  off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
+  c.size = off;
 }
 
 void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {

@@ -52,6 +52,7 @@ public:
   void add_program(probes::ProgramPlan plan, size_t probe_index, ProbeInfo& pinfo);
   // The final resources step: event ids of companion programs, map layouts in print order.
   void fix_resources();
+  void fix_config_layout();
   void check_probe(ast::Probe& probe, ProbeInfo& pinfo);
   void check_block(ast::Block& block);
   void check_stmt(ast::Stmt& stmt);

@@ -100,6 +100,18 @@ struct ProgramInfo {
   bool needs_ringbuf = false;
   uint32_t max_map_value_size = 8;            // size of the zero buffer for map inits
 
+  // Resources, fixed by sema's last step (fix_resources); codegen and the manifest read them.
+  abi::ConfigLayout config;           // the .rodata config struct the runtime fills before load
+  uint32_t runtime_values_offset = 0; // in it: a u64 per runtime_values entry
+  uint32_t ringbuf_bytes = 0;         // the event ring buffer
+  uint32_t map_max_entries = 4096;    // entries of every hash map (BPFTRACE_MAP_KEYS_MAX)
+  // The one HelperError event: a failed helper call's record carries its map and source
+  // location (abi::EventKind::HelperError), so its id does not depend on how many calls
+  // codegen checks.
+  uint32_t helper_error_event = abi::kNoIndex;
+  std::string tool_name;
+  uint32_t default_helper_errors = 0; // btc -k / -kk
+
   // User binaries whose DWARF typed the program (as written in the probe -> GNU build-id hex,
   // "" when it has none): the tool checks it traces the same binary.
   std::map<std::string, std::string> debug_binaries;

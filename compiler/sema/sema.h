@@ -27,6 +27,12 @@ struct SemaOptions {
   uint32_t strlen = 64;
   const btf::KernelBtf* btf = nullptr; // null: kernel types unavailable
   std::string tracefs_root;            // where tracepoint formats are read ("" = autodetect)
+  // Resources (ProgramInfo's): entries per map, the ring buffer of a program that streams
+  // events (printf & co; the others get a small one), the tool's name and -k level.
+  uint32_t map_max_entries = 4096;
+  uint32_t ringbuf_bytes = 4 << 20;
+  std::string tool_name = "btc";
+  uint32_t default_helper_errors = 0;
 };
 
 // Signal number of "KILL" / "SIGKILL" (signal() accepts both), nullopt if unknown.

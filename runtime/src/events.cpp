@@ -174,17 +174,22 @@ void EventHandler::join(const abi::EventDesc& ev, std::span<const uint8_t> paylo
 }
 
 void EventHandler::helper_error(const abi::EventDesc& ev, std::span<const uint8_t> payload) {
+  // {helper id, return code, map index, line << 32 | col_begin << 16 | col_end}
   uint64_t helper = arg_u64(ev, 0, payload, 0);
   auto retcode = static_cast<int64_t>(arg_u64(ev, 1, payload, 0));
+  uint64_t map_index = arg_u64(ev, 2, payload, abi::kNoIndex);
+  uint64_t site = arg_u64(ev, 3, payload, 0);
   constexpr uint64_t kMapUpdateElem = 2;
   constexpr int64_t kE2big = -7;
-  if (helper == kMapUpdateElem && retcode == kE2big && ev.map < m_.maps.size()) {
+  if (helper == kMapUpdateElem && retcode == kE2big && map_index < m_.maps.size()) {
     // A full map: always reported (rate-limited) on stderr; the -k text only with -k.
-    const abi::MapDesc& map = m_.maps[ev.map];
+    const abi::MapDesc& map = m_.maps[map_index];
     map_full_.dropped(map, store_.max_entries(map));
     if (helper_errors_ == 0) return;
   }
-  out_.helper_error(helper_name(helper), retcode, ev.line, ev.col_begin, ev.col_end);
+  out_.helper_error(helper_name(helper), retcode, static_cast<uint32_t>(site >> 32),
+                    static_cast<uint32_t>((site >> 16) & 0xffff),
+                    static_cast<uint32_t>(site & 0xffff));
 }
 
 std::string helper_name(uint64_t id) {

@@ -36,6 +36,20 @@ protected:
     return static_cast<uint32_t>(m_.events.size() - 1);
   }
 
+  // The HelperError event and a record of it: {helper, return code, map, source location}.
+  uint32_t helper_error_event() {
+    return event(EventKind::HelperError,
+                 {{"", 0, u64_}, {"", 8, i64_}, {"", 16, u64_}, {"", 24, u64_}});
+  }
+  static std::vector<uint8_t> helper_error(uint64_t helper, int64_t ret, uint64_t map,
+                                           uint64_t line, uint64_t col_begin, uint64_t col_end) {
+    return Bytes()
+        .put<uint64_t>(0, helper)
+        .put<int64_t>(8, ret)
+        .put<uint64_t>(16, map)
+        .put<uint64_t>(24, line << 32 | col_begin << 16 | col_end);
+  }
+
   void send(uint32_t id, std::vector<uint8_t> payload = {}) {
     Bytes rec;
     rec.put<uint64_t>(0, id);
@@ -189,12 +203,9 @@ TEST_F(EventsTest, CatReadsAtMostTheLimit) {
 TEST_F(EventsTest, HelperErrorIsALocatedWarningOnTheOutput) {
   m_.source_name = "stdin";
   m_.source_lines = {"BEGIN { @x = *(int8*)0; }"};
-  uint32_t he = event(EventKind::HelperError, {{"", 0, u64_}, {"", 8, i64_}});
-  m_.events[he].line = 1;
-  m_.events[he].col_begin = 14;
-  m_.events[he].col_end = 23;
+  uint32_t he = helper_error_event();
   start();
-  send(he, Bytes().put<uint64_t>(0, 4).put<int64_t>(8, -14));
+  send(he, helper_error(4, -14, abi::kNoIndex, 1, 14, 23));
   EXPECT_EQ(sink_.text(), "stdin:1:14-23: WARNING: Failed to probe_read: Bad address (-14)\n"
                           "BEGIN { @x = *(int8*)0; }\n"
                           "             ~~~~~~~~~\n");
@@ -205,15 +216,12 @@ TEST_F(EventsTest, FullMapWarnsOnStderrAndKAddsTheLocatedText) {
   m_.source_lines = {"interval:ms:10 { @x[nsecs] = 1; }"};
   auto key = abi::Field{"", 0, u64_};
   m_.maps = {test::make_map("@x", MapKind::Plain, {key}, i64_)};
-  uint32_t he = event(EventKind::HelperError, {{"", 0, u64_}, {"", 8, i64_}}, 0);
-  m_.events[he].line = 1;
-  m_.events[he].col_begin = 28;
-  m_.events[he].col_end = 29;
+  uint32_t he = helper_error_event();
   store_.set_max_entries(4);
   start();
   std::string warnings;
   handler_->set_warning_sink([&](std::string_view t) { warnings += t; });
-  auto full = Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -7);
+  auto full = helper_error(2, -7, 0, 1, 28, 29);
   send(he, full);
   send(he, full);
   EXPECT_EQ(sink_.text(), ""); // without -k only the warning
@@ -222,7 +230,7 @@ TEST_F(EventsTest, FullMapWarnsOnStderrAndKAddsTheLocatedText) {
   handler_->finish();
   EXPECT_EQ(warnings, "WARNING: map @x is full (4 entries, BPFTRACE_MAP_KEYS_MAX): 1 more new key dropped\n");
   // Other map-update failures are never silent.
-  send(he, Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -12));
+  send(he, helper_error(2, -12, 0, 1, 28, 29));
   EXPECT_EQ(sink_.text(), "stdin:1:28-29: WARNING: Failed to map_update_elem: Cannot allocate memory (-12)\n"
                           "interval:ms:10 { @x[nsecs] = 1; }\n"
                           "                           ~\n");
@@ -235,14 +243,11 @@ TEST_F(EventsTest, FullMapWarnsOnStderrAndKAddsTheLocatedText) {
 }
 
 TEST_F(EventsTest, HelperErrorJsonAndNames) {
-  uint32_t he = event(EventKind::HelperError, {{"", 0, u64_}, {"", 8, i64_}});
-  m_.events[he].line = 1;
-  m_.events[he].col_begin = 25;
-  m_.events[he].col_end = 26;
+  uint32_t he = helper_error_event();
   env_ = std::make_unique<RenderEnv>(RenderEnv{m_, names_, resolver_});
   out_ = make_output(OutputFormat::Json, sink_, *env_);
   handler_ = std::make_unique<EventHandler>(m_, *out_, store_, *env_);
-  send(he, Bytes().put<uint64_t>(0, 2).put<int64_t>(8, -7));
+  send(he, helper_error(2, -7, abi::kNoIndex, 1, 25, 26));
   EXPECT_EQ(sink_.text(), "{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", "
                           "\"retcode\": -7, \"line\": 1, \"col\": 25}\n");
   EXPECT_EQ(helper_name(113), "probe_read_kernel");
