@@ -17,6 +17,11 @@
 #include <variant>
 #include <vector>
 
+namespace btc::builtins {
+struct VarDesc;
+struct FuncDesc;
+} // namespace btc::builtins
+
 namespace btc::ast {
 
 using source::SourceRange;
@@ -51,6 +56,9 @@ struct StrLit {
 // A builtin identifier: pid, comm, nsecs, arg0, retval, args, curtask, probe, kstack, ...
 struct Builtin {
   std::string name;
+  // Set by sema: the builtin's descriptor (and N of argN/sargN), which codegen dispatches on.
+  const builtins::VarDesc* desc = nullptr;
+  uint32_t index = 0;
 };
 // An identifier that is not a builtin (enum constant, #define leftover, `stack` legacy...).
 struct Ident {
@@ -71,6 +79,7 @@ struct Call {
   std::string name;            // printf, count, hist, str, ...
   std::vector<ExprPtr> args;
   SourceRange name_range;
+  const builtins::FuncDesc* desc = nullptr; // set by sema: what codegen dispatches on
 };
 struct Binary {
   BinOp op;

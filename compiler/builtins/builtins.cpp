@@ -21,52 +21,52 @@ const std::array<VarDesc, 23> kVars = {{
 }};
 
 const std::array<FuncDesc, 46> kFuncs = {{
-  {FuncId::Printf, "printf", 1, 128, false, false, true},
-  {FuncId::Print, "print", 1, 3, false, false, true},
-  {FuncId::Time, "time", 0, 1, false, false, true},
-  {FuncId::Exit, "exit", 0, 0, false, false, true},
-  {FuncId::Str, "str", 1, 2, false, false, true},
-  {FuncId::Buf, "buf", 1, 2, false, false, true},
-  {FuncId::Ksym, "ksym", 1, 1, false, false, true},
-  {FuncId::Usym, "usym", 1, 1, false, false, true},
-  {FuncId::Kaddr, "kaddr", 1, 1, false, false, true},
-  {FuncId::Uaddr, "uaddr", 1, 1, false, false, true},
-  {FuncId::Reg, "reg", 1, 1, false, false, true},
-  {FuncId::Kstack, "kstack", 0, 2, false, false, true},
-  {FuncId::Ustack, "ustack", 0, 2, false, false, true},
-  {FuncId::System, "system", 1, 128, false, true, true},
-  {FuncId::Cat, "cat", 1, 128, false, false, true},
-  {FuncId::Cgroupid, "cgroupid", 1, 1, false, false, true},
-  {FuncId::CgroupPath, "cgroup_path", 1, 2, false, false, true},
-  {FuncId::Ntop, "ntop", 1, 2, false, false, true},
-  {FuncId::Pton, "pton", 1, 1, false, false, true},
-  {FuncId::Macaddr, "macaddr", 1, 1, false, false, true},
-  {FuncId::Bswap, "bswap", 1, 1, false, false, true},
-  {FuncId::Signal, "signal", 1, 1, false, true, true},
-  {FuncId::Override, "override", 1, 1, false, true, true},
-  {FuncId::Strncmp, "strncmp", 3, 3, false, false, true},
-  {FuncId::Strcontains, "strcontains", 2, 2, false, false, true},
-  {FuncId::Sizeof, "sizeof", 1, 1, false, false, true},
-  {FuncId::Path, "path", 1, 1, false, false, true},
-  {FuncId::Kptr, "kptr", 1, 1, false, false, true},
-  {FuncId::Uptr, "uptr", 1, 1, false, false, true},
-  {FuncId::Strerror, "strerror", 1, 1, false, false, true},
-  {FuncId::Skboutput, "skboutput", 4, 4, false, false, false},
-  {FuncId::Unwatch, "unwatch", 1, 1, false, false, true},
-  {FuncId::Debugf, "debugf", 1, 4, false, false, true},
-  {FuncId::Join, "join", 1, 2, false, false, true},
-  {FuncId::Strftime, "strftime", 2, 2, false, false, true},
-  {FuncId::Count, "count", 0, 0, true, false, true},
-  {FuncId::Sum, "sum", 1, 1, true, false, true},
-  {FuncId::Min, "min", 1, 1, true, false, true},
-  {FuncId::Max, "max", 1, 1, true, false, true},
-  {FuncId::Avg, "avg", 1, 1, true, false, true},
-  {FuncId::Stats, "stats", 1, 1, true, false, true},
-  {FuncId::Hist, "hist", 1, 1, true, false, true},
-  {FuncId::Lhist, "lhist", 4, 4, true, false, true},
-  {FuncId::Delete, "delete", 1, 1, false, false, true},
-  {FuncId::Clear, "clear", 1, 1, false, false, true},
-  {FuncId::Zero, "zero", 1, 1, false, false, true},
+  {CallFn::Printf, "printf", 1, 128, false, true},
+  {CallFn::Print, "print", 1, 3, false, true},
+  {CallFn::Time, "time", 0, 1, false, true},
+  {CallFn::Exit, "exit", 0, 0, false, true},
+  {CallFn::Str, "str", 1, 2, false, true},
+  {ValueFn::Buf, "buf", 1, 2, false, true},
+  {ValueFn::Ksym, "ksym", 1, 1, false, true},
+  {ValueFn::Usym, "usym", 1, 1, false, true},
+  {ValueFn::Kaddr, "kaddr", 1, 1, false, true},
+  {ValueFn::Uaddr, "uaddr", 1, 1, false, true},
+  {ValueFn::Reg, "reg", 1, 1, false, true},
+  {ValueFn::Kstack, "kstack", 0, 2, false, true},
+  {ValueFn::Ustack, "ustack", 0, 2, false, true},
+  {ValueFn::System, "system", 1, 128, true, true},
+  {ValueFn::Cat, "cat", 1, 128, false, true},
+  {ValueFn::Cgroupid, "cgroupid", 1, 1, false, true},
+  {ValueFn::CgroupPath, "cgroup_path", 1, 2, false, true},
+  {ValueFn::Ntop, "ntop", 1, 2, false, true},
+  {ValueFn::Pton, "pton", 1, 1, false, true},
+  {ValueFn::Macaddr, "macaddr", 1, 1, false, true},
+  {CallFn::Bswap, "bswap", 1, 1, false, true},
+  {ValueFn::Signal, "signal", 1, 1, true, true},
+  {ValueFn::Override, "override", 1, 1, true, true},
+  {CallFn::Strncmp, "strncmp", 3, 3, false, true},
+  {ValueFn::Strcontains, "strcontains", 2, 2, false, true},
+  {CallFn::Sizeof, "sizeof", 1, 1, false, true},
+  {ValueFn::Path, "path", 1, 1, false, true},
+  {ValueFn::Kptr, "kptr", 1, 1, false, true},
+  {ValueFn::Uptr, "uptr", 1, 1, false, true},
+  {ValueFn::Strerror, "strerror", 1, 1, false, true},
+  {ValueFn::Skboutput, "skboutput", 4, 4, false, false},
+  {ValueFn::Unwatch, "unwatch", 1, 1, false, true},
+  {ValueFn::Debugf, "debugf", 1, 4, false, true},
+  {ValueFn::Join, "join", 1, 2, false, true},
+  {ValueFn::Strftime, "strftime", 2, 2, false, true},
+  {AggFn::Count, "count", 0, 0, false, true},
+  {AggFn::Sum, "sum", 1, 1, false, true},
+  {AggFn::Min, "min", 1, 1, false, true},
+  {AggFn::Max, "max", 1, 1, false, true},
+  {AggFn::Avg, "avg", 1, 1, false, true},
+  {AggFn::Stats, "stats", 1, 1, false, true},
+  {AggFn::Hist, "hist", 1, 1, false, true},
+  {AggFn::Lhist, "lhist", 4, 4, false, true},
+  {CallFn::Delete, "delete", 1, 1, false, true},
+  {CallFn::Clear, "clear", 1, 1, false, true},
+  {CallFn::Zero, "zero", 1, 1, false, true},
 }};
 // clang-format on
 
@@ -92,6 +92,23 @@ const FuncDesc* find_function(std::string_view name) {
   for (const auto& f : kFuncs)
     if (f.name == name) return &f;
   return nullptr;
+}
+
+bool is_builtin_word(std::string_view name) {
+  // Builtin variables of newer bpftrace versions (`config` is left out: a modern keyword).
+  static constexpr std::string_view kNewer[] = {"jiffies",   "ncpus",       "usermode",
+                                                "probetype", "has_cpid",    "pcomm",
+                                                "ppid",      "leader_comm", "leader_tid"};
+  // `arg` and `sarg` alone are the table's prefixes of arg0..arg9 / sarg0..sarg9, not words.
+  if (const VarDesc* v = find_var(name))
+    return v->name != name || (v->id != VarId::Arg && v->id != VarId::Sarg);
+  for (auto n : kNewer)
+    if (n == name) return true;
+  return false;
+}
+
+bool is_function_word(std::string_view name) {
+  return find_function(name) != nullptr;
 }
 
 std::optional<uint32_t> pt_regs_offset(std::string_view name) {

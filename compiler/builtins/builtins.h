@@ -1,9 +1,10 @@
 // builtins.h: registry of builtin variables and functions.
 //
 // Each builtin is a descriptor: its name(s), an id that sema (type rule) and codegen (lowering)
-// dispatch on with an exhaustive switch, arity, and flags (async event, unsafe, aggregation,
-// implemented by this version). Lookup is by name; no string if-chains elsewhere.
-// Example: find_function("hist") -> {FuncId::Hist, 1..1 args, aggregation}.
+// dispatch on with an exhaustive switch, arity, and flags (unsafe, implemented by this
+// version). Sema looks the name up once and stores the descriptor on the AST node; the
+// parser's word lists derive from these tables. No string if-chains elsewhere.
+// Example: find_function("hist") -> {AggFn::Hist, 1..1 args}.
 #pragma once
 
 #include "builtins/bpf_abi.h"
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <variant>
 
 namespace btc::builtins {
 
@@ -25,26 +27,77 @@ struct VarDesc {
   bool implemented;
 };
 
-enum class FuncId {
-  Printf, Print, Time, Exit, Str, Buf, Ksym, Usym, Kaddr, Uaddr, Reg, Kstack, Ustack, System,
-  Cat, Cgroupid, CgroupPath, Ntop, Pton, Macaddr, Bswap, Signal, Override, Strncmp,
-  Strcontains, Sizeof, Path, Kptr, Uptr, Strerror, Skboutput, Unwatch, Debugf, Join, Strftime,
-  // map functions
-  Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Delete, Clear, Zero,
+// Functions, in three families; each phase handles every family with one exhaustive switch,
+// so a new function does not build until every phase handles it.
+// Calls sema types and codegen lowers where they stand (printf, str, delete, ...).
+enum class CallFn {
+  Printf,
+  Print,
+  Time,
+  Exit,
+  Str,
+  Sizeof,
+  Bswap,
+  Strncmp,
+  Delete,
+  Clear,
+  Zero,
 };
+// Functions of a value (sema: check_functions.cpp, codegen: lower_functions.cpp).
+enum class ValueFn {
+  Buf,
+  Ksym,
+  Usym,
+  Kaddr,
+  Uaddr,
+  Reg,
+  Kstack,
+  Ustack,
+  System,
+  Cat,
+  Cgroupid,
+  CgroupPath,
+  Ntop,
+  Pton,
+  Macaddr,
+  Signal,
+  Override,
+  Strcontains,
+  Path,
+  Kptr,
+  Uptr,
+  Strerror,
+  Skboutput,
+  Unwatch,
+  Debugf,
+  Join,
+  Strftime,
+};
+// Aggregations: the whole right-hand side of a map assignment.
+enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };
+using FuncId = std::variant<CallFn, ValueFn, AggFn>;
 
 struct FuncDesc {
   FuncId id;
   std::string_view name;
   uint8_t min_args, max_args;
-  bool aggregation;   // must be the whole right-hand side of a map assignment
   bool unsafe;        // needs --unsafe
   bool implemented;   // sema rejects unimplemented ones with "not supported yet"
+  bool aggregation() const { return std::holds_alternative<AggFn>(id); }
 };
+
+// std::visit over a FuncId with one lambda per family.
+template <class... F> struct Overloaded : F... { using F::operator()...; };
+template <class... F> Overloaded(F...) -> Overloaded<F...>;
 
 // Builtin variable by name; `arg0`..`arg9` / `sarg0`.. yield Arg/Sarg and set *index.
 const VarDesc* find_var(std::string_view name, uint32_t* index = nullptr);
 const FuncDesc* find_function(std::string_view name);
+// Words the parser reads as a builtin variable: the table's, arg0..9/sarg0..9, and names of
+// newer bpftrace versions, so that sema can name them precisely.
+bool is_builtin_word(std::string_view name);
+// Words the parser reads as a function name (the table's, and the `sym` spelling).
+bool is_function_word(std::string_view name);
 
 // reg("name"): byte offset of an x86-64 register in struct pt_regs (also the start of
 // struct bpf_perf_event_data); nullopt for a name that is not a register.

@@ -86,19 +86,29 @@ llvm::Value* Lowerer::lower_str(const ast::Call& c) {
 }
 
 llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
-  const auto* d = builtins::find_function(c.name);
-  using builtins::FuncId;
+  BTC_CHECK(c.desc, "sema resolves every call");
+  return std::visit(
+      builtins::Overloaded{[&](builtins::CallFn f) { return lower_call_fn(e, c, f); },
+                           [&](builtins::ValueFn f) { return lower_function(e, c, f); },
+                           [&](builtins::AggFn) -> llvm::Value* {
+                             BTC_UNREACHABLE("aggregations are lowered by their map assignment");
+                           }},
+      c.desc->id);
+}
+
+llvm::Value* Lowerer::lower_call_fn(const ast::Expr& e, const ast::Call& c, builtins::CallFn f) {
+  using builtins::CallFn;
   auto event_args = [&](size_t first) {
     std::vector<const ast::Expr*> args;
     for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
     return args;
   };
-  switch (d->id) {
-  case FuncId::Printf:
+  switch (f) {
+  case CallFn::Printf:
     if (llvm::Value* v = provider().lower_printf(*this, e, c)) return v; // iter: seq_file
     emit_event(info_.call_event.at(&e), event_args(1));
     return i64(0);
-  case FuncId::Print: {
+  case CallFn::Print: {
     uint32_t ev = info_.call_event.at(&e);
     if (info_.events[ev].kind == abi::EventKind::PrintMap) {
       // top and div default to 0 (= all entries, no division).
@@ -113,17 +123,18 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     emit_event(ev, event_args(0));
     return i64(0);
   }
-  case FuncId::Time:
-  case FuncId::Clear:
-  case FuncId::Zero:
+  case CallFn::Time:
+  case CallFn::Clear:
+  case CallFn::Zero:
     emit_event(info_.call_event.at(&e), {});
     return i64(0);
-  case FuncId::Exit:
+  case CallFn::Exit:
     emit_event(info_.call_event.at(&e), {});
     emit_return();
     return i64(0);
-  case FuncId::Str: return lower_str(c);
-  case FuncId::Bswap: {
+  case CallFn::Str:
+    return lower_str(c);
+  case CallFn::Bswap: {
     llvm::Value* v = lower_expr(*c.args[0]);
     uint32_t bits = e.type.size * 8;
     if (bits == 8) return b_.CreateAnd(v, 0xff);
@@ -131,7 +142,7 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     llvm::Value* swapped = b_.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, narrow);
     return b_.CreateZExt(swapped, i64_ty());
   }
-  case FuncId::Strncmp: {
+  case CallFn::Strncmp: {
     // 0 when the first n bytes are equal (stopping at a NUL), 1 otherwise.
     llvm::Value* a = lower_expr(*c.args[0]);
     llvm::Value* bb = lower_expr(*c.args[1]);
@@ -146,7 +157,7 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     }
     return b_.CreateZExt(b_.CreateNot(eq), i64_ty());
   }
-  case FuncId::Delete: {
+  case CallFn::Delete: {
     const auto& m = *c.args[0]->as<ast::MapRef>();
     uint32_t idx = info_.map_index.at(m.name);
     if (info_.maps[idx].is_array) {
@@ -158,9 +169,10 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
     call_helper(Helper::MapDeleteElem, i64_ty(), {maps_[idx], build_key(m)});
     return i64(0);
   }
-  default:
-    return lower_function(e, c, d->id);
+  case CallFn::Sizeof:
+    BTC_UNREACHABLE("sema folds sizeof() into a number");
   }
+  BTC_UNREACHABLE("function without a lowering");
 }
 
 void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg) {
@@ -184,16 +196,21 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     auto* old = b_.CreateAlignedLoad(i64_ty(), p, llvm::Align(8));
     b_.CreateAlignedStore(b_.CreateAdd(old, i64(1)), p, llvm::Align(8));
   };
-  switch (agg.kind) {
-  case ast::TypeKind::Count: add_at(0, i64(1)); return;
-  case ast::TypeKind::Sum: add_at(0, arg); return;
-  case ast::TypeKind::Avg:
-  case ast::TypeKind::Stats:
+  BTC_CHECK(c.desc && c.desc->aggregation(), "sema resolves every aggregation");
+  switch (std::get<builtins::AggFn>(c.desc->id)) {
+  case builtins::AggFn::Count:
+    add_at(0, i64(1));
+    return;
+  case builtins::AggFn::Sum:
+    add_at(0, arg);
+    return;
+  case builtins::AggFn::Avg:
+  case builtins::AggFn::Stats:
     add_at(0, i64(1));
     add_at(8, arg);
     return;
-  case ast::TypeKind::Min:
-  case ast::TypeKind::Max: {
+  case builtins::AggFn::Min:
+  case builtins::AggFn::Max: {
     auto* cur = b_.CreateAlignedLoad(i64_ty(), v, llvm::Align(8));
     auto* set = b_.CreateAlignedLoad(i64_ty(), gep(v, 8), llvm::Align(8));
     bool sgn = agg.is_signed;
@@ -212,7 +229,7 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     b_.SetInsertPoint(end_bb);
     return;
   }
-  case ast::TypeKind::Hist: {
+  case builtins::AggFn::Hist: {
     // 0.17's log2: negative -> 0, zero -> 1, else floor(log2(n)) + 2 computed over the low
     // 32 bits' shifts (16, 8, 4, 2, 1), so n >= 2^31 lands in [2G, 4G).
     auto* neg = b_.CreateICmpSLT(arg, i64(0));
@@ -230,7 +247,7 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     bucket_inc(index, abi::kHistBuckets);
     return;
   }
-  case ast::TypeKind::Lhist: {
+  case builtins::AggFn::Lhist: {
     uint32_t buckets = mi.value_size / 8;
     auto* below = b_.CreateICmpSLT(arg, i64(agg.lhist_min));
     auto* above = b_.CreateICmpSGE(arg, i64(agg.lhist_max));
@@ -241,9 +258,8 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     bucket_inc(index, buckets);
     return;
   }
-  default:
-    return;
   }
+  BTC_UNREACHABLE("aggregation without a lowering");
 }
 
 } // namespace btc::codegen

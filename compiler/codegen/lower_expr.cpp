@@ -199,8 +199,9 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
 }
 
 llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
-  uint32_t index = 0;
-  const auto* d = builtins::find_var(b.name, &index);
+  BTC_CHECK(b.desc, "sema resolves every builtin");
+  const auto* d = b.desc;
+  uint32_t index = b.index;
   using builtins::VarId;
   switch (d->id) {
   case VarId::Pid:

@@ -144,16 +144,15 @@ llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
   return i64(0);
 }
 
-llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
-                                     builtins::FuncId id) {
-  using builtins::FuncId;
+llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, builtins::ValueFn f) {
+  using builtins::ValueFn;
   auto args_from = [&](size_t first) {
     std::vector<const ast::Expr*> args;
     for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
     return args;
   };
-  switch (id) {
-  case FuncId::CgroupPath: {
+  switch (f) {
+  case ValueFn::CgroupPath: {
     auto* buf = stack_buffer(16, "cgroup_path");
     b_.CreateAlignedStore(convert_int(lower_expr(*c.args[0]), c.args[0]->type), buf,
                           llvm::Align(8));
@@ -162,25 +161,25 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
                           llvm::Align(8));
     return buf;
   }
-  case FuncId::Ksym:
-  case FuncId::Strerror:
-  case FuncId::Kptr:
-  case FuncId::Uptr:
+  case ValueFn::Ksym:
+  case ValueFn::Strerror:
+  case ValueFn::Kptr:
+  case ValueFn::Uptr:
     return convert_int(lower_expr(*c.args[0]), c.args[0]->type);
-  case FuncId::Kaddr:
-  case FuncId::Cgroupid:
-  case FuncId::Uaddr:
+  case ValueFn::Kaddr:
+  case ValueFn::Cgroupid:
+  case ValueFn::Uaddr:
     return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
-  case FuncId::Reg: {
+  case ValueFn::Reg: {
     // kprobe/uprobe ctx is struct pt_regs; perf-event ctx (bpf_perf_event_data) starts with it.
     auto off = builtins::pt_regs_offset(c.args[0]->as<ast::StrLit>()->value).value_or(0);
     return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
   }
-  case FuncId::Override:
+  case ValueFn::Override:
     call_helper(Helper::OverrideReturn, i64_ty(),
                 {ctx_arg_, convert_int(lower_expr(*c.args[0]), c.args[0]->type)});
     return i64(0);
-  case FuncId::Ntop: {
+  case ValueFn::Ntop: {
     auto* buf = stack_buffer(24, "inet");
     zero_fill(buf, 24);
     const ast::Expr& addr = *c.args.back();
@@ -195,13 +194,13 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
       copy_bytes(gep(buf, 8), v, std::min<uint32_t>(addr.type.size, 16));
     return buf;
   }
-  case FuncId::Pton: {
+  case ValueFn::Pton: {
     const auto& bytes = info_.bytes_of.at(&e);
     auto* buf = stack_buffer(static_cast<uint32_t>(bytes.size()), "pton");
     for (size_t i = 0; i < bytes.size(); ++i) b_.CreateStore(b_.getInt8(bytes[i]), gep(buf, i));
     return buf;
   }
-  case FuncId::Macaddr: {
+  case ValueFn::Macaddr: {
     auto* buf = stack_buffer(8, "mac");
     zero_fill(buf, 8);
     llvm::Value* v = lower_expr(*c.args[0]);
@@ -211,14 +210,14 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
       copy_bytes(buf, v, 6);
     return buf;
   }
-  case FuncId::Strftime: {
+  case ValueFn::Strftime: {
     auto* buf = stack_buffer(16, "timestamp");
     b_.CreateAlignedStore(i64(info_.string_of.at(&e)), buf, llvm::Align(8));
     b_.CreateAlignedStore(convert_int(lower_expr(*c.args[1]), c.args[1]->type), gep(buf, 8),
                           llvm::Align(8));
     return buf;
   }
-  case FuncId::Buf: {
+  case ValueFn::Buf: {
     uint32_t cap = e.type.size - 1;
     auto* buf = stack_buffer(e.type.size, "buf");
     zero_fill(buf, sema::align8(e.type.size));
@@ -239,9 +238,9 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     }
     return buf;
   }
-  case FuncId::Strcontains:
+  case ValueFn::Strcontains:
     return lower_strcontains(c);
-  case FuncId::Signal: {
+  case ValueFn::Signal: {
     llvm::Value* sig;
     if (auto* lit = c.args[0]->as<ast::StrLit>())
       sig = i64(static_cast<uint64_t>(sema::signal_number(lit->value).value_or(0)));
@@ -254,7 +253,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     b_.CreateCall(fty, callee, {b_.CreateTrunc(sig, b_.getInt32Ty())});
     return i64(0);
   }
-  case FuncId::Debugf: {
+  case ValueFn::Debugf: {
     const auto& fmt = c.args[0]->as<ast::StrLit>()->value;
     uint32_t n = static_cast<uint32_t>(fmt.size() + 1);
     auto* buf = stack_buffer(n, "debugf_fmt");
@@ -271,18 +270,18 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
     b_.CreateCall(fty, callee, args);
     return i64(0);
   }
-  case FuncId::System:
-  case FuncId::Cat:
+  case ValueFn::System:
+  case ValueFn::Cat:
     emit_event(info_.call_event.at(&e), args_from(1));
     return i64(0);
-  case FuncId::Join:
+  case ValueFn::Join:
     return lower_join(e, c);
-  case FuncId::Path:
+  case ValueFn::Path:
     return lower_path(e, c);
-  case FuncId::Kstack:
-  case FuncId::Ustack:
+  case ValueFn::Kstack:
+  case ValueFn::Ustack:
     return stack_value(e.type);
-  case FuncId::Usym: {
+  case ValueFn::Usym: {
     auto* buf = stack_buffer(16, "usym");
     b_.CreateAlignedStore(convert_int(lower_expr(*c.args[0]), c.args[0]->type), buf,
                           llvm::Align(8));
@@ -290,12 +289,13 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c,
                           gep(buf, 8), llvm::Align(8));
     return buf;
   }
-  case FuncId::Unwatch:
+  case ValueFn::Unwatch:
     emit_event(info_.call_event.at(&e), {c.args[0].get()});
     return i64(0);
-  default:
-    return i64(0); // sema rejects the functions this version does not lower
+  case ValueFn::Skboutput:
+    BTC_UNREACHABLE("sema rejects skboutput()");
   }
+  BTC_UNREACHABLE("function without a lowering");
 }
 
 } // namespace btc::codegen

@@ -120,7 +120,8 @@ public:
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   llvm::Value* lower_str(const ast::Call& c);
   // lower_functions.cpp
-  llvm::Value* lower_function(const ast::Expr& e, const ast::Call& c, builtins::FuncId id);
+  llvm::Value* lower_call_fn(const ast::Expr& e, const ast::Call& c, builtins::CallFn f);
+  llvm::Value* lower_function(const ast::Expr& e, const ast::Call& c, builtins::ValueFn f);
   llvm::Value* lower_join(const ast::Expr& e, const ast::Call& c);
   llvm::Value* lower_strcontains(const ast::Call& c);
   // A HelperError event for a failed helper call at `range` (emitted when `ret` < 0 and, for

@@ -259,7 +259,8 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
   // Aggregation calls are typed through the map they are assigned to.
   if (auto* call = a.value->as<ast::Call>()) {
     auto* d = builtins::find_function(call->name);
-    if (d && d->aggregation) {
+    if (d && d->aggregation()) {
+      call->desc = d;
       if (!a.target->as<ast::MapRef>()) {
         error(a.value->range, call->name + "() should be directly assigned to a map");
         return;

@@ -150,7 +150,8 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     for (auto& a : c.args) check_expr(*a);
     return Type::none();
   }
-  if (d->aggregation) {
+  c.desc = d;
+  if (d->aggregation()) {
     error(e.range, c.name + "() should be directly assigned to a map");
     return check_aggregation(e, c, *d);
   }
@@ -170,13 +171,23 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     error(e.range, c.name + "() is an unsafe function being used in safe mode");
     return Type::none();
   }
-  using builtins::FuncId;
-  switch (d->id) {
-  case FuncId::Printf:
+  return std::visit(
+      builtins::Overloaded{
+          [&](builtins::CallFn f) { return check_call_fn(e, c, f); },
+          [&](builtins::ValueFn f) { return check_function(e, c, *d, f); },
+          [&](builtins::AggFn) -> Type { BTC_UNREACHABLE("aggregations are checked above"); }},
+      d->id);
+}
+
+// printf, print, time, exit, str, delete, clear, zero, sizeof, bswap, strncmp.
+Type Checker::check_call_fn(ast::Expr& e, ast::Call& c, builtins::CallFn f) {
+  using builtins::CallFn;
+  switch (f) {
+  case CallFn::Printf:
     check_printf_args(e, c, 1, abi::EventKind::Printf);
     probes::provider(probe_->kind).check_printf(*this, e, c);
     return Type::none();
-  case FuncId::Print: {
+  case CallFn::Print: {
     auto* m = c.args[0]->as<ast::MapRef>();
     if (m && m->keys.empty()) {
       auto id = map_arg(*c.args[0], "print", false);
@@ -211,7 +222,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     info_.call_event[&e] = add_event(abi::EventKind::Print, "", {t}, e.range);
     return Type::none();
   }
-  case FuncId::Time: {
+  case CallFn::Time: {
     std::string fmt = "%H:%M:%S\n";
     if (!c.args.empty()) {
       auto text = literal_text(*c.args[0]);
@@ -225,10 +236,10 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     info_.call_event[&e] = add_event(abi::EventKind::Time, fmt, {}, e.range);
     return Type::none();
   }
-  case FuncId::Exit:
+  case CallFn::Exit:
     info_.call_event[&e] = add_event(abi::EventKind::Exit, "", {}, e.range);
     return Type::none();
-  case FuncId::Str: {
+  case CallFn::Str: {
     auto& arg = *c.args[0];
     // str($1) and str($1 + k) read positional parameters as text.
     ast::Binary* bin = arg.as<ast::Binary>();
@@ -265,7 +276,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     }
     return Type::string(options_.strlen);
   }
-  case FuncId::Delete: {
+  case CallFn::Delete: {
     auto* m = c.args[0]->as<ast::MapRef>();
     if (!m) {
       check_expr(*c.args[0]);
@@ -275,22 +286,22 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     check_map_ref(*c.args[0], *m, true);
     return Type::none();
   }
-  case FuncId::Clear:
-  case FuncId::Zero: {
-    bool clear = d->id == FuncId::Clear;
+  case CallFn::Clear:
+  case CallFn::Zero: {
+    bool clear = f == CallFn::Clear;
     auto id = map_arg(*c.args[0], clear ? "clear" : "zero", false);
     if (id)
       info_.call_event[&e] = add_event(clear ? abi::EventKind::Clear : abi::EventKind::Zero, "",
                                        {}, e.range, *id);
     return Type::none();
   }
-  case FuncId::Sizeof:
+  case CallFn::Sizeof:
     // The parser builds ast::Sizeof nodes; a call spelled sizeof(...) lands here only for
     // forms it could not classify.
     for (auto& a : c.args) check_expr(*a);
     if (reporting_) e.node = ast::IntLit{c.args[0]->type.size};
     return Type::uint64();
-  case FuncId::Bswap: {
+  case CallFn::Bswap: {
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
     if (!t.is_integer()) {
@@ -299,7 +310,7 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     }
     return Type::integer(t.size, false);
   }
-  case FuncId::Strncmp: {
+  case CallFn::Strncmp: {
     for (auto& a : c.args) check_expr(*a);
     if (!c.args[0]->type.is_string() || !c.args[1]->type.is_string()) {
       error(e.range, "strncmp() expects two strings and a length");
@@ -317,20 +328,8 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
       error(e.range, "Builtin strncmp requires a non-negative size");
     return Type::uint64();
   }
-  case FuncId::Buf: case FuncId::Ksym: case FuncId::Usym: case FuncId::Kaddr:
-  case FuncId::Uaddr: case FuncId::Reg: case FuncId::Kstack: case FuncId::Ustack:
-  case FuncId::System: case FuncId::Cat: case FuncId::Cgroupid: case FuncId::CgroupPath:
-  case FuncId::Ntop: case FuncId::Pton: case FuncId::Macaddr: case FuncId::Signal:
-  case FuncId::Override: case FuncId::Strcontains: case FuncId::Path: case FuncId::Kptr:
-  case FuncId::Uptr: case FuncId::Strerror: case FuncId::Skboutput: case FuncId::Unwatch:
-  case FuncId::Debugf: case FuncId::Join: case FuncId::Strftime:
-    return check_function(e, c, *d);
-  case FuncId::Count: case FuncId::Sum: case FuncId::Min: case FuncId::Max: case FuncId::Avg:
-  case FuncId::Stats: case FuncId::Hist: case FuncId::Lhist:
-    break;
   }
-  error(e.range, c.name + "() is not supported yet by btc (see issue #3)");
-  return Type::none();
+  BTC_UNREACHABLE("function without a type rule");
 }
 
 Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d) {
@@ -347,29 +346,32 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
                          value_class(c.args[0]->type) + " provided)");
     }
   };
-  using builtins::FuncId;
+  using builtins::AggFn;
   using K = ast::TypeKind;
   Type t;
-  switch (d.id) {
-  case FuncId::Count: return Type::simple(K::Count, 8);
-  case FuncId::Sum:
-  case FuncId::Min:
-  case FuncId::Max:
-  case FuncId::Avg:
-  case FuncId::Stats:
-  case FuncId::Hist: {
+  // One kind of aggregation value per function, numbered alike.
+  auto with_arg = [&](K k) {
     need_int();
-    K k = d.id == FuncId::Sum   ? K::Sum
-          : d.id == FuncId::Min ? K::Min
-          : d.id == FuncId::Max ? K::Max
-          : d.id == FuncId::Avg ? K::Avg
-          : d.id == FuncId::Stats ? K::Stats
-                                  : K::Hist;
     t = Type::simple(k, 8);
     t.is_signed = c.args[0]->type.is_signed;
     return t;
-  }
-  case FuncId::Lhist: {
+  };
+  switch (std::get<AggFn>(d.id)) {
+  case AggFn::Count:
+    return Type::simple(K::Count, 8);
+  case AggFn::Sum:
+    return with_arg(K::Sum);
+  case AggFn::Min:
+    return with_arg(K::Min);
+  case AggFn::Max:
+    return with_arg(K::Max);
+  case AggFn::Avg:
+    return with_arg(K::Avg);
+  case AggFn::Stats:
+    return with_arg(K::Stats);
+  case AggFn::Hist:
+    return with_arg(K::Hist);
+  case AggFn::Lhist: {
     need_int();
     int64_t v[3] = {0, 0, 0};
     for (int i = 0; i < 3; ++i) {
@@ -404,9 +406,8 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
     t.lhist_step = step < 1 ? 1 : step;
     return t;
   }
-  default: break;
   }
-  return Type::simple(K::Count, 8);
+  BTC_UNREACHABLE("aggregation without a type rule");
 }
 
 } // namespace btc::sema

@@ -551,13 +551,15 @@ std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
   BTC_UNREACHABLE("builtin variable without a context rule");
 }
 
-Type Checker::check_builtin(ast::Expr& e, const ast::Builtin& b) {
+Type Checker::check_builtin(ast::Expr& e, ast::Builtin& b) {
   uint32_t index = 0;
   const auto* d = builtins::find_var(b.name, &index);
   if (!d) {
     error(e.range, "Unknown identifier: '" + b.name + "'");
     return Type::int64();
   }
+  b.desc = d;
+  b.index = index;
   using builtins::VarId;
   if (auto msg = context_rule_violation(d->id, b.name)) {
     error(e.range, *msg);

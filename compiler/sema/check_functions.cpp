@@ -81,8 +81,9 @@ uint32_t Checker::add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Ca
   return id;
 }
 
-Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d) {
-  using builtins::FuncId;
+Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d,
+                             builtins::ValueFn f) {
+  using builtins::ValueFn;
   using K = ast::TypeKind;
   auto check_args = [&](size_t from) {
     for (size_t i = from; i < c.args.size(); ++i) check_expr(*c.args[i]);
@@ -99,17 +100,17 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   };
   const probes::ProbeKindDesc& kind = probes::describe(probe_->kind);
   std::string probe_name(kind.name());
-  switch (d.id) {
-  case FuncId::Ksym:
+  switch (f) {
+  case ValueFn::Ksym:
     int_arg(0);
     return Type::simple(K::Ksym, 8);
-  case FuncId::Kaddr:
+  case ValueFn::Kaddr:
     add_runtime_value(abi::ResolveKind::Kaddr, e, c, "kaddr");
     return Type::uint64();
-  case FuncId::Cgroupid:
+  case ValueFn::Cgroupid:
     add_runtime_value(abi::ResolveKind::Cgroupid, e, c, "cgroupid");
     return Type::uint64();
-  case FuncId::CgroupPath: {
+  case ValueFn::CgroupPath: {
     // Value: {u64 cgroup id, u64 filter} where filter is 1 + index of the hierarchy glob in
     // the manifest strings, 0 for none.
     int_arg(0);
@@ -130,10 +131,10 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     }
     return Type::simple(K::CgroupPath, 16);
   }
-  case FuncId::Strerror:
+  case ValueFn::Strerror:
     int_arg(0);
     return Type::simple(K::Strerror, 8);
-  case FuncId::Ntop: {
+  case ValueFn::Ntop: {
     size_t ai = c.args.size() - 1;
     if (c.args.size() == 2) int_arg(0);
     check_expr(*c.args[ai]);
@@ -144,7 +145,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       error(e.range, "ntop() expects an integer or array argument, got " + ast::type_name(t));
     return Type::simple(K::Inet, 24);
   }
-  case FuncId::Pton: {
+  case ValueFn::Pton: {
     auto* lit = c.args[0]->as<ast::StrLit>();
     if (!lit) {
       check_expr(*c.args[0]);
@@ -168,7 +169,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     info_.bytes_of[&e] = std::move(bytes);
     return t;
   }
-  case FuncId::Macaddr: {
+  case ValueFn::Macaddr: {
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
     if (!((t.kind == K::Array || t.is_string()) && t.size == 6) && !t.is_pointer() &&
@@ -177,7 +178,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                          ast::type_name(t));
     return Type::simple(K::MacAddr, 6);
   }
-  case FuncId::Strftime: {
+  case ValueFn::Strftime: {
     auto fmt = literal_text(*c.args[0]);
     if (!fmt) {
       error(e.range, "strftime() expects a string literal (" + value_class_of(c.args[0]->type) +
@@ -192,7 +193,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     info_.string_of[&e] = idx;
     return Type::simple(K::Timestamp, 16);
   }
-  case FuncId::Buf: {
+  case ValueFn::Buf: {
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
     uint64_t len = 0;
@@ -224,22 +225,22 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     }
     return Type::simple(K::Buffer, static_cast<uint32_t>(len + 1));
   }
-  case FuncId::Kptr:
-  case FuncId::Uptr: {
+  case ValueFn::Kptr:
+  case ValueFn::Uptr: {
     check_expr(*c.args[0]);
     Type t = c.args[0]->type;
     if (t.is_pointer() || t.is_integer())
-      t.as = d.id == FuncId::Uptr ? ast::AddrSpace::User : ast::AddrSpace::Kernel;
+      t.as = f == ValueFn::Uptr ? ast::AddrSpace::User : ast::AddrSpace::Kernel;
     return t;
   }
-  case FuncId::Strcontains: {
+  case ValueFn::Strcontains: {
     check_args(0);
     if (!c.args[0]->type.is_string() || !c.args[1]->type.is_string())
       error(e.range, "strcontains() expects two strings (" + value_class_of(c.args[0]->type) +
                          ", " + value_class_of(c.args[1]->type) + " provided)");
     return Type::uint64();
   }
-  case FuncId::Signal: {
+  case ValueFn::Signal: {
     if (!kind.rules.signal) {
       error(e.range, "signal can not be used with \"" + probe_name + "\" probes");
       return Type::none();
@@ -262,13 +263,13 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       error(e.range, "signal() expects a string or an integer");
     return Type::none();
   }
-  case FuncId::System:
+  case ValueFn::System:
     check_printf_args(e, c, 1, abi::EventKind::System);
     return Type::none();
-  case FuncId::Cat:
+  case ValueFn::Cat:
     check_printf_args(e, c, 1, abi::EventKind::Cat);
     return Type::none();
-  case FuncId::Join: {
+  case ValueFn::Join: {
     check_expr(*c.args[0]);
     std::string sep = " ";
     if (c.args.size() == 2) {
@@ -290,7 +291,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     info_.call_event[&e] = add_event(abi::EventKind::Join, sep, {slots}, e.range);
     return Type::none();
   }
-  case FuncId::Debugf: {
+  case ValueFn::Debugf: {
     auto* fmt = c.args[0]->as<ast::StrLit>();
     if (!fmt) {
       check_expr(*c.args[0]);
@@ -303,11 +304,11 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                      "information see bpf_trace_printk in bpf-helpers(7).");
     return Type::none();
   }
-  case FuncId::Reg:
+  case ValueFn::Reg:
     return check_reg(e, c, probe_name);
-  case FuncId::Uaddr:
+  case ValueFn::Uaddr:
     return check_uaddr(e, c, probe_name);
-  case FuncId::Override:
+  case ValueFn::Override:
     if (!kind.rules.override_return) {
       error(e.range, "override can only be used with kprobes.");
       return Type::none();
@@ -319,15 +320,15 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     }
     probe_->needs_pt_regs = true;
     return Type::none();
-  case FuncId::Path:
+  case ValueFn::Path:
     if (!kind.rules.path) {
       error(e.range, "The path function can only be used with 'kfunc', 'kretfunc', 'iter' "
                      "probes");
       return Type::none();
     }
     return check_path(e, c);
-  case FuncId::Kstack:
-  case FuncId::Ustack: {
+  case ValueFn::Kstack:
+  case ValueFn::Ustack: {
     // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.
     abi::StackMode mode = abi::StackMode::Bpftrace;
     uint32_t limit = 127;
@@ -346,12 +347,12 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                             needed_when_compiling(*a));
       }
     }
-    return stack_type(d.id == FuncId::Ustack, mode, limit);
+    return stack_type(f == ValueFn::Ustack, mode, limit);
   }
-  case FuncId::Usym:
+  case ValueFn::Usym:
     int_arg(0);
     return Type::simple(K::Usym, 16);
-  case FuncId::Unwatch: {
+  case ValueFn::Unwatch: {
     // Disarms the watchpoints on an address (the runtime closes their links).
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
@@ -365,9 +366,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
         add_event(abi::EventKind::WatchpointDetach, "", {Type::uint64()}, e.range);
     return Type::none();
   }
-  case FuncId::Skboutput:
-    break;
-  default:
+  case ValueFn::Skboutput: // not implemented (FuncDesc::implemented)
     break;
   }
   check_args(0);

@@ -64,7 +64,7 @@ public:
   // check_expr.cpp
   void check_expr(ast::Expr& e);
   Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
-  Type check_builtin(ast::Expr& e, const ast::Builtin& b);
+  Type check_builtin(ast::Expr& e, ast::Builtin& b);
   Type stack_type(bool user, abi::StackMode mode, uint32_t limit);
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
@@ -82,8 +82,9 @@ public:
 
   // check_call.cpp
   Type check_call(ast::Expr& e, ast::Call& c);
+  Type check_call_fn(ast::Expr& e, ast::Call& c, builtins::CallFn f);
   // check_functions.cpp: value-producing functions (ksym, kaddr, ntop, buf, strftime, ...)
-  Type check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d);
+  Type check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDesc& d, builtins::ValueFn f);
   // The runtime value's argument is `prefix` + the literal (uaddr: "BINARY:" + "SYMBOL").
   uint32_t add_runtime_value(abi::ResolveKind kind, ast::Expr& e, ast::Call& c, const char* fn,
                              const std::string& prefix = "");
