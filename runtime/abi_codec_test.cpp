@@ -32,11 +32,11 @@ Manifest sample() {
   ev.line = 1;
   m.events.push_back(ev);
   ProbeDesc p;
-  p.kind = ProbeKind::Tracepoint;
+  p.spec.kind = ProbeKind::Tracepoint;
   p.prog_name = "tracepoint_0_0";
-  p.target = "syscalls:sys_enter_*";
-  p.wildcard = true;
-  p.period = 99;
+  p.spec.target = "syscalls:sys_enter_*";
+  p.spec.wildcard = true;
+  p.spec.period = 99;
   m.probes.push_back(p);
   m.positionals.push_back({2, true, 1, 3, 5});
   m.runtime_values.push_back({ResolveKind::Cgroupid, "/sys/fs/cgroup/x", 48, 2, 3, 9});
@@ -55,7 +55,7 @@ TEST(AbiCodec, RoundTrip) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(dump(*back), dump(m));
   EXPECT_EQ(back->maps[0].lhist_min, -3);
-  EXPECT_EQ(back->probes[0].target, "syscalls:sys_enter_*");
+  EXPECT_EQ(back->probes[0].spec.target, "syscalls:sys_enter_*");
   EXPECT_EQ(back->source_lines, m.source_lines);
   EXPECT_EQ(back->positionals[0].col_end, 5u);
   EXPECT_EQ(back->runtime_values[0].arg, "/sys/fs/cgroup/x");
@@ -71,6 +71,8 @@ TEST(AbiCodec, RejectsTruncatedAndForeignBlobs) {
   EXPECT_FALSE(decode(wrong).has_value());
   auto version = bytes;
   version[4] = 99;
+  // Every field is walked by the same list in both directions: a manifest with one of each
+  // record survives the trip (dump compares every field).
   EXPECT_FALSE(decode(version).has_value());
 }
 
@@ -92,10 +94,10 @@ TEST(AbiPositional, ManifestStringsAndAttachPointsAreSubstituted) {
   m.events[0].format = "sep" + positional_placeholder(1);
   m.strings = {"%H" + positional_placeholder(1)};
   ProbeDesc fixed, templated;
-  fixed.text = "BEGIN";
-  templated.kind = ProbeKind::Interval;
-  templated.text = "interval:ms:" + positional_placeholder(2);
-  templated.target = "ms";
+  fixed.spec.text = "BEGIN";
+  templated.spec.kind = ProbeKind::Interval;
+  templated.spec.text = "interval:ms:" + positional_placeholder(2);
+  templated.spec.target = "ms";
   m.probes = {fixed, templated};
   auto changed = substitute_positionals(m, {"x", "250"});
   EXPECT_EQ(m.runtime_values[0].arg, "250");
@@ -103,8 +105,8 @@ TEST(AbiPositional, ManifestStringsAndAttachPointsAreSubstituted) {
   EXPECT_EQ(m.strings[0], "%Hx");
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_EQ(changed[0], &m.probes[1]);
-  EXPECT_EQ(m.probes[1].text, "interval:ms:250");
-  EXPECT_EQ(m.probes[0].text, "BEGIN");
+  EXPECT_EQ(m.probes[1].spec.text, "interval:ms:250");
+  EXPECT_EQ(m.probes[0].spec.text, "BEGIN");
 }
 
 } // namespace

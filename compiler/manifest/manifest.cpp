@@ -129,21 +129,10 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
     for (size_t i = 0; i < p.specs.size(); ++i) {
       const auto& s = p.specs[i];
       abi::ProbeDesc d;
-      d.kind = s.kind;
+      d.spec = s; // the attach spec as parsed (without its compiler-only fields)
       d.prog_name = p.prog_names[i];
-      d.text = s.text;
-      d.target = s.target;
-      d.func = s.func;
-      d.period = s.period;
-      d.use_freq = s.use_freq;
-      d.wildcard = s.wildcard;
-      d.optional = s.optional;
       d.probe_id = p.probe_ids[i];
-      d.offset = s.offset;
       d.alt_prog_name = p.alt_prog_names[i];
-      d.watch_len = s.watch_len;
-      d.watch_mode = s.watch_mode;
-      d.watch_arg = s.watch_arg;
       probes::provider(s.kind).describe_manifest(p, d); // its kind's own fields
       // Expanded specs (wildcards the compiler resolved) point at their own attach point.
       const auto& ap = p.probe->attach_points[std::min<size_t>(s.attach_point,

@@ -49,22 +49,9 @@ struct ProbeKindDesc {
   std::string_view name() const { return abi::probe_kind_name(kind); }
 };
 
-struct AttachSpec {
-  ProbeKind kind = ProbeKind::Begin;
-  std::string text;     // canonical spelling, e.g. "tracepoint:syscalls:sys_enter_openat"
-  std::string target;   // tracepoint "cat:event", perf event name, binary path
-  std::string func;     // function / symbol
-  uint64_t period = 0;  // perf events: period (ns for interval/profile, count for sw/hw) or freq
-  bool use_freq = false;
-  bool wildcard = false;
-  uint64_t offset = 0;  // FUNC+OFF, or an absolute address (uprobe:BIN:ADDR, watchpoint:ADDR)
-  bool optional = false; // expanded by the compiler from a wildcard: skip it where missing
+// The manifest's attach spec (btc/abi.h), plus where in its probe it was written.
+struct AttachSpec : abi::AttachSpec {
   uint32_t attach_point = 0; // index of the attach point it came from in its probe
-  // watchpoint / asyncwatchpoint (probes/watchpoint.h): LEN, MODE with its letters sorted
-  // ("rw"), and N of FUNC+argN (-1: the ADDR form).
-  uint32_t watch_len = 0;
-  std::string watch_mode;
-  int32_t watch_arg = -1;
 };
 
 // The descriptor of a provider name or alias (null if none) / of a kind (its provider's,

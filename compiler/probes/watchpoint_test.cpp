@@ -12,7 +12,7 @@ namespace {
 std::string setup_program(const AttachSpec& s) {
   abi::ProbeDesc d;
   d.prog_name = "watchpoint_0_0";
-  d.watch_arg = s.watch_arg;
+  d.spec.watch_arg = s.watch_arg;
   provider(s.kind).describe_manifest(sema::ProbeInfo{}, d);
   return d.setup_prog_name;
 }

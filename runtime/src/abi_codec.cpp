@@ -1,34 +1,112 @@
 // abi_codec.cpp: encode/decode/dump of the runtime manifest (btc/abi.h).
 //
-// Format: "BTCM" magic, u32 version, then every field in declaration order. Integers are
-// little-endian fixed width, strings and vectors are a u32 count followed by the elements.
-// Shared by the compiler (encode, dump) and the runtime (decode).
+// Each record's fields are listed once, in fields(); the Writer (encode), the Reader (decode)
+// and the Dumper (btc --emit=manifest) all walk that list, so a field added there is encoded,
+// decoded and shown alike. Format: "BTCM" magic, then every field in list order: integers
+// and enums little-endian at their own width, bools one byte, strings and vectors a u32 count
+// followed by the elements. Shared by the compiler (encode, dump) and the runtime (decode).
+// Example dump line: `probes[0]: spec={ kind=tracepoint text=tracepoint:sched:sched_switch
+// target=sched:sched_switch } prog_name=tracepoint_0_0`.
 #include "btc/abi.h"
 
+#include <concepts>
 #include <cstring>
 #include <sstream>
+#include <type_traits>
 
 namespace btc::abi {
 namespace {
 
+template <class T, class U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+// ---- the field lists (V: Writer, Reader or Dumper; T: the record, const or not)
+template <class V, Is<Field> T> void fields(V& v, T& x) {
+  v("name", x.name), v("offset", x.offset), v("type", x.type);
+}
+template <class V, Is<TypeDesc> T> void fields(V& v, T& x) {
+  v("kind", x.kind), v("size", x.size), v("elem", x.elem), v("count", x.count);
+  v("fields", x.fields);
+}
+template <class V, Is<MapDesc> T> void fields(V& v, T& x) {
+  v("name", x.name), v("bpf_name", x.bpf_name), v("kind", x.kind), v("keys", x.keys);
+  v("key_size", x.key_size), v("value_type", x.value_type), v("value_size", x.value_size);
+  v("value_signed", x.value_signed), v("percpu", x.percpu), v("is_array", x.is_array);
+  v("lhist_min", x.lhist_min), v("lhist_max", x.lhist_max), v("lhist_step", x.lhist_step);
+}
+template <class V, Is<EventDesc> T> void fields(V& v, T& x) {
+  v("kind", x.kind), v("format", x.format), v("args", x.args), v("map", x.map);
+  v("payload_size", x.payload_size), v("line", x.line), v("col_begin", x.col_begin);
+  v("col_end", x.col_end);
+}
+template <class V, Is<AttachSpec> T> void fields(V& v, T& x) {
+  v("kind", x.kind), v("text", x.text), v("target", x.target), v("func", x.func);
+  v("period", x.period), v("use_freq", x.use_freq), v("wildcard", x.wildcard);
+  v("offset", x.offset), v("optional", x.optional), v("watch_len", x.watch_len);
+  v("watch_mode", x.watch_mode), v("watch_arg", x.watch_arg);
+}
+template <class V, Is<ProbeDesc> T> void fields(V& v, T& x) {
+  v("spec", x.spec), v("prog_name", x.prog_name), v("probe_id", x.probe_id);
+  v("line", x.line), v("col_begin", x.col_begin), v("col_end", x.col_end);
+  v("alt_prog_name", x.alt_prog_name), v("setup_prog_name", x.setup_prog_name);
+  v("arg_mask", x.arg_mask);
+}
+template <class V, Is<StackMapDesc> T> void fields(V& v, T& x) {
+  v("bpf_name", x.bpf_name), v("user", x.user), v("mode", x.mode), v("limit", x.limit);
+}
+template <class V, Is<Positional> T> void fields(V& v, T& x) {
+  v("index", x.index), v("numeric", x.numeric), v("line", x.line);
+  v("col_begin", x.col_begin), v("col_end", x.col_end);
+}
+template <class V, Is<RuntimeValue> T> void fields(V& v, T& x) {
+  v("kind", x.kind), v("arg", x.arg), v("offset", x.offset), v("line", x.line);
+  v("col_begin", x.col_begin), v("col_end", x.col_end);
+}
+template <class V, Is<DebugBinary> T> void fields(V& v, T& x) {
+  v("path", x.path), v("build_id", x.build_id);
+}
+template <class V, Is<ConfigLayout> T> void fields(V& v, T& x) {
+  v("size", x.size), v("start_ns", x.start_ns), v("target_pid", x.target_pid);
+  v("child_pid", x.child_pid), v("num_args", x.num_args), v("int_args", x.int_args);
+  v("str_args", x.str_args), v("helper_errors", x.helper_errors), v("no_cookies", x.no_cookies);
+}
+// The version is read first, on its own (decode refuses other versions).
+template <class V, Is<Manifest> T> void fields(V& v, T& x) {
+  v("tool_name", x.tool_name), v("source_name", x.source_name);
+  v("source_lines", x.source_lines), v("types", x.types), v("maps", x.maps);
+  v("events", x.events), v("probes", x.probes), v("strings", x.strings);
+  v("positionals", x.positionals), v("runtime_values", x.runtime_values);
+  v("stack_maps", x.stack_maps), v("debug_binaries", x.debug_binaries), v("config", x.config);
+  v("max_positional", x.max_positional), v("strlen", x.strlen);
+  v("ringbuf_size", x.ringbuf_size), v("ringbuf_map", x.ringbuf_map);
+  v("default_helper_errors", x.default_helper_errors);
+}
+
+template <class T> struct IsVector : std::false_type {};
+template <class T> struct IsVector<std::vector<T>> : std::true_type {};
+
 class Writer {
 public:
-  void u8(uint8_t v) { out_.push_back(v); }
-  void u32(uint32_t v) { put(&v, 4); }
-  void u64(uint64_t v) { put(&v, 8); }
-  void i64(int64_t v) { put(&v, 8); }
-  void b(bool v) { u8(v ? 1 : 0); }
-  void str(const std::string& s) {
-    u32(static_cast<uint32_t>(s.size()));
-    put(s.data(), s.size());
-  }
-  template <class T, class F> void vec(const std::vector<T>& v, F each) {
-    u32(static_cast<uint32_t>(v.size()));
-    for (const auto& e : v) each(*this, e);
+  template <class T> void operator()(const char*, const T& x) {
+    if constexpr (std::is_enum_v<T> || std::is_arithmetic_v<T>) {
+      put(&x, sizeof x);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      count(x.size());
+      put(x.data(), x.size());
+    } else if constexpr (IsVector<T>::value) {
+      count(x.size());
+      for (const auto& e : x) (*this)("", e);
+    } else {
+      fields(*this, x);
+    }
   }
   std::vector<uint8_t> take() { return std::move(out_); }
 
 private:
+  void count(size_t n) {
+    auto v = static_cast<uint32_t>(n);
+    put(&v, 4);
+  }
   void put(const void* p, size_t n) {
     auto* b = static_cast<const uint8_t*>(p);
     out_.insert(out_.end(), b, b + n);
@@ -40,28 +118,37 @@ class Reader {
 public:
   explicit Reader(std::span<const uint8_t> in) : in_(in) {}
   bool ok() const { return ok_; }
-  uint8_t u8() { uint8_t v = 0; get(&v, 1); return v; }
-  uint32_t u32() { uint32_t v = 0; get(&v, 4); return v; }
-  uint64_t u64() { uint64_t v = 0; get(&v, 8); return v; }
-  int64_t i64() { int64_t v = 0; get(&v, 8); return v; }
-  bool b() { return u8() != 0; }
-  std::string str() {
-    uint32_t n = u32();
-    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return {}; }
-    std::string s(reinterpret_cast<const char*>(in_.data() + pos_), n);
-    pos_ += n;
-    return s;
-  }
-  template <class T, class F> void vec(std::vector<T>& v, F each) {
-    uint32_t n = u32();
-    if (!ok_ || n > in_.size() - pos_) { ok_ = false; return; }
-    v.resize(n);
-    for (auto& e : v) each(*this, e);
+  template <class T> void operator()(const char*, T& x) {
+    if constexpr (std::is_enum_v<T> || std::is_arithmetic_v<T>) {
+      get(&x, sizeof x);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      uint32_t n = count();
+      if (!ok_) return;
+      x.assign(reinterpret_cast<const char*>(in_.data() + pos_), n);
+      pos_ += n;
+    } else if constexpr (IsVector<T>::value) {
+      uint32_t n = count();
+      if (!ok_) return;
+      x.resize(n); // every element takes a byte at least: n is bounded by the blob
+      for (auto& e : x) (*this)("", e);
+    } else {
+      fields(*this, x);
+    }
   }
 
 private:
+  uint32_t count() {
+    uint32_t n = 0;
+    get(&n, 4);
+    if (n > in_.size() - pos_) ok_ = false;
+    return ok_ ? n : 0;
+  }
   void get(void* p, size_t n) {
-    if (!ok_ || n > in_.size() - pos_) { ok_ = false; std::memset(p, 0, n); return; }
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      std::memset(p, 0, n);
+      return;
+    }
     std::memcpy(p, in_.data() + pos_, n);
     pos_ += n;
   }
@@ -70,161 +157,8 @@ private:
   bool ok_ = true;
 };
 
-// One function per record type, used for both directions (W = Writer or Reader).
-void io(Writer& w, const Field& f) { w.str(f.name); w.u32(f.offset); w.u32(f.type); }
-void io(Reader& r, Field& f) { f.name = r.str(); f.offset = r.u32(); f.type = r.u32(); }
-
-void io(Writer& w, const TypeDesc& t) {
-  w.u8(static_cast<uint8_t>(t.kind)); w.u32(t.size); w.u32(t.elem); w.u32(t.count);
-  w.vec(t.fields, [](Writer& w, const Field& f) { io(w, f); });
-}
-void io(Reader& r, TypeDesc& t) {
-  t.kind = static_cast<ValueKind>(r.u8()); t.size = r.u32(); t.elem = r.u32(); t.count = r.u32();
-  r.vec(t.fields, [](Reader& r, Field& f) { io(r, f); });
-}
-
-void io(Writer& w, const MapDesc& m) {
-  w.str(m.name); w.str(m.bpf_name); w.u8(static_cast<uint8_t>(m.kind));
-  w.vec(m.keys, [](Writer& w, const Field& f) { io(w, f); });
-  w.u32(m.key_size); w.u32(m.value_type); w.u32(m.value_size); w.b(m.value_signed);
-  w.b(m.percpu); w.b(m.is_array); w.i64(m.lhist_min); w.i64(m.lhist_max); w.i64(m.lhist_step);
-}
-void io(Reader& r, MapDesc& m) {
-  m.name = r.str(); m.bpf_name = r.str(); m.kind = static_cast<MapKind>(r.u8());
-  r.vec(m.keys, [](Reader& r, Field& f) { io(r, f); });
-  m.key_size = r.u32(); m.value_type = r.u32(); m.value_size = r.u32(); m.value_signed = r.b();
-  m.percpu = r.b(); m.is_array = r.b(); m.lhist_min = r.i64(); m.lhist_max = r.i64();
-  m.lhist_step = r.i64();
-}
-
-void io(Writer& w, const EventDesc& e) {
-  w.u8(static_cast<uint8_t>(e.kind)); w.str(e.format);
-  w.vec(e.args, [](Writer& w, const Field& f) { io(w, f); });
-  w.u32(e.map); w.u32(e.payload_size); w.u32(e.line); w.u32(e.col_begin); w.u32(e.col_end);
-}
-void io(Reader& r, EventDesc& e) {
-  e.kind = static_cast<EventKind>(r.u8()); e.format = r.str();
-  r.vec(e.args, [](Reader& r, Field& f) { io(r, f); });
-  e.map = r.u32(); e.payload_size = r.u32(); e.line = r.u32(); e.col_begin = r.u32();
-  e.col_end = r.u32();
-}
-
-void io(Writer& w, const ProbeDesc& p) {
-  w.u8(static_cast<uint8_t>(p.kind)); w.str(p.prog_name); w.str(p.text); w.str(p.target);
-  w.str(p.func); w.u64(p.period); w.b(p.use_freq); w.b(p.wildcard); w.u32(p.probe_id);
-  w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end); w.u64(p.offset); w.str(p.alt_prog_name);
-  w.u32(p.watch_len); w.str(p.watch_mode); w.u32(static_cast<uint32_t>(p.watch_arg));
-  w.str(p.setup_prog_name); w.u32(p.arg_mask); w.b(p.optional);
-}
-void io(Reader& r, ProbeDesc& p) {
-  p.kind = static_cast<ProbeKind>(r.u8()); p.prog_name = r.str(); p.text = r.str();
-  p.target = r.str(); p.func = r.str(); p.period = r.u64(); p.use_freq = r.b();
-  p.wildcard = r.b(); p.probe_id = r.u32(); p.line = r.u32(); p.col_begin = r.u32();
-  p.col_end = r.u32(); p.offset = r.u64(); p.alt_prog_name = r.str();
-  p.watch_len = r.u32(); p.watch_mode = r.str(); p.watch_arg = static_cast<int32_t>(r.u32());
-  p.setup_prog_name = r.str(); p.arg_mask = r.u32(); p.optional = r.b();
-}
-
-void io(Writer& w, const StackMapDesc& s) {
-  w.str(s.bpf_name); w.b(s.user); w.u8(static_cast<uint8_t>(s.mode)); w.u32(s.limit);
-}
-void io(Reader& r, StackMapDesc& s) {
-  s.bpf_name = r.str(); s.user = r.b(); s.mode = static_cast<StackMode>(r.u8()); s.limit = r.u32();
-}
-
-void io(Writer& w, const Positional& p) {
-  w.u32(p.index); w.b(p.numeric); w.u32(p.line); w.u32(p.col_begin); w.u32(p.col_end);
-}
-void io(Reader& r, Positional& p) {
-  p.index = r.u32(); p.numeric = r.b(); p.line = r.u32(); p.col_begin = r.u32();
-  p.col_end = r.u32();
-}
-
-void io(Writer& w, const ConfigLayout& c) {
-  w.u32(c.size); w.u32(c.start_ns); w.u32(c.target_pid); w.u32(c.child_pid);
-  w.u32(c.num_args); w.u32(c.int_args); w.u32(c.str_args); w.u32(c.helper_errors);
-  w.u32(c.no_cookies);
-}
-void io(Reader& r, ConfigLayout& c) {
-  c.size = r.u32(); c.start_ns = r.u32(); c.target_pid = r.u32(); c.child_pid = r.u32();
-  c.num_args = r.u32(); c.int_args = r.u32(); c.str_args = r.u32(); c.helper_errors = r.u32();
-  c.no_cookies = r.u32();
-}
-
-void io(Writer& w, const RuntimeValue& v) {
-  w.u8(static_cast<uint8_t>(v.kind)); w.str(v.arg); w.u32(v.offset); w.u32(v.line);
-  w.u32(v.col_begin); w.u32(v.col_end);
-}
-void io(Reader& r, RuntimeValue& v) {
-  v.kind = static_cast<ResolveKind>(r.u8()); v.arg = r.str(); v.offset = r.u32();
-  v.line = r.u32(); v.col_begin = r.u32(); v.col_end = r.u32();
-}
-
-constexpr char kMagic[4] = {'B', 'T', 'C', 'M'};
-
-} // namespace
-
-std::vector<uint8_t> encode(const Manifest& m) {
-  Writer w;
-  for (char c : kMagic) w.u8(static_cast<uint8_t>(c));
-  w.u32(m.version);
-  w.str(m.tool_name);
-  w.str(m.source_name);
-  w.vec(m.source_lines, [](Writer& w, const std::string& s) { w.str(s); });
-  w.vec(m.types, [](Writer& w, const TypeDesc& t) { io(w, t); });
-  w.vec(m.maps, [](Writer& w, const MapDesc& x) { io(w, x); });
-  w.vec(m.events, [](Writer& w, const EventDesc& x) { io(w, x); });
-  w.vec(m.probes, [](Writer& w, const ProbeDesc& x) { io(w, x); });
-  w.vec(m.strings, [](Writer& w, const std::string& s) { w.str(s); });
-  w.vec(m.positionals, [](Writer& w, const Positional& x) { io(w, x); });
-  w.vec(m.runtime_values, [](Writer& w, const RuntimeValue& x) { io(w, x); });
-  w.vec(m.stack_maps, [](Writer& w, const StackMapDesc& x) { io(w, x); });
-  w.vec(m.debug_binaries, [](Writer& w, const DebugBinary& x) {
-    w.str(x.path);
-    w.str(x.build_id);
-  });
-  io(w, m.config);
-  w.u32(m.max_positional);
-  w.u32(m.strlen);
-  w.u32(m.ringbuf_size);
-  w.str(m.ringbuf_map);
-  w.u32(m.default_helper_errors);
-  return w.take();
-}
-
-std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
-  if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 4) != 0) return std::nullopt;
-  Reader r(bytes.subspan(4));
-  Manifest m;
-  m.version = r.u32();
-  if (m.version != kManifestVersion) return std::nullopt;
-  m.tool_name = r.str();
-  m.source_name = r.str();
-  r.vec(m.source_lines, [](Reader& r, std::string& s) { s = r.str(); });
-  r.vec(m.types, [](Reader& r, TypeDesc& t) { io(r, t); });
-  r.vec(m.maps, [](Reader& r, MapDesc& x) { io(r, x); });
-  r.vec(m.events, [](Reader& r, EventDesc& x) { io(r, x); });
-  r.vec(m.probes, [](Reader& r, ProbeDesc& x) { io(r, x); });
-  r.vec(m.strings, [](Reader& r, std::string& s) { s = r.str(); });
-  r.vec(m.positionals, [](Reader& r, Positional& x) { io(r, x); });
-  r.vec(m.runtime_values, [](Reader& r, RuntimeValue& x) { io(r, x); });
-  r.vec(m.stack_maps, [](Reader& r, StackMapDesc& x) { io(r, x); });
-  r.vec(m.debug_binaries, [](Reader& r, DebugBinary& x) {
-    x.path = r.str();
-    x.build_id = r.str();
-  });
-  io(r, m.config);
-  m.max_positional = r.u32();
-  m.strlen = r.u32();
-  m.ringbuf_size = r.u32();
-  m.ringbuf_map = r.str();
-  m.default_helper_errors = r.u32();
-  if (!r.ok()) return std::nullopt;
-  return m;
-}
-
-namespace {
-const char* kind_name(ValueKind k) {
+// ---- the dump
+const char* name_of(ValueKind k) {
   switch (k) {
   case ValueKind::None: return "none";
   case ValueKind::Int: return "int";
@@ -248,7 +182,7 @@ const char* kind_name(ValueKind k) {
   }
   return "?";
 }
-const char* map_kind_name(MapKind k) {
+const char* name_of(MapKind k) {
   switch (k) {
   case MapKind::Plain: return "plain";
   case MapKind::Count: return "count";
@@ -262,7 +196,7 @@ const char* map_kind_name(MapKind k) {
   }
   return "?";
 }
-const char* event_kind_name(EventKind k) {
+const char* name_of(EventKind k) {
   switch (k) {
   case EventKind::Printf: return "printf";
   case EventKind::Print: return "print";
@@ -280,10 +214,101 @@ const char* event_kind_name(EventKind k) {
   }
   return "?";
 }
-void dump_fields(std::ostringstream& o, const std::vector<Field>& fs) {
-  for (const auto& f : fs) o << " {" << f.name << "@" << f.offset << ":t" << f.type << "}";
+const char* name_of(StackMode k) {
+  switch (k) {
+  case StackMode::Bpftrace: return "bpftrace";
+  case StackMode::Perf: return "perf";
+  case StackMode::Raw: return "raw";
+  }
+  return "?";
 }
+const char* name_of(ProbeKind k) { return probe_kind_name(k); }
+const char* name_of(ResolveKind k) { return resolve_kind_name(k); }
+
+// One line per element of the manifest's vectors, `name=value` for each field that is not at
+// its default (0, false, "", [], kNoIndex), records in braces.
+class Dumper {
+public:
+  explicit Dumper(std::ostringstream& o) : o_(o) {}
+  template <class T> void operator()(const char* name, const T& x) {
+    if (empty(x)) return;
+    if constexpr (IsVector<T>::value && !std::is_same_v<T, std::vector<std::string>>) {
+      if (depth_ == 0) { // a vector of the manifest: a line per record
+        for (size_t i = 0; i < x.size(); ++i) {
+          o_ << name << "[" << i << "]:";
+          ++depth_;
+          fields(*this, x[i]);
+          --depth_;
+          o_ << "\n";
+        }
+        return;
+      }
+    }
+    o_ << (depth_ == 0 ? "" : " ") << name << "=";
+    value(x);
+    if (depth_ == 0) o_ << "\n";
+  }
+
+private:
+  template <class T> static bool empty(const T& x) {
+    if constexpr (std::is_same_v<T, uint32_t>) return x == 0 || x == kNoIndex;
+    else if constexpr (std::is_enum_v<T>) return false;
+    else if constexpr (std::is_arithmetic_v<T>) return x == T{};
+    else if constexpr (std::is_same_v<T, std::string> || IsVector<T>::value) return x.empty();
+    else return false;
+  }
+  template <class T> void value(const T& x) {
+    if constexpr (std::is_enum_v<T>) {
+      o_ << name_of(x);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      o_ << "true";
+    } else if constexpr (std::is_arithmetic_v<T>) {
+      o_ << +x;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      for (char c : x) o_ << (c == '\n' ? std::string("\\n") : std::string(1, c));
+    } else if constexpr (IsVector<T>::value) {
+      o_ << "[";
+      bool first = true;
+      for (const auto& e : x) {
+        if (!first) o_ << ",";
+        first = false;
+        value(e);
+      }
+      o_ << "]";
+    } else {
+      o_ << "{";
+      ++depth_;
+      fields(*this, x);
+      --depth_;
+      o_ << " }";
+    }
+  }
+  std::ostringstream& o_;
+  int depth_ = 0;
+};
+
+constexpr char kMagic[4] = {'B', 'T', 'C', 'M'};
+
 } // namespace
+
+std::vector<uint8_t> encode(const Manifest& m) {
+  Writer w;
+  for (char c : kMagic) w("magic", c);
+  w("version", m.version);
+  fields(w, m);
+  return w.take();
+}
+
+std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 4) != 0) return std::nullopt;
+  Reader r(bytes.subspan(4));
+  Manifest m;
+  r("version", m.version);
+  if (!r.ok() || m.version != kManifestVersion) return std::nullopt;
+  fields(r, m);
+  if (!r.ok()) return std::nullopt;
+  return m;
+}
 
 const char* resolve_kind_name(ResolveKind k) {
   switch (k) {
@@ -297,62 +322,9 @@ const char* resolve_kind_name(ResolveKind k) {
 
 std::string dump(const Manifest& m) {
   std::ostringstream o;
-  o << "manifest v" << m.version << " tool=" << m.tool_name << " source=" << m.source_name
-    << " strlen=" << m.strlen << " ringbuf=" << m.ringbuf_map << ":" << m.ringbuf_size << "\n";
-  for (size_t i = 0; i < m.types.size(); ++i) {
-    const auto& t = m.types[i];
-    o << "type t" << i << " " << kind_name(t.kind) << " size=" << t.size;
-    if (t.kind == ValueKind::Array) o << " elem=t" << t.elem << " count=" << t.count;
-    dump_fields(o, t.fields);
-    o << "\n";
-  }
-  for (const auto& mp : m.maps) {
-    o << "map " << mp.name << " bpf=" << mp.bpf_name << " kind=" << map_kind_name(mp.kind)
-      << " key_size=" << mp.key_size << " value_size=" << mp.value_size
-      << (mp.percpu ? " percpu" : "") << (mp.is_array ? " array" : "");
-    if (mp.value_type != kNoIndex) o << " value=t" << mp.value_type;
-    if (mp.kind == MapKind::Lhist)
-      o << " lhist=" << mp.lhist_min << "," << mp.lhist_max << "," << mp.lhist_step;
-    o << " keys:";
-    dump_fields(o, mp.keys);
-    o << "\n";
-  }
-  for (size_t i = 0; i < m.events.size(); ++i) {
-    const auto& e = m.events[i];
-    o << "event " << i << " " << event_kind_name(e.kind) << " payload=" << e.payload_size;
-    if (!e.format.empty()) {
-      o << " format=\"";
-      for (char c : e.format) o << (c == '\n' ? std::string("\\n") : std::string(1, c));
-      o << "\"";
-    }
-    if (e.map != kNoIndex) o << " map=" << e.map;
-    o << " args:";
-    dump_fields(o, e.args);
-    o << "\n";
-  }
-  for (const auto& p : m.probes) {
-    o << "probe " << probe_kind_name(p.kind) << " prog=" << p.prog_name << " text=" << p.text
-      << " target=" << p.target << " func=" << p.func << " period=" << p.period
-      << (p.use_freq ? " freq" : "") << (p.wildcard ? " wildcard" : "") << " id=" << p.probe_id;
-    if (p.offset) o << " offset=" << p.offset;
-    if (!p.alt_prog_name.empty()) o << " alt=" << p.alt_prog_name;
-    if (p.watch_len) o << " watch=" << p.watch_len << ":" << p.watch_mode << " arg=" << p.watch_arg;
-    if (!p.setup_prog_name.empty()) o << " setup=" << p.setup_prog_name;
-    if (p.arg_mask) o << " arg_mask=" << p.arg_mask;
-    o << "\n";
-  }
-  for (const auto& p : m.positionals)
-    o << "positional $" << p.index << (p.numeric ? " numeric" : " string") << "\n";
-  for (const auto& s : m.stack_maps)
-    o << "stack_map " << s.bpf_name << (s.user ? " user" : " kernel") << " mode="
-      << static_cast<int>(s.mode) << " limit=" << s.limit << "\n";
-  for (const auto& v : m.runtime_values)
-    o << "runtime_value " << resolve_kind_name(v.kind) << " \""
-      << v.arg << "\" @" << v.offset << "\n";
-  for (const auto& b : m.debug_binaries)
-    o << "debug_binary " << b.path << " build_id=" << b.build_id << "\n";
-  if (m.default_helper_errors) o << "default -k level " << m.default_helper_errors << "\n";
-  o << "config size=" << m.config.size << "\n";
+  o << "manifest v" << m.version << "\n";
+  Dumper d(o);
+  fields(d, m);
   return show_placeholders(o.str()); // positional parameters as $N
 }
 

@@ -55,9 +55,9 @@ std::vector<ProbeDesc*> substitute_positionals(Manifest& m, const std::vector<st
   for (auto& s : m.strings) fix(s);
   std::vector<ProbeDesc*> changed;
   for (auto& p : m.probes) {
-    bool any = fix(p.text);
-    any |= fix(p.target);
-    any |= fix(p.func);
+    bool any = fix(p.spec.text);
+    any |= fix(p.spec.target);
+    any |= fix(p.spec.func);
     if (any) changed.push_back(&p);
   }
   return changed;

@@ -188,7 +188,7 @@ public:
   void lower_companions(LowerContext& lx, const sema::ProbeInfo& p, size_t i) const override;
 
   void describe_manifest(const sema::ProbeInfo&, abi::ProbeDesc& d) const override {
-    if (d.watch_arg >= 0) d.setup_prog_name = watch_setup_prog_name(d.prog_name);
+    if (d.spec.watch_arg >= 0) d.setup_prog_name = watch_setup_prog_name(d.prog_name);
   }
 
 private:

@@ -25,7 +25,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 4;
+inline constexpr uint32_t kManifestVersion = 5;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -138,34 +138,40 @@ struct StackMapDesc {
   uint32_t limit = 127; // frames (the map's value size is limit * 8)
 };
 
-// One attach point of the script. Several attach points may share one BPF program.
-struct ProbeDesc {
+// An attach point as the compiler parsed it (the compiler's probes::AttachSpec extends it).
+struct AttachSpec {
   ProbeKind kind = ProbeKind::Begin;
-  std::string prog_name; // BPF program function name in the object
-  std::string text;      // the attach point as written, expanded for `probe` when no wildcard
-  std::string target;    // tracepoint "category:event" (may contain '*'), perf event name, binary
-  std::string func;      // function / symbol (kprobe, uprobe, usdt)
-  uint64_t period = 0;   // perf events: sample period (or frequency when use_freq)
+  std::string text;     // canonical spelling, expanded for `probe` when no wildcard
+  std::string target;   // tracepoint "category:event" (may contain '*'), perf event, binary
+  std::string func;     // function / symbol (kprobe, uprobe, usdt)
+  uint64_t period = 0;  // perf events: sample period (or frequency when use_freq)
   bool use_freq = false;
   bool wildcard = false; // target/func must be expanded on the running host
-  uint32_t probe_id = 0; // id of this (non-wildcard) attach point in the probe-name table
-  uint32_t line = 0, col_begin = 0, col_end = 0;
-  uint64_t offset = 0;   // kprobe:f+OFF / uprobe:bin:f+OFF, or the address of uprobe:bin:ADDR
-  // kprobe <-> fentry and kretprobe <-> fexit: the same action compiled for the other
-  // mechanism; the runtime loads whichever the running kernel supports (empty: none).
-  std::string alt_prog_name;
+  uint64_t offset = 0;  // kprobe:f+OFF / uprobe:bin:f+OFF, or the address of uprobe:bin:ADDR
+  // Expanded by the compiler from a wildcard (tracepoint with `args`) or one of several attach
+  // points of a probe: where the tool runs, a missing one is skipped with a warning instead of
+  // failing the tool.
+  bool optional = false;
   // watchpoint / asyncwatchpoint: the address is `offset` (ADDR form); LEN in bytes; MODE
-  // letters sorted ("w", "rw", "x"); N of FUNC+argN (-1: ADDR form); the uprobe program on
-  // FUNC that sends WatchpointAttach events (FUNC+argN form only).
+  // letters sorted ("w", "rw", "x"); N of FUNC+argN (-1: ADDR form).
   uint32_t watch_len = 0;
   std::string watch_mode;
   int32_t watch_arg = -1;
+};
+
+// One attach point of the script. Several attach points may share one BPF program.
+struct ProbeDesc {
+  AttachSpec spec;
+  std::string prog_name; // BPF program function name in the object
+  uint32_t probe_id = 0; // id of this (non-wildcard) attach point in the probe-name table
+  uint32_t line = 0, col_begin = 0, col_end = 0;
+  // kprobe <-> fentry and kretprobe <-> fexit: the same action compiled for the other
+  // mechanism; the runtime loads whichever the running kernel supports (empty: none).
+  std::string alt_prog_name;
+  // The uprobe program on FUNC that sends WatchpointAttach events (watchpoint FUNC+argN form).
   std::string setup_prog_name;
   // Bit N set: the action reads argN (usdt: the runtime checks each note has that argument).
   uint32_t arg_mask = 0;
-  // Expanded by the compiler from a wildcard (tracepoint with `args`): where the tool runs,
-  // a missing one is skipped with a warning instead of failing the tool.
-  bool optional = false;
 };
 
 // Offsets inside the .rodata config struct that the runtime fills before load.
