@@ -1,0 +1,142 @@
+// config.cpp: positional parameters and .rodata config (see config.h).
+//
+// Example: args {"42", "hello"}, max_positional 3, strlen 64 -> num_args 2,
+// int_args {42, 0, 0}, str_args {"42", "hello", ""}.
+#include "session/config.h"
+
+#include "output/diag.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace btc::rt {
+namespace {
+
+bool put(std::span<uint8_t> rodata, uint32_t offset, const void* data, size_t size,
+         std::string& err) {
+  if (offset == abi::kNoIndex) return true;
+  if (offset > rodata.size() || size > rodata.size() - offset) {
+    err = "config field at offset " + std::to_string(offset) + " does not fit .rodata (" +
+          std::to_string(rodata.size()) + " bytes)";
+    return false;
+  }
+  std::memcpy(rodata.data() + offset, data, size);
+  return true;
+}
+
+} // namespace
+
+bool parse_integer(std::string_view text, int64_t& value) {
+  std::string s(text);
+  if (s.empty() || s.find_first_of(" \t\n") != std::string::npos) return false;
+  bool negative = s[0] == '-';
+  const char* digits = s.c_str() + (negative ? 1 : 0);
+  if (*digits == '\0' || *digits == '-' || *digits == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(digits, &end, 0);
+  if (errno != 0 || end == digits || *end != '\0') return false;
+  value = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  return true;
+}
+
+std::string check_positionals(const abi::Manifest& m, const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& p : m.positionals) {
+    if (!p.numeric || p.index == 0 || p.index > args.size()) continue;
+    int64_t v = 0;
+    const std::string& text = args[p.index - 1];
+    if (parse_integer(text, v)) continue;
+    std::string n = std::to_string(p.index);
+    out += located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
+                           "$" + n + " used numerically but given \"" + text +
+                               "\". Try using str($" + n + ").");
+  }
+  return out;
+}
+
+namespace {
+
+// interval:UNIT:N, profile:UNIT:N, software:EVENT:N, hardware:EVENT:N after substitution.
+std::string complete_rate(const abi::Manifest& m, abi::ProbeDesc& p) {
+  std::string_view count = p.text;
+  count.remove_prefix(std::min(count.size(), count.rfind(':') + 1));
+  int64_t n = 0;
+  bool timed = p.kind == abi::ProbeKind::Interval || p.kind == abi::ProbeKind::Profile;
+  std::string provider = abi::probe_kind_name(p.kind);
+  if (!parse_integer(count, n) || n <= 0)
+    return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
+                           provider + (timed ? " rate" : " count") +
+                               " must be a positive integer (" + p.text + ")");
+  if (!timed) {
+    p.period = static_cast<uint64_t>(n);
+    return "";
+  }
+  static constexpr struct {
+    std::string_view unit;
+    uint64_t ns; // 0: a frequency
+  } kUnits[] = {{"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull}, {"hz", 0}};
+  for (const auto& u : kUnits) {
+    if (p.target != u.unit) continue;
+    p.use_freq = u.ns == 0;
+    p.period = u.ns ? static_cast<uint64_t>(n) * u.ns : static_cast<uint64_t>(n);
+    return "";
+  }
+  return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
+                         p.target + " is not an accepted unit of time");
+}
+
+} // namespace
+
+std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args) {
+  std::string out;
+  for (abi::ProbeDesc* p : abi::substitute_positionals(m, args)) {
+    switch (p->kind) {
+    case abi::ProbeKind::Interval:
+    case abi::ProbeKind::Profile:
+    case abi::ProbeKind::Software:
+    case abi::ProbeKind::Hardware:
+      out += complete_rate(m, *p);
+      break;
+    case abi::ProbeKind::Begin: case abi::ProbeKind::End: case abi::ProbeKind::Tracepoint:
+    case abi::ProbeKind::Kprobe: case abi::ProbeKind::Kretprobe: case abi::ProbeKind::Uprobe:
+    case abi::ProbeKind::Uretprobe: case abi::ProbeKind::Usdt: case abi::ProbeKind::Kfunc:
+    case abi::ProbeKind::Kretfunc: case abi::ProbeKind::RawTracepoint:
+    case abi::ProbeKind::Watchpoint: case abi::ProbeKind::AsyncWatchpoint:
+    case abi::ProbeKind::Iter:
+      break; // names are looked up when the probes are planned (compiled as wildcards)
+    }
+  }
+  return out;
+}
+
+bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
+                  const ConfigValues& values, std::span<uint8_t> rodata, std::string& err) {
+  const abi::ConfigLayout& c = m.config;
+  if (c.size == 0) return true;
+  int64_t num_args = static_cast<int64_t>(args.size());
+  if (!put(rodata, c.start_ns, &values.start_ns, 8, err) ||
+      !put(rodata, c.target_pid, &values.target_pid, 8, err) ||
+      !put(rodata, c.child_pid, &values.child_pid, 8, err) ||
+      !put(rodata, c.helper_errors, &values.helper_errors, 8, err) ||
+      !put(rodata, c.no_cookies, &values.no_cookies, 8, err) ||
+      !put(rodata, c.num_args, &num_args, 8, err))
+    return false;
+  for (uint32_t i = 0; i < m.max_positional; ++i) {
+    const std::string* text = i < args.size() ? &args[i] : nullptr;
+    if (c.int_args != abi::kNoIndex) {
+      int64_t v = 0;
+      if (text && !parse_integer(*text, v)) v = 0;
+      if (!put(rodata, c.int_args + 8 * i, &v, 8, err)) return false;
+    }
+    if (c.str_args != abi::kNoIndex && m.strlen > 0) {
+      std::vector<uint8_t> buf(m.strlen, 0);
+      if (text) std::memcpy(buf.data(), text->data(), std::min<size_t>(text->size(), m.strlen - 1));
+      if (!put(rodata, c.str_args + m.strlen * i, buf.data(), buf.size(), err)) return false;
+    }
+  }
+  return true;
+}
+
+} // namespace btc::rt
