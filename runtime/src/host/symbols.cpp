@@ -5,12 +5,12 @@
 // through PT_LOAD) and returns {"leaf", 24, "/tmp/loop"}.
 #include "host/symbols.h"
 
+#include "host/elf_file.h"
 #include "host/process.h"
 
 #include "btc/wildcard.h"
 
 #include <cxxabi.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <sys/stat.h>
@@ -63,11 +63,10 @@ std::optional<SymbolHit> KernelSymbols::lookup(uint64_t addr) const {
 }
 
 std::string elf_build_id(const std::string& path) {
-  elf_version(EV_CURRENT);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "";
+  ElfFile file(path);
+  if (!file.opened()) return "";
   std::string out;
-  Elf* e = elf_begin(fd, ELF_C_READ, nullptr);
+  Elf* e = file.elf();
   Elf_Scn* scn = nullptr;
   while (e && out.empty() && (scn = elf_nextscn(e, scn)) != nullptr) {
     GElf_Shdr sh;
@@ -88,25 +87,20 @@ std::string elf_build_id(const std::string& path) {
       break;
     }
   }
-  if (e) elf_end(e);
-  close(fd);
   return out;
 }
 
 bool ElfSymbols::load(const std::string& path, std::string& err, bool with_objects) {
-  elf_version(EV_CURRENT);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    err = path + ": " + std::strerror(errno);
+  ElfFile file(path);
+  if (!file.opened()) {
+    err = path + ": " + std::strerror(file.open_errno());
     return false;
   }
-  Elf* e = elf_begin(fd, ELF_C_READ, nullptr);
-  if (!e || elf_kind(e) != ELF_K_ELF) {
-    if (e) elf_end(e);
-    close(fd);
+  if (!file.is_elf()) {
     err = path + ": not an ELF file";
     return false;
   }
+  Elf* e = file.elf();
   GElf_Ehdr eh;
   if (gelf_getehdr(e, &eh)) dyn_ = eh.e_type == ET_DYN;
   segments_.read(e);
@@ -131,8 +125,6 @@ bool ElfSymbols::load(const std::string& path, std::string& err, bool with_objec
       syms_.push_back({name, sym.st_value, sym.st_size});
     }
   }
-  elf_end(e);
-  close(fd);
   std::sort(syms_.begin(), syms_.end(), [](const ElfSymbol& a, const ElfSymbol& b) {
     return a.addr != b.addr ? a.addr < b.addr : a.name < b.name;
   });

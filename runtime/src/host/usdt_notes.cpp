@@ -6,10 +6,10 @@
 // file was prelinked after the notes were written), pc and semaphore move by the difference.
 #include "host/usdt_notes.h"
 
-#include <fcntl.h>
+#include "host/elf_file.h"
+
 #include <gelf.h>
 #include <libelf.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -330,17 +330,14 @@ bool UsdtFile::load(const std::string& path, std::string& err) {
   path_ = path;
   sites_.clear();
   segments_ = ElfSegments();
-  elf_version(EV_CURRENT);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    err = "cannot open " + path + ": " + std::strerror(errno);
+  ElfFile file(path);
+  if (!file.opened()) {
+    err = "cannot open " + path + ": " + std::strerror(file.open_errno());
     return false;
   }
-  Elf* e = elf_begin(fd, ELF_C_READ, nullptr);
+  Elf* e = file.elf();
   GElf_Ehdr eh;
-  if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-    if (e) elf_end(e);
-    close(fd);
+  if (!file.is_elf() || !gelf_getehdr(e, &eh)) {
     err = path + " is not an ELF file";
     return false;
   }
@@ -370,8 +367,6 @@ bool UsdtFile::load(const std::string& path, std::string& err) {
         notes.push_back(std::move(*n));
     }
   }
-  elf_end(e);
-  close(fd);
   for (auto& n : notes) {
     UsdtSite site{std::move(n.provider), std::move(n.name),
                   usdt_prelink_adjust(n.pc, n.base, base_addr), 0, 0, std::move(n.args)};
@@ -392,8 +387,8 @@ bool UsdtFile::load(const std::string& path, std::string& err) {
 std::optional<uint64_t> UsdtFile::symbol_vaddr(const std::string& name) {
   if (!symbols_loaded_) {
     symbols_loaded_ = true;
-    int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    Elf* e = fd >= 0 ? elf_begin(fd, ELF_C_READ, nullptr) : nullptr;
+    ElfFile file(path_);
+    Elf* e = file.elf();
     for (uint32_t want : {uint32_t{SHT_SYMTAB}, uint32_t{SHT_DYNSYM}}) {
       if (!e || !symbols_.empty()) break;
       for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(e, scn));) {
@@ -411,8 +406,6 @@ std::optional<uint64_t> UsdtFile::symbol_vaddr(const std::string& name) {
         }
       }
     }
-    if (e) elf_end(e);
-    if (fd >= 0) close(fd);
   }
   for (const auto& [n, v] : symbols_)
     if (n == name) return v;
