@@ -10,7 +10,6 @@
 
 #include "host/symbols.h"
 #include "attach/usdt.h"
-#include "output/stacks.h"
 #include "host/tracefs.h"
 
 #include <bpf/bpf.h>
@@ -162,7 +161,6 @@ bool host_kprobes_available() {
 bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbose,
                             int64_t target_pid, std::string& err) {
   g_target_pid = target_pid;
-  set_stack_object(obj);
   if (!prepare_usdt_probes(m, obj, target_pid, err)) return false;
   bool kprobes = host_kprobes_available();
   btf* vmlinux = nullptr;

@@ -46,8 +46,8 @@ bool prepare_kfunc_program(const abi::ProbeDesc& p, bpf_object* obj, bool kprobe
 bool attach_kfunc(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
                   std::string& err);
 
-// Before load: picks each kprobe/kretprobe's program (autoload/attach target), remembers
-// -p PID for uprobes and registers `obj` for stack rendering. -v reports the choice.
+// Before load: picks each kprobe/kretprobe's program (autoload/attach target) and remembers
+// -p PID for uprobes. -v reports the choice.
 bool prepare_probe_programs(const abi::Manifest& m, bpf_object* obj, bool verbose,
                             int64_t target_pid, std::string& err);
 

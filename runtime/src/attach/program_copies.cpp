@@ -134,7 +134,7 @@ bpf_object* ProgramCopies::copy(std::span<const uint8_t> object, const std::stri
   }
   if (bpf_object__load(obj) != 0) {
     int e = errno;
-    std::string why = verifier_reason(libbpf_log());
+    std::string why = verifier_reason(log_.text());
     err = "the kernel refused to load a copy of program '" + prog_name +
           "': " + (why.empty() ? std::string(std::strerror(e)) : why);
     return nullptr;

@@ -44,9 +44,12 @@ void set_program_copier(ProgramCopier copier);
 bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
                                 std::string& err);
 
+class LibbpfLog;
+
 class ProgramCopies {
 public:
-  ProgramCopies() = default;
+  // `log`: where a refused copy's verifier message is read from.
+  explicit ProgramCopies(const LibbpfLog& log) : log_(log) {}
   ProgramCopies(const ProgramCopies&) = delete;
   ProgramCopies& operator=(const ProgramCopies&) = delete;
   ~ProgramCopies();
@@ -62,6 +65,7 @@ public:
                    bpf_object* main, const std::string& prog, uint64_t id, std::string& err);
 
 private:
+  const LibbpfLog& log_;
   std::vector<bpf_object*> copies_;
 };
 

@@ -1,4 +1,5 @@
-// libbpf_log.cpp: the libbpf print callback (see libbpf_log.h).
+// libbpf_log.cpp: the libbpf print callback and what error reports read from its log (see
+// libbpf_log.h).
 #include "host/libbpf_log.h"
 
 #include <bpf/libbpf.h>
@@ -10,11 +11,26 @@ namespace btc::rt {
 namespace {
 
 constexpr size_t kMaxCapture = 4 << 20; // verifier logs can be large; keep the start
-bool g_verbose = false;
-std::string g_log;
 
-int on_libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG && !g_verbose) return 0;
+// libbpf_set_print() takes a bare function pointer and no user data, so the callback finds
+// the LibbpfLog that installed it here: set by its constructor, cleared by its destructor.
+LibbpfLog* g_active = nullptr;
+
+} // namespace
+
+LibbpfLog::LibbpfLog(bool verbose) : verbose_(verbose) {
+  g_active = this;
+  previous_ = libbpf_set_print(&LibbpfLog::print);
+}
+
+LibbpfLog::~LibbpfLog() {
+  libbpf_set_print(previous_);
+  if (g_active == this) g_active = nullptr;
+}
+
+int LibbpfLog::print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  LibbpfLog* log = g_active;
+  if (!log || (level == LIBBPF_DEBUG && !log->verbose_)) return 0;
   char buf[4096];
   va_list copy;
   va_copy(copy, args);
@@ -28,28 +44,22 @@ int on_libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args
   } else if (n > 0) {
     text.assign(buf, static_cast<size_t>(n));
   }
-  if (g_log.size() < kMaxCapture) g_log += text;
-  if (g_verbose) std::fputs(text.c_str(), stderr);
+  log->record(level, text);
   return n;
 }
 
-} // namespace
-
-void install_libbpf_log(bool verbose) {
-  g_verbose = verbose;
-  libbpf_set_print(on_libbpf_print);
+void LibbpfLog::record(enum libbpf_print_level, const std::string& text) {
+  if (text_.size() < kMaxCapture) text_ += text;
+  if (verbose_) std::fputs(text.c_str(), stderr);
 }
 
-const std::string& libbpf_log() { return g_log; }
-
-std::string core_failure_hint() {
+std::string core_failure_hint(std::string_view log) {
   // libbpf: "prog 'p': relo #0: failed to resolve CO-RE relocation <byte_off> [12] struct
   // task_struct.nosuch (0:93 @ offset 1264)"
-  const std::string& log = g_log;
   auto at = log.find("failed to resolve CO-RE relocation");
-  if (at == std::string::npos) return "";
+  if (at == std::string_view::npos) return "";
   auto end = log.find('\n', at);
-  std::string line = log.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  std::string line(log.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
   for (const char* kw : {"struct ", "union ", "enum "}) {
     auto k = line.find(kw);
     if (k == std::string::npos) continue;

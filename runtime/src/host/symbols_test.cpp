@@ -1,6 +1,5 @@
 // symbols_test.cpp: kallsyms lookup, ELF symbols of a program built with the system cc,
-// ld.so.cache parsing, stack formatting.
-#include "output/stacks.h"
+// ld.so.cache parsing and C++ demangling.
 #include "host/symbols.h"
 
 #include <gtest/gtest.h>
@@ -87,21 +86,6 @@ TEST(LdCache, HostCacheHasLibc) {
   std::string img((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string path = ld_cache_lookup(img, "libc");
   EXPECT_NE(path.find("libc.so"), std::string::npos) << path;
-}
-
-TEST(StackFormat, Modes) {
-  std::vector<StackFrame> frames = {{0x401151, true, "leaf", 24, "/tmp/loop"},
-                                    {0x40116b, false, "", 0, "/tmp/loop"}};
-  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Bpftrace, 4),
-            "\n    leaf+24\n    0x40116b\n");
-  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Bpftrace, 8),
-            "\n        leaf+24\n        0x40116b\n");
-  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Perf, 4),
-            "\n\t401151 leaf+24 (/tmp/loop)\n\t40116b 0x40116b ([unknown])\n");
-  EXPECT_EQ(format_stack(frames, false, abi::StackMode::Perf, 4),
-            "\n\t401151 leaf+24\n\t40116b 0x40116b\n");
-  EXPECT_EQ(format_stack(frames, false, abi::StackMode::Raw, 4), "\n401151\n40116b\n");
-  EXPECT_EQ(format_stack({}, false, abi::StackMode::Bpftrace, 4), "");
 }
 
 TEST(Demangle, CppNames) {

@@ -1,17 +1,18 @@
-// stacks.h: rendering of kstack/ustack/usym values (spec 8.4).
+// stacks.h: symbolizing kstack/ustack/usym values of the running tool (spec 8.4).
 //
-// Input: the value bytes ({i64 stack id, u64 pid} or {u64 addr, u64 pid}), the manifest's
-// StackMapDesc (mode, user/kernel) and the loaded bpf_object holding the STACK_TRACE maps.
-// Output: bpftrace 0.17 text: "\n" + one frame per line ("sym+off", indented 4 spaces as a
-// map key, 8 as a value; perf mode "\t<hex ip> sym+off[ (binary)]"; raw mode hex only).
+// Input: a stack id and pid from a BPF value, the StackMapDesc of its STACK_TRACE map, the
+// loaded bpf_object holding the maps, /proc/kallsyms and the traced processes' mappings.
+// Output: StackFrames (printed by format_stack, format/value.h) and usym names.
+// Example: a ustack {id 3, pid 812} reads ips {0x55..151, 0x55..16b, 0} from the stack map
+// and gives frames {leaf+24 /tmp/loop}, {mid+9 /tmp/loop}.
 #pragma once
 
 #include "btc/abi.h"
+#include "host/symbols.h"
+#include "output/format/value.h"
 
 #include <cstdint>
-#include <functional>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -19,29 +20,23 @@ struct bpf_object;
 
 namespace btc::rt {
 
-// The object whose stack maps later lookups read (set once loaded; nullptr: none).
-void set_stack_object(bpf_object* obj);
-// Keeps the current mappings of a traced process for symbolizing after it exits.
-void remember_process(uint64_t pid);
+class StackSymbols {
+public:
+  // The object whose stack maps later lookups read (none until set: no frames).
+  void set_object(bpf_object* obj) { obj_ = obj; }
+  std::vector<StackFrame> frames(const abi::StackMapDesc& map, int64_t id, uint64_t pid);
+  // The function holding `addr` in process `pid`, demangled; nullopt when unknown.
+  std::optional<std::string> user_symbol(uint64_t addr, uint64_t pid);
+  // Keeps the current mappings of a traced process for symbolizing after it exits.
+  void remember_process(uint64_t pid);
 
-// One resolved frame: name + offset, the binary for user frames.
-struct StackFrame {
-  uint64_t ip = 0;
-  bool found = false;
-  std::string name;
-  uint64_t offset = 0;
-  std::string module;
+private:
+  KernelSymbols& kernel(); // /proc/kallsyms, read on first use
+
+  bpf_object* obj_ = nullptr;
+  KernelSymbols kernel_;
+  bool kernel_loaded_ = false;
+  UserSymbols user_;
 };
-
-// Pure formatting of resolved frames. `indent`: 4 (map key) or 8 (printed value).
-std::string format_stack(const std::vector<StackFrame>& frames, bool user, abi::StackMode mode,
-                         int indent);
-
-// Renders a Kstack/Ustack value of type `type` (TypeDesc::elem = index into stack_maps).
-std::string render_stack(const abi::Manifest& m, const abi::TypeDesc& type,
-                         std::span<const uint8_t> bytes, int indent);
-
-// usym value: symbol name without offset, or hex ("0x1"; "0" for 0) when unresolved.
-std::string render_usym(uint64_t addr, uint64_t pid);
 
 } // namespace btc::rt

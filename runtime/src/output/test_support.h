@@ -20,6 +20,10 @@ public:
     return filter == "c*" ? (id == 1 ? "cpu:/" : "") : "unified:/";
   }
   int64_t boot_to_epoch_ns() override { return 0; }
+  std::vector<StackFrame> stack_frames(const abi::StackMapDesc&, int64_t, uint64_t) override {
+    return {};
+  }
+  std::optional<std::string> user_symbol(uint64_t, uint64_t) override { return std::nullopt; }
 };
 
 // Maps keyed by MapDesc::bpf_name; values stored in the RawEntry layout (slots per CPU).

@@ -1,10 +1,15 @@
 // event_loop.cpp: epoll + signal self-pipe (see event_loop.h).
+//
+// Not signalfd: that needs the four signals blocked, and a blocked mask is inherited by the
+// commands system() runs through popen() (and survives their exec), so a Ctrl-C meant for
+// the whole foreground group would no longer stop them.
 #include "session/event_loop.h"
 
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -16,14 +21,20 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGUSR1, SIGCHLD};
 constexpr uint64_t kPipeTag = ~uint64_t{0};
 constexpr uint64_t kDataTag = 1, kProcessTag = 2;
 
-volatile int g_pipe_write = -1;
-volatile sig_atomic_t g_stop_signal = 0; // SIGINT/SIGTERM seen (sticky)
+// A signal handler gets no user data, so it finds the installed loop's SignalTarget here:
+// set by EventLoop::init(), cleared by that loop's destructor.
+std::atomic<SignalTarget*> g_target{nullptr};
+static_assert(std::atomic<SignalTarget*>::is_always_lock_free, "used in a signal handler");
 
 void on_signal(int sig) {
   int saved = errno;
-  if (sig == SIGINT || sig == SIGTERM) g_stop_signal = 1;
-  char byte = static_cast<char>(sig);
-  if (g_pipe_write >= 0) (void)!write(g_pipe_write, &byte, 1); // full pipe: already pending
+  SignalTarget* target = g_target.load();
+  if (target) {
+    if (sig == SIGINT || sig == SIGTERM) target->stop = 1;
+    char byte = static_cast<char>(sig);
+    // A full pipe: a wakeup is already pending.
+    if (target->pipe_write >= 0) (void)!write(target->pipe_write, &byte, 1);
+  }
   errno = saved;
 }
 
@@ -32,7 +43,8 @@ void on_signal(int sig) {
 EventLoop::~EventLoop() {
   if (installed_) {
     for (int sig : kSignals) signal(sig, SIG_DFL);
-    g_pipe_write = -1;
+    SignalTarget* self = &signals_;
+    g_target.compare_exchange_strong(self, nullptr);
   }
   for (int fd : {epoll_, pipe_[0], pipe_[1]})
     if (fd >= 0) close(fd);
@@ -51,7 +63,8 @@ bool EventLoop::init(std::string& err) {
     err = std::string("cannot set up the event loop: ") + std::strerror(errno);
     return false;
   }
-  g_pipe_write = pipe_[1];
+  signals_.pipe_write = pipe_[1];
+  g_target.store(&signals_);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -70,7 +83,7 @@ bool EventLoop::add(int fd, bool data, std::string& err) {
   return false;
 }
 
-bool EventLoop::stop_signalled() const { return g_stop_signal != 0; }
+bool EventLoop::stop_signalled() const { return signals_.stop != 0; }
 
 Wakeup EventLoop::wait(int timeout_ms) {
   Wakeup w;

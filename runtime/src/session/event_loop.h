@@ -7,9 +7,16 @@
 // the -c child unaffected). One wait() reports everything that happened since the last.
 #pragma once
 
+#include <csignal>
 #include <string>
 
 namespace btc::rt {
+
+// What the signal handlers write: the self-pipe's write end and the sticky stop flag.
+struct SignalTarget {
+  int pipe_write = -1;
+  volatile sig_atomic_t stop = 0; // SIGINT/SIGTERM seen
+};
 
 struct Wakeup {
   bool data = false;       // the ring buffer has records
@@ -27,7 +34,8 @@ public:
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop(); // restores the default signal dispositions
 
-  // Creates the epoll and self-pipe and installs the signal handlers.
+  // Creates the epoll and self-pipe and installs the signal handlers, which write to this
+  // loop until it is destroyed (one loop at a time).
   bool init(std::string& err);
   // Adds a readable-means-something fd (ring buffer epoll fd, pidfd). `data`: the fd
   // signals ring-buffer data, else a process exit.
@@ -42,6 +50,7 @@ private:
   int epoll_ = -1;
   int pipe_[2] = {-1, -1};
   bool installed_ = false;
+  SignalTarget signals_;
 };
 
 } // namespace btc::rt

@@ -83,7 +83,8 @@ struct FileCloser {
 class Session {
 public:
   Session(const abi::Manifest& m, const Options& o, std::span<const uint8_t> object)
-      : m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_} {
+      : log_(o.verbose), m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_},
+        copies_(log_) {
     for (const auto& p : m.probes) {
       probe_names_.push_back(p.text);
       user_symbols_ |= p.kind == abi::ProbeKind::Uprobe || p.kind == abi::ProbeKind::Uretprobe ||
@@ -241,7 +242,8 @@ private:
                   std::string(std::strerror(errno)) + libbpf_log_hint(opts_.verbose));
     }
     obj_.reset(obj);
-    std::string err; // kprobe vs fentry, -p for uprobes, the object for stack lookups
+    stacks_.set_object(obj);
+    std::string err; // kprobe vs fentry, -p for uprobes
     set_usdt_file_activation(opts_.usdt_file_activation);
     if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
     prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
@@ -336,7 +338,7 @@ private:
         break;
       }
     if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
-    if (std::string core = core_failure_hint(); !core.empty()) {
+    if (std::string core = core_failure_hint(log_.text()); !core.empty()) {
       // Point at the field's use in the script: the last component of the relocation spec.
       auto q = core.find('\'');
       auto q2 = core.find('\'', q + 1);
@@ -358,7 +360,7 @@ private:
                                       core + " (in the probe starting here)"));
       return fail("ERROR: " + core);
     }
-    if (std::string why = verifier_reason(libbpf_log()); !why.empty()) {
+    if (std::string why = verifier_reason(log_.text()); !why.empty()) {
       std::string msg =
           "the BPF verifier rejected " + what + ": " + why + libbpf_log_hint(opts_.verbose);
       for (const auto& p : m_.probes)
@@ -500,8 +502,9 @@ private:
     uint64_t now = boot_ns_now();
     if (now - last_remember_ns_ < 100000000ull) return;
     last_remember_ns_ = now;
-    if (child_.pid() > 0 && !child_.exited()) remember_process(static_cast<uint64_t>(child_.pid()));
-    if (opts_.target_pid > 0) remember_process(static_cast<uint64_t>(opts_.target_pid));
+    if (child_.pid() > 0 && !child_.exited())
+      stacks_.remember_process(static_cast<uint64_t>(child_.pid()));
+    if (opts_.target_pid > 0) stacks_.remember_process(static_cast<uint64_t>(opts_.target_pid));
   }
 
   bool target_gone() {
@@ -510,7 +513,7 @@ private:
   }
 
   std::string failed_program_from_log() const {
-    const std::string& log = libbpf_log();
+    const std::string& log = log_.text();
     for (std::string marker : {"': BPF program load failed", "': failed to load"}) {
       size_t at = log.find(marker);
       if (at == std::string::npos) continue;
@@ -520,11 +523,13 @@ private:
     return "";
   }
 
+  LibbpfLog log_; // first: libbpf reports to it until everything else is gone
   const abi::Manifest& m_;
   const Options& opts_;
   std::span<const uint8_t> object_;
   std::vector<std::string> probe_names_;
-  HostResolver resolver_;
+  StackSymbols stacks_; // kstack/ustack/usym symbolization over the loaded object's maps
+  HostResolver resolver_{stacks_};
   RenderEnv env_;
   std::unique_ptr<FILE, FileCloser> file_;
   std::unique_ptr<FileSink> sink_;
@@ -552,7 +557,6 @@ private:
 
 int run_session(const abi::Manifest& manifest, const Options& options,
                 std::span<const uint8_t> bpf_object) {
-  install_libbpf_log(options.verbose);
   Session session(manifest, options, bpf_object);
   return session.run();
 }

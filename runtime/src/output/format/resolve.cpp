@@ -7,8 +7,8 @@
 // point's last component (/sys/fs/cgroup/cpu -> cpu), sorted by name (bpftrace 0.17).
 #include "output/format/resolve.h"
 
+#include <dirent.h>
 #include <fnmatch.h>
-#include <ftw.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -57,16 +57,36 @@ std::vector<CgroupHierarchy> parse_cgroup_mounts(std::string_view mountinfo) {
 
 namespace {
 
-// nftw has no user pointer; the search state lives here for the duration of one walk.
-thread_local uint64_t g_wanted_ino;
-thread_local std::string* g_found;
-
-int match_inode(const char* path, const struct stat* st, int type, struct FTW*) {
-  if (type == FTW_D && st->st_ino == g_wanted_ino) {
-    *g_found = path;
-    return 1;
+// The first directory (pre-order, readdir order) under `dir` whose inode is `ino`, without
+// following symbolic links or leaving the file system `dev` (nftw's FTW_PHYS | FTW_MOUNT
+// walk; directories that cannot be read are not reported).
+bool find_directory(const std::string& dir, dev_t dev, uint64_t ino, std::string& found) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return false;
+  struct stat st {};
+  bool hit = false;
+  if (fstat(dirfd(d), &st) == 0 && st.st_ino == ino) {
+    found = dir;
+    hit = true;
   }
-  return 0;
+  while (!hit) {
+    dirent* e = readdir(d);
+    if (!e) break;
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    std::string path = dir + "/" + e->d_name;
+    if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev) continue;
+    hit = find_directory(path, dev, ino, found);
+  }
+  closedir(d);
+  return hit;
+}
+
+// The directory holding cgroup `id` in the hierarchy mounted at `mount` ("" when none).
+bool find_cgroup(const std::string& mount, uint64_t id, std::string& found) {
+  struct stat root {};
+  if (lstat(mount.c_str(), &root) != 0 || !S_ISDIR(root.st_mode)) return false;
+  return find_directory(mount, root.st_dev, id, found);
 }
 
 } // namespace
@@ -125,9 +145,7 @@ std::string HostResolver::cgroup_path(uint64_t id, std::string_view filter) {
     std::vector<std::pair<std::string, std::string>> places;
     for (const auto& h : parse_cgroup_mounts(read_file("/proc/self/mountinfo"))) {
       std::string found;
-      g_wanted_ino = id;
-      g_found = &found;
-      if (nftw(h.mount.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT) != 1) continue;
+      if (!find_cgroup(h.mount, id, found)) continue;
       std::string rel = found.substr(std::min(found.size(), h.mount.size()));
       places.emplace_back(h.name, rel.empty() ? "/" : rel);
     }

@@ -4,8 +4,6 @@
 // (1, "two", (3, 4)) renders as "(1, two, (3, 4))" in text and [1,"two",[3,4]] in JSON.
 #include "output/format/value.h"
 
-#include "output/stacks.h"
-
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -51,6 +49,22 @@ std::string render_mac(std::span<const uint8_t> bytes) {
   std::snprintf(text, sizeof text, "%02X:%02X:%02X:%02X:%02X:%02X", m[0], m[1], m[2], m[3], m[4],
                 m[5]);
   return text;
+}
+
+std::string hex_plain(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%" PRIx64, v);
+  return buf;
+}
+
+// A Kstack/Ustack value {i64 stack id, u64 pid} of `type` (TypeDesc::elem: its stack map).
+std::string render_stack(const RenderEnv& env, const abi::TypeDesc& type,
+                         std::span<const uint8_t> bytes, int indent) {
+  int64_t id = static_cast<int64_t>(load_u64(bytes, 0));
+  uint64_t pid = load_u64(bytes, 8);
+  if (id < 0 || type.elem >= env.manifest.stack_maps.size()) return "";
+  const abi::StackMapDesc& desc = env.manifest.stack_maps[type.elem];
+  return format_stack(env.resolver.stack_frames(desc, id, pid), desc.user, desc.mode, indent);
 }
 
 std::string render_integer(const abi::TypeDesc& t, std::span<const uint8_t> bytes, uint64_t div) {
@@ -109,8 +123,10 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   }
   case ValueKind::Ksym:
     return quoted(env.resolver.ksym(load_u64(bytes, 0)));
-  case ValueKind::Usym:
-    return quoted(render_usym(load_u64(bytes, 0), load_u64(bytes, 8)));
+  case ValueKind::Usym: {
+    uint64_t addr = load_u64(bytes, 0);
+    return quoted(env.resolver.user_symbol(addr, load_u64(bytes, 8)).value_or(hex_address(addr)));
+  }
   case ValueKind::Inet:
     return quoted(render_inet(bytes));
   case ValueKind::Username:
@@ -121,7 +137,7 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   }
   case ValueKind::Kstack:
   case ValueKind::Ustack:
-    return quoted(render_stack(env.manifest, t, bytes, 8));
+    return quoted(render_stack(env, t, bytes, 8));
   case ValueKind::Timestamp: {
     uint64_t fmt = load_u64(bytes, 0);
     uint64_t ns = load_u64(bytes, 8);
@@ -209,12 +225,36 @@ std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
     bool stack = size > 0 && (types[k.type].kind == ValueKind::Kstack ||
                               types[k.type].kind == ValueKind::Ustack);
     if (stack) // frames on their own lines, indented 4 (spec 8.4)
-      parts.push_back(render_stack(env.manifest, types[k.type], sub(key, k.offset, size), 4));
+      parts.push_back(render_stack(env, types[k.type], sub(key, k.offset, size), 4));
     else
       parts.push_back(render_value(env, k.type, sub(key, k.offset, size), Style::Text));
   }
   if (style == Style::Json) return "\"" + json_escape(join(parts, ",")) + "\"";
   return "[" + join(parts, ", ") + "]";
+}
+
+std::string format_stack(const std::vector<StackFrame>& frames, bool user, abi::StackMode mode,
+                         int indent) {
+  if (frames.empty()) return "";
+  std::string out = "\n";
+  std::string pad(static_cast<size_t>(indent), ' ');
+  for (const auto& f : frames) {
+    std::string sym = f.found ? f.name + "+" + std::to_string(f.offset) : "";
+    switch (mode) {
+    case abi::StackMode::Bpftrace:
+      out += pad + (f.found ? sym : hex_address(f.ip)) + "\n";
+      break;
+    case abi::StackMode::Perf:
+      out += "\t" + hex_plain(f.ip) + " " + (f.found ? sym : hex_address(f.ip));
+      if (user) out += " (" + (f.found && !f.module.empty() ? f.module : "[unknown]") + ")";
+      out += "\n";
+      break;
+    case abi::StackMode::Raw:
+      out += hex_plain(f.ip) + "\n";
+      break;
+    }
+  }
+  return out;
 }
 
 std::string format_buffer(std::span<const uint8_t> data, BufferStyle style) {

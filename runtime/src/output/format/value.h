@@ -10,6 +10,7 @@
 #include "btc/abi.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,16 @@
 namespace btc::rt {
 
 enum class Style { Text, Json };
+
+// One frame of a kernel or user stack: its address and, when found, name + offset (and the
+// binary for user frames).
+struct StackFrame {
+  uint64_t ip = 0;
+  bool found = false;
+  std::string name;
+  uint64_t offset = 0;
+  std::string module;
+};
 
 // Host facts needed to render some value kinds.
 class Resolver {
@@ -32,6 +43,12 @@ public:
   virtual std::string cgroup_path(uint64_t id, std::string_view filter) = 0;
   // Nanoseconds to add to a CLOCK_BOOTTIME value to get nanoseconds since the epoch.
   virtual int64_t boot_to_epoch_ns() = 0;
+  // The frames of stack `id` in stack map `map` (a user stack: of process `pid`), symbolized;
+  // empty when the map holds no such stack.
+  virtual std::vector<StackFrame> stack_frames(const abi::StackMapDesc& map, int64_t id,
+                                               uint64_t pid) = 0;
+  // usym: the function of process `pid` holding `addr`; nullopt when unknown.
+  virtual std::optional<std::string> user_symbol(uint64_t addr, uint64_t pid) = 0;
 };
 
 // Everything value rendering reads. Plain references: the env never owns anything.
@@ -49,6 +66,12 @@ std::string render_value(const RenderEnv& env, uint32_t type, std::span<const ui
 // Map key text: Text "[1, x]" (empty for a scalar map), Json "\"1,x\"" (empty for scalar).
 std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
                        std::span<const uint8_t> key, Style style);
+
+// Stack frames as bpftrace 0.17 prints them (spec 8.4): "\n" + one frame per line ("sym+off",
+// indented `indent` spaces: 4 as a map key, 8 as a value; perf mode "\t<hex ip> sym+off[
+// (binary)]"; raw mode hex only); "" for no frames.
+std::string format_stack(const std::vector<StackFrame>& frames, bool user, abi::StackMode mode,
+                         int indent);
 
 // True for kinds printed with %s and quoted in JSON.
 bool is_string_like(abi::ValueKind kind);

@@ -1,5 +1,5 @@
 // value_test.cpp: text and JSON rendering of single values (tuples, structs, arrays,
-// strings, buffers and the resolved kinds).
+// strings, buffers and the resolved kinds) and the frame lines of stacks.
 #include "output/format/value.h"
 #include "output/format/resolve.h"
 #include "output/test_support.h"
@@ -106,7 +106,8 @@ TEST_F(ValueTest, TimestampFormatsWithMicroseconds) {
 }
 
 TEST_F(ValueTest, HostResolverKallsymsNearestBelow) {
-  HostResolver r;
+  StackSymbols stacks;
+  HostResolver r(stacks);
   r.load_kallsyms("ffffffff81000000 T _stext\nffffffff81200000 T vfs_read\n"
                   "ffffffff81200100 t helper [mod]\n");
   EXPECT_EQ(r.ksym(0xffffffff81200003), "vfs_read");
@@ -157,7 +158,8 @@ TEST_F(ValueTest, CgroupPathPassesTheHierarchyFilter) {
 }
 
 TEST(CgroupMountsTest, HostResolverFiltersWithGlobs) {
-  HostResolver r;
+  StackSymbols stacks;
+  HostResolver r(stacks);
   // The root cgroup (id 1) is the root directory of every mounted hierarchy.
   std::string all = r.cgroup_path(1, "");
   if (all.empty()) GTEST_SKIP() << "no cgroup hierarchy mounted";
@@ -182,6 +184,21 @@ TEST(CgroupMountsTest, UnifiedFirstThenV1ByMountName) {
   EXPECT_EQ(h[2].name, "cpu,cpuacct");
   EXPECT_EQ(h[3].name, "systemd");
   EXPECT_EQ(h[3].mount, "/sys/fs/cgroup/systemd");
+}
+
+TEST(StackFormat, Modes) {
+  std::vector<StackFrame> frames = {{0x401151, true, "leaf", 24, "/tmp/loop"},
+                                    {0x40116b, false, "", 0, "/tmp/loop"}};
+  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Bpftrace, 4),
+            "\n    leaf+24\n    0x40116b\n");
+  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Bpftrace, 8),
+            "\n        leaf+24\n        0x40116b\n");
+  EXPECT_EQ(format_stack(frames, true, abi::StackMode::Perf, 4),
+            "\n\t401151 leaf+24 (/tmp/loop)\n\t40116b 0x40116b ([unknown])\n");
+  EXPECT_EQ(format_stack(frames, false, abi::StackMode::Perf, 4),
+            "\n\t401151 leaf+24\n\t40116b 0x40116b\n");
+  EXPECT_EQ(format_stack(frames, false, abi::StackMode::Raw, 4), "\n401151\n40116b\n");
+  EXPECT_EQ(format_stack({}, false, abi::StackMode::Bpftrace, 4), "");
 }
 
 } // namespace
