@@ -1,4 +1,4 @@
-// maps.cpp: per-CPU reduction, print-order sorting and printing of maps (see maps.h).
+// maps.cpp: per-CPU reduction and print-order sorting of maps (see maps.h).
 //
 // Example: @c (Count, per-CPU) with raw entries {"a": [1, 1]} and {"b": [0, 1]} on two CPUs
 // reduces to a=2, b=1 and prints in ascending value order "@c[b]: 1" then "@c[a]: 2".
@@ -6,10 +6,8 @@
 
 #include "output/format/histogram.h"
 #include "output/format/value.h"
-#include "output/output.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 
 namespace btc::rt {
@@ -158,27 +156,6 @@ void sort_entries(const abi::Manifest& m, const abi::MapDesc& map, std::vector<M
 void keep_top(const abi::MapDesc& map, std::vector<MapEntry>& entries, uint64_t top) {
   if (top == 0 || map.kind == MapKind::Stats || entries.size() <= top) return;
   entries.erase(entries.begin(), entries.end() - static_cast<std::ptrdiff_t>(top));
-}
-
-void print_map(Output& out, MapStore& store, const abi::Manifest& m, const abi::MapDesc& map,
-               uint64_t top, uint64_t div) {
-  std::vector<RawEntry> raw;
-  std::string err;
-  if (!store.read(map, raw, err)) {
-    std::fprintf(stderr, "ERROR: failed to read map %s: %s\n", map.name.c_str(), err.c_str());
-    return;
-  }
-  uint32_t slots = store.slots(map);
-  std::vector<MapEntry> entries;
-  entries.reserve(raw.size());
-  for (auto& r : raw) entries.push_back(reduce_entry(map, std::move(r), slots));
-  sort_entries(m, map, entries);
-  keep_top(map, entries, top);
-  out.map(map, entries, div == 0 ? 1 : div);
-}
-
-void print_all_maps(Output& out, MapStore& store, const abi::Manifest& m) {
-  for (const auto& map : m.maps) print_map(out, store, m, map, 0, 1);
 }
 
 } // namespace btc::rt

@@ -3,7 +3,8 @@
 // Input: a MapStore (the kernel's maps, or an in-memory stand-in in tests) and the map's
 // MapDesc. Output: MapEntry rows, reduced over CPUs (count/sum add, min/max take the extreme
 // over CPUs that set a value, avg/stats add count and total, hist/lhist add per bucket),
-// sorted the way bpftrace 0.17 prints them (spec 8.2), handed to an Output.
+// sorted the way bpftrace 0.17 prints them (spec 8.2); print_map (output.h) hands them to an
+// Output.
 #pragma once
 
 #include "btc/abi.h"
@@ -14,8 +15,6 @@
 #include <vector>
 
 namespace btc::rt {
-
-class Output;
 
 // One key and its raw value: per-CPU maps hold `slots` values, each padded to 8 bytes.
 struct RawEntry {
@@ -59,12 +58,5 @@ void sort_entries(const abi::Manifest& m, const abi::MapDesc& map, std::vector<M
 
 // print(@m, top, div) keeps the `top` largest entries (0 = all); stats maps ignore top.
 void keep_top(const abi::MapDesc& map, std::vector<MapEntry>& entries, uint64_t top);
-
-// Reads, reduces, sorts and prints one map; errors are reported on stderr.
-void print_map(Output& out, MapStore& store, const abi::Manifest& m, const abi::MapDesc& map,
-               uint64_t top, uint64_t div);
-
-// Exit-time dump: every map in manifest order.
-void print_all_maps(Output& out, MapStore& store, const abi::Manifest& m);
 
 } // namespace btc::rt

@@ -1,4 +1,4 @@
-// output.cpp: TextOutput and JsonOutput (see output.h).
+// output.cpp: TextOutput and JsonOutput, and map printing through them (see output.h).
 //
 // Map text rules (0.17): "@name[k1, k2]: V" per entry, entries joined by "\n", then "\n"; so
 // an empty map prints an empty line. Histograms print "@h: " (trailing space) then the
@@ -9,6 +9,7 @@
 #include "output/diag.h"
 #include "output/format/histogram.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace btc::rt {
@@ -199,6 +200,27 @@ std::unique_ptr<Output> make_output(OutputFormat format, Sink& sink, const Rende
     return std::make_unique<JsonOutput>(sink, env);
   }
   return nullptr;
+}
+
+void print_map(Output& out, MapStore& store, const abi::Manifest& m, const abi::MapDesc& map,
+               uint64_t top, uint64_t div) {
+  std::vector<RawEntry> raw;
+  std::string err;
+  if (!store.read(map, raw, err)) {
+    std::fprintf(stderr, "ERROR: failed to read map %s: %s\n", map.name.c_str(), err.c_str());
+    return;
+  }
+  uint32_t slots = store.slots(map);
+  std::vector<MapEntry> entries;
+  entries.reserve(raw.size());
+  for (auto& r : raw) entries.push_back(reduce_entry(map, std::move(r), slots));
+  sort_entries(m, map, entries);
+  keep_top(map, entries, top);
+  out.map(map, entries, div == 0 ? 1 : div);
+}
+
+void print_all_maps(Output& out, MapStore& store, const abi::Manifest& m) {
+  for (const auto& map : m.maps) print_map(out, store, m, map, 0, 1);
 }
 
 } // namespace btc::rt

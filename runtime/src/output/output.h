@@ -46,4 +46,11 @@ protected:
 
 std::unique_ptr<Output> make_output(OutputFormat format, Sink& sink, const RenderEnv& env);
 
+// Reads, reduces, sorts and prints one map; errors are reported on stderr.
+void print_map(Output& out, MapStore& store, const abi::Manifest& m, const abi::MapDesc& map,
+               uint64_t top, uint64_t div);
+
+// Exit-time dump: every map in manifest order.
+void print_all_maps(Output& out, MapStore& store, const abi::Manifest& m);
+
 } // namespace btc::rt
