@@ -4,7 +4,7 @@
 // "uprobe:/tmp/t:work1" and "uprobe:/tmp/t:work2", each attached at the symbol's file offset
 // with its probe-name id as the BPF cookie.
 #include "attach/kprobe.h"
-#include "output/diag.h"
+#include "script/diag.h"
 #include "host/kernel_btf.h"
 #include "attach/program_copies.h"
 

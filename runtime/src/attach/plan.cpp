@@ -10,7 +10,7 @@
 #include "attach/program_copies.h"
 #include "attach/watchpoint.h"
 #include "attach/usdt.h"
-#include "output/diag.h"
+#include "script/diag.h"
 #include "host/tracefs.h"
 
 #include <bpf/libbpf.h>

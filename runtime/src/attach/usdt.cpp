@@ -9,7 +9,7 @@
 #include "attach/program_copies.h"
 
 #include "btc/usdt.h"
-#include "output/diag.h"
+#include "script/diag.h"
 #include "host/symbols.h"
 #include "host/tracefs.h"
 #include "host/usdt_notes.h"

@@ -8,7 +8,7 @@
 
 #include "attach/program_copies.h"
 
-#include "output/diag.h"
+#include "script/diag.h"
 #include "host/process.h"
 #include "host/symbols.h"
 #include "host/tracefs.h"

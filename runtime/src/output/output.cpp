@@ -6,7 +6,7 @@
 // extra "\n". JSON skips empty maps; keyed maps become objects keyed by "k1,k2".
 #include "output/output.h"
 
-#include "output/diag.h"
+#include "script/diag.h"
 #include "output/format/histogram.h"
 
 #include <cstdio>

@@ -1,8 +1,8 @@
-// config.h: positional parameters and the .rodata config struct written before load.
+// config.h: the .rodata config struct written before load, and attach points completed from
+// positional parameters.
 //
-// Input: the manifest (which $N are used numerically, ConfigLayout offsets) and the tool's
-// positional arguments. Output: diagnostics for a non-numeric $N used as a number, and the
-// filled config bytes: start_ns, target/child pid, -k level, $#, int_args[N-1] = $N, str_args[N-1] =
+// Input: the manifest (ConfigLayout offsets, which attach points took a $N) and the tool's
+// positional arguments. Output: the filled config bytes: start_ns, target/child pid, -k level, $#, int_args[N-1] = $N, str_args[N-1] =
 // text of $N truncated to strlen-1 bytes. A missing $N is 0 / "".
 #pragma once
 
@@ -14,12 +14,6 @@
 #include <vector>
 
 namespace btc::rt {
-
-// Decimal, 0x hex, leading-0 octal, optional '-'. False if `text` is not such a number.
-bool parse_integer(std::string_view text, int64_t& value);
-
-// Checks every numerically used positional; returns the diagnostics ("" when all parse).
-std::string check_positionals(const abi::Manifest& m, const std::vector<std::string>& args);
 
 // Substitutes the positional parameters the manifest names (abi::substitute_positionals) and
 // completes the attach points that took one: an interval/profile rate or a perf event count is

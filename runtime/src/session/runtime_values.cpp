@@ -2,8 +2,8 @@
 // runtime_values.h).
 #include "session/runtime_values.h"
 
-#include "session/config.h"
-#include "output/diag.h"
+#include "script/positionals.h"
+#include "script/diag.h"
 #include "host/symbols.h"
 
 #include <fcntl.h>

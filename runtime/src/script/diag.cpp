@@ -1,5 +1,5 @@
 // diag.cpp: located messages (see diag.h).
-#include "output/diag.h"
+#include "script/diag.h"
 
 namespace btc::rt {
 
