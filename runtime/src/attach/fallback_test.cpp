@@ -1,5 +1,5 @@
-// attach_probes_test.cpp: kprobe mechanism choice and kernel function wildcard matching.
-#include "attach/kprobe.h"
+// fallback_test.cpp: the kprobe <-> fentry mechanism choices.
+#include "attach/fallback.h"
 
 #include <gtest/gtest.h>
 
@@ -31,31 +31,6 @@ TEST(KfuncMechanism, KprobeTwinWhenFentryRefused) {
 TEST(KfuncMechanism, NoTwinOrNoKprobesIsUnavailable) {
   EXPECT_EQ(choose_kfunc_mechanism(false, true, false), KprobeMechanism::Unavailable);
   EXPECT_EQ(choose_kfunc_mechanism(false, false, true), KprobeMechanism::Unavailable);
-}
-
-TEST(KernelFunctions, WildcardMatchesUniqueSorted) {
-  std::string text = "vfs_write\nvfs_read\nvfs_read\nksys_read\nxfs_read [xfs]\nvfs_readv\n";
-  EXPECT_EQ(match_kernel_functions("vfs_read*", text),
-            (std::vector<std::string>{"vfs_read", "vfs_readv"}));
-  EXPECT_EQ(match_kernel_functions("*_read", text),
-            (std::vector<std::string>{"ksys_read", "vfs_read", "xfs_read"}));
-  EXPECT_TRUE(match_kernel_functions("nope*", text).empty());
-}
-
-TEST(KernelFunctions, FromKallsyms) {
-  std::string text = "ffffffff81000100 T vfs_read\nffffffff81000200 D some_data\n"
-                     "ffffffff81000300 t xfs_read\t[xfs]\n";
-  EXPECT_EQ(match_kernel_functions("*_read", kallsyms_functions(text)),
-            (std::vector<std::string>{"vfs_read", "xfs_read"}));
-}
-
-TEST(DynamicProbes, Kinds) {
-  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kprobe));
-  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Uretprobe));
-  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::RawTracepoint));
-  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kfunc));
-  EXPECT_TRUE(is_dynamic_probe(abi::ProbeKind::Kretfunc));
-  EXPECT_FALSE(is_dynamic_probe(abi::ProbeKind::Tracepoint));
 }
 
 } // namespace

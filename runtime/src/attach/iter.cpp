@@ -1,33 +1,43 @@
-// attach_iter.cpp: iter probe links (see attach_iter.h).
-#include "output/iter_output.h"
-
+// iter.cpp: the iter provider (BPF iterators). Its link is not waited on: the session reads
+// it as an iterator, or pins it (output/iter_output.h), and that is the tool's run.
+//
+// Example: iter:task:list -> one attach point, a bpf_iter link the session pins at
+// /sys/fs/bpf/list ("Program pinned to /sys/fs/bpf/list").
 #include "attach/program_copies.h"
+#include "attach/provider.h"
 
 #include <bpf/libbpf.h>
 
-#include <cerrno>
-#include <cstring>
+#include <memory>
 
 namespace btc::rt {
+namespace {
 
-bool attach_iter_probe(bpf_object* obj, const AttachPoint& point, std::vector<LinkPtr>& links,
-                       std::string& err) {
-  const abi::ProbeDesc& p = *point.probe;
-  bpf_program* prog = program_for_attach(obj, p.prog_name, point.id, err);
-  if (!prog) return false;
-  bpf_link* link = bpf_program__attach_iter(prog, nullptr);
-  return keep_link(link, links, err);
-}
+class IterProvider final : public ProbeProvider {
+public:
+  bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }
+  bool is_iterator() const override { return true; }
 
-const abi::ProbeDesc* find_iter_probe(const abi::Manifest& m) {
-  for (const auto& p : m.probes)
-    if (p.kind == abi::ProbeKind::Iter) return &p;
-  return nullptr;
-}
+  bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
+            std::vector<AttachPoint>& out, std::string&) override {
+    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    return true;
+  }
 
-std::string iter_pin_path(const std::string& pin) {
-  if (!pin.empty() && pin[0] == '/') return pin;
-  return "/sys/fs/bpf/" + pin;
+  bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
+              std::string& err) override {
+    const abi::ProbeDesc& p = *point.probe;
+    bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
+    if (!prog) return false;
+    bpf_link* link = bpf_program__attach_iter(prog, nullptr);
+    return keep_link(link, links, err);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<ProbeProvider> make_iter_provider() {
+  return std::make_unique<IterProvider>();
 }
 
 } // namespace btc::rt

@@ -1,8 +1,5 @@
-// attach_test.cpp: attach-point planning that needs no kernel, perf event tables and cpu
-// list parsing.
+// plan_test.cpp: attach-point planning that needs no kernel, and the attach order.
 #include "attach/plan.h"
-
-#include <linux/perf_event.h>
 
 #include <gtest/gtest.h>
 
@@ -27,7 +24,8 @@ TEST(AttachTest, PlanKeepsBeginEndAndPerfProbes) {
   std::vector<std::string> names = {"BEGIN", "interval:s:1", "profile:hz:99", "END"};
   std::vector<AttachPoint> points;
   std::string err;
-  ASSERT_TRUE(plan_attach_points(m, names, points, err)) << err;
+  ProbeProviders providers;
+  ASSERT_TRUE(plan_attach_points(providers, m, names, points, err)) << err;
   ASSERT_EQ(points.size(), 4u);
   EXPECT_EQ(points[1].text, "interval:s:1");
   EXPECT_EQ(points[2].id, 2u);
@@ -44,31 +42,32 @@ TEST(AttachTest, UsdtWithoutMatches) {
   std::vector<std::string> names = {"usdt:/bin/sh:p"};
   std::vector<AttachPoint> points;
   std::string err;
-  EXPECT_FALSE(plan_attach_points(m, names, points, err));
+  ProbeProviders providers;
+  EXPECT_FALSE(plan_attach_points(providers, m, names, points, err));
   EXPECT_EQ(err, "No probes to attach\n");
 }
 
-TEST(AttachTest, PerfEventNamesAndAliases) {
-  PerfEventName ev;
-  ASSERT_TRUE(lookup_perf_event(ProbeKind::Software, "cs", ev));
-  EXPECT_EQ(ev.type, PERF_TYPE_SOFTWARE);
-  EXPECT_EQ(ev.config, uint64_t{PERF_COUNT_SW_CONTEXT_SWITCHES});
-  EXPECT_EQ(ev.default_period, 1000u);
-  ASSERT_TRUE(lookup_perf_event(ProbeKind::Software, "page-faults", ev));
-  EXPECT_EQ(ev.default_period, 100u);
-  ASSERT_TRUE(lookup_perf_event(ProbeKind::Hardware, "cycles", ev));
-  EXPECT_EQ(ev.type, PERF_TYPE_HARDWARE);
-  EXPECT_EQ(ev.config, uint64_t{PERF_COUNT_HW_CPU_CYCLES});
-  ASSERT_TRUE(lookup_perf_event(ProbeKind::Hardware, "branches", ev));
-  EXPECT_EQ(ev.default_period, 100000u);
-  EXPECT_FALSE(lookup_perf_event(ProbeKind::Hardware, "cs", ev));
-  EXPECT_FALSE(lookup_perf_event(ProbeKind::Software, "", ev));
-}
-
-TEST(AttachTest, CpuList) {
-  EXPECT_EQ(parse_cpu_list("0-3,5,7-8\n"), (std::vector<int>{0, 1, 2, 3, 5, 7, 8}));
-  EXPECT_EQ(parse_cpu_list("0"), (std::vector<int>{0}));
-  EXPECT_TRUE(parse_cpu_list("").empty());
+// Kinds whose programs the kernel runs last-attached first are attached in reverse, after
+// the others (bpftrace 0.17's order), so blocks on one event run in script order.
+TEST(AttachTest, AttachOrder) {
+  const ProbeKind kinds[] = {
+      ProbeKind::Kprobe,       ProbeKind::Tracepoint, ProbeKind::Uprobe,
+      ProbeKind::Kretprobe,    ProbeKind::Software,   ProbeKind::Hardware,
+      ProbeKind::Usdt,         ProbeKind::Profile,    ProbeKind::Kfunc,
+      ProbeKind::Kretfunc,     ProbeKind::Uretprobe,  ProbeKind::Interval,
+      ProbeKind::Watchpoint,   ProbeKind::Iter,       ProbeKind::AsyncWatchpoint,
+      ProbeKind::RawTracepoint};
+  abi::Manifest m;
+  for (ProbeKind k : kinds) m.probes.push_back(probe(k, abi::probe_kind_name(k), 0));
+  std::vector<AttachPoint> points;
+  for (const auto& p : m.probes) points.push_back({&p, "", "", p.text, 0, false});
+  ProbeProviders providers;
+  std::vector<std::string> order;
+  for (size_t i : attach_order(providers, points)) order.push_back(points[i].text);
+  EXPECT_EQ(order, (std::vector<std::string>{
+                       "tracepoint", "kretprobe", "hardware", "profile", "kretfunc", "interval",
+                       "watchpoint", "asyncwatchpoint", "rawtracepoint", "iter", "uretprobe",
+                       "kfunc", "usdt", "software", "uprobe", "kprobe"}));
 }
 
 } // namespace

@@ -54,27 +54,20 @@ size_t patch_attach_id(std::vector<bpf_insn>& insns, uint64_t id) {
   return patched;
 }
 
-namespace {
-ProgramCopier g_copier;
-} // namespace
-
-void set_program_copier(ProgramCopier copier) {
-  g_copier = std::move(copier);
-}
-
-bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
-                                std::string& err) {
+bpf_program* ProgramCopies::program_for_attach(bpf_object* obj, const std::string& name,
+                                               uint64_t id, std::string& err) {
   bpf_program* prog = obj ? bpf_object__find_program_by_name(obj, name.c_str()) : nullptr;
   if (!prog) {
     err = "BPF program '" + name + "' is missing from the object";
     return nullptr;
   }
   if (bpf_program__autoload(prog)) return prog;
-  if (!g_copier) {
+  if (!held_.count(name)) {
     err = "BPF program '" + name + "' was not loaded";
     return nullptr;
   }
-  return g_copier(name, id, err);
+  bpf_object* copy = this->copy(obj, name, id, err);
+  return copy ? bpf_object__find_program_by_name(copy, name.c_str()) : nullptr;
 }
 
 ProgramCopies::~ProgramCopies() {
@@ -91,16 +84,16 @@ std::set<std::string> ProgramCopies::hold_back(bpf_object* main, bool all,
     bpf_program__set_autoload(prog, false);
     held.insert(bpf_program__name(prog));
   }
+  held_.insert(held.begin(), held.end());
   return held;
 }
 
-bpf_object* ProgramCopies::copy(std::span<const uint8_t> object, const std::string& object_name,
-                                bpf_object* main, const std::string& prog_name, uint64_t id,
+bpf_object* ProgramCopies::copy(bpf_object* main, const std::string& prog_name, uint64_t id,
                                 std::string& err) {
   KernelBtf btf_source = kernel_btf();
-  LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = object_name.c_str(),
+  LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = object_name_.c_str(),
               .btf_custom_path = btf_source.custom_path());
-  bpf_object* obj = bpf_object__open_mem(object.data(), object.size(), &oo);
+  bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
   if (!obj) {
     err = "cannot open a copy of the BPF object: " + std::string(std::strerror(errno));
     return nullptr;

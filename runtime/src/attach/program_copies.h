@@ -8,7 +8,8 @@
 // marker's ld_imm64 rewritten to that point's id.
 //
 // Input: the embedded BPF object, the loaded main bpf_object, a program name and an id.
-// Output: a loaded bpf_object holding only that program (owned here until destruction).
+// Output: the program to attach: the main object's, or a loaded copy holding only that
+// program (owned here until destruction).
 // Example: tracepoint:syscalls:sys_enter_getpp* matching 2 tracepoints -> two copies of
 // tracepoint_0_0 whose `probe` yields ids 3 and 4.
 #pragma once
@@ -16,7 +17,6 @@
 #include <bpf/libbpf.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <set>
 #include <span>
@@ -33,39 +33,41 @@ bool bpf_cookies_supported();
 // many were replaced.
 size_t patch_attach_id(std::vector<struct bpf_insn>& insns, uint64_t id);
 
-// Every attach path gets its program here: `name` from `obj` when it was loaded there, else
-// (held back: no cookies) a copy whose marker is patched to `id`, the cookie the attach site
-// would have passed (attach point id; usdt: location slot | id), through the copier the
-// session registers. nullptr with err ("BPF program 'NAME' is missing from the object", or
-// why the copy failed).
-using ProgramCopier =
-    std::function<bpf_program*(const std::string& prog, uint64_t id, std::string& err)>;
-void set_program_copier(ProgramCopier copier);
-bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
-                                std::string& err);
-
 class LibbpfLog;
 
+// The session's program copies: owns every copy it loads (closed at destruction).
 class ProgramCopies {
 public:
+  // `object`: the embedded BPF object, opened again (named `object_name`) for each copy;
   // `log`: where a refused copy's verifier message is read from.
-  explicit ProgramCopies(const LibbpfLog& log) : log_(log) {}
+  ProgramCopies(std::span<const uint8_t> object, std::string object_name, const LibbpfLog& log)
+      : object_(object), object_name_(std::move(object_name)), log_(log) {}
   ProgramCopies(const ProgramCopies&) = delete;
   ProgramCopies& operator=(const ProgramCopies&) = delete;
   ~ProgramCopies();
 
   // Before the main object loads: programs that read the marker stop loading there (all of
   // them when `all`, else only those in `always`, e.g. wildcard raw tracepoints, whose links
-  // take no cookie); returns their names (then loaded per attach point by copy()).
+  // take no cookie); returns their names (then loaded per attach point by
+  // program_for_attach()).
   std::set<std::string> hold_back(bpf_object* main, bool all, const std::set<std::string>& always);
 
-  // Opens the embedded object again, reuses all of `main`'s maps, loads only `prog` with the
-  // marker patched to `id`. nullptr with `err` on failure.
-  bpf_object* copy(std::span<const uint8_t> object, const std::string& object_name,
-                   bpf_object* main, const std::string& prog, uint64_t id, std::string& err);
+  // Every attach path gets its program here: `name` from `obj` when it was loaded there, else
+  // (held back: no cookies) a copy whose marker is patched to `id`, the cookie the attach site
+  // would have passed (attach point id; usdt: location slot | id). nullptr with err ("BPF
+  // program 'NAME' is missing from the object", "... was not loaded", or why the copy failed).
+  bpf_program* program_for_attach(bpf_object* obj, const std::string& name, uint64_t id,
+                                  std::string& err);
 
 private:
+  // Opens the embedded object again, reuses all of `main`'s maps, loads only `prog` with the
+  // marker patched to `id`. nullptr with `err` on failure.
+  bpf_object* copy(bpf_object* main, const std::string& prog, uint64_t id, std::string& err);
+
+  std::span<const uint8_t> object_;
+  std::string object_name_;
   const LibbpfLog& log_;
+  std::set<std::string> held_; // names hold_back() kept out of the main object
   std::vector<bpf_object*> copies_;
 };
 

@@ -1,9 +1,8 @@
-// watch_test.cpp: watchpoint planning (names, the -p/-c requirement), breakpoint types, the
-// dispatch of watchpoint events and the out-of-registers notice in text and JSON.
+// watchpoint_test.cpp: watchpoint planning (names, the -p/-c requirement), breakpoint types,
+// the dispatch of watchpoint events and the out-of-registers notice in text and JSON.
 #include "attach/watchpoint.h"
 #include "output/events.h"
 #include "output/test_support.h"
-#include "attach/watch_events.h"
 
 #include <gtest/gtest.h>
 
@@ -48,8 +47,12 @@ TEST(Watch, FuncFormNamesTheCommandAsWritten) {
   std::vector<std::string> names = {m.probes[0].text};
   std::vector<AttachPoint> points;
   std::string err;
-  prepare_watchpoints(nullptr, 0, getpid(), "./prog 1 2");
-  ASSERT_TRUE(plan_watch_probe(m, m.probes[0], names, points, err)) << err;
+  WatchpointProvider watch;
+  PrepareInput in;
+  in.child_pid = getpid();
+  in.command = "./prog 1 2";
+  ASSERT_TRUE(watch.resolve(in, m, m.probes[0], err)) << err;
+  ASSERT_TRUE(watch.plan(m, m.probes[0], names, points, err)) << err;
   ASSERT_EQ(points.size(), 1u);
   EXPECT_EQ(points[0].text, "watchpoint:./prog:watch_me:4:w");
   EXPECT_EQ(names[0], "watchpoint:./prog:watch_me:4:w");
@@ -65,8 +68,9 @@ TEST(Watch, FuncFormNeedsAProcess) {
   std::vector<std::string> names = {m.probes[0].text};
   std::vector<AttachPoint> points;
   std::string err;
-  prepare_watchpoints(nullptr, 0, 0, "");
-  EXPECT_FALSE(plan_watch_probe(m, m.probes[0], names, points, err));
+  WatchpointProvider watch;
+  ASSERT_TRUE(watch.resolve(PrepareInput{}, m, m.probes[0], err)) << err;
+  EXPECT_FALSE(watch.plan(m, m.probes[0], names, points, err));
   EXPECT_EQ(err, "stdin:1:1-29: ERROR: -p PID or -c CMD required for watchpoint\n"
                  "watchpoint:watch_me+arg0:4:w { @ = count(); }\n"
                  "~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
@@ -78,17 +82,16 @@ TEST(Watch, AddressFormIsOneAttachPoint) {
   std::vector<std::string> names = {m.probes[0].text};
   std::vector<AttachPoint> points;
   std::string err;
-  prepare_watchpoints(nullptr, 0, 0, "");
-  ASSERT_TRUE(plan_watch_probe(m, m.probes[0], names, points, err)) << err;
+  WatchpointProvider watch;
+  ASSERT_TRUE(watch.resolve(PrepareInput{}, m, m.probes[0], err)) << err;
+  ASSERT_TRUE(watch.plan(m, m.probes[0], names, points, err)) << err;
   ASSERT_EQ(points.size(), 1u);
   EXPECT_EQ(points[0].text, "watchpoint:268435456:4:w");
-  EXPECT_TRUE(is_watch_probe(ProbeKind::AsyncWatchpoint));
-  EXPECT_FALSE(is_watch_probe(ProbeKind::Uprobe));
 }
 
 TEST(Watch, ArmingAnUnknownAttachPointFails) {
-  prepare_watchpoints(nullptr, 0, 0, "");
-  ArmOutcome out = arm_watchpoint(12345, 0x1000);
+  WatchpointProvider watch;
+  ArmOutcome out = watch.arm(12345, 0x1000);
   EXPECT_EQ(out.result, ArmResult::Failed);
   EXPECT_FALSE(out.resume_tracee);
 }

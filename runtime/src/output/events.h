@@ -20,7 +20,8 @@ struct ring_buffer;
 
 namespace btc::rt {
 
-// Where WatchpointAttach / WatchpointDetach events go (attach_watch.h arms the breakpoints).
+// Where WatchpointAttach / WatchpointDetach events go (attach/watchpoint.h arms the
+// breakpoints).
 class WatchSink {
 public:
   virtual ~WatchSink() = default;

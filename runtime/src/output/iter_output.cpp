@@ -1,5 +1,5 @@
 // iter_output.cpp: reading a BPF iterator into the tool's output, or pinning it (see
-// attach_iter.h). bpftrace 0.17 does the same in BPFtrace::run_iter: one read() loop over
+// iter_output.h). bpftrace 0.17 does the same in BPFtrace::run_iter: one read() loop over
 // bpf_iter_create()'s fd, or bpf_obj_pin() of the link and a "Program pinned to" line.
 #include "output/iter_output.h"
 
@@ -12,6 +12,11 @@
 #include <cstring>
 
 namespace btc::rt {
+
+std::string iter_pin_path(const std::string& pin) {
+  if (!pin.empty() && pin[0] == '/') return pin;
+  return "/sys/fs/bpf/" + pin;
+}
 
 bool copy_fd(int fd, Sink& sink) {
   char buf[4096];

@@ -42,17 +42,5 @@ TEST(IterOutput, NoLinkIsAnError) {
   EXPECT_EQ(err, "ERROR: Failed to link iter probe");
 }
 
-TEST(IterProbe, FoundInManifest) {
-  abi::Manifest m;
-  m.probes.push_back({});
-  EXPECT_EQ(find_iter_probe(m), nullptr);
-  abi::ProbeDesc it;
-  it.kind = abi::ProbeKind::Iter;
-  it.target = "task";
-  m.probes.push_back(it);
-  ASSERT_NE(find_iter_probe(m), nullptr);
-  EXPECT_EQ(find_iter_probe(m)->target, "task");
-}
-
 } // namespace
 } // namespace btc::rt

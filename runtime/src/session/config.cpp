@@ -4,7 +4,7 @@
 // int_args {42, 0, 0}, str_args {"42", "hello", ""}.
 #include "session/config.h"
 
-#include "script/diag.h"
+#include "attach/registry.h"
 #include "script/positionals.h"
 
 #include <cstring>
@@ -26,58 +26,11 @@ bool put(std::span<uint8_t> rodata, uint32_t offset, const void* data, size_t si
 
 } // namespace
 
-namespace {
-
-// interval:UNIT:N, profile:UNIT:N, software:EVENT:N, hardware:EVENT:N after substitution.
-std::string complete_rate(const abi::Manifest& m, abi::ProbeDesc& p) {
-  std::string_view count = p.text;
-  count.remove_prefix(std::min(count.size(), count.rfind(':') + 1));
-  int64_t n = 0;
-  bool timed = p.kind == abi::ProbeKind::Interval || p.kind == abi::ProbeKind::Profile;
-  std::string provider = abi::probe_kind_name(p.kind);
-  if (!parse_integer(count, n) || n <= 0)
-    return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
-                           provider + (timed ? " rate" : " count") +
-                               " must be a positive integer (" + p.text + ")");
-  if (!timed) {
-    p.period = static_cast<uint64_t>(n);
-    return "";
-  }
-  static constexpr struct {
-    std::string_view unit;
-    uint64_t ns; // 0: a frequency
-  } kUnits[] = {{"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull}, {"hz", 0}};
-  for (const auto& u : kUnits) {
-    if (p.target != u.unit) continue;
-    p.use_freq = u.ns == 0;
-    p.period = u.ns ? static_cast<uint64_t>(n) * u.ns : static_cast<uint64_t>(n);
-    return "";
-  }
-  return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
-                         p.target + " is not an accepted unit of time");
-}
-
-} // namespace
-
 std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args) {
+  ProbeProviders providers;
   std::string out;
-  for (abi::ProbeDesc* p : abi::substitute_positionals(m, args)) {
-    switch (p->kind) {
-    case abi::ProbeKind::Interval:
-    case abi::ProbeKind::Profile:
-    case abi::ProbeKind::Software:
-    case abi::ProbeKind::Hardware:
-      out += complete_rate(m, *p);
-      break;
-    case abi::ProbeKind::Begin: case abi::ProbeKind::End: case abi::ProbeKind::Tracepoint:
-    case abi::ProbeKind::Kprobe: case abi::ProbeKind::Kretprobe: case abi::ProbeKind::Uprobe:
-    case abi::ProbeKind::Uretprobe: case abi::ProbeKind::Usdt: case abi::ProbeKind::Kfunc:
-    case abi::ProbeKind::Kretfunc: case abi::ProbeKind::RawTracepoint:
-    case abi::ProbeKind::Watchpoint: case abi::ProbeKind::AsyncWatchpoint:
-    case abi::ProbeKind::Iter:
-      break; // names are looked up when the probes are planned (compiled as wildcards)
-    }
-  }
+  for (abi::ProbeDesc* p : abi::substitute_positionals(m, args))
+    out += providers.of(p->kind).complete_positionals(m, *p);
   return out;
 }
 

@@ -2,8 +2,9 @@
 // positional parameters.
 //
 // Input: the manifest (ConfigLayout offsets, which attach points took a $N) and the tool's
-// positional arguments. Output: the filled config bytes: start_ns, target/child pid, -k level, $#, int_args[N-1] = $N, str_args[N-1] =
-// text of $N truncated to strlen-1 bytes. A missing $N is 0 / "".
+// positional arguments. Output: the filled config bytes: start_ns, target/child pid, -k level,
+// $#, int_args[N-1] = $N, str_args[N-1] = text of $N truncated to strlen-1 bytes (a missing
+// $N is 0 / ""), and the substituted ProbeDescs completed by their providers.
 #pragma once
 
 #include "btc/abi.h"
@@ -16,8 +17,9 @@
 namespace btc::rt {
 
 // Substitutes the positional parameters the manifest names (abi::substitute_positionals) and
-// completes the attach points that took one: an interval/profile rate or a perf event count is
-// parsed now (names are matched later, like wildcards). "" or the located diagnostics.
+// has each probe's provider complete the attach points that took one (an interval/profile
+// rate or a perf event count is parsed now; names are matched later, like wildcards). "" or
+// the located diagnostics.
 std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args);
 
 struct ConfigValues {

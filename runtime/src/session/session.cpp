@@ -11,25 +11,22 @@
 #include "session/session.h"
 
 #include "attach/plan.h"
-#include "output/iter_output.h"
-#include "attach/kprobe.h"
-#include "attach/watchpoint.h"
-#include "output/bpf_maps.h"
-#include "session/config.h"
-#include "script/diag.h"
-#include "script/positionals.h"
-#include "session/event_loop.h"
-#include "output/events.h"
-#include "output/format/resolve.h"
+#include "attach/program_copies.h"
+#include "attach/registry.h"
 #include "host/kernel_btf.h"
 #include "host/libbpf_log.h"
 #include "host/process.h"
-#include "attach/program_copies.h"
-#include "session/runtime_values.h"
-#include "output/stacks.h"
 #include "host/symbols.h"
-#include "attach/usdt.h"
-#include "attach/watch_events.h"
+#include "output/bpf_maps.h"
+#include "output/events.h"
+#include "output/format/resolve.h"
+#include "output/iter_output.h"
+#include "output/stacks.h"
+#include "script/diag.h"
+#include "script/positionals.h"
+#include "session/config.h"
+#include "session/event_loop.h"
+#include "session/runtime_values.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -85,11 +82,10 @@ class Session {
 public:
   Session(const abi::Manifest& m, const Options& o, std::span<const uint8_t> object)
       : log_(o.verbose), m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_},
-        copies_(log_) {
+        copies_(object, m.tool_name, log_) {
     for (const auto& p : m.probes) {
       probe_names_.push_back(p.text);
-      user_symbols_ |= p.kind == abi::ProbeKind::Uprobe || p.kind == abi::ProbeKind::Uretprobe ||
-                       p.kind == abi::ProbeKind::Usdt;
+      user_symbols_ |= providers_.of(p.kind).traces_user_space();
     }
     for (const auto& s : m.stack_maps) user_symbols_ |= s.user;
   }
@@ -106,7 +102,7 @@ public:
       out_->attached_probes(probes);
     }
     out_->flush();
-    if (!run_special(abi::ProbeKind::Begin) || !attach_all()) return 1;
+    if (!run_special(TestRun::AtBegin) || !attach_all()) return 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
       std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
     // BEGIN's output comes before anything the -c child prints.
@@ -117,7 +113,7 @@ public:
       fail("ERROR: " + err);
       return 1;
     }
-    if (const abi::ProbeDesc* iter = find_iter_probe(m_)) {
+    if (const abi::ProbeDesc* iter = find_iterator_probe(providers_, m_)) {
       // An iterator's output is the tool's run; then it stops as after exit() (0.17).
       if (!run_iterator(perf_links_.empty() ? nullptr : perf_links_.back().get(), iter->func,
                         *sink_, err)) {
@@ -135,13 +131,13 @@ public:
     // Perf-event links close instantly.
     bool stopped = stop_programs();
     perf_links_.clear();
-    disarm_all_watchpoints();
+    for (ProbeProvider* provider : providers_.created()) provider->stop(); // e.g. watchpoints
     if (!stopped) destroy_links(links_);
     // As 0.17: after exit() or a stop signal nothing queued by the other probes is printed;
     // END's output is.
     if (handler_->dropping() && have_rb_) rb_.drain();
     handler_->accept_events_after_exit();
-    bool end_ok = run_special(abi::ProbeKind::End);
+    bool end_ok = run_special(TestRun::AtEnd);
     rb_.drain();
     handler_->finish();
     out_->flush();
@@ -244,27 +240,28 @@ private:
     }
     obj_.reset(obj);
     stacks_.set_object(obj);
-    std::string err; // kprobe vs fentry, -p for uprobes
-    set_usdt_file_activation(opts_.usdt_file_activation);
-    if (!prepare_probe_programs(m_, obj, opts_.verbose, opts_.target_pid, err)) return fail(err);
-    prepare_watchpoints(obj, opts_.target_pid, child_.pid(), opts_.command);
-    // No BPF cookies: wildcard programs are loaded once per attach point (attach_all).
-    cookies_ = bpf_cookies_supported();
-    std::set<std::string> rawtp;
+    // The providers resolve on this host (usdt sites, the -p/-c process), then choose each
+    // probe's programs (kprobe vs fentry...): every resolve() before any prepare().
+    PrepareInput in{.obj = obj,
+                    .verbose = opts_.verbose,
+                    .target_pid = opts_.target_pid,
+                    .child_pid = child_.pid(),
+                    .command = opts_.command,
+                    .usdt_file_activation = opts_.usdt_file_activation};
+    std::string err;
     for (const auto& p : m_.probes)
-      if (p.kind == abi::ProbeKind::RawTracepoint && p.wildcard) rawtp.insert(p.prog_name);
-    held_back_ = copies_.hold_back(obj, !cookies_, rawtp);
-    // usdt locations and watchpoints pick their programs per site (program_for_attach).
-    set_program_copier([this](const std::string& prog, uint64_t cookie, std::string& err) {
-      if (!held_back_.count(prog)) {
-        err = "BPF program '" + prog + "' was not loaded";
-        return static_cast<bpf_program*>(nullptr);
-      }
-      bpf_object* copy = copies_.copy(object_, m_.tool_name, obj_.get(), prog, cookie, err);
-      return copy ? bpf_object__find_program_by_name(copy, prog.c_str()) : nullptr;
-    });
+      if (!providers_.of(p.kind).resolve(in, m_, p, err)) return fail(err);
+    for (const auto& p : m_.probes)
+      if (!providers_.of(p.kind).prepare(in, m_, p, err)) return fail(err);
+    // No BPF cookies: wildcard programs are loaded once per attach point (attach_all); some
+    // links never take one.
+    cookies_ = bpf_cookies_supported();
+    std::set<std::string> always;
+    for (const auto& p : m_.probes)
+      if (providers_.of(p.kind).copies_programs(p)) always.insert(p.prog_name);
+    std::set<std::string> held_back = copies_.hold_back(obj, !cookies_, always);
     if (opts_.verbose)
-      for (const auto& name : held_back_)
+      for (const auto& name : held_back)
         std::fprintf(stderr, "%s: one program copy per attach point (%s)\n", name.c_str(),
                      cookies_ ? "raw tracepoint links take no cookie" : "no BPF cookies");
     return true;
@@ -379,9 +376,9 @@ private:
     handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
     handler_->set_helper_errors(helper_errors());
     handler_->set_stop_check([this] { return loop_.stop_signalled(); });
-    watch_events_ = std::make_unique<WatchEvents>(
-        *out_, [this](std::string_view text) { fail(std::string(text)); });
-    handler_->set_watch_sink(watch_events_.get());
+    for (ProbeProvider* provider : providers_.created()) // e.g. watchpoint arming
+      provider->connect(*handler_, *out_,
+                        [this](std::string_view text) { fail(std::string(text)); });
     if (m_.ringbuf_map.empty()) return true;
     bpf_map* map = bpf_object__find_map_by_name(obj_.get(), m_.ringbuf_map.c_str());
     if (!map) return fail("ERROR: ring buffer map '" + m_.ringbuf_map + "' is missing");
@@ -396,7 +393,7 @@ private:
   // line, in attach order; nothing is loaded or attached.
   int list_probes() {
     std::string err;
-    if (!plan_attach_points(m_, probe_names_, points_, err)) {
+    if (!plan_attach_points(providers_, m_, probe_names_, points_, err)) {
       fail(err);
       return 1;
     }
@@ -407,14 +404,11 @@ private:
 
   bool plan() {
     std::string err;
-    if (!plan_attach_points(m_, probe_names_, points_, err)) return fail(err);
+    if (!plan_attach_points(providers_, m_, probe_names_, points_, err)) return fail(err);
     // Every attach point was one of several and matched nothing here (0.17's message).
     bool any_probe = false, any_point = false;
-    for (const auto& p : m_.probes)
-      any_probe |= p.kind != abi::ProbeKind::Begin && p.kind != abi::ProbeKind::End;
-    for (const auto& point : points_)
-      any_point |= point.probe->kind != abi::ProbeKind::Begin &&
-                   point.probe->kind != abi::ProbeKind::End;
+    for (const auto& p : m_.probes) any_probe |= !runs_once(p);
+    for (const auto& point : points_) any_point |= !runs_once(*point.probe);
     if (any_probe && !any_point) return fail("No probes to attach");
     size_t limit = env_size("BPFTRACE_MAX_PROBES", 512);
     if (points_.size() > limit)
@@ -433,9 +427,14 @@ private:
     return true;
   }
 
-  bool run_special(abi::ProbeKind kind) {
+  // BEGIN/END: run once with BPF_PROG_TEST_RUN instead of being attached.
+  bool runs_once(const abi::ProbeDesc& p) {
+    return providers_.of(p.kind).test_run(p) != TestRun::No;
+  }
+
+  bool run_special(TestRun when) {
     for (const auto& p : m_.probes) {
-      if (p.kind != kind) continue;
+      if (providers_.of(p.kind).test_run(p) != when) continue;
       bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), p.prog_name.c_str());
       if (!prog) return fail("ERROR: BPF program '" + p.prog_name + "' is missing from the object");
       LIBBPF_OPTS(bpf_test_run_opts, run);
@@ -447,21 +446,22 @@ private:
 
   bool attach_all() {
     size_t wanted = 0, attached = 0;
-    for (size_t index : attach_order(points_)) {
+    AttachInput in{obj_.get(), copies_};
+    for (size_t index : attach_order(providers_, points_)) {
       const AttachPoint& point = points_[index];
-      if (point.probe->kind == abi::ProbeKind::Begin || point.probe->kind == abi::ProbeKind::End)
-        continue;
+      if (runs_once(*point.probe)) continue;
+      ProbeProvider& provider = providers_.of(point.probe->kind);
       ++wanted;
       std::string err;
-      auto& links = point.probe->kind == abi::ProbeKind::Tracepoint ? links_ : perf_links_;
+      auto& links = provider.link_group() == LinkGroup::AfterOutput ? links_ : perf_links_;
       // Held-back programs (no cookies) are copied per attach site by program_for_attach().
-      if (attach_point(obj_.get(), point, links, err)) {
+      if (provider.attach(in, point, links, err)) {
         ++attached;
         continue;
       }
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       out_->flush();
-      std::fputs(untraceable_function_warning(m_, point).c_str(), stderr);
+      std::fputs(provider.attach_failure_note(m_, point).c_str(), stderr);
       if (!point.from_wildcard && !point.probe->optional)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
@@ -539,19 +539,18 @@ private:
   bool cookies_ = true;
   bool user_symbols_ = false; // user stacks or uprobe/usdt probes: remember traced processes
   uint64_t last_remember_ns_ = 0;
-  ProgramCopies copies_;            // per-attach-point programs where there are no cookies
-  std::set<std::string> held_back_; // their names
+  ProgramCopies copies_;     // per-attach-point programs where there are no cookies
+  ProbeProviders providers_; // one per probe family of the script
   std::unique_ptr<BpfMapStore> store_;
   std::unique_ptr<EventHandler> handler_;
-  std::unique_ptr<WatchEvents> watch_events_;
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
   ChildProcess child_;
   ProcessWatch watch_;
   EventLoop loop_;
   std::vector<AttachPoint> points_;
-  std::vector<LinkPtr> links_;      // tracepoints
-  std::vector<LinkPtr> perf_links_; // perf events; destroyed first
+  std::vector<LinkPtr> links_;      // LinkGroup::AfterOutput (tracepoints)
+  std::vector<LinkPtr> perf_links_; // LinkGroup::AtStop (perf events, ...); destroyed first
 };
 
 } // namespace
