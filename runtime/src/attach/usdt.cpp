@@ -38,9 +38,9 @@ struct Site {
 };
 
 struct Match {
-  std::string path;     // file the uprobes go into
+  std::string path; // file the uprobes go into
   std::string provider, name;
-  std::string text;     // "usdt:PATH:PROVIDER:NAME", as `probe` prints it
+  std::string text; // "usdt:PATH:PROVIDER:NAME", as `probe` prints it
   std::vector<Site> sites;
 };
 
@@ -52,7 +52,7 @@ std::string read_text(const std::string& path) {
 }
 
 bool is_regular(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -66,8 +66,9 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
   std::string root = pid > 0 ? "/proc/" + std::to_string(pid) + "/root" : "";
   if (p.target.empty()) {
     if (pid <= 0) {
-      err = located(m, p, nm.ns.empty() ? "usdt probe type requires 2 or 3 arguments"
-                                        : "usdt probe must specify at least path or pid to probe");
+      err = located(m, p,
+                    nm.ns.empty() ? "usdt probe type requires 2 or 3 arguments"
+                                  : "usdt probe must specify at least path or pid to probe");
       return false;
     }
     for (auto& f : mapped_files(read_text("/proc/" + std::to_string(pid) + "/maps")))
@@ -87,7 +88,8 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
     }
     globfree(&gl);
     if (files.empty()) {
-      err = located(m, p, "usdt target file '" + p.target + "' does not exist or is not executable");
+      err =
+          located(m, p, "usdt target file '" + p.target + "' does not exist or is not executable");
       return false;
     }
     return true;

@@ -60,8 +60,8 @@ bool WatchpointProvider::open_breakpoint(const AttachPoint& point, uint64_t addr
   pid_t pid = pid_;
   std::vector<int> cpus = pid > 0 ? std::vector<int>{-1} : online_cpus();
   for (int cpu : cpus) {
-    int fd = static_cast<int>(syscall(__NR_perf_event_open, &attr, pid > 0 ? pid : -1, cpu, -1,
-                                      PERF_FLAG_FD_CLOEXEC));
+    int fd = static_cast<int>(
+        syscall(__NR_perf_event_open, &attr, pid > 0 ? pid : -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
     if (fd < 0) {
       int e = errno;
       err = std::strerror(e);

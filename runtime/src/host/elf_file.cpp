@@ -24,6 +24,8 @@ ElfFile::~ElfFile() {
   if (fd_ >= 0) close(fd_);
 }
 
-bool ElfFile::is_elf() const { return elf_ && elf_kind(elf_) == ELF_K_ELF; }
+bool ElfFile::is_elf() const {
+  return elf_ && elf_kind(elf_) == ELF_K_ELF;
+}
 
 } // namespace btc::rt

@@ -59,7 +59,8 @@ std::string core_failure_hint(std::string_view log) {
   auto at = log.find("failed to resolve CO-RE relocation");
   if (at == std::string_view::npos) return "";
   auto end = log.find('\n', at);
-  std::string line(log.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+  std::string line(
+      log.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
   for (const char* kw : {"struct ", "union ", "enum "}) {
     auto k = line.find(kw);
     if (k == std::string::npos) continue;

@@ -6,8 +6,8 @@
 // extra "\n". JSON skips empty maps; keyed maps become objects keyed by "k1,k2".
 #include "output/output.h"
 
-#include "script/diag.h"
 #include "output/format/histogram.h"
+#include "script/diag.h"
 
 #include <cstdio>
 #include <cstring>

@@ -83,7 +83,9 @@ bool EventLoop::add(int fd, bool data, std::string& err) {
   return false;
 }
 
-bool EventLoop::stop_signalled() const { return signals_.stop != 0; }
+bool EventLoop::stop_signalled() const {
+  return signals_.stop != 0;
+}
 
 Wakeup EventLoop::wait(int timeout_ms) {
   Wakeup w;

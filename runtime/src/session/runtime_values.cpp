@@ -2,9 +2,9 @@
 // runtime_values.h).
 #include "session/runtime_values.h"
 
-#include "script/positionals.h"
-#include "script/diag.h"
 #include "host/symbols.h"
+#include "script/diag.h"
+#include "script/positionals.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // value_test.cpp: text and JSON rendering of single values (tuples, structs, arrays,
 // strings, buffers and the resolved kinds) and the frame lines of stacks.
-#include "output/format/value.h"
 #include "output/format/resolve.h"
+#include "output/format/value.h"
 #include "output/test_support.h"
 
 #include <gtest/gtest.h>
