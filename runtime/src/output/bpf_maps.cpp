@@ -1,0 +1,118 @@
+// bpf_maps.cpp: BpfMapStore (see bpf_maps.h).
+//
+// Per-CPU lookups return possible_cpus slots of round_up(value_size, 8) bytes each, which is
+// the RawEntry layout maps.cpp reduces.
+#include "output/bpf_maps.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace btc::rt {
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e < 0 ? -e : e); }
+
+} // namespace
+
+BpfMapStore::BpfMapStore(bpf_object* obj) : obj_(obj) {
+  int n = libbpf_num_possible_cpus();
+  possible_cpus_ = n > 0 ? static_cast<uint32_t>(n) : 1;
+}
+
+uint32_t BpfMapStore::slots(const abi::MapDesc& map) const {
+  return map.percpu ? possible_cpus_ : 1;
+}
+
+uint64_t BpfMapStore::max_entries(const abi::MapDesc& map) const {
+  const bpf_map* m = bpf_object__find_map_by_name(obj_, map.bpf_name.c_str());
+  return m ? bpf_map__max_entries(m) : 0;
+}
+
+bool BpfMapStore::resolve(const abi::MapDesc& map, int& fd, uint32_t& key_size, bool& is_array,
+                          std::string& err) const {
+  bpf_map* m = bpf_object__find_map_by_name(obj_, map.bpf_name.c_str());
+  if (!m || bpf_map__fd(m) < 0) {
+    err = "BPF map '" + map.bpf_name + "' not found";
+    return false;
+  }
+  fd = bpf_map__fd(m);
+  key_size = bpf_map__key_size(m);
+  auto type = bpf_map__type(m);
+  is_array = type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+  return true;
+}
+
+bool BpfMapStore::keys(int fd, uint32_t key_size, std::vector<std::vector<uint8_t>>& out,
+                       std::string& err) const {
+  std::vector<uint8_t> key(key_size), next(key_size);
+  const void* prev = nullptr;
+  while (true) {
+    if (bpf_map_get_next_key(fd, prev, next.data()) != 0) {
+      if (errno == ENOENT) return true;
+      err = "bpf_map_get_next_key: " + errno_text(errno);
+      return false;
+    }
+    out.push_back(next);
+    key = next;
+    prev = key.data();
+  }
+}
+
+bool BpfMapStore::read(const abi::MapDesc& map, std::vector<RawEntry>& out, std::string& err) {
+  int fd = -1;
+  uint32_t key_size = 0;
+  bool is_array = false;
+  if (!resolve(map, fd, key_size, is_array, err)) return false;
+  std::vector<std::vector<uint8_t>> all;
+  if (!keys(fd, key_size, all, err)) return false;
+  size_t value_bytes = size_t{slot_size(map)} * slots(map);
+  for (auto& k : all) {
+    RawEntry e{std::move(k), std::vector<uint8_t>(value_bytes)};
+    if (bpf_map_lookup_elem(fd, e.key.data(), e.value.data()) != 0) {
+      if (errno == ENOENT) continue; // deleted while we iterated
+      err = "bpf_map_lookup_elem: " + errno_text(errno);
+      return false;
+    }
+    out.push_back(std::move(e));
+  }
+  return true;
+}
+
+bool BpfMapStore::clear(const abi::MapDesc& map, std::string& err) {
+  int fd = -1;
+  uint32_t key_size = 0;
+  bool is_array = false;
+  if (!resolve(map, fd, key_size, is_array, err)) return false;
+  if (is_array) return zero(map, err); // array elements cannot be deleted
+  std::vector<std::vector<uint8_t>> all;
+  if (!keys(fd, key_size, all, err)) return false;
+  for (const auto& k : all) {
+    if (bpf_map_delete_elem(fd, k.data()) != 0 && errno != ENOENT) {
+      err = "bpf_map_delete_elem: " + errno_text(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool BpfMapStore::zero(const abi::MapDesc& map, std::string& err) {
+  int fd = -1;
+  uint32_t key_size = 0;
+  bool is_array = false;
+  if (!resolve(map, fd, key_size, is_array, err)) return false;
+  std::vector<std::vector<uint8_t>> all;
+  if (!keys(fd, key_size, all, err)) return false;
+  std::vector<uint8_t> zeros(size_t{slot_size(map)} * slots(map), 0);
+  for (const auto& k : all) {
+    if (bpf_map_update_elem(fd, k.data(), zeros.data(), BPF_EXIST) != 0 && errno != ENOENT) {
+      err = "bpf_map_update_elem: " + errno_text(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace btc::rt

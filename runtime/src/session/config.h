@@ -1,0 +1,38 @@
+// config.h: the .rodata config struct written before load, and attach points completed from
+// positional parameters.
+//
+// Input: the manifest (ConfigLayout offsets, which attach points took a $N) and the tool's
+// positional arguments. Output: the filled config bytes: start_ns, target/child pid, -k level,
+// $#, int_args[N-1] = $N, str_args[N-1] = text of $N truncated to strlen-1 bytes (a missing
+// $N is 0 / ""), and the substituted ProbeDescs completed by their providers.
+#pragma once
+
+#include "btc/abi.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace btc::rt {
+
+// Substitutes the positional parameters the manifest names (abi::substitute_positionals) and
+// has each probe's provider complete the attach points that took one (an interval/profile
+// rate or a perf event count is parsed now; names are matched later, like wildcards). "" or
+// the located diagnostics.
+std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args);
+
+struct ConfigValues {
+  uint64_t start_ns = 0;
+  uint64_t target_pid = 0;
+  uint64_t child_pid = 0;
+  uint64_t helper_errors = 0; // -k level
+  uint64_t no_cookies = 0;    // 1: the kernel has no BPF cookies (abi::kAttachIdMarker)
+};
+
+// Writes the config fields into `rodata` (the .rodata initial value). False with `err` when
+// the layout does not fit the section.
+bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
+                  const ConfigValues& values, std::span<uint8_t> rodata, std::string& err);
+
+} // namespace btc::rt

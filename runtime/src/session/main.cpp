@@ -1,0 +1,52 @@
+// main.cpp: entry point of every generated tool. The compiler's host object provides the BPF
+// object and the encoded manifest; this decodes the manifest, parses the command line and
+// runs the session.
+#include "btc/abi.h"
+#include "session/config.h"
+#include "session/options.h"
+#include "session/session.h"
+
+#include <cstdio>
+#include <cstring>
+
+extern "C" const unsigned char btc_bpf_object[];
+extern "C" const unsigned long btc_bpf_object_size;
+extern "C" const unsigned char btc_manifest[];
+extern "C" const unsigned long btc_manifest_size;
+
+int main(int argc, char** argv) {
+  auto manifest = btc::abi::decode({btc_manifest, btc_manifest_size});
+  if (!manifest) {
+    std::fputs("ERROR: this tool's embedded program description is corrupt or was written by an "
+               "incompatible btc version\n",
+               stderr);
+    return 1;
+  }
+  std::string name = manifest->tool_name;
+  if (name.empty()) {
+    const char* slash = std::strrchr(argv[0], '/');
+    name = slash ? slash + 1 : argv[0];
+  }
+  btc::rt::Options options;
+  std::string error;
+  if (!btc::rt::parse_options(argc, argv, options, error)) {
+    std::fprintf(stderr, "ERROR: %s\n%s", error.c_str(),
+                 options.usage_error ? btc::rt::usage_text(name).c_str() : "");
+    return 1;
+  }
+  if (options.help) {
+    std::fputs(btc::rt::usage_text(name).c_str(), stdout);
+    return 0;
+  }
+  if (options.version) {
+    std::fputs(btc::rt::version_text(name).c_str(), stdout);
+    return 0;
+  }
+  // Text the script took from positional parameters (kaddr(str($1)), interval:ms:$1).
+  std::string bad = btc::rt::apply_positionals(*manifest, options.positionals);
+  if (!bad.empty()) {
+    std::fputs(bad.c_str(), stderr);
+    return 1;
+  }
+  return btc::rt::run_session(*manifest, options, {btc_bpf_object, btc_bpf_object_size});
+}

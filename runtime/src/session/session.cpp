@@ -1,0 +1,564 @@
+// session.cpp: the tool lifecycle (see session.h).
+//
+// Order matters and follows bpftrace 0.17: the attach count is printed before BEGIN runs,
+// BEGIN runs before any other probe is attached, END runs once every other probe is switched
+// off (the .bss stop flag; 0.17 waits for all links to be destroyed, which takes seconds with
+// many tracepoints), and events still in the ring buffer are printed before the two newlines
+// and the map dump. Tracepoint links are destroyed after that output.
+// The -c child is forked before load (its pid goes into the config) and execs once every
+// probe is attached; the tool stops like exit() when it (or the -p target) exits, and the
+// child gets SIGTERM when the tool stops first. SIGUSR1 prints every map on the spot.
+#include "session/session.h"
+
+#include "attach/plan.h"
+#include "attach/program_copies.h"
+#include "attach/registry.h"
+#include "host/kernel_btf.h"
+#include "host/libbpf_log.h"
+#include "host/process.h"
+#include "host/symbols.h"
+#include "output/bpf_maps.h"
+#include "output/events.h"
+#include "output/format/resolve.h"
+#include "output/iter_output.h"
+#include "output/stacks.h"
+#include "script/diag.h"
+#include "script/positionals.h"
+#include "session/config.h"
+#include "session/event_loop.h"
+#include "session/runtime_values.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/capability.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <set>
+
+namespace btc::rt {
+namespace {
+
+bool has_bpf_privileges() {
+  if (geteuid() == 0) return true;
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  auto has = [&](int cap) { return (data[cap / 32].effective >> (cap % 32)) & 1u; };
+  return has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON));
+}
+
+uint64_t boot_ns_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+}
+
+size_t env_size(const char* name, size_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(v, &end, 10);
+  return end && *end == '\0' ? static_cast<size_t>(n) : fallback;
+}
+
+struct ObjectCloser {
+  void operator()(bpf_object* obj) const { bpf_object__close(obj); }
+};
+
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+
+class Session {
+public:
+  Session(const abi::Manifest& m, const Options& o, std::span<const uint8_t> object)
+      : log_(o.verbose), m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_},
+        copies_(object, m.tool_name, log_) {
+    for (const auto& p : m.probes) {
+      probe_names_.push_back(p.text);
+      user_symbols_ |= providers_.of(p.kind).traces_user_space();
+    }
+    for (const auto& s : m.stack_maps) user_symbols_ |= s.user;
+  }
+
+  int run() {
+    if (opts_.list) return list_probes();
+    if (!check_environment() || !start_processes() || !check_debug_binaries() || !open_output() ||
+        !open() ||
+        !configure() || !load() || !prepare_events() || !plan() || !init_loop())
+      return 1;
+    if (!opts_.quiet) {
+      uint64_t probes = 0; // 0.17 counts each usdt location
+      for (const auto& point : points_) probes += point.locations;
+      out_->attached_probes(probes);
+    }
+    out_->flush();
+    if (!run_special(TestRun::AtBegin) || !attach_all()) return 1;
+    if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+      std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+    // BEGIN's output comes before anything the -c child prints.
+    if (have_rb_) rb_.drain();
+    out_->flush();
+    std::string err;
+    if (child_.pid() > 0 && !child_.release(err)) {
+      fail("ERROR: " + err);
+      return 1;
+    }
+    if (const abi::ProbeDesc* iter = find_iterator_probe(providers_, m_)) {
+      // An iterator's output is the tool's run; then it stops as after exit() (0.17).
+      if (!run_iterator(perf_links_.empty() ? nullptr : perf_links_.back().get(), iter->func,
+                        *sink_, err)) {
+        fail(err);
+        return 1;
+      }
+      if (have_rb_) rb_.poll(0);
+    } else {
+      poll_loop();
+    }
+    bool child_done = child_.pid() > 0 && child_.exited();
+    child_.terminate(); // the tool stopped first: SIGTERM
+    // Each tracepoint link close waits for RCU grace periods under a global kernel mutex
+    // (~80 ms each here), so with the probes switched off they are closed after the output.
+    // Perf-event links close instantly.
+    bool stopped = stop_programs();
+    perf_links_.clear();
+    for (ProbeProvider* provider : providers_.created()) provider->stop(); // e.g. watchpoints
+    if (!stopped) destroy_links(links_);
+    // As 0.17: after exit() or a stop signal nothing queued by the other probes is printed;
+    // END's output is.
+    if (handler_->dropping() && have_rb_) rb_.drain();
+    handler_->accept_events_after_exit();
+    bool end_ok = run_special(TestRun::AtEnd);
+    rb_.drain();
+    handler_->finish();
+    out_->flush();
+    std::fputs("\n\n", stdout); // always stdout, even with -o (bpftrace 0.17)
+    std::fflush(stdout);
+    print_all_maps(*out_, *store_, m_);
+    out_->flush();
+    if (child_done && opts_.verbose) {
+      std::fputs(child_.exit_text().c_str(), stdout);
+      std::fflush(stdout);
+    }
+    destroy_links(links_);
+    return end_ok ? 0 : 1;
+  }
+
+private:
+  bool fail(const std::string& message) {
+    if (out_) out_->flush();
+    std::fputs(message.c_str(), stderr);
+    if (message.empty() || message.back() != '\n') std::fputc('\n', stderr);
+    return false;
+  }
+
+  // -k level: the tool's -k/-kk, at least what btc was given when compiling.
+  int helper_errors() const {
+    return std::max(opts_.helper_errors, static_cast<int>(m_.default_helper_errors));
+  }
+
+  bool check_environment() {
+    std::string bad = check_positionals(m_, opts_.positionals);
+    if (!bad.empty()) return fail(bad);
+    if (!has_bpf_privileges())
+      return fail("ERROR: btc tools need root (or CAP_BPF and CAP_PERFMON) to load BPF programs");
+    std::string btf_error = check_kernel_btf(kernel_btf());
+    if (!btf_error.empty()) return fail(btf_error);
+    return true;
+  }
+
+  // Binaries whose debug information shaped the program must be the ones traced here.
+  bool check_debug_binaries() {
+    for (const auto& b : m_.debug_binaries) {
+      if (b.build_id.empty()) continue;
+      std::string err;
+      std::string path = resolve_uprobe_binary(b.path, err, "uprobe", nullptr, opts_.target_pid);
+      if (path.empty()) continue; // attaching reports the missing binary at the script line
+      std::string here = elf_build_id(path);
+      if (here != b.build_id)
+        return fail("ERROR: " + path + " is not the binary this tool was compiled against: its "
+                    "debug information or instructions (build-id " + b.build_id +
+                    ") shaped the tool, and this one has " +
+                    (here.empty() ? std::string("no build-id") : "build-id " + here) +
+                    "; compile the script again for this binary");
+    }
+    return true;
+  }
+
+  // -p: the target must exist; -c: the child is forked now, held until the probes attach.
+  bool start_processes() {
+    if (opts_.target_pid != 0 && !watch_.watch(static_cast<pid_t>(opts_.target_pid)))
+      return fail("ERROR: pid " + std::to_string(opts_.target_pid) + " does not exist");
+    if (opts_.command.empty()) return true;
+    std::vector<std::string> argv = split_command(opts_.command);
+    const char* path_env = std::getenv("PATH");
+    std::string path, err;
+    if (argv.empty() || !resolve_executable(argv[0], path_env ? path_env : "/usr/bin:/bin", path, err) ||
+        !child_.spawn(path, argv, err))
+      return fail("ERROR: Failed to fork child: " + err);
+    return true;
+  }
+
+  bool open_output() {
+    FILE* f = stdout;
+    if (!opts_.output_path.empty()) {
+      f = std::fopen(opts_.output_path.c_str(), "we");
+      if (!f)
+        return fail("ERROR: cannot open output file '" + opts_.output_path +
+                    "': " + std::strerror(errno));
+      file_.reset(f);
+    }
+    // -B line (default) is "flushed after every batch of events" rather than stdio's line
+    // mode: each printf line still leaves promptly, without one write() per line under load.
+    switch (opts_.buffering) {
+    case Buffering::Line:
+    case Buffering::Full: std::setvbuf(f, nullptr, _IOFBF, 1 << 16); break;
+    case Buffering::None: std::setvbuf(f, nullptr, _IONBF, 0); break;
+    }
+    sink_ = std::make_unique<FileSink>(f);
+    out_ = make_output(opts_.format, *sink_, env_);
+    return true;
+  }
+
+  bool open() {
+    KernelBtf btf_source = kernel_btf();
+    LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = m_.tool_name.c_str(),
+                .btf_custom_path = btf_source.custom_path());
+    bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
+    if (!obj) {
+      return fail("ERROR: cannot open the embedded BPF object: " +
+                  std::string(std::strerror(errno)) + libbpf_log_hint(opts_.verbose));
+    }
+    obj_.reset(obj);
+    stacks_.set_object(obj);
+    // The providers resolve on this host (usdt sites, the -p/-c process), then choose each
+    // probe's programs (kprobe vs fentry...): every resolve() before any prepare().
+    PrepareInput in{.obj = obj,
+                    .verbose = opts_.verbose,
+                    .target_pid = opts_.target_pid,
+                    .child_pid = child_.pid(),
+                    .command = opts_.command,
+                    .usdt_file_activation = opts_.usdt_file_activation};
+    std::string err;
+    for (const auto& p : m_.probes)
+      if (!providers_.of(p.kind).resolve(in, m_, p, err)) return fail(err);
+    for (const auto& p : m_.probes)
+      if (!providers_.of(p.kind).prepare(in, m_, p, err)) return fail(err);
+    // No BPF cookies: wildcard programs are loaded once per attach point (attach_all); some
+    // links never take one.
+    cookies_ = bpf_cookies_supported();
+    std::set<std::string> always;
+    for (const auto& p : m_.probes)
+      if (providers_.of(p.kind).copies_programs(p)) always.insert(p.prog_name);
+    std::set<std::string> held_back = copies_.hold_back(obj, !cookies_, always);
+    if (opts_.verbose)
+      for (const auto& name : held_back)
+        std::fprintf(stderr, "%s: one program copy per attach point (%s)\n", name.c_str(),
+                     cookies_ ? "raw tracepoint links take no cookie" : "no BPF cookies");
+    return true;
+  }
+
+  // The map libbpf made of a global data section (".rodata", ".bss"); named OBJ.SECTION.
+  bpf_map* find_section_map(std::string_view section) {
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, obj_.get()) {
+      std::string_view name = bpf_map__name(map);
+      if (name.ends_with(section)) return map;
+    }
+    return nullptr;
+  }
+
+  // Sets the stop flag: from here on every event probe returns at once. membarrier's global
+  // command waits for an RCU grace period, which BPF programs already running hold off.
+  bool stop_programs() {
+    bpf_map* bss = find_section_map(".bss");
+    if (!bss) return false;
+    std::vector<uint8_t> value(bpf_map__value_size(bss));
+    uint32_t key = 0;
+    uint64_t one = 1;
+    int fd = bpf_map__fd(bss);
+    if (value.size() < abi::kStopFlagOffset + sizeof one ||
+        bpf_map_lookup_elem(fd, &key, value.data()) != 0)
+      return false;
+    std::memcpy(value.data() + abi::kStopFlagOffset, &one, sizeof one);
+    if (bpf_map_update_elem(fd, &key, value.data(), BPF_ANY) != 0) return false;
+    if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0) {
+      timespec grace{0, 50 * 1000 * 1000}; // nohz_full kernels refuse it: wait it out
+      nanosleep(&grace, nullptr);
+    }
+    return true;
+  }
+
+  bool configure() {
+    if (m_.config.size == 0) return true;
+    bpf_map* rodata = find_section_map(".rodata");
+    size_t size = 0;
+    const void* initial = rodata ? bpf_map__initial_value(rodata, &size) : nullptr;
+    if (!initial) return fail("ERROR: the BPF object has no .rodata section for the tool's config");
+    // Copy, fill, and hand back: libbpf freezes the section with these bytes at load.
+    std::vector<uint8_t> data(static_cast<const uint8_t*>(initial),
+                              static_cast<const uint8_t*>(initial) + size);
+    ConfigValues values;
+    values.start_ns = boot_ns_now();
+    values.target_pid = static_cast<uint64_t>(opts_.target_pid);
+    values.child_pid = child_.pid() > 0 ? static_cast<uint64_t>(child_.pid()) : 0;
+    values.helper_errors = static_cast<uint64_t>(helper_errors());
+    values.no_cookies = cookies_ ? 0 : 1;
+    std::string err;
+    if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
+    if (!m_.runtime_values.empty()) {
+      std::string kallsyms = needs_kallsyms(m_) ? read_text_file("/proc/kallsyms") : "";
+      std::string diag = resolve_runtime_values(m_, kallsyms, data);
+      if (!diag.empty()) return fail(diag);
+    }
+    if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0)
+      return fail("ERROR: cannot set the .rodata config: " + std::string(std::strerror(errno)));
+    return true;
+  }
+
+  bool load() {
+    if (bpf_object__load(obj_.get()) == 0) return true;
+    int e = errno;
+    std::string prog = failed_program_from_log();
+    std::string what = "the BPF object";
+    for (const auto& p : m_.probes)
+      if (!prog.empty() && p.prog_name == prog) {
+        what = "the BPF program of probe '" + p.text + "' (" + prog + ")";
+        break;
+      }
+    if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
+    if (std::string core = core_failure_hint(log_.text()); !core.empty()) {
+      // Point at the field's use in the script: the last component of the relocation spec.
+      auto q = core.find('\'');
+      auto q2 = core.find('\'', q + 1);
+      std::string spec = q == std::string::npos ? "" : core.substr(q + 1, q2 - q - 1);
+      std::string field = spec.substr(spec.rfind('.') + 1);
+      for (uint32_t l = 0; !field.empty() && l < m_.source_lines.size(); ++l) {
+        const std::string& text = m_.source_lines[l];
+        for (const char* sep : {"->", "."}) {
+          auto at = text.find(std::string(sep) + field);
+          if (at == std::string::npos) continue;
+          uint32_t col = static_cast<uint32_t>(at + std::strlen(sep) + 1);
+          return fail(located_message(m_, l + 1, col, col + static_cast<uint32_t>(field.size()),
+                                      "ERROR", core));
+        }
+      }
+      for (const auto& p : m_.probes)
+        if (!prog.empty() && p.prog_name == prog && p.line > 0)
+          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR",
+                                      core + " (in the probe starting here)"));
+      return fail("ERROR: " + core);
+    }
+    if (std::string why = verifier_reason(log_.text()); !why.empty()) {
+      std::string msg =
+          "the BPF verifier rejected " + what + ": " + why + libbpf_log_hint(opts_.verbose);
+      for (const auto& p : m_.probes)
+        if (!prog.empty() && (p.prog_name == prog || p.alt_prog_name == prog) && p.line > 0)
+          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR", msg));
+      return fail("ERROR: " + msg);
+    }
+    return fail("ERROR: the kernel refused to load " + what + ": " + std::strerror(e) +
+                libbpf_log_hint(opts_.verbose));
+  }
+
+  bool prepare_events() {
+    store_ = std::make_unique<BpfMapStore>(obj_.get());
+    handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
+    handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
+    handler_->set_helper_errors(helper_errors());
+    handler_->set_stop_check([this] { return loop_.stop_signalled(); });
+    for (ProbeProvider* provider : providers_.created()) // e.g. watchpoint arming
+      provider->connect(*handler_, *out_,
+                        [this](std::string_view text) { fail(std::string(text)); });
+    if (m_.ringbuf_map.empty()) return true;
+    bpf_map* map = bpf_object__find_map_by_name(obj_.get(), m_.ringbuf_map.c_str());
+    if (!map) return fail("ERROR: ring buffer map '" + m_.ringbuf_map + "' is missing");
+    std::string err;
+    if (!rb_.open(bpf_map__fd(map), *handler_, err))
+      return fail("ERROR: cannot set up the event ring buffer: " + err);
+    have_rb_ = true;
+    return true;
+  }
+
+  // --list: every attach point as it resolves on this host (wildcards expanded), one per
+  // line, in attach order; nothing is loaded or attached.
+  int list_probes() {
+    std::string err;
+    if (!plan_attach_points(providers_, m_, probe_names_, points_, err)) {
+      fail(err);
+      return 1;
+    }
+    for (const auto& point : points_) std::printf("%s\n", point.text.c_str());
+    std::fflush(stdout);
+    return 0;
+  }
+
+  bool plan() {
+    std::string err;
+    if (!plan_attach_points(providers_, m_, probe_names_, points_, err)) return fail(err);
+    // Every attach point was one of several and matched nothing here (0.17's message).
+    bool any_probe = false, any_point = false;
+    for (const auto& p : m_.probes) any_probe |= !runs_once(p);
+    for (const auto& point : points_) any_point |= !runs_once(*point.probe);
+    if (any_probe && !any_point) return fail("No probes to attach");
+    size_t limit = env_size("BPFTRACE_MAX_PROBES", 512);
+    if (points_.size() > limit)
+      return fail("ERROR: Can't attach to " + std::to_string(points_.size()) +
+                  " probes because it exceeds the current limit of " + std::to_string(limit) +
+                  " probes.");
+    return true;
+  }
+
+  bool init_loop() {
+    std::string err;
+    if (!loop_.init(err) || (have_rb_ && !loop_.add(rb_.epoll_fd(), true, err)) ||
+        (child_.pidfd() >= 0 && !loop_.add(child_.pidfd(), false, err)) ||
+        (watch_.fd() >= 0 && !loop_.add(watch_.fd(), false, err)))
+      return fail("ERROR: " + err);
+    return true;
+  }
+
+  // BEGIN/END: run once with BPF_PROG_TEST_RUN instead of being attached.
+  bool runs_once(const abi::ProbeDesc& p) {
+    return providers_.of(p.kind).test_run(p) != TestRun::No;
+  }
+
+  bool run_special(TestRun when) {
+    for (const auto& p : m_.probes) {
+      if (providers_.of(p.kind).test_run(p) != when) continue;
+      bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), p.prog_name.c_str());
+      if (!prog) return fail("ERROR: BPF program '" + p.prog_name + "' is missing from the object");
+      LIBBPF_OPTS(bpf_test_run_opts, run);
+      if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run) != 0)
+        return fail("ERROR: running the " + p.text + " probe failed: " + std::strerror(errno));
+    }
+    return true;
+  }
+
+  bool attach_all() {
+    size_t wanted = 0, attached = 0;
+    AttachInput in{obj_.get(), copies_};
+    for (size_t index : attach_order(providers_, points_)) {
+      const AttachPoint& point = points_[index];
+      if (runs_once(*point.probe)) continue;
+      ProbeProvider& provider = providers_.of(point.probe->kind);
+      ++wanted;
+      std::string err;
+      auto& links = provider.link_group() == LinkGroup::AfterOutput ? links_ : perf_links_;
+      // Held-back programs (no cookies) are copied per attach site by program_for_attach().
+      if (provider.attach(in, point, links, err)) {
+        ++attached;
+        continue;
+      }
+      std::string detail = opts_.verbose ? " (" + err + ")" : "";
+      out_->flush();
+      std::fputs(provider.attach_failure_note(m_, point).c_str(), stderr);
+      if (!point.from_wildcard && !point.probe->optional)
+        return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
+      std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
+                   detail.c_str());
+    }
+    // Skipping some matches of a wildcard is fine; tracing nothing at all is not.
+    if (wanted > 0 && attached == 0)
+      return fail("ERROR: none of the " + std::to_string(wanted) +
+                  " attach points could be attached");
+    return true;
+  }
+
+  // Runs until exit(), SIGINT/SIGTERM, or the -c child / -p target exiting.
+  void poll_loop() {
+    while (!handler_->exit_requested()) {
+      Wakeup w = loop_.wait(100);
+      if (w.error) {
+        fail("ERROR: waiting for events failed: " + w.error_text);
+        break;
+      }
+      // Always consume: a record committed while the last batch was read may sit unannounced.
+      int n = have_rb_ ? rb_.poll(0) : 0;
+      if (n < 0 && n != -EINTR) {
+        fail("ERROR: reading events failed: " + std::string(std::strerror(-n)));
+        break;
+      }
+      if (w.print_maps) print_all_maps(*out_, *store_, m_);
+      handler_->tick();
+      remember_traced_processes();
+      if (opts_.buffering != Buffering::Full) out_->flush();
+      if (w.stop || target_gone()) break;
+    }
+  }
+
+  // Stacks and usym values of the -c child / -p target are often printed after it exited
+  // (the map dump): keep its mappings, re-read at most every 100 ms while it runs.
+  void remember_traced_processes() {
+    if (!user_symbols_) return;
+    uint64_t now = boot_ns_now();
+    if (now - last_remember_ns_ < 100000000ull) return;
+    last_remember_ns_ = now;
+    if (child_.pid() > 0 && !child_.exited())
+      stacks_.remember_process(static_cast<uint64_t>(child_.pid()));
+    if (opts_.target_pid > 0) stacks_.remember_process(static_cast<uint64_t>(opts_.target_pid));
+  }
+
+  bool target_gone() {
+    if (child_.pid() > 0 && child_.exited()) return true;
+    return watch_.active() && watch_.exited();
+  }
+
+  std::string failed_program_from_log() const {
+    const std::string& log = log_.text();
+    for (std::string marker : {"': BPF program load failed", "': failed to load"}) {
+      size_t at = log.find(marker);
+      if (at == std::string::npos) continue;
+      size_t start = log.rfind("prog '", at);
+      if (start != std::string::npos) return log.substr(start + 6, at - start - 6);
+    }
+    return "";
+  }
+
+  LibbpfLog log_; // first: libbpf reports to it until everything else is gone
+  const abi::Manifest& m_;
+  const Options& opts_;
+  std::span<const uint8_t> object_;
+  std::vector<std::string> probe_names_;
+  StackSymbols stacks_; // kstack/ustack/usym symbolization over the loaded object's maps
+  HostResolver resolver_{stacks_};
+  RenderEnv env_;
+  std::unique_ptr<FILE, FileCloser> file_;
+  std::unique_ptr<FileSink> sink_;
+  std::unique_ptr<Output> out_;
+  std::unique_ptr<bpf_object, ObjectCloser> obj_;
+  bool cookies_ = true;
+  bool user_symbols_ = false; // user stacks or uprobe/usdt probes: remember traced processes
+  uint64_t last_remember_ns_ = 0;
+  ProgramCopies copies_;     // per-attach-point programs where there are no cookies
+  ProbeProviders providers_; // one per probe family of the script
+  std::unique_ptr<BpfMapStore> store_;
+  std::unique_ptr<EventHandler> handler_;
+  RingBufferReader rb_; // freed before the object
+  bool have_rb_ = false;
+  ChildProcess child_;
+  ProcessWatch watch_;
+  EventLoop loop_;
+  std::vector<AttachPoint> points_;
+  std::vector<LinkPtr> links_;      // LinkGroup::AfterOutput (tracepoints)
+  std::vector<LinkPtr> perf_links_; // LinkGroup::AtStop (perf events, ...); destroyed first
+};
+
+} // namespace
+
+int run_session(const abi::Manifest& manifest, const Options& options,
+                std::span<const uint8_t> bpf_object) {
+  Session session(manifest, options, bpf_object);
+  return session.run();
+}
+
+} // namespace btc::rt
