@@ -20,7 +20,7 @@ public:
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
             std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
     return true;
   }
 

@@ -26,21 +26,21 @@ bpf_program* find(bpf_object* obj, const std::string& name) {
 class KfuncProvider final : public ProbeProvider {
 public:
   bool runs_last_attached_first(const abi::ProbeDesc& p) const override {
-    return p.kind == abi::ProbeKind::Kfunc;
+    return p.spec.kind == abi::ProbeKind::Kfunc;
   }
 
   // Picks the probe's program (fentry/fexit or its kprobe twin) and says which with -v.
   bool prepare(const PrepareInput& in, const abi::Manifest&, const abi::ProbeDesc& p,
                std::string& err) override {
     if (!kprobes_) kprobes_ = kprobes_available();
-    bool ret = p.kind == abi::ProbeKind::Kretfunc;
+    bool ret = p.spec.kind == abi::ProbeKind::Kretfunc;
     bpf_program* main = find(in.obj, p.prog_name);
     bpf_program* twin = find(in.obj, p.alt_prog_name);
     if (!main) {
       err = "ERROR: BPF program '" + p.prog_name + "' is missing from the object";
       return false;
     }
-    bool fentry = host_fentry_loads(p.func, ret);
+    bool fentry = host_fentry_loads(p.spec.func, ret);
     KprobeMechanism how = choose_kfunc_mechanism(fentry, *kprobes_, twin != nullptr);
     const char* said = "";
     switch (how) {
@@ -61,13 +61,13 @@ public:
                   : "nothing (fentry is refused and this probe has no kprobe twin)";
       break;
     }
-    if (in.verbose) std::fprintf(stderr, "%s: attaching as %s\n", p.text.c_str(), said);
+    if (in.verbose) std::fprintf(stderr, "%s: attaching as %s\n", p.spec.text.c_str(), said);
     return true;
   }
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
             std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
     return true;
   }
 
@@ -88,8 +88,8 @@ public:
       return false;
     }
     LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id,
-                .retprobe = p.kind == abi::ProbeKind::Kretfunc);
-    bpf_link* link = bpf_program__attach_kprobe_opts(twin, p.func.c_str(), &opts);
+                .retprobe = p.spec.kind == abi::ProbeKind::Kretfunc);
+    bpf_link* link = bpf_program__attach_kprobe_opts(twin, p.spec.func.c_str(), &opts);
     return keep_link(link, links, err);
   }
 

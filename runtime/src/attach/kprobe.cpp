@@ -33,7 +33,7 @@ bpf_program* program(bpf_object* obj, const std::string& name) {
 class KprobeProvider final : public ProbeProvider {
 public:
   bool runs_last_attached_first(const abi::ProbeDesc& p) const override {
-    return p.kind == ProbeKind::Kprobe;
+    return p.spec.kind == ProbeKind::Kprobe;
   }
 
   bool prepare(const PrepareInput& in, const abi::Manifest&, const abi::ProbeDesc& p,
@@ -41,12 +41,12 @@ public:
     if (!kprobes_) kprobes_ = kprobes_available();
     bpf_program* alt = program(in.obj, p.alt_prog_name);
     bool candidate = false;
-    if (!*kprobes_ && alt && !p.wildcard && p.offset == 0) {
+    if (!*kprobes_ && alt && !p.spec.wildcard && p.spec.offset == 0) {
       if (!btf_tried_) { // loaded once, on the first probe that may fall back
         btf_tried_ = true;
         vmlinux_ = load_vmlinux_btf();
       }
-      candidate = vmlinux_ && fentry_loads(vmlinux_.get(), p.func, p.kind == ProbeKind::Kretprobe);
+      candidate = vmlinux_ && fentry_loads(vmlinux_.get(), p.spec.func, p.spec.kind == ProbeKind::Kretprobe);
     }
     KprobeMechanism how = choose_kprobe_mechanism(*kprobes_, candidate);
     bpf_program* prog = program(in.obj, p.prog_name);
@@ -58,23 +58,23 @@ public:
       said = how == KprobeMechanism::Kprobe ? "kprobe" : "kprobe (kprobes are not available)";
       break;
     case KprobeMechanism::Fentry:
-      if (bpf_program__set_attach_target(alt, 0, p.func.c_str()) != 0) {
-        err = "ERROR: cannot set the fentry attach target of '" + p.text +
+      if (bpf_program__set_attach_target(alt, 0, p.spec.func.c_str()) != 0) {
+        err = "ERROR: cannot set the fentry attach target of '" + p.spec.text +
               "': " + std::strerror(errno);
         return false;
       }
       if (prog) bpf_program__set_autoload(prog, false);
-      said = p.kind == ProbeKind::Kretprobe ? "fexit" : "fentry";
+      said = p.spec.kind == ProbeKind::Kretprobe ? "fexit" : "fentry";
       break;
     }
-    if (in.verbose) std::fprintf(stderr, "%s: attaching as %s\n", p.text.c_str(), said);
+    if (in.verbose) std::fprintf(stderr, "%s: attaching as %s\n", p.spec.text.c_str(), said);
     return true;
   }
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
             std::vector<AttachPoint>& out, std::string& err) override {
-    if (!p.wildcard) {
-      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    if (!p.spec.wildcard) {
+      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
       return true;
     }
     std::string why;
@@ -82,17 +82,17 @@ public:
       err = "ERROR: " + why + "\n";
       return false;
     }
-    std::string kind(abi::probe_kind_name(p.kind));
-    auto names = match_kernel_functions(p.func, traceable_functions(true));
+    std::string kind(abi::probe_kind_name(p.spec.kind));
+    auto names = match_kernel_functions(p.spec.func, traceable_functions(true));
     if (names.empty()) {
-      if (p.optional) return true; // one of several attach points: dropped, as in 0.17
-      err = "ERROR: No matches for " + kind + ":" + p.func + "\n";
+      if (p.spec.optional) return true; // one of several attach points: dropped, as in 0.17
+      err = "ERROR: No matches for " + kind + ":" + p.spec.func + "\n";
       return false;
     }
     for (auto& name : names) {
       auto id = static_cast<uint32_t>(probe_names.size());
       probe_names.push_back(kind + ":" + name);
-      out.push_back({&p, p.target, name, probe_names.back(), id, true});
+      out.push_back({&p, p.spec.target, name, probe_names.back(), id, true});
     }
     return true;
   }
@@ -112,8 +112,8 @@ public:
     }
     bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
     if (!prog) return false;
-    LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.offset,
-                .retprobe = p.kind == ProbeKind::Kretprobe);
+    LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.spec.offset,
+                .retprobe = p.spec.kind == ProbeKind::Kretprobe);
     bpf_link* link = bpf_program__attach_kprobe_opts(prog, point.func.c_str(), &opts);
     return keep_link(link, links, err);
   }

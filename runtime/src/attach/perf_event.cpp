@@ -7,6 +7,8 @@
 // each online CPU and attaches the program to each with the probe id as BPF cookie.
 #include "attach/perf_event.h"
 
+#include "btc/perf_events.h"
+
 #include "attach/program_copies.h"
 #include "attach/provider.h"
 #include "host/cpus.h"
@@ -28,39 +30,6 @@ namespace {
 
 using abi::ProbeKind;
 
-struct PerfEntry {
-  const char* name;
-  const char* alias;
-  uint64_t config;
-  uint64_t default_period;
-};
-
-// Event names and default counts of bpftrace 0.17 (spec 1.3).
-constexpr PerfEntry kSoftware[] = {
-    {"alignment-faults", "", PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
-    {"bpf-output", "", PERF_COUNT_SW_BPF_OUTPUT, 1},
-    {"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
-    {"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
-    {"cpu-migrations", "", PERF_COUNT_SW_CPU_MIGRATIONS, 1},
-    {"dummy", "", PERF_COUNT_SW_DUMMY, 1},
-    {"emulation-faults", "", PERF_COUNT_SW_EMULATION_FAULTS, 1},
-    {"major-faults", "", PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
-    {"minor-faults", "", PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
-    {"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
-    {"task-clock", "", PERF_COUNT_SW_TASK_CLOCK, 1},
-};
-constexpr PerfEntry kHardware[] = {
-    {"backend-stalls", "", PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
-    {"branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
-    {"branch-misses", "", PERF_COUNT_HW_BRANCH_MISSES, 100000},
-    {"bus-cycles", "", PERF_COUNT_HW_BUS_CYCLES, 100000},
-    {"cache-misses", "", PERF_COUNT_HW_CACHE_MISSES, 1000000},
-    {"cache-references", "", PERF_COUNT_HW_CACHE_REFERENCES, 1000000},
-    {"cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000},
-    {"frontend-stalls", "", PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000},
-    {"instructions", "", PERF_COUNT_HW_INSTRUCTIONS, 1000000},
-    {"ref-cycles", "", PERF_COUNT_HW_REF_CPU_CYCLES, 1000000},
-};
 
 int perf_event_open(perf_event_attr* attr, int cpu) {
   return static_cast<int>(
@@ -106,23 +75,23 @@ bool attach_perf(const AttachInput& in, const AttachPoint& point, perf_event_att
 class PerfEventProvider final : public ProbeProvider {
 public:
   bool runs_last_attached_first(const abi::ProbeDesc& p) const override {
-    return p.kind == ProbeKind::Software;
+    return p.spec.kind == ProbeKind::Software;
   }
 
   // interval:UNIT:N, profile:UNIT:N, software:EVENT:N, hardware:EVENT:N after substitution
   // (event names are matched when attaching, like wildcards).
   std::string complete_positionals(const abi::Manifest& m, abi::ProbeDesc& p) const override {
-    std::string_view count = p.text;
+    std::string_view count = p.spec.text;
     count.remove_prefix(std::min(count.size(), count.rfind(':') + 1));
     int64_t n = 0;
-    bool timed = p.kind == ProbeKind::Interval || p.kind == ProbeKind::Profile;
-    std::string provider = abi::probe_kind_name(p.kind);
+    bool timed = p.spec.kind == ProbeKind::Interval || p.spec.kind == ProbeKind::Profile;
+    std::string provider = abi::probe_kind_name(p.spec.kind);
     if (!parse_integer(count, n) || n <= 0)
       return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
                              provider + (timed ? " rate" : " count") +
-                                 " must be a positive integer (" + p.text + ")");
+                                 " must be a positive integer (" + p.spec.text + ")");
     if (!timed) {
-      p.period = static_cast<uint64_t>(n);
+      p.spec.period = static_cast<uint64_t>(n);
       return "";
     }
     static constexpr struct {
@@ -130,36 +99,36 @@ public:
       uint64_t ns; // 0: a frequency
     } kUnits[] = {{"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull}, {"hz", 0}};
     for (const auto& u : kUnits) {
-      if (p.target != u.unit) continue;
-      p.use_freq = u.ns == 0;
-      p.period = u.ns ? static_cast<uint64_t>(n) * u.ns : static_cast<uint64_t>(n);
+      if (p.spec.target != u.unit) continue;
+      p.spec.use_freq = u.ns == 0;
+      p.spec.period = u.ns ? static_cast<uint64_t>(n) * u.ns : static_cast<uint64_t>(n);
       return "";
     }
     return located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
-                           p.target + " is not an accepted unit of time");
+                           p.spec.target + " is not an accepted unit of time");
   }
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
             std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
     return true;
   }
 
   bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
               std::string& err) override {
     const abi::ProbeDesc& p = *point.probe;
-    if (p.kind == ProbeKind::Interval || p.kind == ProbeKind::Profile) {
-      auto attr = sampling_attr(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, p.period, p.use_freq);
-      auto cpus = p.kind == ProbeKind::Interval ? std::vector<int>{0} : online_cpus();
+    if (p.spec.kind == ProbeKind::Interval || p.spec.kind == ProbeKind::Profile) {
+      auto attr = sampling_attr(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, p.spec.period, p.spec.use_freq);
+      auto cpus = p.spec.kind == ProbeKind::Interval ? std::vector<int>{0} : online_cpus();
       return attach_perf(in, point, attr, cpus, links, err);
     }
     PerfEventName ev;
-    if (!lookup_perf_event(p.kind, p.target, ev)) {
-      err = "unknown " + std::string(abi::probe_kind_name(p.kind)) + " event '" + p.target + "'";
+    if (!lookup_perf_event(p.spec.kind, p.spec.target, ev)) {
+      err = "unknown " + std::string(abi::probe_kind_name(p.spec.kind)) + " event '" + p.spec.target + "'";
       return false;
     }
-    uint64_t period = p.period ? p.period : ev.default_period;
-    auto attr = sampling_attr(ev.type, ev.config, period, p.use_freq);
+    uint64_t period = p.spec.period ? p.spec.period : ev.default_period;
+    auto attr = sampling_attr(ev.type, ev.config, period, p.spec.use_freq);
     return attach_perf(in, point, attr, online_cpus(), links, err);
   }
 };
@@ -167,16 +136,14 @@ public:
 } // namespace
 
 bool lookup_perf_event(ProbeKind kind, std::string_view name, PerfEventName& out) {
-  bool sw = kind == ProbeKind::Software;
-  if (!sw && kind != ProbeKind::Hardware) return false;
-  std::span<const PerfEntry> table =
-      sw ? std::span<const PerfEntry>(kSoftware) : std::span<const PerfEntry>(kHardware);
-  for (const auto& e : table) {
-    if (name != e.name && (e.alias[0] == '\0' || name != e.alias)) continue;
-    out = {sw ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE, e.config, e.default_period};
-    return true;
-  }
-  return false;
+  if (kind != ProbeKind::Software && kind != ProbeKind::Hardware) return false;
+  // The compiler's table too (btc/perf_events.h): one list of names, aliases and counts.
+  const abi::PerfEventName* e = abi::find_perf_event(
+      kind == ProbeKind::Software ? abi::PerfEventType::Software : abi::PerfEventType::Hardware,
+      name);
+  if (!e) return false;
+  out = {static_cast<uint32_t>(e->type), e->config, e->default_count};
+  return true;
 }
 
 std::unique_ptr<ProbeProvider> make_perf_event_provider() {

@@ -10,8 +10,8 @@ using abi::ProbeKind;
 
 abi::ProbeDesc probe(ProbeKind kind, std::string text, uint32_t id) {
   abi::ProbeDesc p;
-  p.kind = kind;
-  p.text = std::move(text);
+  p.spec.kind = kind;
+  p.spec.text = std::move(text);
   p.prog_name = "prog" + std::to_string(id);
   p.probe_id = id;
   return p;
@@ -37,8 +37,8 @@ TEST(AttachTest, PlanKeepsBeginEndAndPerfProbes) {
 TEST(AttachTest, UsdtWithoutMatches) {
   abi::Manifest m;
   m.probes = {probe(ProbeKind::Usdt, "usdt:/bin/sh:p", 0)};
-  m.probes[0].target = "/bin/sh";
-  m.probes[0].func = "p";
+  m.probes[0].spec.target = "/bin/sh";
+  m.probes[0].spec.func = "p";
   std::vector<std::string> names = {"usdt:/bin/sh:p"};
   std::vector<AttachPoint> points;
   std::string err;
@@ -60,7 +60,7 @@ TEST(AttachTest, AttachOrder) {
   abi::Manifest m;
   for (ProbeKind k : kinds) m.probes.push_back(probe(k, abi::probe_kind_name(k), 0));
   std::vector<AttachPoint> points;
-  for (const auto& p : m.probes) points.push_back({&p, "", "", p.text, 0, false});
+  for (const auto& p : m.probes) points.push_back({&p, "", "", p.spec.text, 0, false});
   ProbeProviders providers;
   std::vector<std::string> order;
   for (size_t i : attach_order(providers, points)) order.push_back(points[i].text);

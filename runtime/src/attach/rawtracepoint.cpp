@@ -18,25 +18,25 @@ namespace {
 class RawTracepointProvider final : public ProbeProvider {
 public:
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return false; }
-  bool copies_programs(const abi::ProbeDesc& p) const override { return p.wildcard; }
+  bool copies_programs(const abi::ProbeDesc& p) const override { return p.spec.wildcard; }
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
             std::vector<AttachPoint>& out, std::string& err) override {
-    if (!p.wildcard) {
-      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    if (!p.spec.wildcard) {
+      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
       return true;
     }
     // Raw tracepoints this kernel has: its BTF's `btf_trace_<event>` typedefs.
-    auto names = match_raw_tracepoints(p.func);
+    auto names = match_raw_tracepoints(p.spec.func);
     if (names.empty()) {
-      err = "ERROR: No matches for " + p.text + "\n";
+      err = "ERROR: No matches for " + p.spec.text + "\n";
       return false;
     }
-    std::string prefix = "rawtracepoint:" + (p.target.empty() ? "" : p.target + ":");
+    std::string prefix = "rawtracepoint:" + (p.spec.target.empty() ? "" : p.spec.target + ":");
     for (auto& name : names) {
       auto id = static_cast<uint32_t>(probe_names.size());
       probe_names.push_back(prefix + name);
-      out.push_back({&p, p.target, name, probe_names.back(), id, true});
+      out.push_back({&p, p.spec.target, name, probe_names.back(), id, true});
     }
     return true;
   }

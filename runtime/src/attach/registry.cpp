@@ -11,8 +11,8 @@ public:
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return false; }
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
             std::vector<AttachPoint>&, std::string& err) override {
-    err = "ERROR: probe type " + std::string(abi::probe_kind_name(p.kind)) +
-          " is not supported by this runtime yet (" + p.text + ")\n";
+    err = "ERROR: probe type " + std::string(abi::probe_kind_name(p.spec.kind)) +
+          " is not supported by this runtime yet (" + p.spec.text + ")\n";
     return false;
   }
   bool attach(const AttachInput&, const AttachPoint&, std::vector<LinkPtr>&,
@@ -91,7 +91,7 @@ std::vector<ProbeProvider*> ProbeProviders::created() const {
 
 const abi::ProbeDesc* find_iterator_probe(ProbeProviders& providers, const abi::Manifest& m) {
   for (const auto& p : m.probes)
-    if (providers.of(p.kind).is_iterator()) return &p;
+    if (providers.of(p.spec.kind).is_iterator()) return &p;
   return nullptr;
 }
 

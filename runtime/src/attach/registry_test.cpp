@@ -21,8 +21,8 @@ constexpr ProbeKind kAllKinds[] = {ProbeKind::Begin,           ProbeKind::End,
 
 abi::ProbeDesc desc(ProbeKind kind, bool wildcard = false) {
   abi::ProbeDesc p;
-  p.kind = kind;
-  p.wildcard = wildcard;
+  p.spec.kind = kind;
+  p.spec.wildcard = wildcard;
   return p;
 }
 
@@ -58,11 +58,11 @@ TEST(RegistryTest, SessionFacts) {
 TEST(RegistryTest, UnknownKindIsReportedWhenPlanned) {
   ProbeProviders providers;
   abi::ProbeDesc p = desc(static_cast<ProbeKind>(200));
-  p.text = "future:probe";
-  std::vector<std::string> names = {p.text};
+  p.spec.text = "future:probe";
+  std::vector<std::string> names = {p.spec.text};
   std::vector<AttachPoint> points;
   std::string err;
-  EXPECT_FALSE(providers.of(p.kind).plan({}, p, names, points, err));
+  EXPECT_FALSE(providers.of(p.spec.kind).plan({}, p, names, points, err));
   EXPECT_EQ(err, "ERROR: probe type ? is not supported by this runtime yet (future:probe)\n");
 }
 
@@ -72,10 +72,10 @@ TEST(RegistryTest, IteratorProbeFoundInManifest) {
   m.probes.push_back(desc(ProbeKind::Begin));
   EXPECT_EQ(find_iterator_probe(providers, m), nullptr);
   abi::ProbeDesc it = desc(ProbeKind::Iter);
-  it.target = "task";
+  it.spec.target = "task";
   m.probes.push_back(it);
   ASSERT_NE(find_iterator_probe(providers, m), nullptr);
-  EXPECT_EQ(find_iterator_probe(providers, m)->target, "task");
+  EXPECT_EQ(find_iterator_probe(providers, m)->spec.target, "task");
 }
 
 } // namespace

@@ -11,13 +11,13 @@ namespace {
 class SpecialProvider final : public ProbeProvider {
 public:
   TestRun test_run(const abi::ProbeDesc& p) const override {
-    return p.kind == abi::ProbeKind::Begin ? TestRun::AtBegin : TestRun::AtEnd;
+    return p.spec.kind == abi::ProbeKind::Begin ? TestRun::AtBegin : TestRun::AtEnd;
   }
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
             std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
     return true;
   }
 

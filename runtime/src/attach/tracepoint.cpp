@@ -32,31 +32,31 @@ public:
       }
       tracefs_ready_ = true;
     }
-    if (!p.wildcard) {
-      if (p.optional && !tracepoint_exists(p.target, tracefs_events_dir())) {
+    if (!p.spec.wildcard) {
+      if (p.spec.optional && !tracepoint_exists(p.spec.target, tracefs_events_dir())) {
         // Expanded by the compiler on its host; this host lacks it: attach_all() skips it.
-        out.push_back({&p, p.target, p.func, p.text, p.probe_id, true});
+        out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, true});
         return true;
       }
-      if (!tracepoint_exists(p.target, tracefs_events_dir())) {
+      if (!tracepoint_exists(p.spec.target, tracefs_events_dir())) {
         err = located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
-                              "tracepoint not found: " + p.target);
+                              "tracepoint not found: " + p.spec.target);
         return false;
       }
-      out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
       return true;
     }
-    auto matches = expand_tracepoints(p.target, tracefs_events_dir());
-    if (matches.empty() && p.optional) return true; // one of several attach points: dropped
+    auto matches = expand_tracepoints(p.spec.target, tracefs_events_dir());
+    if (matches.empty() && p.spec.optional) return true; // one of several attach points: dropped
     if (matches.empty()) {
       err = located_message(m, p.line, p.col_begin, p.col_end, "ERROR",
-                            "tracepoint not found: " + p.target);
+                            "tracepoint not found: " + p.spec.target);
       return false;
     }
     for (auto& target : matches) {
       auto id = static_cast<uint32_t>(probe_names.size());
       probe_names.push_back("tracepoint:" + target);
-      out.push_back({&p, target, p.func, probe_names.back(), id, true});
+      out.push_back({&p, target, p.spec.func, probe_names.back(), id, true});
     }
     return true;
   }

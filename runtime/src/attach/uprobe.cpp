@@ -29,8 +29,8 @@ public:
 
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
             std::vector<AttachPoint>& out, std::string& err) override {
-    std::string kind(abi::probe_kind_name(p.kind));
-    std::string target = p.target;
+    std::string kind(abi::probe_kind_name(p.spec.kind));
+    std::string target = p.spec.target;
     if (target.empty() && target_pid_ > 0) target = "/proc/" + std::to_string(target_pid_) + "/exe";
     std::string path = resolve_uprobe_binary(target, err, kind, nullptr, target_pid_);
     if (path.empty()) {
@@ -39,15 +39,15 @@ public:
     }
     // -p into another mount namespace: 0.17 names the probe by the path it attached to
     // (uprobe:/proc/PID/root/BIN:FUNC).
-    std::string shown = p.target;
-    if (!p.target.empty() && path != p.target && path.rfind("/proc/", 0) == 0 &&
-        p.target.rfind("/proc/", 0) != 0)
+    std::string shown = p.spec.target;
+    if (!p.spec.target.empty() && path != p.spec.target && path.rfind("/proc/", 0) == 0 &&
+        p.spec.target.rfind("/proc/", 0) != 0)
       shown = path;
-    if (!p.wildcard) {
-      std::string prefix = kind + ":" + p.target;
-      if (shown != p.target && p.text.rfind(prefix, 0) == 0)
-        probe_names[p.probe_id] = kind + ":" + shown + p.text.substr(prefix.size());
-      out.push_back({&p, path, p.func, probe_names[p.probe_id], p.probe_id, false});
+    if (!p.spec.wildcard) {
+      std::string prefix = kind + ":" + p.spec.target;
+      if (shown != p.spec.target && p.spec.text.rfind(prefix, 0) == 0)
+        probe_names[p.probe_id] = kind + ":" + shown + p.spec.text.substr(prefix.size());
+      out.push_back({&p, path, p.spec.func, probe_names[p.probe_id], p.probe_id, false});
       return true;
     }
     ElfSymbols elf;
@@ -55,10 +55,10 @@ public:
       err = "ERROR: " + err + "\n";
       return false;
     }
-    std::vector<std::string> names = elf.functions_matching(p.func);
+    std::vector<std::string> names = elf.functions_matching(p.spec.func);
     if (names.empty()) {
-      if (p.optional) return true; // one of several attach points: dropped, as in 0.17
-      err = "ERROR: No matches for " + kind + ":" + shown + ":" + p.func + "\n";
+      if (p.spec.optional) return true; // one of several attach points: dropped, as in 0.17
+      err = "ERROR: No matches for " + kind + ":" + shown + ":" + p.spec.func + "\n";
       return false;
     }
     for (auto& name : names) {
@@ -76,14 +76,14 @@ public:
     if (!prog) return false;
     ElfSymbols elf;
     if (!elf.load(point.target, err)) return false;
-    uint64_t vaddr = p.offset;
+    uint64_t vaddr = p.spec.offset;
     if (!point.func.empty()) {
       const ElfSymbol* sym = elf.find(point.func);
       if (!sym) {
         err = "symbol '" + point.func + "' not found in " + point.target;
         return false;
       }
-      vaddr = sym->addr + p.offset;
+      vaddr = sym->addr + p.spec.offset;
     }
     auto file_off = elf.file_offset(vaddr);
     if (!file_off) {
@@ -91,7 +91,7 @@ public:
       return false;
     }
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = point.id,
-                .retprobe = p.kind == abi::ProbeKind::Uretprobe);
+                .retprobe = p.spec.kind == abi::ProbeKind::Uretprobe);
     // -p PID: every process's hits reach the program, whose target_pid check keeps only the
     // target's (a per-task uprobe perf event saw no hits from an already running target here).
     pid_t pid = -1;

@@ -64,7 +64,7 @@ std::string located(const abi::Manifest& m, const abi::ProbeDesc& p, const std::
 bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const UsdtName& nm,
                      int64_t pid, std::vector<std::string>& files, std::string& err) {
   std::string root = pid > 0 ? "/proc/" + std::to_string(pid) + "/root" : "";
-  if (p.target.empty()) {
+  if (p.spec.target.empty()) {
     if (pid <= 0) {
       err = located(m, p,
                     nm.ns.empty() ? "usdt probe type requires 2 or 3 arguments"
@@ -75,28 +75,28 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
       files.push_back(root + f);
     return true;
   }
-  if (p.target.find('*') != std::string::npos) {
+  if (p.spec.target.find('*') != std::string::npos) {
     if (pid > 0) {
       for (auto& f : mapped_files(read_text("/proc/" + std::to_string(pid) + "/maps")))
-        if (glob_match(p.target, f)) files.push_back(root + f);
+        if (glob_match(p.spec.target, f)) files.push_back(root + f);
       return true;
     }
     glob_t gl{};
-    if (glob(p.target.c_str(), 0, nullptr, &gl) == 0) {
+    if (glob(p.spec.target.c_str(), 0, nullptr, &gl) == 0) {
       for (size_t i = 0; i < gl.gl_pathc; ++i)
         if (is_regular(gl.gl_pathv[i])) files.emplace_back(gl.gl_pathv[i]);
     }
     globfree(&gl);
     if (files.empty()) {
       err =
-          located(m, p, "usdt target file '" + p.target + "' does not exist or is not executable");
+          located(m, p, "usdt target file '" + p.spec.target + "' does not exist or is not executable");
       return false;
     }
     return true;
   }
   std::string why;
   size_t matches = 0;
-  std::string path = resolve_uprobe_binary(p.target, why, "usdt", &matches, pid);
+  std::string path = resolve_uprobe_binary(p.spec.target, why, "usdt", &matches, pid);
   if (path.empty()) {
     err = located(m, p, why);
     return false;
@@ -157,7 +157,7 @@ public:
       it = by_probe_.find(&p);
     }
     const auto& matches = it->second;
-    if (!p.wildcard && matches.size() == 1 && p.probe_id < probe_names.size()) {
+    if (!p.spec.wildcard && matches.size() == 1 && p.probe_id < probe_names.size()) {
       probe_names[p.probe_id] = matches[0].text;
       out.push_back({&p, matches[0].path, matches[0].provider + ":" + matches[0].name,
                      matches[0].text, p.probe_id, false,
@@ -209,10 +209,10 @@ public:
 private:
   // The sites of every (file, provider, name) probe `p` matches, kept for plan().
   bool resolve_probe(const abi::Manifest& m, const abi::ProbeDesc& p, std::string& err) {
-    UsdtName nm = split_usdt_name(p.func);
+    UsdtName nm = split_usdt_name(p.spec.func);
     std::vector<std::string> files;
     if (!candidate_files(m, p, nm, pid_, files, err)) return false;
-    bool expanded = files.size() > 1 || p.target.empty() || p.target.find('*') != std::string::npos;
+    bool expanded = files.size() > 1 || p.spec.target.empty() || p.spec.target.find('*') != std::string::npos;
     std::vector<Match> matches;
     for (const auto& path : files) {
       UsdtFile file;
@@ -248,7 +248,7 @@ private:
           }
           if (auto i = missing_arg(p.arg_mask, nargs)) {
             err = "ERROR: couldn't get argument " + std::to_string(*i) + " for " +
-                  p.text.substr(p.text.find(':') + 1) + "\n";
+                  p.spec.text.substr(p.spec.text.find(':') + 1) + "\n";
             return false;
           }
           s.spec = *spec;
@@ -263,7 +263,7 @@ private:
                      "ERROR: namespace for usdt:%s%s not specified, matched %zu probes\n"
                      "INFO: please specify a unique namespace or use '*' to attach to all "
                      "matched probes\n",
-                     p.target.empty() ? "" : (p.target + ":").c_str(), nm.name.c_str(),
+                     p.spec.target.empty() ? "" : (p.spec.target + ":").c_str(), nm.name.c_str(),
                      matches.size() - first);
         matches.resize(first);
       }

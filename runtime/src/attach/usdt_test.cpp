@@ -47,12 +47,12 @@ TEST(UsdtPlan, Python311Probes) {
   if (access(path, R_OK) != 0) GTEST_SKIP() << "no " << path;
   auto desc = [](std::string target, std::string func, bool wildcard, uint32_t id) {
     abi::ProbeDesc p;
-    p.kind = abi::ProbeKind::Usdt;
-    p.target = std::move(target);
-    p.func = std::move(func);
-    p.wildcard = wildcard;
+    p.spec.kind = abi::ProbeKind::Usdt;
+    p.spec.target = std::move(target);
+    p.spec.func = std::move(func);
+    p.spec.wildcard = wildcard;
     p.probe_id = id;
-    p.text = "usdt:" + p.target + ":" + p.func;
+    p.spec.text = "usdt:" + p.spec.target + ":" + p.spec.func;
     return p;
   };
   abi::Manifest m;
@@ -62,7 +62,7 @@ TEST(UsdtPlan, Python311Probes) {
   ProbeProviders providers;
   ProbeProvider& usdt = providers.of(abi::ProbeKind::Usdt);
   ASSERT_TRUE(prepare(usdt, m, err)) << err;
-  std::vector<std::string> names = {m.probes[0].text, m.probes[1].text};
+  std::vector<std::string> names = {m.probes[0].spec.text, m.probes[1].spec.text};
   std::vector<AttachPoint> points;
   ASSERT_TRUE(usdt.plan(m, m.probes[0], names, points, err)) << err;
   ASSERT_TRUE(usdt.plan(m, m.probes[1], names, points, err)) << err;
@@ -77,7 +77,7 @@ TEST(UsdtPlan, Python311Probes) {
 
   m.probes = {desc(path, "python:gc__done", false, 0)};
   m.probes[0].arg_mask = 1u << 1; // gc__done has one argument
-  m.probes[0].text = "usdt:/usr/bin/python3.11:python:gc__done";
+  m.probes[0].spec.text = "usdt:/usr/bin/python3.11:python:gc__done";
   ProbeProviders fresh;
   EXPECT_FALSE(prepare(fresh.of(abi::ProbeKind::Usdt), m, err));
   EXPECT_EQ(err, "ERROR: couldn't get argument 1 for /usr/bin/python3.11:python:gc__done\n");

@@ -30,7 +30,7 @@ namespace {
 using abi::ProbeKind;
 
 bool is_func_form(const abi::ProbeDesc& p) {
-  return p.watch_arg >= 0;
+  return p.spec.watch_arg >= 0;
 }
 
 } // namespace
@@ -52,9 +52,9 @@ bool WatchpointProvider::open_breakpoint(const AttachPoint& point, uint64_t addr
   perf_event_attr attr{};
   attr.size = sizeof attr;
   attr.type = PERF_TYPE_BREAKPOINT;
-  attr.bp_type = breakpoint_type(p.watch_mode);
+  attr.bp_type = breakpoint_type(p.spec.watch_mode);
   attr.bp_addr = addr;
-  attr.bp_len = p.watch_len;
+  attr.bp_len = p.spec.watch_len;
   attr.sample_period = 1;
   attr.wakeup_events = 1;
   pid_t pid = pid_;
@@ -105,7 +105,7 @@ bool WatchpointProvider::attach_setup_uprobe(const AttachInput& in, const Attach
       bpf_program__attach_uprobe_opts(prog, -1, point.target.c_str(), *file_off, &opts);
   if (!keep_link(link, links, err)) return false;
   points_[point.id] = point;
-  if (p.kind == ProbeKind::Watchpoint) may_stop_ = true;
+  if (p.spec.kind == ProbeKind::Watchpoint) may_stop_ = true;
   return true;
 }
 
@@ -138,7 +138,7 @@ bool WatchpointProvider::plan(const abi::Manifest& m, const abi::ProbeDesc& p,
                               std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
                               std::string& err) {
   if (!is_func_form(p)) {
-    out.push_back({&p, p.target, p.func, p.text, p.probe_id, false});
+    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
     return true;
   }
   if (pid_ <= 0) {
@@ -146,9 +146,9 @@ bool WatchpointProvider::plan(const abi::Manifest& m, const abi::ProbeDesc& p,
                           "-p PID or -c CMD required for watchpoint");
     return false;
   }
-  if (!p.wildcard) {
-    probe_names[p.probe_id] = watch_probe_name(p, name_, p.func);
-    out.push_back({&p, binary_, p.func, probe_names[p.probe_id], p.probe_id, false});
+  if (!p.spec.wildcard) {
+    probe_names[p.probe_id] = watch_probe_name(p, name_, p.spec.func);
+    out.push_back({&p, binary_, p.spec.func, probe_names[p.probe_id], p.probe_id, false});
     return true;
   }
   ElfSymbols elf;
@@ -156,10 +156,10 @@ bool WatchpointProvider::plan(const abi::Manifest& m, const abi::ProbeDesc& p,
     err = "ERROR: " + err + "\n";
     return false;
   }
-  std::vector<std::string> names = elf.functions_matching(p.func);
+  std::vector<std::string> names = elf.functions_matching(p.spec.func);
   if (names.empty()) {
     err =
-        "ERROR: No matches for " + std::string(abi::probe_kind_name(p.kind)) + ":" + p.func + "\n";
+        "ERROR: No matches for " + std::string(abi::probe_kind_name(p.spec.kind)) + ":" + p.spec.func + "\n";
     return false;
   }
   for (auto& name : names) {
@@ -175,7 +175,7 @@ bool WatchpointProvider::attach(const AttachInput& in, const AttachPoint& point,
   obj_ = in.obj;
   programs_ = &in.programs;
   if (is_func_form(*point.probe)) return attach_setup_uprobe(in, point, links, err);
-  Armed armed{point.id, point.probe->offset, {}};
+  Armed armed{point.id, point.probe->spec.offset, {}};
   if (!open_breakpoint(point, armed.addr, armed.links, err)) return false;
   armed_.push_back(std::move(armed));
   return true;
@@ -196,7 +196,7 @@ ArmOutcome WatchpointProvider::arm(uint32_t point_id, uint64_t addr) {
     return out;
   }
   const AttachPoint& point = it->second;
-  out.resume_tracee = point.probe->kind == ProbeKind::Watchpoint;
+  out.resume_tracee = point.probe->spec.kind == ProbeKind::Watchpoint;
   // As 0.17: the same attach point on the same address again is ignored; another attach
   // point may watch the same address.
   auto last = last_addr_.find(point_id);
@@ -258,8 +258,8 @@ uint32_t breakpoint_type(std::string_view mode) {
 
 std::string watch_probe_name(const abi::ProbeDesc& p, std::string_view binary_name,
                              std::string_view func) {
-  return std::string(abi::probe_kind_name(p.kind)) + ":" + std::string(binary_name) + ":" +
-         std::string(func) + ":" + std::to_string(p.watch_len) + ":" + p.watch_mode;
+  return std::string(abi::probe_kind_name(p.spec.kind)) + ":" + std::string(binary_name) + ":" +
+         std::string(func) + ":" + std::to_string(p.spec.watch_len) + ":" + p.spec.watch_mode;
 }
 
 std::unique_ptr<ProbeProvider> make_watchpoint_provider() {

@@ -16,14 +16,14 @@ using abi::ProbeKind;
 
 abi::ProbeDesc watch_desc(ProbeKind kind, int32_t arg, std::string func = "") {
   abi::ProbeDesc p;
-  p.kind = kind;
+  p.spec.kind = kind;
   p.prog_name = "watchpoint_0_0";
-  p.func = std::move(func);
-  p.offset = arg < 0 ? 0x10000000 : 0;
-  p.watch_len = 4;
-  p.watch_mode = "w";
-  p.watch_arg = arg;
-  p.text = arg < 0 ? "watchpoint:268435456:4:w" : "watchpoint:" + p.func + "+arg0:4:w";
+  p.spec.func = std::move(func);
+  p.spec.offset = arg < 0 ? 0x10000000 : 0;
+  p.spec.watch_len = 4;
+  p.spec.watch_mode = "w";
+  p.spec.watch_arg = arg;
+  p.spec.text = arg < 0 ? "watchpoint:268435456:4:w" : "watchpoint:" + p.spec.func + "+arg0:4:w";
   p.line = 1;
   p.col_begin = 1;
   p.col_end = 29;
@@ -39,12 +39,12 @@ TEST(Watch, BreakpointTypes) {
 
 TEST(Watch, FuncFormNamesTheCommandAsWritten) {
   auto p = watch_desc(ProbeKind::AsyncWatchpoint, 0, "watch_me");
-  p.watch_mode = "rw";
+  p.spec.watch_mode = "rw";
   EXPECT_EQ(watch_probe_name(p, "./prog", "watch_me"), "asyncwatchpoint:./prog:watch_me:4:rw");
 
   abi::Manifest m;
   m.probes.push_back(watch_desc(ProbeKind::Watchpoint, 0, "watch_me"));
-  std::vector<std::string> names = {m.probes[0].text};
+  std::vector<std::string> names = {m.probes[0].spec.text};
   std::vector<AttachPoint> points;
   std::string err;
   WatchpointProvider watch;
@@ -65,7 +65,7 @@ TEST(Watch, FuncFormNeedsAProcess) {
   m.source_name = "stdin";
   m.source_lines = {"watchpoint:watch_me+arg0:4:w { @ = count(); }"};
   m.probes.push_back(watch_desc(ProbeKind::Watchpoint, 0, "watch_me"));
-  std::vector<std::string> names = {m.probes[0].text};
+  std::vector<std::string> names = {m.probes[0].spec.text};
   std::vector<AttachPoint> points;
   std::string err;
   WatchpointProvider watch;
@@ -79,7 +79,7 @@ TEST(Watch, FuncFormNeedsAProcess) {
 TEST(Watch, AddressFormIsOneAttachPoint) {
   abi::Manifest m;
   m.probes.push_back(watch_desc(ProbeKind::Watchpoint, -1));
-  std::vector<std::string> names = {m.probes[0].text};
+  std::vector<std::string> names = {m.probes[0].spec.text};
   std::vector<AttachPoint> points;
   std::string err;
   WatchpointProvider watch;

@@ -1,29 +1,18 @@
-// diag.cpp: located messages (see diag.h).
+// diag.cpp: located messages (see diag.h), rendered by btc_abi's render_located, the
+// compiler's renderer too.
 #include "script/diag.h"
+
+#include "btc/caret.h"
 
 namespace btc::rt {
 
 std::string located_message(const abi::Manifest& m, uint32_t line, uint32_t col_begin,
                             uint32_t col_end, std::string_view level, std::string_view message) {
-  std::string out;
-  if (line == 0) {
-    out.append(level).append(": ").append(message).append("\n");
-    return out;
-  }
-  out = m.source_name + ":" + std::to_string(line) + ":" + std::to_string(col_begin) + "-" +
-        std::to_string(col_end) + ": ";
-  out.append(level).append(": ").append(message).append("\n");
-  if (line > m.source_lines.size()) return out;
-  const std::string& src = m.source_lines[line - 1];
-  std::string shown, marker;
-  for (size_t i = 0; i < src.size(); ++i) {
-    bool tab = src[i] == '\t';
-    shown += tab ? std::string(4, ' ') : std::string(1, src[i]);
-    if (i + 1 < col_begin) marker += tab ? std::string(4, ' ') : std::string(1, ' ');
-  }
-  for (uint32_t c = col_begin; c < col_end; ++c) marker += '~';
-  out += shown + "\n" + marker + "\n";
-  return out;
+  std::string_view text;
+  bool known = line > 0 && line <= m.source_lines.size();
+  if (known) text = m.source_lines[line - 1];
+  return abi::render_located({m.source_name, line, 0, col_begin, col_end}, known ? &text : nullptr,
+                             level, message);
 }
 
 } // namespace btc::rt

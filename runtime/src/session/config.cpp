@@ -30,7 +30,7 @@ std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& 
   ProbeProviders providers;
   std::string out;
   for (abi::ProbeDesc* p : abi::substitute_positionals(m, args))
-    out += providers.of(p->kind).complete_positionals(m, *p);
+    out += providers.of(p->spec.kind).complete_positionals(m, *p);
   return out;
 }
 

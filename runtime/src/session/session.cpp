@@ -84,8 +84,8 @@ public:
       : log_(o.verbose), m_(m), opts_(o), object_(object), env_{m, probe_names_, resolver_},
         copies_(object, m.tool_name, log_) {
     for (const auto& p : m.probes) {
-      probe_names_.push_back(p.text);
-      user_symbols_ |= providers_.of(p.kind).traces_user_space();
+      probe_names_.push_back(p.spec.text);
+      user_symbols_ |= providers_.of(p.spec.kind).traces_user_space();
     }
     for (const auto& s : m.stack_maps) user_symbols_ |= s.user;
   }
@@ -115,7 +115,7 @@ public:
     }
     if (const abi::ProbeDesc* iter = find_iterator_probe(providers_, m_)) {
       // An iterator's output is the tool's run; then it stops as after exit() (0.17).
-      if (!run_iterator(perf_links_.empty() ? nullptr : perf_links_.back().get(), iter->func,
+      if (!run_iterator(perf_links_.empty() ? nullptr : perf_links_.back().get(), iter->spec.func,
                         *sink_, err)) {
         fail(err);
         return 1;
@@ -250,15 +250,15 @@ private:
                     .usdt_file_activation = opts_.usdt_file_activation};
     std::string err;
     for (const auto& p : m_.probes)
-      if (!providers_.of(p.kind).resolve(in, m_, p, err)) return fail(err);
+      if (!providers_.of(p.spec.kind).resolve(in, m_, p, err)) return fail(err);
     for (const auto& p : m_.probes)
-      if (!providers_.of(p.kind).prepare(in, m_, p, err)) return fail(err);
+      if (!providers_.of(p.spec.kind).prepare(in, m_, p, err)) return fail(err);
     // No BPF cookies: wildcard programs are loaded once per attach point (attach_all); some
     // links never take one.
     cookies_ = bpf_cookies_supported();
     std::set<std::string> always;
     for (const auto& p : m_.probes)
-      if (providers_.of(p.kind).copies_programs(p)) always.insert(p.prog_name);
+      if (providers_.of(p.spec.kind).copies_programs(p)) always.insert(p.prog_name);
     std::set<std::string> held_back = copies_.hold_back(obj, !cookies_, always);
     if (opts_.verbose)
       for (const auto& name : held_back)
@@ -332,7 +332,7 @@ private:
     std::string what = "the BPF object";
     for (const auto& p : m_.probes)
       if (!prog.empty() && p.prog_name == prog) {
-        what = "the BPF program of probe '" + p.text + "' (" + prog + ")";
+        what = "the BPF program of probe '" + p.spec.text + "' (" + prog + ")";
         break;
       }
     if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
@@ -429,17 +429,17 @@ private:
 
   // BEGIN/END: run once with BPF_PROG_TEST_RUN instead of being attached.
   bool runs_once(const abi::ProbeDesc& p) {
-    return providers_.of(p.kind).test_run(p) != TestRun::No;
+    return providers_.of(p.spec.kind).test_run(p) != TestRun::No;
   }
 
   bool run_special(TestRun when) {
     for (const auto& p : m_.probes) {
-      if (providers_.of(p.kind).test_run(p) != when) continue;
+      if (providers_.of(p.spec.kind).test_run(p) != when) continue;
       bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), p.prog_name.c_str());
       if (!prog) return fail("ERROR: BPF program '" + p.prog_name + "' is missing from the object");
       LIBBPF_OPTS(bpf_test_run_opts, run);
       if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run) != 0)
-        return fail("ERROR: running the " + p.text + " probe failed: " + std::strerror(errno));
+        return fail("ERROR: running the " + p.spec.text + " probe failed: " + std::strerror(errno));
     }
     return true;
   }
@@ -450,7 +450,7 @@ private:
     for (size_t index : attach_order(providers_, points_)) {
       const AttachPoint& point = points_[index];
       if (runs_once(*point.probe)) continue;
-      ProbeProvider& provider = providers_.of(point.probe->kind);
+      ProbeProvider& provider = providers_.of(point.probe->spec.kind);
       ++wanted;
       std::string err;
       auto& links = provider.link_group() == LinkGroup::AfterOutput ? links_ : perf_links_;
@@ -462,7 +462,7 @@ private:
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       out_->flush();
       std::fputs(provider.attach_failure_note(m_, point).c_str(), stderr);
-      if (!point.from_wildcard && !point.probe->optional)
+      if (!point.from_wildcard && !point.probe->spec.optional)
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
                    detail.c_str());

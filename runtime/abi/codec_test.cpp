@@ -1,4 +1,4 @@
-// abi_codec_test.cpp: the manifest survives encode -> decode unchanged; corrupt blobs fail.
+// codec_test.cpp: the manifest survives encode -> decode unchanged; corrupt blobs fail.
 #include "btc/abi.h"
 
 #include <gtest/gtest.h>

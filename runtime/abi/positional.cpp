@@ -1,4 +1,4 @@
-// abi_positional.cpp: positional-parameter placeholders in manifest strings (see btc/abi.h).
+// positional.cpp: positional-parameter placeholders in manifest strings (see btc/abi.h).
 //
 // A placeholder is "\x01$N\x01": no script text holds a \x01 byte, so it cannot clash with
 // what the user wrote. Example: kaddr(str($1)) gives the runtime value arg "\x01$1\x01"; run as

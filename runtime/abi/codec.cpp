@@ -1,4 +1,4 @@
-// abi_codec.cpp: encode/decode/dump of the runtime manifest (btc/abi.h).
+// codec.cpp: encode/decode/dump of the runtime manifest (btc/abi.h).
 //
 // Each record's fields are listed once, in fields(); the Writer (encode), the Reader (decode)
 // and the Dumper (btc --emit=manifest) all walk that list, so a field added there is encoded,
@@ -225,8 +225,8 @@ const char* name_of(StackMode k) {
 const char* name_of(ProbeKind k) { return probe_kind_name(k); }
 const char* name_of(ResolveKind k) { return resolve_kind_name(k); }
 
-// One line per element of the manifest's vectors, `name=value` for each field that is not at
-// its default (0, false, "", [], kNoIndex), records in braces.
+// One line per element of the manifest's vectors, `name=value` for each field that says
+// something (see empty()), records in braces.
 class Dumper {
 public:
   explicit Dumper(std::ostringstream& o) : o_(o) {}
@@ -250,10 +250,13 @@ public:
   }
 
 private:
-  template <class T> static bool empty(const T& x) {
-    if constexpr (std::is_same_v<T, uint32_t>) return x == 0 || x == kNoIndex;
+  // Left out: false, "", [], kNoIndex; numbers at 0 only at the top (inside a record, an
+  // offset or type index of 0 says something).
+  template <class T> bool empty(const T& x) const {
+    if constexpr (std::is_same_v<T, bool>) return !x;
+    else if constexpr (std::is_same_v<T, uint32_t>) return x == kNoIndex || (depth_ == 0 && x == 0);
     else if constexpr (std::is_enum_v<T>) return false;
-    else if constexpr (std::is_arithmetic_v<T>) return x == T{};
+    else if constexpr (std::is_arithmetic_v<T>) return depth_ == 0 && x == T{};
     else if constexpr (std::is_same_v<T, std::string> || IsVector<T>::value) return x.empty();
     else return false;
   }
