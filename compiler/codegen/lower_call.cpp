@@ -85,6 +85,12 @@ llvm::Value* Lowerer::lower_str(const ast::Call& c) {
   return buf;
 }
 
+std::vector<const ast::Expr*> Lowerer::call_args(const ast::Call& c, size_t first) {
+  std::vector<const ast::Expr*> args;
+  for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
+  return args;
+}
+
 llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
   BTC_CHECK(c.desc, "sema resolves every call");
   return std::visit(
@@ -98,15 +104,10 @@ llvm::Value* Lowerer::lower_call(const ast::Expr& e, const ast::Call& c) {
 
 llvm::Value* Lowerer::lower_call_fn(const ast::Expr& e, const ast::Call& c, builtins::CallFn f) {
   using builtins::CallFn;
-  auto event_args = [&](size_t first) {
-    std::vector<const ast::Expr*> args;
-    for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
-    return args;
-  };
   switch (f) {
   case CallFn::Printf:
     if (llvm::Value* v = provider().lower_printf(*this, e, c)) return v; // iter: seq_file
-    emit_event(info_.call_event.at(&e), event_args(1));
+    emit_event(info_.call_event.at(&e), call_args(c, 1));
     return i64(0);
   case CallFn::Print: {
     uint32_t ev = info_.call_event.at(&e);
@@ -120,7 +121,7 @@ llvm::Value* Lowerer::lower_call_fn(const ast::Expr& e, const ast::Call& c, buil
       emit_event(ev, args);
       return i64(0);
     }
-    emit_event(ev, event_args(0));
+    emit_event(ev, call_args(c, 0));
     return i64(0);
   }
   case CallFn::Time:

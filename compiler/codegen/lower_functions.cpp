@@ -146,11 +146,6 @@ llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
 
 llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, builtins::ValueFn f) {
   using builtins::ValueFn;
-  auto args_from = [&](size_t first) {
-    std::vector<const ast::Expr*> args;
-    for (size_t i = first; i < c.args.size(); ++i) args.push_back(c.args[i].get());
-    return args;
-  };
   switch (f) {
   case ValueFn::CgroupPath: {
     auto* buf = stack_buffer(16, "cgroup_path");
@@ -272,7 +267,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::System:
   case ValueFn::Cat:
-    emit_event(info_.call_event.at(&e), args_from(1));
+    emit_event(info_.call_event.at(&e), call_args(c, 1));
     return i64(0);
   case ValueFn::Join:
     return lower_join(e, c);

@@ -118,6 +118,8 @@ public:
   llvm::Value* lower_call(const ast::Expr& e, const ast::Call& c);
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
+  // The call's arguments from index `first` on (an event's payload).
+  static std::vector<const ast::Expr*> call_args(const ast::Call& c, size_t first);
   llvm::Value* lower_str(const ast::Call& c);
   // lower_functions.cpp
   llvm::Value* lower_call_fn(const ast::Expr& e, const ast::Call& c, builtins::CallFn f);

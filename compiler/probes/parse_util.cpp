@@ -36,20 +36,25 @@ bool split_offset(std::string_view func, AttachSpec& spec, std::string& error) {
   auto plus = func.find('+');
   spec.func = std::string(func.substr(0, plus));
   if (plus == std::string_view::npos) return true;
-  std::string_view off = func.substr(plus + 1);
-  int base = 10;
-  if (off.starts_with("0x") || off.starts_with("0X")) {
-    base = 16;
-    off.remove_prefix(2);
-  }
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), v, base);
-  if (off.empty() || ec != std::errc() || p != off.data() + off.size()) {
+  auto v = parse_address(func.substr(plus + 1));
+  if (!v) {
     error = "invalid offset in " + std::string(func);
     return false;
   }
-  spec.offset = v;
+  spec.offset = *v;
   return true;
+}
+
+std::optional<uint64_t> parse_address(std::string_view s) {
+  int base = 10;
+  if (s.starts_with("0x") || s.starts_with("0X")) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 // usdt:BIN:prov:"\"name\"" names a probe whose name holds quotes, as DTRACE_PROBE(prov,

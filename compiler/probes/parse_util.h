@@ -15,6 +15,8 @@ namespace btc::probes {
 std::vector<std::string_view> split_colons(std::string_view s);
 // A decimal number, all of `s`.
 std::optional<uint64_t> parse_uint(std::string_view s);
+// A decimal or 0x hex number, all of `s`.
+std::optional<uint64_t> parse_address(std::string_view s);
 // FUNC or FUNC+OFFSET (decimal or 0x hex) into spec.func / spec.offset.
 bool split_offset(std::string_view func, AttachSpec& spec, std::string& error);
 // A quoted part without its quotes, \" and \\ unescaped.

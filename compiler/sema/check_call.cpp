@@ -356,21 +356,16 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
     t.is_signed = c.args[0]->type.is_signed;
     return t;
   };
+  // clang-format off
   switch (std::get<AggFn>(d.id)) {
-  case AggFn::Count:
-    return Type::simple(K::Count, 8);
-  case AggFn::Sum:
-    return with_arg(K::Sum);
-  case AggFn::Min:
-    return with_arg(K::Min);
-  case AggFn::Max:
-    return with_arg(K::Max);
-  case AggFn::Avg:
-    return with_arg(K::Avg);
-  case AggFn::Stats:
-    return with_arg(K::Stats);
-  case AggFn::Hist:
-    return with_arg(K::Hist);
+  case AggFn::Count: return Type::simple(K::Count, 8);
+  case AggFn::Sum: return with_arg(K::Sum);
+  case AggFn::Min: return with_arg(K::Min);
+  case AggFn::Max: return with_arg(K::Max);
+  case AggFn::Avg: return with_arg(K::Avg);
+  case AggFn::Stats: return with_arg(K::Stats);
+  case AggFn::Hist: return with_arg(K::Hist);
+  // clang-format on
   case AggFn::Lhist: {
     need_int();
     int64_t v[3] = {0, 0, 0};

@@ -8,7 +8,8 @@ namespace {
 
 constexpr PerfEventType kSw = PerfEventType::Software, kHw = PerfEventType::Hardware;
 
-constexpr PerfEventName kSoftware[] = {
+// Software events first, then hardware ones (perf_events() hands out each half).
+constexpr PerfEventName kEvents[] = {
     {"alignment-faults", "", kSw, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
     {"bpf-output", "", kSw, PERF_COUNT_SW_BPF_OUTPUT, 1},
     {"context-switches", "cs", kSw, PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
@@ -20,9 +21,6 @@ constexpr PerfEventName kSoftware[] = {
     {"minor-faults", "", kSw, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
     {"page-faults", "faults", kSw, PERF_COUNT_SW_PAGE_FAULTS, 100},
     {"task-clock", "", kSw, PERF_COUNT_SW_TASK_CLOCK, 1},
-};
-
-constexpr PerfEventName kHardware[] = {
     {"backend-stalls", "", kHw, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
     {"branch-instructions", "branches", kHw, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
     {"branch-misses", "", kHw, PERF_COUNT_HW_BRANCH_MISSES, 100000},
@@ -37,12 +35,17 @@ constexpr PerfEventName kHardware[] = {
 
 } // namespace
 
+constexpr size_t kSoftwareEvents = 11;
+static_assert(kEvents[kSoftwareEvents - 1].type == PerfEventType::Software &&
+              kEvents[kSoftwareEvents].type == PerfEventType::Hardware);
+
 std::span<const PerfEventName> perf_events(PerfEventType type) {
+  std::span<const PerfEventName> all(kEvents);
   switch (type) {
   case PerfEventType::Software:
-    return kSoftware;
+    return all.first(kSoftwareEvents);
   case PerfEventType::Hardware:
-    return kHardware;
+    return all.subspan(kSoftwareEvents);
   }
   return {};
 }

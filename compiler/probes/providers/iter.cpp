@@ -206,14 +206,13 @@ llvm::Value* IterProvider::lower_printf(LowerContext& lx, const ast::Expr& e,
   return lx.i64(0);
 }
 
-const ProbeKindDesc kIter{ProbeKind::Iter,         {"it"},         "iter",
-                          "BPF_PROG_TYPE_TRACING", {.path = true}, ast::AddrSpace::Kernel};
+// clang-format off
+const ProbeKindDesc kIter{ProbeKind::Iter, {"it"}, "iter", "BPF_PROG_TYPE_TRACING", {.path = true},
+    ast::AddrSpace::Kernel};
+// clang-format on
 
 } // namespace
 
-const Provider& iter() {
-  static const IterProvider p(kIter);
-  return p;
-}
+BTC_PROVIDER(iter, IterProvider, kIter)
 
 } // namespace btc::probes::providers

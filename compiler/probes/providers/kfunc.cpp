@@ -174,18 +174,12 @@ private:
   bool ret_;
 };
 
-const ProbeKindDesc kKfunc{ProbeKind::Kfunc,
-                           {"f", "fentry"},
-                           "fentry",
-                           "BPF_PROG_TYPE_TRACING",
-                           {.retval = true, .func = true, .path = true},
-                           ast::AddrSpace::Kernel};
-const ProbeKindDesc kKretfunc{ProbeKind::Kretfunc,
-                              {"fr", "fexit"},
-                              "fexit",
-                              "BPF_PROG_TYPE_TRACING",
-                              {.retval = true, .func = true, .path = true},
-                              ast::AddrSpace::Kernel};
+// clang-format off
+const ProbeKindDesc kKfunc{ProbeKind::Kfunc, {"f", "fentry"}, "fentry", "BPF_PROG_TYPE_TRACING",
+    {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel};
+const ProbeKindDesc kKretfunc{ProbeKind::Kretfunc, {"fr", "fexit"}, "fexit",
+    "BPF_PROG_TYPE_TRACING", {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel};
+// clang-format on
 
 } // namespace
 
@@ -244,13 +238,7 @@ llvm::Value* lower_btf_args_field(const Provider& p, LowerContext& lx, const ast
   return lx.convert_int(p.lower_arg(lx, it->second), e.type);
 }
 
-const Provider& kfunc() {
-  static const KfuncProvider p(kKfunc, false);
-  return p;
-}
-const Provider& kretfunc() {
-  static const KfuncProvider p(kKretfunc, true);
-  return p;
-}
+BTC_PROVIDER(kfunc, KfuncProvider, kKfunc, false)
+BTC_PROVIDER(kretfunc, KfuncProvider, kKretfunc, true)
 
 } // namespace btc::probes::providers

@@ -71,33 +71,18 @@ private:
 };
 
 constexpr std::string_view kKprobeProg = "BPF_PROG_TYPE_KPROBE";
-const ProbeKindDesc kKprobe{ProbeKind::Kprobe,
-                            {"k"},
-                            "kprobe",
-                            kKprobeProg,
-                            {.argn = true,
-                             .sargn = true,
-                             .func = true,
-                             .reg = true,
-                             .override_return = true,
-                             .ctx_record = "pt_regs"},
-                            ast::AddrSpace::Kernel};
-const ProbeKindDesc kKretprobe{ProbeKind::Kretprobe,
-                               {"kr"},
-                               "kretprobe",
-                               kKprobeProg,
-                               {.retval = true, .func = true, .reg = true, .ctx_record = "pt_regs"},
-                               ast::AddrSpace::Kernel};
+// clang-format off
+const ProbeKindDesc kKprobe{ProbeKind::Kprobe, {"k"}, "kprobe", kKprobeProg,
+    {.argn = true, .sargn = true, .func = true, .reg = true, .override_return = true,
+     .ctx_record = "pt_regs"},
+    ast::AddrSpace::Kernel};
+const ProbeKindDesc kKretprobe{ProbeKind::Kretprobe, {"kr"}, "kretprobe", kKprobeProg,
+    {.retval = true, .func = true, .reg = true, .ctx_record = "pt_regs"}, ast::AddrSpace::Kernel};
+// clang-format on
 
 } // namespace
 
-const Provider& kprobe() {
-  static const KprobeProvider p(kKprobe, false, "fentry");
-  return p;
-}
-const Provider& kretprobe() {
-  static const KprobeProvider p(kKretprobe, true, "fexit");
-  return p;
-}
+BTC_PROVIDER(kprobe, KprobeProvider, kKprobe, false, "fentry")
+BTC_PROVIDER(kretprobe, KprobeProvider, kKretprobe, true, "fexit")
 
 } // namespace btc::probes::providers

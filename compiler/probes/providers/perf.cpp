@@ -104,32 +104,22 @@ private:
   abi::PerfEventType type_;
 };
 
-const ProbeKindDesc kInterval{ProbeKind::Interval, {"i"},      "perf_event",
-                              kPerfProg,           kPerfRules, ast::AddrSpace::None};
-const ProbeKindDesc kProfile{ProbeKind::Profile, {"p"},      "perf_event",
-                             kPerfProg,          kPerfRules, ast::AddrSpace::None};
-const ProbeKindDesc kSoftware{ProbeKind::Software, {"s"},      "perf_event",
-                              kPerfProg,           kPerfRules, ast::AddrSpace::None};
-const ProbeKindDesc kHardware{ProbeKind::Hardware, {"h"},      "perf_event",
-                              kPerfProg,           kPerfRules, ast::AddrSpace::None};
+// clang-format off
+const ProbeKindDesc kInterval{ProbeKind::Interval, {"i"}, "perf_event", kPerfProg, kPerfRules,
+    ast::AddrSpace::None};
+const ProbeKindDesc kProfile{ProbeKind::Profile, {"p"}, "perf_event", kPerfProg, kPerfRules,
+    ast::AddrSpace::None};
+const ProbeKindDesc kSoftware{ProbeKind::Software, {"s"}, "perf_event", kPerfProg, kPerfRules,
+    ast::AddrSpace::None};
+const ProbeKindDesc kHardware{ProbeKind::Hardware, {"h"}, "perf_event", kPerfProg, kPerfRules,
+    ast::AddrSpace::None};
+// clang-format on
 
 } // namespace
 
-const Provider& interval() {
-  static const TimedProvider p(kInterval);
-  return p;
-}
-const Provider& profile() {
-  static const TimedProvider p(kProfile);
-  return p;
-}
-const Provider& software() {
-  static const CountedProvider p(kSoftware, abi::PerfEventType::Software);
-  return p;
-}
-const Provider& hardware() {
-  static const CountedProvider p(kHardware, abi::PerfEventType::Hardware);
-  return p;
-}
+BTC_PROVIDER(interval, TimedProvider, kInterval)
+BTC_PROVIDER(profile, TimedProvider, kProfile)
+BTC_PROVIDER(software, CountedProvider, kSoftware, abi::PerfEventType::Software)
+BTC_PROVIDER(hardware, CountedProvider, kHardware, abi::PerfEventType::Hardware)
 
 } // namespace btc::probes::providers

@@ -27,6 +27,13 @@ const Provider& watchpoint();
 const Provider& asyncwatchpoint();
 const Provider& iter();
 
+// Defines `const Provider& NAME()`: the one instance of provider TYPE, built from the rest.
+#define BTC_PROVIDER(NAME, TYPE, ...)                                                              \
+  const Provider& NAME() {                                                                         \
+    static const TYPE instance(__VA_ARGS__);                                                       \
+    return instance;                                                                               \
+  }
+
 // args->NAME of a probe typed from a BTF function prototype (kfunc/kretfunc; rawtracepoint:
 // its btf_trace_EVENT prototype): every attach point must have the parameter, same type.
 ast::Type btf_args_field(SemaContext& cx, ast::Expr& e, ast::FieldAccess& f);

@@ -53,15 +53,13 @@ public:
   }
 };
 
-const ProbeKindDesc kRawTracepoint{
-    ProbeKind::RawTracepoint,       {"rt"},         "raw_tp",
+// clang-format off
+const ProbeKindDesc kRawTracepoint{ProbeKind::RawTracepoint, {"rt"}, "raw_tp",
     "BPF_PROG_TYPE_RAW_TRACEPOINT", {.argn = true}, ast::AddrSpace::Kernel};
+// clang-format on
 
 } // namespace
 
-const Provider& rawtracepoint() {
-  static const RawTracepointProvider p(kRawTracepoint);
-  return p;
-}
+BTC_PROVIDER(rawtracepoint, RawTracepointProvider, kRawTracepoint)
 
 } // namespace btc::probes::providers

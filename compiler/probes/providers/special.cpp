@@ -38,20 +38,16 @@ public:
   void prologue(LowerContext&) const override {} // runs once, even while stopping
 };
 
-const ProbeKindDesc kBegin{ProbeKind::Begin,    {}, "raw_tp", kRawTpProg, {.signal = false},
-                           ast::AddrSpace::None};
-const ProbeKindDesc kEnd{ProbeKind::End,      {}, "raw_tp", kRawTpProg, {.signal = false},
-                         ast::AddrSpace::None};
+// clang-format off
+const ProbeKindDesc kBegin{ProbeKind::Begin, {}, "raw_tp", kRawTpProg, {.signal = false},
+    ast::AddrSpace::None};
+const ProbeKindDesc kEnd{ProbeKind::End, {}, "raw_tp", kRawTpProg, {.signal = false},
+    ast::AddrSpace::None};
+// clang-format on
 
 } // namespace
 
-const Provider& begin() {
-  static const SpecialProvider p(kBegin);
-  return p;
-}
-const Provider& end() {
-  static const SpecialProvider p(kEnd);
-  return p;
-}
+BTC_PROVIDER(begin, SpecialProvider, kBegin)
+BTC_PROVIDER(end, SpecialProvider, kEnd)
 
 } // namespace btc::probes::providers

@@ -216,14 +216,13 @@ public:
   }
 };
 
-const ProbeKindDesc kTracepoint{ProbeKind::Tracepoint,      {"t"}, "tracepoint",
-                                "BPF_PROG_TYPE_TRACEPOINT", {},    ast::AddrSpace::Kernel};
+// clang-format off
+const ProbeKindDesc kTracepoint{ProbeKind::Tracepoint, {"t"}, "tracepoint",
+    "BPF_PROG_TYPE_TRACEPOINT", {}, ast::AddrSpace::Kernel};
+// clang-format on
 
 } // namespace
 
-const Provider& tracepoint() {
-  static const TracepointProvider p(kTracepoint);
-  return p;
-}
+BTC_PROVIDER(tracepoint, TracepointProvider, kTracepoint)
 
 } // namespace btc::probes::providers

@@ -15,7 +15,6 @@
 #include <llvm/ADT/StringExtras.h>
 
 #include <cctype>
-#include <charconv>
 
 namespace btc::probes::providers {
 namespace {
@@ -86,21 +85,14 @@ public:
     }
     if (func.starts_with("0x") ||
         (!func.empty() && std::isdigit(static_cast<unsigned char>(func[0])))) {
-      std::string_view digits = func;
-      int base = 10;
-      if (digits.starts_with("0x") || digits.starts_with("0X")) {
-        base = 16;
-        digits.remove_prefix(2);
-      }
-      uint64_t v = 0;
-      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-      if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size()) {
+      auto v = parse_address(func);
+      if (!v) {
         error = "invalid address " + func;
         return false;
       }
-      spec.offset = v;
+      spec.offset = *v;
       spec.func = "";
-      func = std::to_string(v); // 0.17 names an address probe in decimal
+      func = std::to_string(*v); // 0.17 names an address probe in decimal
     } else if (!split_offset(func, spec, error)) {
       return false;
     } else if (spec.offset == 0) {
@@ -166,34 +158,19 @@ private:
 };
 
 constexpr std::string_view kKprobeProg = "BPF_PROG_TYPE_KPROBE";
-const ProbeKindDesc kUprobe{ProbeKind::Uprobe,
-                            {"u"},
-                            "uprobe",
-                            kKprobeProg,
-                            {.argn = true,
-                             .sargn = true,
-                             .func = true,
-                             .reg = true,
-                             .uaddr = true,
-                             .ctx_record = "pt_regs"},
-                            ast::AddrSpace::User};
-const ProbeKindDesc kUretprobe{
-    ProbeKind::Uretprobe,
-    {"ur"},
-    "uretprobe",
-    kKprobeProg,
+// clang-format off
+const ProbeKindDesc kUprobe{ProbeKind::Uprobe, {"u"}, "uprobe", kKprobeProg,
+    {.argn = true, .sargn = true, .func = true, .reg = true, .uaddr = true,
+     .ctx_record = "pt_regs"},
+    ast::AddrSpace::User};
+const ProbeKindDesc kUretprobe{ProbeKind::Uretprobe, {"ur"}, "uretprobe", kKprobeProg,
     {.retval = true, .func = true, .reg = true, .uaddr = true, .ctx_record = "pt_regs"},
     ast::AddrSpace::User};
+// clang-format on
 
 } // namespace
 
-const Provider& uprobe() {
-  static const UprobeProvider p(kUprobe, false);
-  return p;
-}
-const Provider& uretprobe() {
-  static const UprobeProvider p(kUretprobe, true);
-  return p;
-}
+BTC_PROVIDER(uprobe, UprobeProvider, kUprobe, false)
+BTC_PROVIDER(uretprobe, UprobeProvider, kUretprobe, true)
 
 } // namespace btc::probes::providers

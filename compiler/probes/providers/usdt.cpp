@@ -151,18 +151,13 @@ llvm::Value* UsdtProvider::lower_arg(LowerContext& lx, uint32_t n) const {
   return phi;
 }
 
-const ProbeKindDesc kUsdt{ProbeKind::Usdt,
-                          {"U"},
-                          "usdt",
-                          "BPF_PROG_TYPE_KPROBE",
-                          {.argn = true, .reg = true, .uaddr = true, .ctx_record = "pt_regs"},
-                          ast::AddrSpace::User};
+// clang-format off
+const ProbeKindDesc kUsdt{ProbeKind::Usdt, {"U"}, "usdt", "BPF_PROG_TYPE_KPROBE",
+    {.argn = true, .reg = true, .uaddr = true, .ctx_record = "pt_regs"}, ast::AddrSpace::User};
+// clang-format on
 
 } // namespace
 
-const Provider& usdt() {
-  static const UsdtProvider p(kUsdt);
-  return p;
-}
+BTC_PROVIDER(usdt, UsdtProvider, kUsdt)
 
 } // namespace btc::probes::providers

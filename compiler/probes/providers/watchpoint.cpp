@@ -244,21 +244,17 @@ void WatchpointProvider::lower_companions(LowerContext& lx, const sema::ProbeInf
 
 constexpr std::string_view kPerfProg = "BPF_PROG_TYPE_PERF_EVENT";
 constexpr ContextRules kWatchRules{.reg = true, .ctx_record = "bpf_perf_event_data"};
+// clang-format off
 const ProbeKindDesc kWatchpoint{ProbeKind::Watchpoint, {"w"}, "perf_event", kPerfProg, kWatchRules,
-                                ast::AddrSpace::None};
-const ProbeKindDesc kAsyncWatchpoint{
-    ProbeKind::AsyncWatchpoint, {"aw"}, "perf_event", kPerfProg, kWatchRules, ast::AddrSpace::None};
+    ast::AddrSpace::None};
+const ProbeKindDesc kAsyncWatchpoint{ProbeKind::AsyncWatchpoint, {"aw"}, "perf_event", kPerfProg,
+    kWatchRules, ast::AddrSpace::None};
+// clang-format on
 
 } // namespace
 
-const Provider& watchpoint() {
-  static const WatchpointProvider p(kWatchpoint, true);
-  return p;
-}
-const Provider& asyncwatchpoint() {
-  static const WatchpointProvider p(kAsyncWatchpoint, false);
-  return p;
-}
+BTC_PROVIDER(watchpoint, WatchpointProvider, kWatchpoint, true)
+BTC_PROVIDER(asyncwatchpoint, WatchpointProvider, kAsyncWatchpoint, false)
 
 } // namespace providers
 } // namespace btc::probes

@@ -18,16 +18,9 @@ public:
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }
   bool is_iterator() const override { return true; }
 
-  bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
-            std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
-    return true;
-  }
-
   bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
               std::string& err) override {
-    const abi::ProbeDesc& p = *point.probe;
-    bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
+    bpf_program* prog = program_for(in, point, err);
     if (!prog) return false;
     bpf_link* link = bpf_program__attach_iter(prog, nullptr);
     return keep_link(link, links, err);

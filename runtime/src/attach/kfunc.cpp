@@ -65,12 +65,6 @@ public:
     return true;
   }
 
-  bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
-            std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
-    return true;
-  }
-
   bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
               std::string& err) override {
     const abi::ProbeDesc& p = *point.probe;

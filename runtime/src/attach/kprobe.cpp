@@ -74,7 +74,7 @@ public:
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
             std::vector<AttachPoint>& out, std::string& err) override {
     if (!p.spec.wildcard) {
-      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
+      out.push_back(single_point(p));
       return true;
     }
     std::string why;
@@ -110,7 +110,7 @@ public:
       err = "kprobes are not available on this kernel";
       return false;
     }
-    bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
+    bpf_program* prog = program_for(in, point, err);
     if (!prog) return false;
     LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = point.id, .offset = p.spec.offset,
                 .retprobe = p.spec.kind == ProbeKind::Kretprobe);

@@ -2,6 +2,8 @@
 // program_copies.h).
 #include "attach/program_copies.h"
 
+#include "attach/provider.h"
+
 #include "btc/abi.h"
 #include "host/kernel_btf.h"
 #include "host/libbpf_log.h"
@@ -133,6 +135,10 @@ bpf_object* ProgramCopies::copy(bpf_object* main, const std::string& prog_name, 
     return nullptr;
   }
   return obj;
+}
+
+bpf_program* program_for(const AttachInput& in, const AttachPoint& point, std::string& err) {
+  return in.programs.program_for_attach(in.obj, point.probe->prog_name, point.id, err);
 }
 
 } // namespace btc::rt

@@ -25,6 +25,7 @@
 #include <vector>
 
 struct bpf_object;
+struct bpf_program;
 
 namespace btc::rt {
 
@@ -66,6 +67,16 @@ enum class TestRun { No, AtBegin, AtEnd };
 // the output (tracepoint links take ~80 ms each to close).
 enum class LinkGroup { AtStop, AfterOutput };
 
+// A probe that is not expanded where the tool runs: its one attach point.
+inline AttachPoint single_point(const abi::ProbeDesc& p) {
+  return {&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false};
+}
+
+// The program to attach at `point`: the object's, or the copy patched with the point's id on
+// kernels without BPF cookies (program_copies.h).
+// (Defined in program_copies.cpp.)
+bpf_program* program_for(const AttachInput& in, const AttachPoint& point, std::string& err);
+
 class ProbeProvider {
 public:
   virtual ~ProbeProvider() = default;
@@ -105,9 +116,13 @@ public:
   // Expands `p` into attach points on this host. A probe without wildcard keeps its id (its
   // name in `probe_names` may be rewritten); each wildcard match gets a new id appended to
   // `probe_names`. On failure `err` holds complete message lines.
+  // (The default: the probe is its one attach point, as the manifest names it.)
   virtual bool plan(const abi::Manifest& m, const abi::ProbeDesc& p,
                     std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
-                    std::string& err) = 0;
+                    std::string& err) {
+    out.push_back(single_point(p));
+    return true;
+  }
   // Attaches one point (never a TestRun probe), appending its links. On failure `err` says why.
   virtual bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
                       std::string& err) = 0;

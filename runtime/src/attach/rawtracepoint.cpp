@@ -23,7 +23,7 @@ public:
   bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>& probe_names,
             std::vector<AttachPoint>& out, std::string& err) override {
     if (!p.spec.wildcard) {
-      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
+      out.push_back(single_point(p));
       return true;
     }
     // Raw tracepoints this kernel has: its BTF's `btf_trace_<event>` typedefs.
@@ -43,8 +43,7 @@ public:
 
   bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
               std::string& err) override {
-    const abi::ProbeDesc& p = *point.probe;
-    bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
+    bpf_program* prog = program_for(in, point, err);
     if (!prog) return false;
     const std::string& event = point.func.empty() ? point.target : point.func;
     bpf_link* link = bpf_program__attach_raw_tracepoint(prog, event.c_str());

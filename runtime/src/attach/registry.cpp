@@ -42,36 +42,21 @@ std::unique_ptr<ProbeProvider> make_iter_provider();
 
 ProbeProviders::Factory ProbeProviders::factory(abi::ProbeKind kind) {
   using K = abi::ProbeKind;
+  // clang-format off
   switch (kind) {
-  case K::Begin:
-  case K::End:
-    return make_special_provider;
-  case K::Tracepoint:
-    return make_tracepoint_provider;
-  case K::Interval:
-  case K::Profile:
-  case K::Software:
-  case K::Hardware:
-    return make_perf_event_provider;
-  case K::Kprobe:
-  case K::Kretprobe:
-    return make_kprobe_provider;
-  case K::Kfunc:
-  case K::Kretfunc:
-    return make_kfunc_provider;
-  case K::Uprobe:
-  case K::Uretprobe:
-    return make_uprobe_provider;
-  case K::Usdt:
-    return make_usdt_provider;
-  case K::RawTracepoint:
-    return make_rawtracepoint_provider;
-  case K::Watchpoint:
-  case K::AsyncWatchpoint:
-    return make_watchpoint_provider;
-  case K::Iter:
-    return make_iter_provider;
+  case K::Begin: case K::End: return make_special_provider;
+  case K::Tracepoint: return make_tracepoint_provider;
+  case K::Interval: case K::Profile:
+  case K::Software: case K::Hardware: return make_perf_event_provider;
+  case K::Kprobe: case K::Kretprobe: return make_kprobe_provider;
+  case K::Kfunc: case K::Kretfunc: return make_kfunc_provider;
+  case K::Uprobe: case K::Uretprobe: return make_uprobe_provider;
+  case K::Usdt: return make_usdt_provider;
+  case K::RawTracepoint: return make_rawtracepoint_provider;
+  case K::Watchpoint: case K::AsyncWatchpoint: return make_watchpoint_provider;
+  case K::Iter: return make_iter_provider;
   }
+  // clang-format on
   return make_unsupported_provider; // a value outside the enum
 }
 

@@ -9,16 +9,6 @@ namespace {
 
 using abi::ProbeKind;
 
-constexpr ProbeKind kAllKinds[] = {ProbeKind::Begin,           ProbeKind::End,
-                                   ProbeKind::Tracepoint,      ProbeKind::Interval,
-                                   ProbeKind::Profile,         ProbeKind::Software,
-                                   ProbeKind::Hardware,        ProbeKind::Kprobe,
-                                   ProbeKind::Kretprobe,       ProbeKind::Uprobe,
-                                   ProbeKind::Uretprobe,       ProbeKind::Usdt,
-                                   ProbeKind::Kfunc,           ProbeKind::Kretfunc,
-                                   ProbeKind::RawTracepoint,   ProbeKind::Watchpoint,
-                                   ProbeKind::AsyncWatchpoint, ProbeKind::Iter};
-
 abi::ProbeDesc desc(ProbeKind kind, bool wildcard = false) {
   abi::ProbeDesc p;
   p.spec.kind = kind;
@@ -28,7 +18,7 @@ abi::ProbeDesc desc(ProbeKind kind, bool wildcard = false) {
 
 TEST(RegistryTest, OneProviderPerFamily) {
   ProbeProviders providers;
-  for (ProbeKind k : kAllKinds) providers.of(k);
+  for (ProbeKind k : abi::kProbeKinds) providers.of(k);
   EXPECT_EQ(providers.created().size(), 10u);
   EXPECT_EQ(&providers.of(ProbeKind::Kprobe), &providers.of(ProbeKind::Kretprobe));
   EXPECT_EQ(&providers.of(ProbeKind::Watchpoint), &providers.of(ProbeKind::AsyncWatchpoint));
@@ -38,7 +28,7 @@ TEST(RegistryTest, OneProviderPerFamily) {
 
 TEST(RegistryTest, SessionFacts) {
   ProbeProviders providers;
-  for (ProbeKind k : kAllKinds) {
+  for (ProbeKind k : abi::kProbeKinds) {
     const ProbeProvider& p = providers.of(k);
     TestRun run = k == ProbeKind::Begin ? TestRun::AtBegin
                   : k == ProbeKind::End ? TestRun::AtEnd

@@ -15,12 +15,6 @@ public:
   }
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }
 
-  bool plan(const abi::Manifest&, const abi::ProbeDesc& p, std::vector<std::string>&,
-            std::vector<AttachPoint>& out, std::string&) override {
-    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
-    return true;
-  }
-
   bool attach(const AttachInput&, const AttachPoint&, std::vector<LinkPtr>&,
               std::string& err) override {
     err = "BEGIN/END probes are run, not attached";

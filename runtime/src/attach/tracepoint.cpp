@@ -43,7 +43,7 @@ public:
                               "tracepoint not found: " + p.spec.target);
         return false;
       }
-      out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
+      out.push_back(single_point(p));
       return true;
     }
     auto matches = expand_tracepoints(p.spec.target, tracefs_events_dir());

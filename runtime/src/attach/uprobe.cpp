@@ -72,7 +72,7 @@ public:
   bool attach(const AttachInput& in, const AttachPoint& point, std::vector<LinkPtr>& links,
               std::string& err) override {
     const abi::ProbeDesc& p = *point.probe;
-    bpf_program* prog = in.programs.program_for_attach(in.obj, p.prog_name, point.id, err);
+    bpf_program* prog = program_for(in, point, err);
     if (!prog) return false;
     ElfSymbols elf;
     if (!elf.load(point.target, err)) return false;

@@ -138,7 +138,7 @@ bool WatchpointProvider::plan(const abi::Manifest& m, const abi::ProbeDesc& p,
                               std::vector<std::string>& probe_names, std::vector<AttachPoint>& out,
                               std::string& err) {
   if (!is_func_form(p)) {
-    out.push_back({&p, p.spec.target, p.spec.func, p.spec.text, p.probe_id, false});
+    out.push_back(single_point(p));
     return true;
   }
   if (pid_ <= 0) {
