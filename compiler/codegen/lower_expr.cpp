@@ -49,7 +49,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           return lower_builtin(e, n);
         } else if constexpr (std::is_same_v<T, ast::Ident>) {
           auto it = info_.btf_enums.find(&e);
-          if (it == info_.btf_enums.end()) return i64(0); // sema rejected it
+          BTC_CHECK(it != info_.btf_enums.end(), "sema folds or records every identifier");
           if (core_ && it->second.first)
             if (llvm::Value* v = core_->enum_value_reloc(b_, it->second.first, n.name))
               return v;
@@ -192,7 +192,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           llvm::Value* field = core_->field_address(b_, base, root, path);
           return b_.CreateZExt(core_->field_info(b_, field, FieldInfoKind::ByteOffset), i64_ty());
         } else if constexpr (std::is_same_v<T, ast::Sizeof>) {
-          return i64(0); // folded by sema
+          BTC_UNREACHABLE("sema folds sizeof into a number");
         }
       },
       e.node);

@@ -9,6 +9,7 @@
 // twin kretfunc_0_0_kprobe in "kretprobe/vfs_read", retval after 4 argument slots.
 #include "probes/providers/providers.h"
 
+#include "btc/check.h"
 #include "btf/kernel_btf.h"
 #include "btf/kfunc_signature.h"
 #include "sema/program_info.h"
@@ -234,7 +235,7 @@ llvm::Value* lower_btf_args_field(const Provider& p, LowerContext& lx, const ast
   if (f.base->type.kind != ast::TypeKind::Ctx) return nullptr;
   const auto& slots = lx.program_info().arg_slots;
   auto it = slots.find({&e, lx.spec().text});
-  if (it == slots.end()) return lx.i64(0); // sema reported it
+  BTC_CHECK(it != slots.end(), "sema records the slot of every args field it types");
   return lx.convert_int(p.lower_arg(lx, it->second), e.type);
 }
 
