@@ -12,7 +12,6 @@ namespace btc::codegen {
 namespace {
 constexpr uint64_t kAfInet = 2, kAfInet6 = 10;
 constexpr int64_t kE2Big = -7;
-constexpr uint64_t kHelperSendSignal = 109, kHelperTracePrintk = 6;
 } // namespace
 
 void Lowerer::check_helper_result(Helper h, llvm::Value* ret, source::SourceRange range,
@@ -244,7 +243,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     else
       sig = lower_expr(*c.args[0]);
     auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);
-    auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(kHelperSendSignal), ptr_ty());
+    auto* callee = llvm::ConstantExpr::getIntToPtr(
+        b_.getInt64(static_cast<uint64_t>(Helper::SendSignal)), ptr_ty());
     b_.CreateCall(fty, callee, {b_.CreateTrunc(sig, b_.getInt32Ty())});
     return i64(0);
   }
@@ -261,7 +261,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     std::vector<llvm::Type*> types;
     for (auto* a : args) types.push_back(a->getType());
     auto* fty = llvm::FunctionType::get(i64_ty(), types, false);
-    auto* callee = llvm::ConstantExpr::getIntToPtr(b_.getInt64(kHelperTracePrintk), ptr_ty());
+    auto* callee = llvm::ConstantExpr::getIntToPtr(
+        b_.getInt64(static_cast<uint64_t>(Helper::TracePrintk)), ptr_ty());
     b_.CreateCall(fty, callee, args);
     return i64(0);
   }

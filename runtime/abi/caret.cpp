@@ -1,6 +1,8 @@
 // caret.cpp: located messages with the source line and a ~~~ underline (btc/caret.h).
 #include "btc/caret.h"
 
+#include <algorithm>
+
 namespace btc::abi {
 
 std::string render_located(const SourceSpot& at, const std::string_view* source_line,
@@ -22,11 +24,19 @@ std::string render_located(const SourceSpot& at, const std::string_view* source_
     for (uint32_t i = 0; i + 1 < col && i < raw.size(); ++i) c += raw[i] == '\t' ? 4 : 1;
     return c;
   };
-  uint32_t cb = expanded(at.col_begin);
-  uint32_t ce = expanded(at.col_end > at.col_begin ? at.col_end - 1 : at.col_begin) + 1;
-  if (ce <= cb) ce = cb + 1;
-  out.append(at.file).append(":" + std::to_string(at.line) + ":" + std::to_string(cb) + "-" +
-                             std::to_string(ce) + ": ");
+  // The header names raw columns (a tab is one), the underline sits under the expanded line:
+  // both as bpftrace 0.17 prints them.
+  // A range at the end of the file points just past the line's last character.
+  auto on_line = [&](uint32_t col) {
+    return source_line ? std::min<uint32_t>(col, static_cast<uint32_t>(raw.size()) + 1) : col;
+  };
+  uint32_t raw_begin = on_line(at.col_begin);
+  uint32_t raw_end = on_line(at.col_end > at.col_begin ? at.col_end - 1 : at.col_begin) + 1;
+  if (raw_end <= raw_begin) raw_end = raw_begin + 1;
+  uint32_t cb = expanded(raw_begin);
+  uint32_t ce = expanded(raw_end - 1) + 1;
+  out.append(at.file).append(":" + std::to_string(at.line) + ":" + std::to_string(raw_begin) + "-" +
+                             std::to_string(raw_end) + ": ");
   out.append(level).append(": ").append(message).append("\n");
   if (!source_line) return out;
   for (char c : raw) {

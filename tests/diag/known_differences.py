@@ -8,9 +8,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HEADER = """# Known differences between btc's diagnostics and bpftrace v0.17
 
 Every case in `cases/` whose message text differs from bpftrace 0.17's (`cases/NAME.bpftrace`,
-recorded with `run_diag.py --record-oracle`). Column ranges are not compared here (0.17 counts
-a tab as one column, btc the expanded width; bison's ranges differ from ours on some syntax
-errors). Regenerate with `known_differences.py` after updating goldens.
+recorded with `run_diag.py --record-oracle`). Column ranges are not compared here (bison's ranges
+differ from ours on some syntax errors; both count a tab as one column in the header and
+underline the tab-expanded line). Regenerate with `known_differences.py` after updating goldens.
 
 Why they differ, by kind:
 - **Not implemented yet** (issue #5): probe types and functions btc rejects with

@@ -6,8 +6,9 @@
 //   stdin:1:24-26: ERROR: $1 used numerically but given "abc". Try using str($1).
 //   BEGIN { printf("%d\n", $1); }
 //                          ~~
-// Tabs are shown as four spaces and the columns counted on the expanded line, as bpftrace
-// does. Without a line: "ERROR: message"; across lines: "file:3-5: ERROR: message".
+// Tabs are shown as four spaces; the header names raw columns (a tab counts one) and the
+// underline sits under the expanded text, as bpftrace 0.17 prints both. Without a line: "ERROR:
+// message"; across lines: "file:3-5: ERROR: message".
 #pragma once
 
 #include <cstdint>
