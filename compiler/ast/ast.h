@@ -45,13 +45,16 @@ enum class BinOp {
   Add, Sub, Mul, Div, Mod, Shl, Shr, BitAnd, BitOr, BitXor,
   Lt, Le, Gt, Ge, Eq, Ne, LogAnd, LogOr,
 };
-enum class UnOp { Neg, LogNot, BitNot, Deref };
+enum class UnOp { Neg, LogNot, BitNot, Deref, AddrOf };
 
 struct IntLit {
   uint64_t value = 0;          // two's complement bits; literals are int64 in 0.17
 };
 struct StrLit {
   std::string value;           // escapes already decoded
+};
+struct BoolLit {
+  bool value = false;          // true / false (bpftrace 0.2x)
 };
 // A builtin identifier: pid, comm, nsecs, arg0, retval, args, curtask, probe, kstack, ...
 struct Builtin {
@@ -116,7 +119,18 @@ struct Cast {
   ExprPtr operand;
 };
 struct Tuple {
-  std::vector<ExprPtr> elems;  // >= 2 elements
+  std::vector<ExprPtr> elems;  // 0.17 writes >= 2 elements; 0.2x also `()` and `(x,)`
+};
+// A record literal `(name = "x", size = 2)` (bpftrace 0.2x): fields in written order.
+struct RecordLit {
+  std::vector<std::string> names;
+  std::vector<ExprPtr> values;
+};
+// A block expression `{ let $b = 1; $b }` (bpftrace 0.2x; also what a macro call expands
+// into): the statements run, then `value` (null: the block has no value).
+struct BlockExpr {
+  std::vector<StmtPtr> stmts;
+  ExprPtr value;
 };
 struct Sizeof {
   std::variant<TypeName, ExprPtr> arg;
@@ -126,9 +140,10 @@ struct Offsetof {
   std::vector<std::string> fields;
 };
 
-using ExprNode = std::variant<IntLit, StrLit, Builtin, Ident, Positional, PositionalCount, Var,
-                              MapRef, Call, Binary, Unary, IncDec, Ternary, FieldAccess,
-                              TupleIndex, Index, Cast, Tuple, Sizeof, Offsetof>;
+using ExprNode = std::variant<IntLit, StrLit, BoolLit, Builtin, Ident, Positional,
+                              PositionalCount, Var, MapRef, Call, Binary, Unary, IncDec, Ternary,
+                              FieldAccess, TupleIndex, Index, Cast, Tuple, RecordLit, BlockExpr,
+                              Sizeof, Offsetof>;
 
 struct Expr {
   ExprNode node;
@@ -169,12 +184,31 @@ struct WhileStmt {
   ExprPtr cond;
   Block body;
 };
+// `let $x[: TYPE] [= value];` (bpftrace 0.2x). The expand phase gives each declaration a name
+// of its own for its block (so sema sees distinct variables) and keeps the statement so sema
+// learns the declared type; `value` may be null.
+struct LetStmt {
+  std::string name;             // "$x" (after expand: the block-unique name)
+  std::optional<TypeName> type; // declared type, if any
+  ExprPtr value;
+  SourceRange name_range;
+  Type var_type;                // filled by sema: the variable's type (None: never assigned)
+};
+// `for ($kv : @map) { ... }` or `for ($i : lo..hi) { ... }` (bpftrace 0.2x). The expand phase
+// rewrites ranges into a while loop; map iteration reaches sema and codegen.
+struct ForStmt {
+  std::string var;              // "$kv"
+  ExprPtr map;                  // a MapRef without keys, or null for a range
+  ExprPtr lo, hi;               // the range's bounds (hi exclusive)
+  Block body;
+  SourceRange var_range;
+};
 struct BreakStmt {};
 struct ContinueStmt {};
 struct ReturnStmt {};
 
-using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, BreakStmt,
-                              ContinueStmt, ReturnStmt>;
+using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, LetStmt,
+                              ForStmt, BreakStmt, ContinueStmt, ReturnStmt>;
 
 struct Stmt {
   StmtNode node;
@@ -215,7 +249,34 @@ struct CDefinition {
   SourceRange range;
 };
 
+// `config = { key = value; ... }` (bpftrace 0.2x): one assignment as written.
+struct ConfigItem {
+  std::string key;              // as written: `max_strlen`, `BPFTRACE_MAX_STRLEN`, ...
+  std::string value;            // the text of an identifier, number or string
+  enum class Kind { Ident, Int, String, Bool } kind = Kind::Ident;
+  SourceRange range, value_range;
+};
+// `macro name(x, $v, @m) { ... }` (bpftrace 0.2x), expanded at its call sites by the expand
+// phase. Parameters keep their sigil: "x" (an expression), "$v" (a variable), "@m" (a map).
+struct MacroDef {
+  std::string name;
+  std::vector<std::string> params;
+  std::vector<StmtPtr> body;
+  ExprPtr value;                // the body's trailing expression, if any
+  SourceRange range, name_range;
+};
+// `let @m = lruhash(N);` (bpftrace 0.2x).
+struct MapDecl {
+  std::string name;             // "@m"
+  std::string kind;             // hash, lruhash, percpuhash, percpulruhash, percpuarray
+  uint64_t max_entries = 0;
+  SourceRange range, kind_range;
+};
+
 struct Program {
+  std::vector<ConfigItem> config;
+  std::vector<MacroDef> macros;
+  std::vector<MapDecl> map_decls;
   std::vector<Define> defines;
   std::vector<Include> includes;
   std::vector<CDefinition> c_definitions;

@@ -17,6 +17,7 @@ const char* unop_text(UnOp op) {
   case UnOp::LogNot: return "!";
   case UnOp::BitNot: return "~";
   case UnOp::Deref: return "*";
+  case UnOp::AddrOf: return "&";
   }
   return "?";
 }
@@ -126,6 +127,24 @@ public:
     line(ind, "tuple" + ty);
     for (const auto& e : n.elems) expr(*e, ind + 1);
   }
+  void expr_node(const BoolLit& n, const std::string& ty, int ind) {
+    line(ind, std::string("bool ") + (n.value ? "true" : "false") + ty);
+  }
+  void expr_node(const RecordLit& n, const std::string& ty, int ind) {
+    line(ind, "record" + ty);
+    for (size_t i = 0; i < n.names.size(); ++i) {
+      line(ind + 1, "." + n.names[i]);
+      expr(*n.values[i], ind + 2);
+    }
+  }
+  void expr_node(const BlockExpr& n, const std::string& ty, int ind) {
+    line(ind, "block" + ty);
+    block(n.stmts, ind + 1);
+    if (n.value) {
+      line(ind + 1, "value");
+      expr(*n.value, ind + 2);
+    }
+  }
   void expr_node(const Sizeof& n, const std::string& ty, int ind) {
     if (const auto* t = std::get_if<TypeName>(&n.arg)) {
       line(ind, "sizeof (" + type_name_text(*t) + ")" + ty);
@@ -172,6 +191,21 @@ public:
   void stmt_node(const WhileStmt& n, int ind) {
     line(ind, "while");
     expr(*n.cond, ind + 1);
+    line(ind + 1, "body");
+    block(n.body, ind + 2);
+  }
+  void stmt_node(const LetStmt& n, int ind) {
+    line(ind, "let " + n.name + (n.type ? ": " + type_name_text(*n.type) : ""));
+    if (n.value) expr(*n.value, ind + 1);
+  }
+  void stmt_node(const ForStmt& n, int ind) {
+    line(ind, "for " + n.var);
+    if (n.map) {
+      expr(*n.map, ind + 1);
+    } else {
+      expr(*n.lo, ind + 1);
+      expr(*n.hi, ind + 1);
+    }
     line(ind + 1, "body");
     block(n.body, ind + 2);
   }
@@ -233,6 +267,19 @@ std::string print(const Stmt& stmt, int indent) {
 std::string print(const Program& prog) {
   Printer p;
   p.line(0, "program");
+  for (const auto& c : prog.config) p.line(1, "config " + c.key + " = " + c.value);
+  for (const auto& d : prog.map_decls)
+    p.line(1, "map " + d.name + " = " + d.kind + "(" + std::to_string(d.max_entries) + ")");
+  for (const auto& m : prog.macros) {
+    std::string params;
+    for (const auto& q : m.params) params += (params.empty() ? "" : ", ") + q;
+    p.line(1, "macro " + m.name + "(" + params + ")");
+    p.block(m.body, 2);
+    if (m.value) {
+      p.line(2, "value");
+      p.expr(*m.value, 3);
+    }
+  }
   for (const auto& inc : prog.includes)
     p.line(1, "include " + (inc.system ? "<" + inc.path + ">" : "\"" + inc.path + "\""));
   for (const auto& d : prog.defines)

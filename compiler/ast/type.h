@@ -51,6 +51,7 @@ struct Type {
   TypeKind kind = TypeKind::None;
   uint32_t size = 0;
   bool is_signed = false;           // Integer; Sum/Min/Max of signed values
+  bool is_bool = false;             // Integer: a 0.2x boolean (true/false), printed as such
   AddrSpace as = AddrSpace::None;   // Integer/Pointer: what it points into; else where it lives
   // Pointer/Record: the program's context (`ctx`, a cast of it, a record inside it): read with
   // direct loads at fixed offsets, which the verifier rewrites (perf-event contexts are not
@@ -75,6 +76,11 @@ struct Type {
     return t;
   }
   static Type int64() { return integer(8, true); }
+  static Type boolean() {
+    Type t = integer(1, false);
+    t.is_bool = true;
+    return t;
+  }
   Type in(AddrSpace space) const {
     Type t = *this;
     t.as = space;

@@ -20,7 +20,7 @@ const std::array<VarDesc, 23> kVars = {{
   {VarId::Username, "username", true}, {VarId::Args, "args", true}, {VarId::Ctx, "ctx", true},
 }};
 
-const std::array<FuncDesc, 46> kFuncs = {{
+const std::array<FuncDesc, 50> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -56,6 +56,9 @@ const std::array<FuncDesc, 46> kFuncs = {{
   {ValueFn::Debugf, "debugf", 1, 4, false, true},
   {ValueFn::Join, "join", 1, 2, false, true},
   {ValueFn::Strftime, "strftime", 2, 2, false, true},
+  {ValueFn::Getopt, "getopt", 1, 3, false, true},
+  {ValueFn::SyscallName, "syscall_name", 1, 1, false, true},
+  {ValueFn::SignalName, "signal_name", 1, 1, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},
@@ -64,7 +67,8 @@ const std::array<FuncDesc, 46> kFuncs = {{
   {AggFn::Stats, "stats", 1, 1, false, true},
   {AggFn::Hist, "hist", 1, 1, false, true},
   {AggFn::Lhist, "lhist", 4, 4, false, true},
-  {CallFn::Delete, "delete", 1, 1, false, true},
+  {CallFn::Delete, "delete", 1, 2, false, true},
+  {CallFn::HasKey, "has_key", 1, 2, false, true},
   {CallFn::Clear, "clear", 1, 1, false, true},
   {CallFn::Zero, "zero", 1, 1, false, true},
 }};

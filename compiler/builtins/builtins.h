@@ -42,6 +42,7 @@ enum class CallFn {
   Delete,
   Clear,
   Zero,
+  HasKey,
 };
 // Functions of a value (sema: check_functions.cpp, codegen: lower_functions.cpp).
 enum class ValueFn {
@@ -72,6 +73,9 @@ enum class ValueFn {
   Debugf,
   Join,
   Strftime,
+  Getopt,
+  SyscallName,
+  SignalName,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };

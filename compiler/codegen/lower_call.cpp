@@ -167,8 +167,14 @@ llvm::Value* Lowerer::lower_call_fn(const ast::Expr& e, const ast::Call& c, buil
       zero_fill(v, info_.maps[idx].value_size);
       return i64(0);
     }
-    call_helper(Helper::MapDeleteElem, i64_ty(), {maps_[idx], build_key(m)});
-    return i64(0);
+    llvm::Value* ret = call_helper(Helper::MapDeleteElem, i64_ty(), {maps_[idx], build_key(m)});
+    return b_.CreateZExt(b_.CreateICmpEQ(ret, i64(0)), i64_ty()); // 0.2x: true if deleted
+  }
+  case CallFn::HasKey: {
+    const auto& m = *c.args[0]->as<ast::MapRef>();
+    uint32_t idx = info_.map_index.at(m.name);
+    llvm::Value* v = call_helper(Helper::MapLookupElem, ptr_ty(), {maps_[idx], build_key(m)});
+    return b_.CreateZExt(b_.CreateIsNotNull(v), i64_ty());
   }
   case CallFn::Sizeof:
     BTC_UNREACHABLE("sema folds sizeof() into a number");

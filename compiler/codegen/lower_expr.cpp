@@ -38,6 +38,13 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         using T = std::decay_t<decltype(n)>;
         if constexpr (std::is_same_v<T, ast::IntLit>) {
           return i64(n.value);
+        } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
+          return i64(n.value ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, ast::RecordLit>) {
+          BTC_UNREACHABLE("sema refuses record literals");
+        } else if constexpr (std::is_same_v<T, ast::BlockExpr>) {
+          lower_block(n.stmts);
+          return n.value ? lower_expr(*n.value) : i64(0);
         } else if constexpr (std::is_same_v<T, ast::StrLit>) {
           uint32_t size = e.type.size;
           auto* buf = stack_buffer(size, "str");
@@ -77,6 +84,8 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           case ast::UnOp::Neg: return convert_int(b_.CreateNeg(v), e.type);
           case ast::UnOp::LogNot: return b_.CreateZExt(b_.CreateICmpEQ(v, i64(0)), i64_ty());
           case ast::UnOp::BitNot: return convert_int(b_.CreateNot(v), e.type);
+          case ast::UnOp::AddrOf:
+            BTC_UNREACHABLE("sema refuses &");
           case ast::UnOp::Deref: {
             if (e.type.kind == K::Record) return v; // the record's address
             if (n.operand->type.context)

@@ -5,6 +5,8 @@
 // Value layouts match abi::ValueKind: inet = {u64 family, u8[16]}, timestamp = {u64 format
 // index, u64 ns since boot}, buffer = {u8 length, bytes}, macaddr = u8[6].
 #include "codegen/lowerer.h"
+
+#include "builtins/name_tables.h"
 #include "sema/sema.h"
 
 namespace btc::codegen {
@@ -204,6 +206,15 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
       copy_bytes(buf, v, 6);
     return buf;
   }
+  case ValueFn::SyscallName:
+    return lower_name_lookup(builtins::syscall_names(), *c.args[0]);
+  case ValueFn::SignalName:
+    return lower_name_lookup(builtins::signal_names(), *c.args[0]);
+  case ValueFn::Getopt: {
+    const abi::NamedOption& o = info_.named_options[info_.named_option_of.at(&e)];
+    if (o.kind == abi::OptionKind::String) return gep(config_, o.offset);
+    return config_u64(o.offset);
+  }
   case ValueFn::Strftime: {
     auto* buf = stack_buffer(16, "timestamp");
     b_.CreateAlignedStore(i64(info_.string_of.at(&e)), buf, llvm::Align(8));
@@ -292,6 +303,35 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     BTC_UNREACHABLE("sema rejects skboutput()");
   }
   BTC_UNREACHABLE("function without a lowering");
+}
+
+// The name of a number from a table the object carries read-only (.rodata.btc_names): row N
+// of the table is the text for numbers outside it or without a name.
+llvm::Value* Lowerer::lower_name_lookup(const builtins::NameTable& t, const ast::Expr& number) {
+  auto* row_ty = llvm::ArrayType::get(b_.getInt8Ty(), t.width);
+  auto n = static_cast<uint64_t>(t.names.size());
+  llvm::GlobalVariable* table = module_->getNamedGlobal(t.symbol);
+  if (!table) {
+    std::vector<llvm::Constant*> rows;
+    auto row = [&](const std::string& s) {
+      std::string padded = s;
+      padded.resize(t.width, '\0');
+      return llvm::ConstantDataArray::getString(ctx_, padded, false);
+    };
+    for (const auto& name : t.names) rows.push_back(row(name.empty() ? t.unknown : name));
+    rows.push_back(row(t.unknown));
+    auto* ty = llvm::ArrayType::get(row_ty, n + 1);
+    table = new llvm::GlobalVariable(*module_, ty, true, llvm::GlobalValue::InternalLinkage,
+                                     llvm::ConstantArray::get(ty, rows), t.symbol);
+    table->setSection(".rodata.btc_names");
+    table->setAlignment(llvm::Align(8));
+  }
+  llvm::Value* v = convert_int(lower_expr(number), number.type);
+  llvm::Value* idx = b_.CreateSelect(b_.CreateICmpULT(v, i64(n)), v, i64(n));
+  auto* out = stack_buffer(t.width, "name");
+  llvm::Value* src = b_.CreateInBoundsGEP(table->getValueType(), table, {i64(0), idx});
+  b_.CreateMemCpy(out, llvm::MaybeAlign(1), src, llvm::MaybeAlign(1), t.width);
+  return out;
 }
 
 } // namespace btc::codegen

@@ -61,6 +61,10 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
           loops_.pop_back();
           if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(cond_bb);
           b_.SetInsertPoint(end_bb);
+        } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
+          lower_let(n);
+        } else if constexpr (std::is_same_v<T, ast::ForStmt>) {
+          BTC_UNREACHABLE("sema refuses for loops over maps");
         } else if constexpr (std::is_same_v<T, ast::BreakStmt>) {
           b_.CreateBr(loops_.back().break_bb);
           b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
@@ -123,6 +127,23 @@ llvm::Value* Lowerer::compound_value(ast::AssignOp op, llvm::Value* cur, llvm::V
   }
 }
 
+llvm::AllocaInst* Lowerer::var_slot(const std::string& name, const Type& t) {
+  auto it = vars_.find(name);
+  if (it != vars_.end()) return it->second;
+  auto* slot = is_scalar(t) ? entry_alloca(i64_ty(), name) : stack_buffer(t.size, name, false);
+  vars_[name] = slot;
+  return slot;
+}
+
+// `let $x;` starts $x at zero each time it runs (a loop body's declaration too).
+void Lowerer::lower_let(const ast::LetStmt& l) {
+  const Type& t = l.var_type;
+  if (t.kind == ast::TypeKind::None) return;
+  auto* slot = var_slot(l.name, t);
+  if (is_scalar(t)) b_.CreateStore(i64(0), slot);
+  else zero_fill(slot, sema::align8(std::max<uint32_t>(t.size, 8)));
+}
+
 void Lowerer::lower_assign(const ast::AssignStmt& a) {
   const ast::Type& vt = a.value->type;
   if (auto* m = a.target->as<ast::MapRef>()) {
@@ -143,15 +164,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   }
   auto* var = a.target->as<ast::Var>();
   const ast::Type& t = a.target->type;
-  auto it = vars_.find(var->name);
-  llvm::AllocaInst* slot;
-  if (it == vars_.end()) {
-    bool scalar = is_scalar(t);
-    slot = scalar ? entry_alloca(i64_ty(), var->name) : stack_buffer(t.size, var->name, false);
-    vars_[var->name] = slot;
-  } else {
-    slot = it->second;
-  }
+  llvm::AllocaInst* slot = var_slot(var->name, t);
   llvm::Value* v = lower_expr(*a.value);
   if (a.op != ast::AssignOp::Assign) {
     llvm::Value* cur = b_.CreateLoad(i64_ty(), slot);

@@ -21,6 +21,10 @@
 #include <map>
 #include <optional>
 
+namespace btc::builtins {
+struct NameTable;
+}
+
 namespace btc::codegen {
 
 using ast::Type;
@@ -76,6 +80,9 @@ public:
   // lower_stmt.cpp
   void lower_block(const ast::Block& block);
   void lower_stmt(const ast::Stmt& stmt);
+  llvm::Value* lower_name_lookup(const builtins::NameTable& t, const ast::Expr& number);
+  llvm::AllocaInst* var_slot(const std::string& name, const Type& t);
+  void lower_let(const ast::LetStmt& l);
   void lower_assign(const ast::AssignStmt& a);
   void lower_runtime_unroll(const ast::UnrollStmt& n);
   llvm::Value* compound_value(ast::AssignOp op, llvm::Value* cur, llvm::Value* rhs,

@@ -9,6 +9,7 @@
 #include "btf/kernel_btf.h"
 #include "codegen/codegen.h"
 #include "diag/diag.h"
+#include "expand/expand.h"
 #include "driver/link.h"
 #include "manifest/manifest.h"
 #include "model.h"
@@ -140,6 +141,11 @@ int compile(const CompileOptions& o) {
     parse_options.script_dir = o.input_path.substr(0, slash);
   ast::Program program = parse::parse(*source, diags, parse_options);
   if (diags.has_errors()) {
+    std::cerr << diag::render_all(diags, *source);
+    return 1;
+  }
+  // 3. Expand: macros, block-scoped `let`, range loops (bpftrace 0.2x).
+  if (!expand::expand(program, diags).ok) {
     std::cerr << diag::render_all(diags, *source);
     return 1;
   }

@@ -84,6 +84,8 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
   m.strlen = info.strlen;
   m.config = info.config;
   m.max_positional = info.max_positional;
+  m.named_options = info.named_options;
+  m.settings = info.settings;
   TypeTable types(m.types);
 
   for (const auto& mi : info.maps) {

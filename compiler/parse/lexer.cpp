@@ -78,6 +78,25 @@ bool is_int_suffix(std::string_view s) {
          low == "ull" || low == "llu";
 }
 
+// Duration suffixes of bpftrace 0.2x literals (`100us`, `1s`): nanoseconds per unit; 0 when
+// `s` is not one.
+uint64_t duration_unit(std::string_view s) {
+  struct Unit {
+    std::string_view suffix;
+    uint64_t ns;
+  };
+  static constexpr Unit kUnits[] = {{"ns", 1},
+                                    {"us", 1000},
+                                    {"ms", 1000 * 1000},
+                                    {"s", 1000ull * 1000 * 1000},
+                                    {"m", 60ull * 1000 * 1000 * 1000},
+                                    {"h", 3600ull * 1000 * 1000 * 1000},
+                                    {"d", 86400ull * 1000 * 1000 * 1000}};
+  for (const auto& u : kUnits)
+    if (u.suffix == s) return u.ns;
+  return 0;
+}
+
 // Accumulate digits of `base` (skipping '_' separators). Returns false on a bad digit or
 // overflow; `consumed` tells where the digit run stopped.
 bool parse_digits(std::string_view s, int base, uint64_t& value, size_t& consumed, bool& overflow) {
@@ -368,6 +387,12 @@ Token Lexer::scan_number(uint32_t start) {
       parse_digits(s.substr(1), 8, value, oused, overflow);
       if (1 + oused != s.size()) return bad("invalid octal literal '" + std::string(s) + "'");
     }
+  }
+  bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  if (uint64_t unit = hex ? 0 : duration_unit(rest)) {
+    if (value > UINT64_MAX / unit) overflow = true;
+    value *= unit;
+    rest = {};
   }
   if (!is_int_suffix(rest)) return bad("invalid integer literal '" + std::string(s) + "'");
   if (overflow) return bad("integer literal is out of range: " + std::string(s));

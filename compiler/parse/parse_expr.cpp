@@ -128,6 +128,7 @@ ast::ExprPtr Parser::parse_unary() {
   else if (op.kind == Tok::Bang) uop = ast::UnOp::LogNot;
   else if (op.kind == Tok::Tilde) uop = ast::UnOp::BitNot;
   else if (op.kind == Tok::Star) uop = ast::UnOp::Deref;
+  else if (op.kind == Tok::Amp) uop = ast::UnOp::AddrOf;
   else unary = false;
   if (unary) {
     take();
@@ -224,6 +225,7 @@ ast::ExprPtr Parser::parse_postfix(ast::ExprPtr base) {
       source::SourceRange r = {base->range.begin, last_end_};
       base = make_expr(ast::Index{std::move(base), std::move(idx)}, r);
     } else if (k == Tok::Dot || k == Tok::Arrow) {
+      if (k == Tok::Dot && peek(1).kind == Tok::Dot) break; // `lo..hi` of a range loop
       take();
       if (k == Tok::Dot && at(Tok::Int)) {
         Token n = take();
@@ -255,6 +257,16 @@ ast::ExprPtr Parser::parse_primary() {
   Tok k = t.kind;
   if (k == Tok::Int) return make_expr(ast::IntLit{take().int_value}, r);
   if (k == Tok::Str) return make_expr(ast::StrLit{take().text}, r);
+  if (k == Tok::Ident && (t.text == "true" || t.text == "false") &&
+      peek(1).kind != Tok::LParen) {
+    bool v = take().text == "true";
+    return make_expr(ast::BoolLit{v}, r);
+  }
+  if (k == Tok::LBrace) {
+    ast::BlockExpr b;
+    if (!parse_block_expr(b.stmts, b.value)) return nullptr;
+    return make_expr(std::move(b), {r.begin, last_end_});
+  }
   if (k == Tok::Builtin || k == Tok::Ident) {
     Token name = take();
     if (at(Tok::LParen)) return parse_call(name);
@@ -276,12 +288,21 @@ ast::ExprPtr Parser::parse_primary() {
   return nullptr;
 }
 
-// `( expr )` or a tuple `(a, b, ...)` with at least two elements.
+// `( expr )`, a tuple `(a, b, ...)` (0.2x also `()` and `(a,)`) or a record `(a = 1, b = 2)`.
 ast::ExprPtr Parser::parse_paren() {
   uint32_t begin = take().range.begin;
+  if (accept(Tok::RParen)) return make_expr(ast::Tuple{}, {begin, last_end_});
+  if (at(Tok::Ident) && peek(1).kind == Tok::Assign) return parse_record(begin);
   ast::ExprPtr first = parse_expr();
   if (!first) return nullptr;
   if (accept(Tok::RParen)) return first;
+  if (at(Tok::Comma) && peek(1).kind == Tok::RParen) {
+    take();
+    take();
+    ast::Tuple one;
+    one.elems.push_back(std::move(first));
+    return make_expr(std::move(one), {begin, last_end_});
+  }
   if (!at(Tok::Comma)) {
     syntax_error(cur(), ") or \",\"");
     return nullptr;
@@ -295,6 +316,30 @@ ast::ExprPtr Parser::parse_paren() {
   }
   if (!expect(Tok::RParen, ") or \",\"")) return nullptr;
   return make_expr(std::move(tup), {begin, last_end_});
+}
+
+ast::ExprPtr Parser::parse_record(uint32_t begin) {
+  ast::RecordLit rec;
+  while (true) {
+    if (!at(Tok::Ident)) {
+      syntax_error(cur(), "field name");
+      return nullptr;
+    }
+    Token name = take();
+    for (const auto& n : rec.names)
+      if (n == name.text) {
+        error(name.range, "the record already has a field named '" + name.text + "'");
+        return nullptr;
+      }
+    if (!expect(Tok::Assign, "=")) return nullptr;
+    ast::ExprPtr v = parse_expr();
+    if (!v) return nullptr;
+    rec.names.push_back(name.text);
+    rec.values.push_back(std::move(v));
+    if (accept(Tok::Comma)) continue;
+    if (!expect(Tok::RParen, ") or \",\"")) return nullptr;
+    return make_expr(std::move(rec), {begin, last_end_});
+  }
 }
 
 bool Parser::parse_expr_list(std::vector<ast::ExprPtr>& out, Tok close,

@@ -67,7 +67,19 @@ ast::Program Parser::parse_program() {
       parse_c_definition(prog, after_probes);
       continue;
     }
-    if (!parse_probe(prog)) skip_probe_after_error();
+    // bpftrace 0.2x items: a word followed by something no attach point has (`config =`,
+    // `macro NAME`, `let @m`).
+    char after = lex_.peek_char(n);
+    uint32_t m = n;
+    while (after == ' ' || after == '\t' || after == '\n' || after == '\r') after = lex_.peek_char(++m);
+    bool ok = true;
+    if (word == "config" && after == '=') ok = parse_config(prog);
+    else if (word == "macro" && after != ':' && after != ',' && after != '{') ok = parse_macro(prog);
+    else if (word == "let" && after == '@') ok = parse_map_decl(prog);
+    else if (!parse_probe(prog)) ok = false;
+    else continue;
+    if (!ok) skip_probe_after_error();
+    continue;
   }
   resync_lexer();
   for (const auto& c : conds_) diags_.error(c.range, "unterminated conditional directive");

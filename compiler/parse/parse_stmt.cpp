@@ -42,12 +42,15 @@ ast::StmtPtr make_stmt(ast::StmtNode node, source::SourceRange r) {
 }
 
 bool ends_with_block(const ast::Stmt& s) {
-  return s.as<ast::IfStmt>() || s.as<ast::WhileStmt>() || s.as<ast::UnrollStmt>();
+  if (const auto* es = s.as<ast::ExprStmt>()) return es->expr->as<ast::BlockExpr>() != nullptr;
+  return s.as<ast::IfStmt>() || s.as<ast::WhileStmt>() || s.as<ast::UnrollStmt>() ||
+         s.as<ast::ForStmt>();
 }
 
 } // namespace
 
-bool Parser::parse_block(ast::Block& out) {
+bool Parser::parse_block(ast::Block& out, bool* trailing) {
+  if (trailing) *trailing = false;
   if (!expect(Tok::LBrace, "{")) return false;
   if (++depth_ > kMaxNesting) {
     error(cur().range, "program nested too deeply");
@@ -71,12 +74,17 @@ bool Parser::parse_block(ast::Block& out) {
       continue;
     }
     bool block_like = ends_with_block(*s);
+    bool is_expr = s->as<ast::ExprStmt>() != nullptr;
     out.push_back(std::move(s));
     if (block_like) {
       accept(Tok::Semi); // extension: 0.17 rejects `if (...) {};`
       continue;
     }
-    if (accept(Tok::Semi) || at(Tok::RBrace)) continue;
+    if (accept(Tok::Semi)) continue;
+    if (at(Tok::RBrace)) {
+      if (trailing) *trailing = is_expr;
+      continue;
+    }
     syntax_error(cur(), "}");
     sync_statement();
   }
@@ -84,10 +92,24 @@ bool Parser::parse_block(ast::Block& out) {
   return ok;
 }
 
+bool Parser::parse_block_expr(ast::Block& stmts, ast::ExprPtr& value) {
+  bool trailing = false;
+  if (!parse_block(stmts, &trailing)) return false;
+  if (trailing) {
+    value = std::move(stmts.back()->as<ast::ExprStmt>()->expr);
+    stmts.pop_back();
+  }
+  return true;
+}
+
 ast::StmtPtr Parser::parse_statement() {
   const Token& t = cur();
   source::SourceRange r = t.range;
   if (t.kind == Tok::KwIf) return parse_if();
+  if (t.kind == Tok::Ident && t.text == "let") return parse_let();
+  if (t.kind == Tok::Ident && t.text == "for" &&
+      (peek(1).kind == Tok::LParen || peek(1).kind == Tok::Var))
+    return parse_for();
   if (t.kind == Tok::KwWhile) return parse_while();
   if (t.kind == Tok::KwUnroll) return parse_unroll();
   if (t.kind == Tok::KwBreak || t.kind == Tok::KwContinue || t.kind == Tok::KwReturn) {
@@ -96,19 +118,28 @@ ast::StmtPtr Parser::parse_statement() {
     if (k == Tok::KwContinue) return make_stmt(ast::ContinueStmt{}, r);
     return make_stmt(ast::ReturnStmt{}, r);
   }
-  if (t.kind == Tok::Semi || t.kind == Tok::LBrace) {
+  if (t.kind == Tok::Semi) {
     syntax_error(t, "}");
     return nullptr;
   }
   return parse_assign_or_expr();
 }
 
+// `(cond)` as 0.17 writes it, or a bare condition as 0.2x allows (`if $x {`): '{' never
+// continues an expression, so one expression parser reads both.
+ast::ExprPtr Parser::parse_condition() {
+  if (at(Tok::LBrace)) {
+    syntax_error(cur(), "(");
+    return nullptr;
+  }
+  return parse_expr();
+}
+
 ast::StmtPtr Parser::parse_if() {
   Token kw = take();
-  if (!expect(Tok::LParen, "(")) return nullptr;
   ast::IfStmt st;
-  st.cond = parse_expr();
-  if (!st.cond || !expect(Tok::RParen, ")")) return nullptr;
+  st.cond = parse_condition();
+  if (!st.cond) return nullptr;
   if (!parse_block(st.then_block)) return nullptr;
   if (accept(Tok::KwElse)) {
     st.has_else = true;
@@ -125,10 +156,9 @@ ast::StmtPtr Parser::parse_if() {
 
 ast::StmtPtr Parser::parse_while() {
   Token kw = take();
-  if (!expect(Tok::LParen, "(")) return nullptr;
   ast::WhileStmt st;
-  st.cond = parse_expr();
-  if (!st.cond || !expect(Tok::RParen, ")")) return nullptr;
+  st.cond = parse_condition();
+  if (!st.cond) return nullptr;
   if (!parse_block(st.body)) return nullptr;
   return make_stmt(std::move(st), {kw.range.begin, last_end_});
 }
@@ -152,6 +182,57 @@ ast::StmtPtr Parser::parse_unroll() {
   take();
   st.count = std::move(e);
   if (!expect(Tok::RParen, ")")) return nullptr;
+  if (!parse_block(st.body)) return nullptr;
+  return make_stmt(std::move(st), {kw.range.begin, last_end_});
+}
+
+// let $x;  let $x = expr;  let $x: TYPE [= expr];
+ast::StmtPtr Parser::parse_let() {
+  Token kw = take();
+  if (!at(Tok::Var)) {
+    syntax_error(cur(), "variable");
+    return nullptr;
+  }
+  Token var = take();
+  ast::LetStmt st;
+  st.name = var.text;
+  st.name_range = var.range;
+  if (accept(Tok::Colon)) {
+    ast::TypeName tn;
+    if (!parse_type_name(tn)) return nullptr;
+    st.type = std::move(tn);
+  }
+  if (accept(Tok::Assign)) {
+    st.value = parse_expr();
+    if (!st.value) return nullptr;
+  }
+  return make_stmt(std::move(st), {kw.range.begin, last_end_});
+}
+
+// for ($kv : @map) { ... }  /  for ($i : lo..hi) { ... }; the parentheses are optional.
+ast::StmtPtr Parser::parse_for() {
+  Token kw = take();
+  bool paren = accept(Tok::LParen);
+  if (!at(Tok::Var)) {
+    syntax_error(cur(), "variable");
+    return nullptr;
+  }
+  Token var = take();
+  ast::ForStmt st;
+  st.var = var.text;
+  st.var_range = var.range;
+  if (!expect(Tok::Colon, ":")) return nullptr;
+  if (at(Tok::Map) && (peek(1).kind == Tok::RParen || peek(1).kind == Tok::LBrace)) {
+    st.map = parse_map();
+    if (!st.map) return nullptr;
+  } else {
+    st.lo = parse_unary();
+    if (!st.lo) return nullptr;
+    if (!expect(Tok::Dot, "..") || !expect(Tok::Dot, "..")) return nullptr;
+    st.hi = parse_unary();
+    if (!st.hi) return nullptr;
+  }
+  if (paren && !expect(Tok::RParen, ")")) return nullptr;
   if (!parse_block(st.body)) return nullptr;
   return make_stmt(std::move(st), {kw.range.begin, last_end_});
 }

@@ -61,8 +61,20 @@ private:
                     bool function_like, source::SourceRange range, bool from_header = false);
   void undefine_macro(ast::Program& prog, const std::string& name);
 
+  // ---- 0.2x top-level items (parse_items.cpp) ----
+  bool parse_config(ast::Program& prog);
+  bool parse_macro(ast::Program& prog);
+  bool parse_map_decl(ast::Program& prog);
+
   // ---- statements (parse_stmt.cpp) ----
-  bool parse_block(ast::Block& out);
+  // `trailing` (if given) tells whether the last statement was an expression without ';'.
+  bool parse_block(ast::Block& out, bool* trailing = nullptr);
+  // A block whose trailing expression (no ';') is its value: macro bodies, `{ ...; $b }`.
+  bool parse_block_expr(ast::Block& stmts, ast::ExprPtr& value);
+  ast::StmtPtr parse_let();
+  ast::StmtPtr parse_for();
+  // The condition of if/while: `(expr)` or, as 0.2x allows, a bare unary expression.
+  ast::ExprPtr parse_condition();
   ast::StmtPtr parse_statement();
   ast::StmtPtr parse_if();
   ast::StmtPtr parse_while();
@@ -77,6 +89,7 @@ private:
   ast::ExprPtr parse_postfix(ast::ExprPtr base);
   ast::ExprPtr parse_primary();
   ast::ExprPtr parse_paren();
+  ast::ExprPtr parse_record(uint32_t begin);
   ast::ExprPtr parse_call(const Token& name);
   ast::ExprPtr parse_map();
   ast::ExprPtr parse_sizeof();

@@ -9,6 +9,7 @@
 #include "probes/providers/providers.h"
 
 #include <array>
+#include <cctype>
 
 namespace btc::probes {
 
@@ -38,12 +39,26 @@ const Provider& provider(ProbeKind kind) {
 }
 // clang-format on
 
+namespace {
+// Probe type names match whatever their case (`begin`, `BEGIN`, `Kprobe`), as in bpftrace 0.2x.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+} // namespace
+
 const Provider* find_provider(std::string_view name) {
   for (auto kind : abi::kProbeKinds) {
     const Provider& p = provider(kind);
-    if (p.desc().name() == name) return &p;
+    if (same_name(p.desc().name(), name)) return &p;
+  }
+  for (auto kind : abi::kProbeKinds) { // short aliases are case sensitive (`h` vs `H`)
+    const Provider& p = provider(kind);
     for (auto alias : p.desc().aliases)
-      if (alias == name) return &p;
+      if (alias == name || (alias.size() > 2 && same_name(alias, name))) return &p;
   }
   return nullptr;
 }

@@ -166,6 +166,10 @@ void Checker::fix_config_layout() {
   off += 8;
   info_.runtime_values_offset = off;
   off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
+  for (auto& o : info_.named_options) {
+    o.offset = off;
+    off += o.kind == abi::OptionKind::String ? align8(info_.strlen) : 8;
+  }
   c.size = off;
 }
 
@@ -179,7 +183,12 @@ void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {
     if (!t.is_integer() && !t.is_pointer())
       error(probe.predicate->range, "Invalid type for predicate: " + type_class(t));
   }
+  lets_.clear();
   check_block(probe.body);
+  for (ast::LetStmt* l : lets_) {
+    auto it = pinfo.vars.find(l->name);
+    l->var_type = it == pinfo.vars.end() ? Type::none() : it->second;
+  }
   probe_ = nullptr;
 }
 
@@ -224,6 +233,10 @@ void Checker::check_stmt(ast::Stmt& stmt) {
           ++loop_depth_;
           check_block(n.body);
           --loop_depth_;
+        } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
+          check_let(n);
+        } else if constexpr (std::is_same_v<T, ast::ForStmt>) {
+          check_for(n);
         } else if constexpr (std::is_same_v<T, ast::BreakStmt> ||
                              std::is_same_v<T, ast::ContinueStmt>) {
           if (loop_depth_ == 0)
@@ -310,7 +323,7 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
     auto it = probe_->vars.find(v->name);
     if (compound) {
       if (it == probe_->vars.end()) {
-        error(a.target->range, "Undefined or undeclared variable: " + v->name);
+        error(a.target->range, "Undefined or undeclared variable: " + expand::display_name(v->name));
         return;
       }
       if (!it->second.is_integer() && !it->second.is_pointer()) {
@@ -331,7 +344,7 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
                 (have.is_integer() && vt.is_integer()) ||
                 (have.is_pointer() && vt.is_pointer());
       if (!ok) {
-        error(stmt.range, "Type mismatch for " + v->name + ": trying to assign value of type '" +
+        error(stmt.range, "Type mismatch for " + expand::display_name(v->name) + ": trying to assign value of type '" +
                               ast::type_name(vt) +
                               "' when variable already contains a value of type '" +
                               ast::type_name(have) + "'");

@@ -276,15 +276,20 @@ Type Checker::check_call_fn(ast::Expr& e, ast::Call& c, builtins::CallFn f) {
     }
     return Type::string(options_.strlen);
   }
-  case CallFn::Delete: {
+  case CallFn::Delete:
+  case CallFn::HasKey: {
+    // 0.2x: delete(@m, key) / has_key(@m, key) name the entry as @m[key] does.
+    const char* fn = f == CallFn::Delete ? "delete" : "has_key";
     auto* m = c.args[0]->as<ast::MapRef>();
-    if (!m) {
+    if (!m || c.args.size() == 2) { // the expand phase made delete(@m, k) delete(@m[k])
       check_expr(*c.args[0]);
-      error(e.range, "delete() expects a map to be provided");
-      return Type::none();
+      error(e.range, std::string(fn) + "() expects a map to be provided");
+      return Type::boolean();
     }
     check_map_ref(*c.args[0], *m, true);
-    return Type::none();
+    if (f == CallFn::HasKey && m->keys.empty())
+      error(e.range, "has_key() expects a map with keys (@m[k]); @m has none");
+    return Type::boolean();
   }
   case CallFn::Clear:
   case CallFn::Zero: {

@@ -9,6 +9,8 @@
 #include "btf/tracepoint_types.h"
 #include "sema/checker.h"
 
+#include "ast/clone.h"
+
 #include <algorithm>
 #include <string>
 
@@ -190,6 +192,15 @@ void Checker::check_expr(ast::Expr& e) {
         using T = std::decay_t<decltype(n)>;
         if constexpr (std::is_same_v<T, ast::IntLit>) {
           return Type::int64();
+        } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
+          return Type::boolean();
+        } else if constexpr (std::is_same_v<T, ast::RecordLit>) {
+          return check_record(e, n);
+        } else if constexpr (std::is_same_v<T, ast::BlockExpr>) {
+          check_block(n.stmts);
+          if (!n.value) return Type::none();
+          check_expr(*n.value);
+          return n.value->type;
         } else if constexpr (std::is_same_v<T, ast::StrLit>) {
           if (n.value.size() > options_.strlen)
             error(e.range, "String is too long (over " + std::to_string(options_.strlen) +
@@ -220,7 +231,7 @@ void Checker::check_expr(ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Var>) {
           auto it = probe_->vars.find(n.name);
           if (it == probe_->vars.end()) {
-            error(e.range, "Undefined or undeclared variable: " + n.name);
+            error(e.range, "Undefined or undeclared variable: " + expand::display_name(n.name));
             return Type::int64();
           }
           return it->second;
@@ -250,6 +261,8 @@ void Checker::check_expr(ast::Expr& e) {
             if (n.op == ast::UnOp::LogNot || !ot.is_integer()) return Type::int64();
             if (ot.size < 8) return Type::integer(ot.size, false);
             return Type::integer(8, n.op == ast::UnOp::Neg ? true : ot.is_signed);
+          case ast::UnOp::AddrOf:
+            return check_address_of(e, *n.operand);
           case ast::UnOp::Deref:
             // 0.17: `*` on an integer reads a uint64 at that address (loads.bt: *kaddr(..)),
             // in the integer's address space; the value read points nowhere known.
@@ -266,7 +279,8 @@ void Checker::check_expr(ast::Expr& e) {
           if (auto* v = n.target->template as<ast::Var>()) {
             auto it = probe_->vars.find(v->name);
             if (it == probe_->vars.end()) {
-              error(n.target->range, "Undefined or undeclared variable: " + v->name);
+              error(n.target->range,
+                    "Undefined or undeclared variable: " + expand::display_name(v->name));
               return Type::int64();
             }
             if (!it->second.is_integer() && !it->second.is_pointer()) {
@@ -339,6 +353,18 @@ void Checker::check_expr(ast::Expr& e) {
           check_expr(*n.index);
           const Type& bt = n.base->type;
           if (bt.kind == K::None) return Type::none();
+          if (bt.is_string()) { // 0.2x: a character of a string, as an int8
+            auto* lit = n.index->template as<ast::IntLit>();
+            if (!lit) {
+              error(n.index->range, "a string is indexed with an integer literal only");
+              return Type::integer(1, true);
+            }
+            if (lit->value >= bt.size)
+              error(n.index->range, "the index " + std::to_string(lit->value) +
+                                        " is out of bounds for a string of " +
+                                        std::to_string(bt.size) + " bytes");
+            return Type::integer(1, true);
+          }
           if ((bt.kind != K::Array && bt.kind != K::Pointer) || !bt.pointee) {
             error(e.range, "The array index operator [] can only be used on arrays and pointers, "
                            "found " + type_class(bt) + ".");
@@ -438,6 +464,23 @@ bool Checker::is_enum_constant(const ast::TypeName& tn) const {
 
 Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   for (auto& k : m.keys) check_expr(*k);
+  // 0.2x: a tuple key is the map's keys: @m[$t] with $t = (a, b) is @m[a, b].
+  if (m.keys.size() == 1 && m.keys[0]->type.kind == ast::TypeKind::Tuple &&
+      !m.keys[0]->type.elems.empty()) {
+    ast::ExprPtr key = std::move(m.keys[0]);
+    m.keys.clear();
+    if (auto* t = key->as<ast::Tuple>()) {
+      for (auto& el : t->elems) m.keys.push_back(std::move(el));
+    } else {
+      for (uint32_t i = 0; i < key->type.elems.size(); ++i) {
+        auto el = std::make_unique<ast::Expr>();
+        el->node = ast::TupleIndex{ast::clone(*key), i};
+        el->range = key->range;
+        check_expr(*el);
+        m.keys.push_back(std::move(el));
+      }
+    }
+  }
   auto& st = maps_[m.name];
   auto& mi = map_info(m.name, e.range);
   (void)mi;

@@ -7,6 +7,8 @@
 // `kaddr("vfs_read")` becomes a run-time value the tool resolves on its host before loading.
 #include "sema/checker.h"
 
+#include "builtins/name_tables.h"
+
 #include <arpa/inet.h>
 
 namespace btc::sema {
@@ -178,6 +180,14 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                          ast::type_name(t));
     return Type::simple(K::MacAddr, 6);
   }
+  case ValueFn::Getopt:
+    return check_getopt(e, c);
+  case ValueFn::SyscallName:
+    int_arg(0);
+    return Type::string(builtins::syscall_names().width);
+  case ValueFn::SignalName:
+    int_arg(0);
+    return Type::string(builtins::signal_names().width);
   case ValueFn::Strftime: {
     auto fmt = literal_text(*c.args[0]);
     if (!fmt) {

@@ -125,8 +125,13 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   using K = ast::TypeKind;
   if (bt.kind == K::None) return Type::none(); // already reported
   // args->NAME, typed by the probe's provider (tracepoint format, BTF prototype, DWARF).
-  if (bt.kind == K::Ctx) return probes::provider(probe_->kind).args_field(*this, e, f);
+  if (bt.kind == K::Ctx) {
+    f.arrow = true; // `args.x` (0.2x) and `args->x` (0.17) are the same field
+    return probes::provider(probe_->kind).args_field(*this, e, f);
+  }
   const Type* rec = nullptr;
+  // bpftrace 0.2x: `.` on a pointer to a record reads through it, as `->` does.
+  if (!f.arrow && bt.is_pointer() && bt.pointee && bt.pointee->kind == K::Record) f.arrow = true;
   if (f.arrow) {
     if (!bt.is_pointer() || !bt.pointee || bt.pointee->kind != K::Record) {
       error(e.range, "Can not access field '" + f.field + "' on expression of type '" +

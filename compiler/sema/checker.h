@@ -13,6 +13,7 @@
 #include "btf/tracepoint.h"
 #include "builtins/builtins.h"
 #include "cdecl/cdecl.h"
+#include "expand/expand.h"
 #include "probes/provider.h"
 #include "sema/sema.h"
 #include "userbin/debug_types.h"
@@ -60,6 +61,13 @@ public:
   std::string with_placeholders(const std::string& text);
   void assign_map(ast::Expr& target, const Type& value_type, ast::Expr* value);
   std::optional<Type> compound_pointer_target(const ast::AssignStmt& a) const;
+
+  // check_modern.cpp: bpftrace 0.2x statements and values
+  void check_let(ast::LetStmt& l);
+  void check_for(ast::ForStmt& f);
+  Type check_record(ast::Expr& e, ast::RecordLit& r);
+  Type check_address_of(ast::Expr& e, ast::Expr& operand);
+  Type check_getopt(ast::Expr& e, ast::Call& c);
 
   // check_expr.cpp
   void check_expr(ast::Expr& e);
@@ -161,6 +169,7 @@ public:
   // Per-probe state.
   ProbeInfo* probe_ = nullptr;
   int loop_depth_ = 0;
+  std::vector<ast::LetStmt*> lets_; // this probe's declarations, typed once it is checked
   bool in_str_call_ = false;
 
   std::map<std::string, std::optional<btf::KfuncSignature>> kfunc_sigs_; // by function name

@@ -93,6 +93,11 @@ struct ProgramInfo {
   uint32_t max_positional = 0;
   uint32_t strlen = 64;
   std::vector<RuntimeValueUse> runtime_values;
+  // getopt() options (offsets in the config fixed by fix_config_layout), and which option
+  // each getopt() call reads.
+  std::vector<abi::NamedOption> named_options;
+  std::unordered_map<const ast::Expr*, uint32_t> named_option_of;
+  std::vector<abi::Setting> settings; // config block variables the runtime applies
   std::vector<std::string> strings;           // manifest strings (strftime formats)
   std::vector<abi::StackMapDesc> stack_maps;  // one STACK_TRACE map per (user, mode, limit)
   std::map<std::string, int64_t> enum_values; // enum constants defined in the preamble

@@ -62,6 +62,11 @@ template <class V, Is<RuntimeValue> T> void fields(V& v, T& x) {
   v("kind", x.kind), v("arg", x.arg), v("offset", x.offset), v("line", x.line);
   v("col_begin", x.col_begin), v("col_end", x.col_end);
 }
+template <class V, Is<NamedOption> T> void fields(V& v, T& x) {
+  v("name", x.name), v("kind", x.kind), v("default_value", x.default_value);
+  v("description", x.description), v("offset", x.offset);
+}
+template <class V, Is<Setting> T> void fields(V& v, T& x) { v("name", x.name), v("value", x.value); }
 template <class V, Is<DebugBinary> T> void fields(V& v, T& x) {
   v("path", x.path), v("build_id", x.build_id);
 }
@@ -76,7 +81,8 @@ template <class V, Is<Manifest> T> void fields(V& v, T& x) {
   v("source_lines", x.source_lines), v("types", x.types), v("maps", x.maps);
   v("events", x.events), v("probes", x.probes), v("strings", x.strings);
   v("positionals", x.positionals), v("runtime_values", x.runtime_values);
-  v("stack_maps", x.stack_maps), v("debug_binaries", x.debug_binaries), v("config", x.config);
+  v("stack_maps", x.stack_maps), v("debug_binaries", x.debug_binaries);
+  v("named_options", x.named_options), v("settings", x.settings), v("config", x.config);
   v("max_positional", x.max_positional), v("strlen", x.strlen);
   v("ringbuf_size", x.ringbuf_size), v("ringbuf_map", x.ringbuf_map);
   v("default_helper_errors", x.default_helper_errors);
@@ -224,6 +230,7 @@ const char* name_of(StackMode k) {
 }
 const char* name_of(ProbeKind k) { return probe_kind_name(k); }
 const char* name_of(ResolveKind k) { return resolve_kind_name(k); }
+const char* name_of(OptionKind k) { return option_kind_name(k); }
 
 // One line per element of the manifest's vectors, `name=value` for each field that says
 // something (see empty()), records in braces.
@@ -311,6 +318,15 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
   fields(r, m);
   if (!r.ok()) return std::nullopt;
   return m;
+}
+
+const char* option_kind_name(OptionKind k) {
+  switch (k) {
+  case OptionKind::Bool: return "bool";
+  case OptionKind::Int: return "int";
+  case OptionKind::String: return "string";
+  }
+  return "?";
 }
 
 const char* resolve_kind_name(ResolveKind k) {

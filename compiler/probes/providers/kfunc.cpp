@@ -185,12 +185,6 @@ const ProbeKindDesc kKretfunc{ProbeKind::Kretfunc, {"fr", "fexit"}, "fexit",
 } // namespace
 
 Type btf_args_field(SemaContext& cx, ast::Expr& e, ast::FieldAccess& f) {
-  if (!f.arrow) {
-    cx.error(e.range, "Can not access field '" + f.field +
-                          "' on type '(ctx) struct kfunc *'. Try dereferencing it first, or "
-                          "using '->'");
-    return Type::none();
-  }
   std::optional<Type> result;
   for (const auto& spec : cx.probe().specs) {
     const btf::KfuncSignature* sig = nullptr;

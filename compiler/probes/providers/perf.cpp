@@ -21,6 +21,7 @@ public:
 
   bool parse(const std::vector<std::string_view>& parts, AttachSpec& spec,
              std::string& error) const override {
+    if (parts.size() == 2) return parse_duration(parts[1], spec, error);
     if (parts.size() != 3) {
       error = name() + " probe type requires 2 arguments";
       return false;
@@ -51,7 +52,36 @@ public:
     return true;
   }
 
-  bool accepts_positionals(AttachSpec&, std::string&) const override { return true; }
+  bool accepts_positionals(AttachSpec& spec, std::string& error) const override {
+    if (spec.target != "ns") return true;
+    error = name() + ": a positional parameter needs the UNIT:N form (" + name() + ":s:$1)";
+    return false;
+  }
+
+private:
+  // bpftrace 0.2x: `interval:1s`, `profile:100ms`, `interval:1000000` (nanoseconds).
+  bool parse_duration(std::string_view arg, AttachSpec& spec, std::string& error) const {
+    spec.text = name() + ":" + std::string(arg);
+    spec.target = "ns";
+    if (abi::has_placeholder(arg)) return true; // refused by accepts_positionals
+    size_t digits = 0;
+    while (digits < arg.size() && arg[digits] >= '0' && arg[digits] <= '9') ++digits;
+    auto n = parse_uint(arg.substr(0, digits));
+    static constexpr struct {
+      std::string_view suffix;
+      uint64_t ns;
+    } kUnits[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000ull},
+                  {"m", 60000000000ull}, {"h", 3600000000000ull}, {"d", 86400000000000ull}};
+    for (const auto& u : kUnits) {
+      if (arg.substr(digits) != u.suffix) continue;
+      if (!n || *n == 0 || *n > UINT64_MAX / u.ns) break;
+      spec.period = *n * u.ns;
+      return true;
+    }
+    error = name() + " needs a positive duration such as 1s, 100ms or 500us (found '" +
+            std::string(arg) + "')";
+    return false;
+  }
 };
 
 // software:EVENT[:COUNT] / hardware:EVENT[:COUNT]

@@ -123,14 +123,6 @@ public:
   // Typed from the first tracepoint of the block; every other one must have the field too.
   Type args_field(SemaContext& cx, ast::Expr& e, ast::FieldAccess& f) const override {
     const auto& specs = cx.probe().specs;
-    if (!f.arrow) {
-      std::string tpname = specs.empty() ? std::string() : specs[0].target;
-      std::replace(tpname.begin(), tpname.end(), ':', '_');
-      cx.error(e.range, "Can not access field '" + f.field +
-                            "' on type '(ctx) struct _tracepoint_" + tpname +
-                            " *'. Try dereferencing it first, or using '->'");
-      return Type::none();
-    }
     Type result = Type::int64();
     bool first = true;
     for (const auto& spec : specs) {

@@ -125,12 +125,6 @@ public:
 
   Type args_field(SemaContext& cx, ast::Expr& e, ast::FieldAccess& f) const override {
     if (ret_) return Provider::args_field(cx, e, f);
-    if (!f.arrow) {
-      cx.error(e.range, "Can not access field '" + f.field +
-                            "' on type '(ctx) struct "
-                            "uprobe_args *'. Try dereferencing it first, or using '->'");
-      return Type::none();
-    }
     return cx.dwarf_args_field(e, f);
   }
 

@@ -25,7 +25,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 5;
+inline constexpr uint32_t kManifestVersion = 6;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -213,6 +213,27 @@ struct RuntimeValue {
   uint32_t line = 0, col_begin = 0, col_end = 0; // for "Failed to resolve ..." errors
 };
 
+// getopt("name", default, "description") (bpftrace 0.2x): a `--name=VALUE` option of the
+// tool. The runtime parses the value and writes it into the .rodata config at `offset`: a u64
+// for Bool (0/1) and Int, `strlen` bytes for String. `default_value` is text ("false", "35",
+// "hello").
+enum class OptionKind : uint8_t { Bool, Int, String };
+struct NamedOption {
+  std::string name;
+  OptionKind kind = OptionKind::Bool;
+  std::string default_value;
+  std::string description;
+  uint32_t offset = kNoIndex;
+};
+const char* option_kind_name(OptionKind kind); // "bool", "int", "string"
+
+// A config variable of the script's `config = { ... }` block that the runtime applies (its
+// BPFTRACE_* environment variable overrides it): "missing_probes" = "warn", ...
+struct Setting {
+  std::string name;   // lower case, without the BPFTRACE_ prefix
+  std::string value;
+};
+
 struct Positional {
   uint32_t index = 0;     // N of $N
   bool numeric = false;   // used as a number (must parse as an integer at start)
@@ -241,6 +262,8 @@ struct Manifest {
   std::vector<RuntimeValue> runtime_values;
   std::vector<StackMapDesc> stack_maps;
   std::vector<DebugBinary> debug_binaries;
+  std::vector<NamedOption> named_options;
+  std::vector<Setting> settings;
   ConfigLayout config;
   uint32_t max_positional = 0;
   uint32_t strlen = 64;

@@ -7,6 +7,7 @@
 #include "attach/registry.h"
 #include "script/positionals.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace btc::rt {
@@ -46,6 +47,18 @@ bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
       !put(rodata, c.no_cookies, &values.no_cookies, 8, err) ||
       !put(rodata, c.num_args, &num_args, 8, err))
     return false;
+  for (size_t i = 0; i < m.named_options.size() && i < values.named_values.size(); ++i) {
+    const abi::NamedOption& o = m.named_options[i];
+    const std::string& v = values.named_values[i];
+    if (o.kind == abi::OptionKind::String) {
+      std::vector<uint8_t> buf(m.strlen, 0);
+      if (m.strlen > 0) std::memcpy(buf.data(), v.data(), std::min<size_t>(v.size(), m.strlen - 1));
+      if (!put(rodata, o.offset, buf.data(), buf.size(), err)) return false;
+      continue;
+    }
+    int64_t n = o.kind == abi::OptionKind::Bool ? (v == "true" ? 1 : 0) : std::strtoll(v.c_str(), nullptr, 10);
+    if (!put(rodata, o.offset, &n, 8, err)) return false;
+  }
   for (uint32_t i = 0; i < m.max_positional; ++i) {
     const std::string* text = i < args.size() ? &args[i] : nullptr;
     if (c.int_args != abi::kNoIndex) {

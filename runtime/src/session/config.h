@@ -28,6 +28,7 @@ struct ConfigValues {
   uint64_t child_pid = 0;
   uint64_t helper_errors = 0; // -k level
   uint64_t no_cookies = 0;    // 1: the kernel has no BPF cookies (abi::kAttachIdMarker)
+  std::vector<std::string> named_values; // getopt() options, checked (Options::named_values)
 };
 
 // Writes the config fields into `rodata` (the .rodata initial value). False with `err` when

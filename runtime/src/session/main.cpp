@@ -29,13 +29,14 @@ int main(int argc, char** argv) {
   }
   btc::rt::Options options;
   std::string error;
-  if (!btc::rt::parse_options(argc, argv, options, error)) {
+  if (!btc::rt::parse_options(argc, argv, options, error, manifest->named_options)) {
     std::fprintf(stderr, "ERROR: %s\n%s", error.c_str(),
-                 options.usage_error ? btc::rt::usage_text(name).c_str() : "");
+                 options.usage_error ? btc::rt::usage_text(name, manifest->named_options).c_str()
+                                     : "");
     return 1;
   }
   if (options.help) {
-    std::fputs(btc::rt::usage_text(name).c_str(), stdout);
+    std::fputs(btc::rt::usage_text(name, manifest->named_options).c_str(), stdout);
     return 0;
   }
   if (options.version) {

@@ -2,6 +2,8 @@
 #include "session/options.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 namespace btc::rt {
 namespace {
@@ -64,12 +66,79 @@ bool set_value(char option, std::string_view value, Options& out, std::string& e
 
 bool takes_value(char c) { return c == 'o' || c == 'f' || c == 'B' || c == 'p' || c == 'c'; }
 
+// The value of a getopt() option as the script reads it: booleans "true"/"false", integers
+// in decimal (0x.. and negative numbers accepted), strings as given.
+bool check_named_value(const abi::NamedOption& o, std::string_view v, std::string& out,
+                       std::string& error) {
+  switch (o.kind) {
+  case abi::OptionKind::Bool:
+    if (v == "true" || v == "1") out = "true";
+    else if (v == "false" || v == "0") out = "false";
+    else {
+      error = "invalid value '" + std::string(v) + "' for option --" + o.name +
+              ": expected true, false, 1 or 0";
+      return false;
+    }
+    return true;
+  case abi::OptionKind::Int: {
+    std::string text(v);
+    char* end = nullptr;
+    errno = 0;
+    long long n = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 0);
+    if (text.empty() || *end != '\0' || errno == ERANGE) {
+      error = "invalid value '" + text + "' for option --" + o.name + ": expected an integer";
+      return false;
+    }
+    out = std::to_string(n);
+    return true;
+  }
+  case abi::OptionKind::String: out = std::string(v); return true;
+  }
+  return false;
+}
+
+// `--NAME[=VALUE]` naming a getopt() option: true (with the value stored) or false when NAME
+// is none of them. A bad value is an error (false with `error` set).
+bool take_named(std::string_view arg, std::span<const abi::NamedOption> named, Options& out,
+                std::string& error, bool& taken) {
+  taken = false;
+  std::string_view body = arg.substr(2);
+  size_t eq = body.find('=');
+  std::string_view name = body.substr(0, eq);
+  for (size_t k = 0; k < named.size(); ++k) {
+    if (named[k].name != name) continue;
+    taken = true;
+    if (eq == std::string_view::npos && named[k].kind != abi::OptionKind::Bool) {
+      error = "option --" + named[k].name + " needs a value (--" + named[k].name + "=VALUE)";
+      return false;
+    }
+    std::string_view value = eq == std::string_view::npos ? "true" : body.substr(eq + 1);
+    return check_named_value(named[k], value, out.named_values[k], error);
+  }
+  return true;
+}
+
 } // namespace
 
-bool parse_options(int argc, const char* const* argv, Options& out, std::string& error) {
+bool parse_options(int argc, const char* const* argv, Options& out, std::string& error,
+                   std::span<const abi::NamedOption> named) {
+  out.named_values.clear();
+  for (const auto& o : named) {
+    std::string v;
+    if (!check_named_value(o, o.default_value, v, error)) return false;
+    out.named_values.push_back(v);
+  }
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
+    if (arg.size() > 2 && arg.substr(0, 2) == "--" && !named.empty()) {
+      bool taken = false;
+      if (!take_named(arg, named, out, error, taken)) {
+        out.usage_error = false;
+        return false;
+      }
+      if (taken) continue;
+    }
     if (options_done || arg.size() < 2 || arg[0] != '-') {
       out.positionals.emplace_back(arg);
       continue;
@@ -123,8 +192,22 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
   return true;
 }
 
-std::string usage_text(std::string_view tool_name) {
+std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOption> named) {
   std::string t(tool_name);
+  std::string script_options;
+  if (!named.empty()) {
+    script_options = "\nSCRIPT OPTIONS:\n";
+    for (const auto& o : named) {
+      std::string left = "    --" + o.name;
+      if (o.kind != abi::OptionKind::Bool) left += "=" + std::string(abi::option_kind_name(o.kind) == std::string("int") ? "NUM" : "TEXT");
+      std::string right = o.description.empty() ? std::string() : o.description + " ";
+      right += "(" + std::string(abi::option_kind_name(o.kind)) + ", default " +
+               (o.kind == abi::OptionKind::String ? "\"" + o.default_value + "\"" : o.default_value) + ")";
+      if (left.size() < 19) left.resize(19, ' ');
+      else left += "\n" + std::string(19, ' ');
+      script_options += left + right + "\n";
+    }
+  }
   return "USAGE:\n"
          "    " + t + " [options] [--] [ARG...]\n"
          "\n"
@@ -144,8 +227,8 @@ std::string usage_text(std::string_view tool_name) {
          "    -l, --list     list the probes as they resolve on this host, then exit\n"
          "    -h, --help     show this help message\n"
          "    -V, --version  " + t + " version\n"
-         "\n"
-         "ARG... are the script's positional parameters $1, $2, ... ($# is their count);\n"
+         + script_options +
+         "\nARG... are the script's positional parameters $1, $2, ... ($# is their count);\n"
          "use -- before values that start with '-'.\n";
 }
 

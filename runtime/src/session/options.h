@@ -4,12 +4,16 @@
 // `--` ends option parsing (needed for negative numbers), short options may be bundled
 // (-qv) and take their value attached or separate (-ofile, -o file).
 //   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-B line|full|none] [-v] [-k|-kk]
-//        [-p PID | -c 'CMD'] [--usdt-file-activation] [--] [ARG...]
+//        [-p PID | -c 'CMD'] [--usdt-file-activation] [--NAME[=VALUE]...] [--] [ARG...]
+// --NAME[=VALUE] sets a getopt() option of the script (also after `--`, as bpftrace reads
+// `tool -- --NAME=VALUE`); its value is checked against the option's type.
 #pragma once
 
+#include "btc/abi.h"
 #include "output/output.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,12 +37,17 @@ struct Options {
   bool usdt_file_activation = false; // with -p: usdt semaphores in every process of the file
   std::string command;     // -c 'CMD' (empty: none)
   std::vector<std::string> positionals;
+  // getopt() options: the value of each of the manifest's named options, in its order (the
+  // default when not given), as checked text ("true"/"false", a decimal integer, a string).
+  std::vector<std::string> named_values;
 };
 
-// false with `error` set on a usage error.
-bool parse_options(int argc, const char* const* argv, Options& out, std::string& error);
+// false with `error` set on a usage error. `named` are the script's getopt() options.
+bool parse_options(int argc, const char* const* argv, Options& out, std::string& error,
+                   std::span<const abi::NamedOption> named = {});
 
-std::string usage_text(std::string_view tool_name);
+// The usage text, with the script's getopt() options and their defaults.
+std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOption> named = {});
 std::string version_text(std::string_view tool_name);
 
 } // namespace btc::rt

@@ -313,6 +313,7 @@ private:
     values.child_pid = child_.pid() > 0 ? static_cast<uint64_t>(child_.pid()) : 0;
     values.helper_errors = static_cast<uint64_t>(helper_errors());
     values.no_cookies = cookies_ ? 0 : 1;
+    values.named_values = opts_.named_values;
     std::string err;
     if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
     if (!m_.runtime_values.empty()) {
