@@ -156,9 +156,9 @@ void Lowerer::create_globals() {
   bss_discard_offset_ = abi::kBssZerosOffset + value_area;
   bss_ = byte_array("btc_bss", bss_discard_offset_ + value_area, ".bss", false);
 
-  auto* lic_ty = llvm::ArrayType::get(b_.getInt8Ty(), 4);
-  auto* lic = new llvm::GlobalVariable(*module_, lic_ty, true, llvm::GlobalValue::ExternalLinkage,
-                                       llvm::ConstantDataArray::getString(ctx_, "GPL"), "_license");
+  auto* lic_init = llvm::ConstantDataArray::getString(ctx_, info_.license);
+  auto* lic = new llvm::GlobalVariable(*module_, lic_init->getType(), true,
+                                       llvm::GlobalValue::ExternalLinkage, lic_init, "_license");
   lic->setSection("license");
 }
 

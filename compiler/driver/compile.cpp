@@ -10,6 +10,7 @@
 #include "codegen/codegen.h"
 #include "diag/diag.h"
 #include "expand/expand.h"
+#include "sema/config_block.h"
 #include "driver/link.h"
 #include "manifest/manifest.h"
 #include "model.h"
@@ -122,6 +123,25 @@ struct LlvmDiagnostics {
 
 } // namespace
 
+// The script's config block: what the environment and options did not set already.
+bool apply_config(const ast::Program& program, const CompileOptions& o, sema::SemaOptions& s,
+                  diag::Diagnostics& diags) {
+  sema::ConfigBlock c = sema::read_config(program.config, diags);
+  if (diags.has_errors()) return false;
+  if (c.max_strlen && !o.strlen_given) s.strlen = *c.max_strlen;
+  if (c.max_map_keys && !o.map_keys_given) s.map_max_entries = *c.max_map_keys;
+  if (c.perf_rb_pages) {
+    uint64_t bytes = 4096;
+    while (bytes < uint64_t(*c.perf_rb_pages) * 4096 && bytes < (1u << 30)) bytes <<= 1;
+    s.ringbuf_bytes = static_cast<uint32_t>(bytes); // a ring buffer is a power of two pages
+  }
+  if (c.max_bpf_progs) s.max_programs = *c.max_bpf_progs;
+  if (c.stack_mode) s.stack_mode = *c.stack_mode;
+  if (c.license) s.license = *c.license;
+  s.settings = std::move(c.settings);
+  return true;
+}
+
 int compile(const CompileOptions& o) {
   // 1. Source.
   auto source = load_source(o);
@@ -168,6 +188,10 @@ int compile(const CompileOptions& o) {
   sopts.map_max_entries = o.map_keys_max;
   sopts.tool_name = tool_name(o);
   sopts.default_helper_errors = o.helper_errors;
+  if (!apply_config(program, o, sopts, diags)) {
+    std::cerr << diag::render_all(diags, *source);
+    return 1;
+  }
   auto info = sema::analyse(program, sopts, diags);
   std::cerr << diag::render_all(diags, *source); // warnings, or errors
   if (!info) return 1;

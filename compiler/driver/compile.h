@@ -23,6 +23,9 @@ struct CompileOptions {
   bool verbose = false;
   unsigned strlen = 64;
   unsigned map_keys_max = 4096;
+  // Given by the environment (BPFTRACE_STRLEN, ...) or an option: the script's config block
+  // does not override them.
+  bool strlen_given = false, map_keys_given = false;
   unsigned helper_errors = 0; // -k: 1, -kk: 2 (the tool's default -k level)
 };
 

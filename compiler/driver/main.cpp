@@ -13,9 +13,16 @@
 int main(int argc, char** argv) {
   btc::driver::CompileOptions o;
   // bpftrace's environment knobs are honoured as defaults; the options below override them.
-  if (const char* s = std::getenv("BPFTRACE_STRLEN")) o.strlen = static_cast<unsigned>(std::atoi(s));
-  if (const char* s = std::getenv("BPFTRACE_MAP_KEYS_MAX"))
-    o.map_keys_max = static_cast<unsigned>(std::atoi(s));
+  for (const char* name : {"BPFTRACE_STRLEN", "BPFTRACE_MAX_STRLEN"})
+    if (const char* s = std::getenv(name)) {
+      o.strlen = static_cast<unsigned>(std::atoi(s));
+      o.strlen_given = true;
+    }
+  for (const char* name : {"BPFTRACE_MAP_KEYS_MAX", "BPFTRACE_MAX_MAP_KEYS"})
+    if (const char* s = std::getenv(name)) {
+      o.map_keys_max = static_cast<unsigned>(std::atoi(s));
+      o.map_keys_given = true;
+    }
   CLI::App app{"btc: ahead-of-time compiler for bpftrace scripts"};
   app.set_version_flag("--version", std::string("btc 0.1.0 (bpftrace 0.17 language, LLVM 19)"));
   std::string input;
@@ -45,6 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--map-keys-max", o.map_keys_max, "max entries of each map")
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
+  o.strlen_given = o.strlen_given || app.count("--strlen") > 0;
+  o.map_keys_given = o.map_keys_given || app.count("--map-keys-max") > 0;
 
   if (!input.empty() && !o.program_text.empty()) {
     std::cerr << "btc: error: give either a script file or -e PROG, not both\n";

@@ -121,6 +121,16 @@ void Checker::fix_resources() {
   info_.events.push_back(std::move(helper_error));
   fix_config_layout();
   info_.map_max_entries = options_.map_max_entries;
+  info_.settings = options_.settings;
+  info_.license = options_.license;
+  if (options_.max_programs) {
+    size_t programs = 0;
+    for (const auto& p : info_.probes) programs += p.prog_names.size();
+    if (programs > options_.max_programs && !program_.probes.empty())
+      error(program_.probes.front().range,
+            "the script needs " + std::to_string(programs) + " BPF programs, more than "
+            "max_bpf_progs (" + std::to_string(options_.max_programs) + ")");
+  }
   info_.tool_name = options_.tool_name;
   info_.default_helper_errors = options_.default_helper_errors;
   for (auto& m : info_.maps) {

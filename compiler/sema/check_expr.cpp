@@ -659,7 +659,7 @@ Type Checker::check_builtin(ast::Expr& e, ast::Builtin& b) {
     return probes::provider(probe_->kind).func_type();
   case VarId::Kstack:
   case VarId::Ustack:
-    return stack_type(d->id == VarId::Ustack, abi::StackMode::Bpftrace, 127);
+    return stack_type(d->id == VarId::Ustack, options_.stack_mode, 127);
   case VarId::Sarg:
     return check_sarg(e);
   case VarId::Ctx:

@@ -340,7 +340,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case ValueFn::Kstack:
   case ValueFn::Ustack: {
     // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.
-    abi::StackMode mode = abi::StackMode::Bpftrace;
+    abi::StackMode mode = options_.stack_mode;
     uint32_t limit = 127;
     for (auto& a : c.args) {
       if (auto* id = a->as<ast::Ident>()) {

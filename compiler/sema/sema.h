@@ -11,6 +11,8 @@
 #include "diag/diag.h"
 #include "sema/program_info.h"
 
+#include <vector>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +35,11 @@ struct SemaOptions {
   uint32_t ringbuf_bytes = 4 << 20;
   std::string tool_name = "btc";
   uint32_t default_helper_errors = 0;
+  // From the script's config block (config_block.h).
+  abi::StackMode stack_mode = abi::StackMode::Bpftrace; // kstack/ustack without a mode
+  std::string license = "GPL";
+  uint32_t max_programs = 0;             // 0: no limit
+  std::vector<abi::Setting> settings;    // for the tool's runtime
 };
 
 // Signal number of "KILL" / "SIGKILL" (signal() accepts both), nullopt if unknown.

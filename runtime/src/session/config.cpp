@@ -8,6 +8,7 @@
 #include "script/positionals.h"
 
 #include <cstdlib>
+#include <cctype>
 #include <cstring>
 
 namespace btc::rt {
@@ -26,6 +27,26 @@ bool put(std::span<uint8_t> rodata, uint32_t offset, const void* data, size_t si
 }
 
 } // namespace
+
+std::string config_setting(const abi::Manifest& m, std::string_view name,
+                           const std::string& fallback, std::initializer_list<const char*> old_env) {
+  std::string env = "BPFTRACE_";
+  for (char c : name) env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (const char* v = std::getenv(env.c_str()); v && *v) return v;
+  for (const char* old : old_env)
+    if (const char* v = std::getenv(old); v && *v) return v;
+  for (const auto& s : m.settings)
+    if (s.name == name) return s.value;
+  return fallback;
+}
+
+size_t config_size(const abi::Manifest& m, std::string_view name, size_t fallback,
+                   std::initializer_list<const char*> old_env) {
+  std::string v = config_setting(m, name, "", old_env);
+  char* end = nullptr;
+  unsigned long long n = v.empty() ? 0 : std::strtoull(v.c_str(), &end, 10);
+  return !v.empty() && end && *end == '\0' ? static_cast<size_t>(n) : fallback;
+}
 
 std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args) {
   ProbeProviders providers;

@@ -10,6 +10,8 @@
 #include "btc/abi.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <string_view>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +23,15 @@ namespace btc::rt {
 // rate or a perf event count is parsed now; names are matched later, like wildcards). "" or
 // the located diagnostics.
 std::string apply_positionals(abi::Manifest& m, const std::vector<std::string>& args);
+
+// A config variable of the script (abi::Setting): the environment variable BPFTRACE_<NAME>
+// (or one of `old_env` names, 0.17's spelling) when set, else the script's config block,
+// else `fallback`.
+std::string config_setting(const abi::Manifest& m, std::string_view name,
+                           const std::string& fallback = "",
+                           std::initializer_list<const char*> old_env = {});
+size_t config_size(const abi::Manifest& m, std::string_view name, size_t fallback,
+                   std::initializer_list<const char*> old_env = {});
 
 struct ConfigValues {
   uint64_t start_ns = 0;

@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
     std::fputs(btc::rt::version_text(name).c_str(), stdout);
     return 0;
   }
+  // config cpp_demangle = false: the symbolizer reads 0.17's environment switch.
+  if (btc::rt::config_setting(*manifest, "cpp_demangle", "true") == "false")
+    setenv("BPFTRACE_NO_CPP_DEMANGLE", "1", 0);
   // Text the script took from positional parameters (kaddr(str($1)), interval:ms:$1).
   std::string bad = btc::rt::apply_positionals(*manifest, options.positionals);
   if (!bad.empty()) {

@@ -62,14 +62,6 @@ uint64_t boot_ns_now() {
   return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
 }
 
-size_t env_size(const char* name, size_t fallback) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  char* end = nullptr;
-  unsigned long long n = std::strtoull(v, &end, 10);
-  return end && *end == '\0' ? static_cast<size_t>(n) : fallback;
-}
-
 struct ObjectCloser {
   void operator()(bpf_object* obj) const { bpf_object__close(obj); }
 };
@@ -143,7 +135,8 @@ public:
     out_->flush();
     std::fputs("\n\n", stdout); // always stdout, even with -o (bpftrace 0.17)
     std::fflush(stdout);
-    print_all_maps(*out_, *store_, m_);
+    if (config_setting(m_, "print_maps_on_exit", "true") != "false")
+      print_all_maps(*out_, *store_, m_);
     out_->flush();
     if (child_done && opts_.verbose) {
       std::fputs(child_.exit_text().c_str(), stdout);
@@ -374,7 +367,7 @@ private:
   bool prepare_events() {
     store_ = std::make_unique<BpfMapStore>(obj_.get());
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
-    handler_->set_cat_limit(env_size("BPFTRACE_CAT_BYTES_MAX", 10240));
+    handler_->set_cat_limit(config_size(m_, "max_cat_bytes", 10240, {"BPFTRACE_CAT_BYTES_MAX"}));
     handler_->set_helper_errors(helper_errors());
     handler_->set_stop_check([this] { return loop_.stop_signalled(); });
     for (ProbeProvider* provider : providers_.created()) // e.g. watchpoint arming
@@ -411,7 +404,7 @@ private:
     for (const auto& p : m_.probes) any_probe |= !runs_once(p);
     for (const auto& point : points_) any_point |= !runs_once(*point.probe);
     if (any_probe && !any_point) return fail("No probes to attach");
-    size_t limit = env_size("BPFTRACE_MAX_PROBES", 512);
+    size_t limit = config_size(m_, "max_probes", 512);
     if (points_.size() > limit)
       return fail("ERROR: Can't attach to " + std::to_string(points_.size()) +
                   " probes because it exceeds the current limit of " + std::to_string(limit) +
@@ -447,6 +440,7 @@ private:
 
   bool attach_all() {
     size_t wanted = 0, attached = 0;
+    const std::string missing_probes = config_setting(m_, "missing_probes");
     AttachInput in{obj_.get(), copies_};
     for (size_t index : attach_order(providers_, points_)) {
       const AttachPoint& point = points_[index];
@@ -462,14 +456,19 @@ private:
       }
       std::string detail = opts_.verbose ? " (" + err + ")" : "";
       out_->flush();
+      // config missing_probes (bpftrace 0.2x): error, warn or ignore every failure; unset,
+      // 0.17's rule: a lone attach point must attach, a wildcard's matches may be skipped.
+      if (missing_probes == "ignore") continue;
       std::fputs(provider.attach_failure_note(m_, point).c_str(), stderr);
-      if (!point.from_wildcard && !point.probe->spec.optional)
+      if (missing_probes == "error" ||
+          (missing_probes.empty() && !point.from_wildcard && !point.probe->spec.optional))
         return fail("ERROR: Error attaching probe: '" + point.text + "'" + detail);
       std::fprintf(stderr, "WARNING: could not attach probe %s, skipping.%s\n", point.text.c_str(),
                    detail.c_str());
     }
-    // Skipping some matches of a wildcard is fine; tracing nothing at all is not.
-    if (wanted > 0 && attached == 0)
+    // Skipping some matches of a wildcard is fine; tracing nothing at all is not (unless the
+    // script said missing probes are fine).
+    if (wanted > 0 && attached == 0 && missing_probes.empty())
       return fail("ERROR: none of the " + std::to_string(wanted) +
                   " attach points could be attached");
     return true;
