@@ -7,10 +7,17 @@ std::string type_name(const Type& t) {
   switch (t.kind) {
   case TypeKind::None: return "none";
   case TypeKind::Integer:
+    if (t.is_bool) return "bool";
     return std::string(t.is_signed ? "" : "unsigned ") + "int" + std::to_string(t.size * 8);
   case TypeKind::String: return "string[" + std::to_string(t.size) + "]";
   case TypeKind::Buffer: return "buffer[" + std::to_string(t.size) + "]";
   case TypeKind::Tuple: {
+    if (!t.elem_names.empty()) {
+      std::string s = "record {";
+      for (size_t i = 0; i < t.elems.size(); ++i)
+        s += (i ? ", " : " ") + t.elem_names[i] + ": " + type_name(t.elems[i]);
+      return s + " }";
+    }
     std::string s = "(";
     for (size_t i = 0; i < t.elems.size(); ++i) {
       if (i) s += ",";
@@ -49,11 +56,12 @@ std::string type_name(const Type& t) {
 bool same_type(const Type& a, const Type& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
-  case TypeKind::Integer: return a.size == b.size && a.is_signed == b.is_signed;
+  case TypeKind::Integer:
+    return a.size == b.size && a.is_signed == b.is_signed && a.is_bool == b.is_bool;
   case TypeKind::String:
   case TypeKind::Buffer: return true; // sizes may differ; values are truncated/padded
   case TypeKind::Tuple:
-    if (a.elems.size() != b.elems.size()) return false;
+    if (a.elems.size() != b.elems.size() || a.elem_names != b.elem_names) return false;
     for (size_t i = 0; i < a.elems.size(); ++i)
       if (!same_type(a.elems[i], b.elems[i])) return false;
     return true;

@@ -59,6 +59,7 @@ struct Type {
   bool context = false;
   std::vector<Type> elems;          // Tuple elements
   std::vector<uint32_t> elem_offsets; // Tuple element offsets
+  std::vector<std::string> elem_names; // a record value (0.2x `(a = 1, b = 2)`): field names
   TypePtr pointee;                  // Pointer target, Array element
   uint32_t count = 0;               // Array length
   std::string name;                 // Record: struct tag; Ctx: tracepoint name

@@ -36,6 +36,8 @@ enum class Helper : uint64_t {
   TracePrintk = 6,
   SeqPrintf = 126,
   DPath = 147,
+  Jiffies64 = 118,
+  ForEachMapElem = 164,
 };
 
 // BPF map types (enum bpf_map_type).

@@ -24,7 +24,7 @@ const std::array<FuncDesc, 50> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
-  {CallFn::Exit, "exit", 0, 0, false, true},
+  {CallFn::Exit, "exit", 0, 1, false, true},
   {CallFn::Str, "str", 1, 2, false, true},
   {ValueFn::Buf, "buf", 1, 2, false, true},
   {ValueFn::Ksym, "ksym", 1, 1, false, true},

@@ -130,7 +130,7 @@ llvm::Value* Lowerer::lower_call_fn(const ast::Expr& e, const ast::Call& c, buil
     emit_event(info_.call_event.at(&e), {});
     return i64(0);
   case CallFn::Exit:
-    emit_event(info_.call_event.at(&e), {});
+    emit_event(info_.call_event.at(&e), call_args(c, 0));
     emit_return();
     return i64(0);
   case CallFn::Str:

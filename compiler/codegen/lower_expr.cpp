@@ -32,6 +32,19 @@ llvm::Value* Lowerer::convert_int(llvm::Value* v, const Type& t) {
 
 llvm::Value* Lowerer::to_bool(llvm::Value* v) { return b_.CreateICmpNE(v, i64(0)); }
 
+// A tuple or record value: its elements at their offsets in a stack buffer.
+llvm::Value* Lowerer::lower_tuple(const std::vector<ast::ExprPtr>& elems, const Type& t) {
+  auto* buf = stack_buffer(std::max<uint32_t>(t.size, 1), "tuple");
+  zero_fill(buf, sema::align8(std::max<uint32_t>(t.size, 8)));
+  for (size_t i = 0; i < elems.size(); ++i) {
+    llvm::Value* v = lower_expr(*elems[i]);
+    llvm::Value* dst = gep(buf, t.elem_offsets[i]);
+    if (elems[i]->type.is_integer()) v = convert_int(v, elems[i]->type);
+    store_value(dst, v, elems[i]->type, t.elems[i].size);
+  }
+  return buf;
+}
+
 llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
   return std::visit(
       [&](const auto& n) -> llvm::Value* {
@@ -41,7 +54,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
           return i64(n.value ? 1 : 0);
         } else if constexpr (std::is_same_v<T, ast::RecordLit>) {
-          BTC_UNREACHABLE("sema refuses record literals");
+          return lower_tuple(n.values, e.type);
         } else if constexpr (std::is_same_v<T, ast::BlockExpr>) {
           lower_block(n.stmts);
           return n.value ? lower_expr(*n.value) : i64(0);
@@ -79,13 +92,14 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Binary>) {
           return lower_binary(e, n);
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
+          if (n.op == ast::UnOp::AddrOf) return lower_address_of(*n.operand);
           llvm::Value* v = lower_expr(*n.operand);
           switch (n.op) {
           case ast::UnOp::Neg: return convert_int(b_.CreateNeg(v), e.type);
           case ast::UnOp::LogNot: return b_.CreateZExt(b_.CreateICmpEQ(v, i64(0)), i64_ty());
           case ast::UnOp::BitNot: return convert_int(b_.CreateNot(v), e.type);
           case ast::UnOp::AddrOf:
-            BTC_UNREACHABLE("sema refuses &");
+            BTC_UNREACHABLE("& is lowered before its operand");
           case ast::UnOp::Deref: {
             if (e.type.kind == K::Record) return v; // the record's address
             if (n.operand->type.context)
@@ -185,16 +199,7 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           llvm::Value* narrow = b_.CreateTrunc(v, b_.getIntNTy(bits));
           return e.type.is_signed ? b_.CreateSExt(narrow, i64_ty()) : b_.CreateZExt(narrow, i64_ty());
         } else if constexpr (std::is_same_v<T, ast::Tuple>) {
-          auto* buf = stack_buffer(e.type.size, "tuple");
-          zero_fill(buf, e.type.size);
-          for (size_t i = 0; i < n.elems.size(); ++i) {
-            llvm::Value* v = lower_expr(*n.elems[i]);
-            const Type& et = e.type.elems[i];
-            llvm::Value* dst = gep(buf, e.type.elem_offsets[i]);
-            if (n.elems[i]->type.is_integer()) v = convert_int(v, n.elems[i]->type);
-            store_value(dst, v, n.elems[i]->type, et.size);
-          }
-          return buf;
+          return lower_tuple(n.elems, e.type);
         } else if constexpr (std::is_same_v<T, ast::Offsetof>) {
           const auto& [root, path] = info_.offsetof_paths.at(&e);
           llvm::Value* base = llvm::ConstantPointerNull::get(b_.getPtrTy());

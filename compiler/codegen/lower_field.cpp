@@ -107,6 +107,30 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
                  base->getType()->isPointerTy());
 }
 
+// `&$x` (the variable's stack slot) or `&x.f` (see lower_field_address).
+llvm::Value* Lowerer::lower_address_of(const ast::Expr& operand) {
+  if (auto* v = operand.as<ast::Var>()) return b_.CreatePtrToInt(var_slot(v->name, operand.type), i64_ty());
+  if (auto* f = operand.as<ast::FieldAccess>()) return lower_field_address(operand, *f);
+  BTC_UNREACHABLE("sema allows & on variables and fields only");
+}
+
+// `&x.f` (bpftrace 0.2x): the address of a field of a record reached through a pointer, as an
+// integer, relocated like a read of it would be.
+llvm::Value* Lowerer::lower_field_address(const ast::Expr& e, const ast::FieldAccess& f) {
+  if (auto it = info_.local_field_offsets.find(&e); it != info_.local_field_offsets.end()) {
+    llvm::Value* base = lower_expr(*f.base);
+    llvm::Value* ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
+    return b_.CreatePtrToInt(gep(ptr, it->second), i64_ty());
+  }
+  const ast::Expr* root = nullptr;
+  uint32_t record_id = 0;
+  btf::FieldPath path;
+  field_chain(e, f, root, record_id, path);
+  llvm::Value* base = lower_expr(*root);
+  llvm::Value* base_ptr = base->getType()->isPointerTy() ? base : b_.CreateIntToPtr(base, ptr_ty());
+  return b_.CreatePtrToInt(core_->field_address(b_, base_ptr, record_id, path), i64_ty());
+}
+
 // A bitfield read the way BPF_CORE_READ_BITFIELD_PROBED does it: byte offset, byte size and
 // the two shifts are CO-RE relocations, so the bit position is the target kernel's.
 llvm::Value* Lowerer::read_bitfield(llvm::Value* base_ptr, llvm::Value* field_ptr,

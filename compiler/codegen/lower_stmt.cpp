@@ -9,7 +9,12 @@
 namespace btc::codegen {
 
 void Lowerer::emit_return() {
-  b_.CreateRet(b_.getInt32(0));
+  if (loop_frame_) { // in a for loop's callback: stop iterating, then return from the probe
+    b_.CreateAlignedStore(i64(1), loop_frame_, llvm::Align(8));
+    b_.CreateRet(i64(1));
+  } else {
+    b_.CreateRet(b_.getInt32(0));
+  }
   // Statements after a return/exit are unreachable; give them a block LLVM will drop.
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
 }
@@ -64,7 +69,7 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
         } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
           lower_let(n);
         } else if constexpr (std::is_same_v<T, ast::ForStmt>) {
-          BTC_UNREACHABLE("sema refuses for loops over maps");
+          lower_map_for(n); // range loops are while loops since the expand phase
         } else if constexpr (std::is_same_v<T, ast::BreakStmt>) {
           b_.CreateBr(loops_.back().break_bb);
           b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
@@ -127,7 +132,7 @@ llvm::Value* Lowerer::compound_value(ast::AssignOp op, llvm::Value* cur, llvm::V
   }
 }
 
-llvm::AllocaInst* Lowerer::var_slot(const std::string& name, const Type& t) {
+llvm::Value* Lowerer::var_slot(const std::string& name, const Type& t) {
   auto it = vars_.find(name);
   if (it != vars_.end()) return it->second;
   auto* slot = is_scalar(t) ? entry_alloca(i64_ty(), name) : stack_buffer(t.size, name, false);
@@ -164,7 +169,7 @@ void Lowerer::lower_assign(const ast::AssignStmt& a) {
   }
   auto* var = a.target->as<ast::Var>();
   const ast::Type& t = a.target->type;
-  llvm::AllocaInst* slot = var_slot(var->name, t);
+  llvm::Value* slot = var_slot(var->name, t);
   llvm::Value* v = lower_expr(*a.value);
   if (a.op != ast::AssignOp::Assign) {
     llvm::Value* cur = b_.CreateLoad(i64_ty(), slot);

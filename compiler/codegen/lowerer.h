@@ -81,7 +81,14 @@ public:
   void lower_block(const ast::Block& block);
   void lower_stmt(const ast::Stmt& stmt);
   llvm::Value* lower_name_lookup(const builtins::NameTable& t, const ast::Expr& number);
-  llvm::AllocaInst* var_slot(const std::string& name, const Type& t);
+  llvm::Value* lower_address_of(const ast::Expr& operand);
+  llvm::Value* lower_field_address(const ast::Expr& e, const ast::FieldAccess& f);
+  llvm::Value* lower_tuple(const std::vector<ast::ExprPtr>& elems, const Type& t);
+  llvm::Value* var_slot(const std::string& name, const Type& t);
+  // lower_for.cpp: for ($kv : @m) { ... } through bpf_for_each_map_elem.
+  void lower_map_for(const ast::ForStmt& f);
+  llvm::Function* loop_callback(const ast::ForStmt& f, const std::vector<std::pair<std::string, Type>>& vars,
+                                const std::vector<uint32_t>& offsets);
   void lower_let(const ast::LetStmt& l);
   void lower_assign(const ast::AssignStmt& a);
   void lower_runtime_unroll(const ast::UnrollStmt& n);
@@ -213,7 +220,11 @@ public:
   bool as_fentry_ = false; // ctx is the u64 argument array (fentry/fexit, kfunc programs)
   uint32_t func_nargs_ = 0;
   std::vector<llvm::GlobalVariable*> stack_maps_; // parallel to info_.stack_maps
-  std::map<std::string, llvm::AllocaInst*> vars_;
+  // Where each scratch variable lives: a stack slot, or inside a for loop's frame (the loop
+  // body is a callback function that reaches the probe's variables through it).
+  std::map<std::string, llvm::Value*> vars_;
+  // Inside a for loop's callback: its frame (u64 return flag, ctx, variables) and return type.
+  llvm::Value* loop_frame_ = nullptr;
   struct LoopTargets {
     llvm::BasicBlock* break_bb;
     llvm::BasicBlock* continue_bb;

@@ -174,7 +174,7 @@ TEST(Parser, SyntaxErrorMessages) {
   EXPECT_EQ(first_error("BEGIN { $x = 1 2 }"), "syntax error, unexpected integer, expecting }");
   EXPECT_EQ(first_error("BEGIN {"), "syntax error, unexpected end of file, expecting }");
   EXPECT_EQ(first_error("BEGIN"), "unexpected end of file, expected {");
-  EXPECT_EQ(first_error("BEGIN { if 1 { } }"), "syntax error, unexpected integer, expecting (");
+  EXPECT_EQ(first_error("BEGIN { if { } }"), "syntax error, unexpected {, expecting (");
   EXPECT_EQ(first_error("BEGIN { pid++ }"), "The ++ operator must be applied to a map or variable");
 }
 

@@ -236,9 +236,19 @@ Type Checker::check_call_fn(ast::Expr& e, ast::Call& c, builtins::CallFn f) {
     info_.call_event[&e] = add_event(abi::EventKind::Time, fmt, {}, e.range);
     return Type::none();
   }
-  case CallFn::Exit:
-    info_.call_event[&e] = add_event(abi::EventKind::Exit, "", {}, e.range);
+  case CallFn::Exit: {
+    // 0.2x: exit(code) is the tool's exit status.
+    std::vector<Type> args;
+    if (!c.args.empty()) {
+      check_expr(*c.args[0]);
+      if (!c.args[0]->type.is_integer())
+        error(c.args[0]->range, "exit() expects an integer exit status (" +
+                                    value_class_of(c.args[0]->type) + " provided)");
+      args.push_back(Type::int64());
+    }
+    info_.call_event[&e] = add_event(abi::EventKind::Exit, "", args, e.range);
     return Type::none();
+  }
   case CallFn::Str: {
     auto& arg = *c.args[0];
     // str($1) and str($1 + k) read positional parameters as text.

@@ -55,7 +55,11 @@ uint32_t tuple_align(const Type& t) {
 
 Type Checker::storage_type(const Type& t) {
   switch (t.kind) {
-  case ast::TypeKind::Integer: return Type::integer(8, t.is_signed).in(t.as);
+  case ast::TypeKind::Integer: {
+    Type wide = Type::integer(8, t.is_signed).in(t.as);
+    wide.is_bool = t.is_bool;
+    return wide;
+  }
   case ast::TypeKind::Tuple: {
     // 0.17's layout: elements at their own size (an int8 is one byte) and natural alignment,
     // so sizeof(((int8)1, (int16)1, (int32)1)) is 8.
@@ -72,6 +76,7 @@ Type Checker::storage_type(const Type& t) {
       out.elems.push_back(std::move(s));
     }
     out.size = (off + align - 1) / align * align;
+    out.elem_names = t.elem_names;
     return out;
   }
   default: return t;
@@ -353,6 +358,17 @@ void Checker::check_expr(ast::Expr& e) {
           check_expr(*n.index);
           const Type& bt = n.base->type;
           if (bt.kind == K::None) return Type::none();
+          if (bt.kind == K::Tuple) { // 0.2x: $t[1] is $t.1
+            auto* lit = n.index->template as<ast::IntLit>();
+            if (!lit) {
+              error(n.index->range, "a tuple is indexed with an integer literal only");
+              return Type::none();
+            }
+            ast::ExprPtr base = std::move(n.base);
+            e.node = ast::TupleIndex{std::move(base), static_cast<uint32_t>(lit->value)};
+            check_expr(e);
+            return e.type;
+          }
           if (bt.is_string()) { // 0.2x: a character of a string, as an int8
             auto* lit = n.index->template as<ast::IntLit>();
             if (!lit) {

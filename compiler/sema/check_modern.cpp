@@ -29,20 +29,80 @@ void Checker::check_let(ast::LetStmt& l) {
   }
 }
 
+// for ($kv : @m): $kv is (key, value), the key a tuple of the keys when the map has several.
+// The body runs in a BPF callback (bpf_for_each_map_elem), so the map must hold plain values:
+// an aggregation's per-CPU values would be this CPU's only.
 void Checker::check_for(ast::ForStmt& f) {
-  error(f.var_range, "for loops over maps are not supported yet by btc");
+  auto& m = *f.map->as<ast::MapRef>();
+  map_info(m.name, f.map->range);
+  if (!assigned_maps_.count(m.name)) error(f.map->range, "Undefined map: " + m.name);
+  Type kv;
+  kv.kind = ast::TypeKind::Tuple;
+  auto st = maps_.find(m.name);
+  if (st != maps_.end() && st->second.has_value) {
+    const auto& keys = st->second.keys;
+    if (keys.empty()) error(f.map->range, "for loops iterate over maps with keys; " + m.name +
+                                              " has none");
+    if (st->second.value.is_aggregation())
+      error(f.map->range, "for loops over " + ast::type_name(st->second.value) +
+                              "() maps are not supported by btc: their values are per CPU");
+    Type key;
+    if (keys.size() == 1) {
+      key = keys[0];
+    } else {
+      key.kind = ast::TypeKind::Tuple;
+      key.elems = keys;
+      key = storage_type(key);
+    }
+    kv.elems = {key, st->second.value};
+    kv = storage_type(kv);
+  } else {
+    kv.elems = {Type::int64(), Type::int64()};
+    kv = storage_type(kv);
+  }
+  f.map->type = kv;
+  probe_->vars[f.var] = kv;
   ++loop_depth_;
   check_block(f.body);
   --loop_depth_;
 }
 
-Type Checker::check_record(ast::Expr& e, ast::RecordLit&) {
-  error(e.range, "record values are not supported yet by btc");
-  return Type::none();
+// (name = "x", size = 2): laid out as the tuple ("x", 2), printed with the field names.
+Type Checker::check_record(ast::Expr& e, ast::RecordLit& r) {
+  Type out;
+  out.kind = ast::TypeKind::Tuple;
+  for (auto& v : r.values) {
+    check_expr(*v);
+    if (v->type.kind == ast::TypeKind::None || v->type.is_aggregation())
+      error(v->range, "Invalid value of type " + ast::type_name(v->type) + " in a record");
+    out.elems.push_back(v->type);
+  }
+  out.elem_names = r.names;
+  return storage_type(out);
 }
 
-Type Checker::check_address_of(ast::Expr& e, ast::Expr&) {
-  error(e.range, "the & operator is not supported yet by btc");
+// &$x: a pointer to the variable (BPF stack memory, read like kernel memory); &p->f / &p.f:
+// a pointer to the field, in the memory its record lives in.
+Type Checker::check_address_of(ast::Expr& e, ast::Expr& operand) {
+  const Type& t = operand.type;
+  auto pointer_to = [&](const Type& target, ast::AddrSpace as) {
+    Type p = Type::simple(ast::TypeKind::Pointer, 8);
+    p.pointee = std::make_shared<Type>(target);
+    p.as = as;
+    return p;
+  };
+  if (operand.as<ast::Var>() && t.kind != ast::TypeKind::None)
+    return pointer_to(t, ast::AddrSpace::Kernel);
+  if (auto* f = operand.as<ast::FieldAccess>()) {
+    bool local = info_.local_field_offsets.count(&operand) > 0;
+    bool btf = info_.field_paths.count(&operand) > 0;
+    bool bitfield = info_.local_bitfields.count(&operand) > 0 ||
+                    (btf && info_.field_paths.at(&operand).bitfield_size != 0);
+    if ((local || btf) && !bitfield && !f->base->type.context && f->base->type.kind != ast::TypeKind::Ctx)
+      return pointer_to(t, f->base->type.as);
+  }
+  error(e.range, "& takes the address of a variable or of a field reached through a pointer "
+                 "(not of a bitfield or the probe's context)");
   return Type::none();
 }
 

@@ -124,6 +124,18 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   const Type& bt = f.base->type;
   using K = ast::TypeKind;
   if (bt.kind == K::None) return Type::none(); // already reported
+  if (bt.kind == K::Tuple && !bt.elem_names.empty()) { // a record value: $r.name
+    auto it = std::find(bt.elem_names.begin(), bt.elem_names.end(), f.field);
+    if (it == bt.elem_names.end()) {
+      error(e.range, "Record of type '" + ast::type_name(bt) + "' has no field named '" +
+                         f.field + "'");
+      return Type::none();
+    }
+    ast::ExprPtr base = std::move(f.base);
+    e.node = ast::TupleIndex{std::move(base), static_cast<uint32_t>(it - bt.elem_names.begin())};
+    check_expr(e);
+    return e.type;
+  }
   // args->NAME, typed by the probe's provider (tracepoint format, BTF prototype, DWARF).
   if (bt.kind == K::Ctx) {
     f.arrow = true; // `args.x` (0.2x) and `args->x` (0.17) are the same field

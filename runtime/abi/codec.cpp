@@ -185,6 +185,7 @@ const char* name_of(ValueKind k) {
   case ValueKind::MacAddr: return "macaddr";
   case ValueKind::CgroupPath: return "cgroup_path";
   case ValueKind::Strerror: return "strerror";
+  case ValueKind::Bool: return "bool";
   }
   return "?";
 }

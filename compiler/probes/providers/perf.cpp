@@ -21,7 +21,10 @@ public:
 
   bool parse(const std::vector<std::string_view>& parts, AttachSpec& spec,
              std::string& error) const override {
-    if (parts.size() == 2) return parse_duration(parts[1], spec, error);
+    // 0.2x `interval:1s`; a lone unit (`interval:s`) is 0.17's missing count.
+    if (parts.size() == 2 && !parts[1].empty() && parts[1][0] >= '0' && parts[1][0] <= '9')
+      return parse_duration(parts[1], spec, error);
+    if (parts.size() == 2 && abi::has_placeholder(parts[1])) return parse_duration(parts[1], spec, error);
     if (parts.size() != 3) {
       error = name() + " probe type requires 2 arguments";
       return false;

@@ -49,6 +49,7 @@ enum class ValueKind : uint8_t {
   MacAddr,    // 6 bytes
   CgroupPath, // u64 cgroup id + u64 filter (1 + index of a hierarchy glob in strings; 0: all)
   Strerror,   // u64 errno
+  Bool,       // `size`-byte integer, printed true / false (bpftrace 0.2x)
 };
 
 struct Field {

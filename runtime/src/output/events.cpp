@@ -90,6 +90,7 @@ void EventHandler::handle(std::span<const uint8_t> record) {
   }
   case abi::EventKind::Exit:
     exit_requested_ = true;
+    if (!ev.args.empty()) exit_code_ = static_cast<int>(arg_u64(ev, 0, payload, 0) & 0xff);
     break;
   case abi::EventKind::Clear:
     if (const abi::MapDesc* map = map_of(ev); map && !store_.clear(*map, err))

@@ -35,6 +35,8 @@ public:
 
   void handle(std::span<const uint8_t> record);
   bool exit_requested() const { return exit_requested_; }
+  // The status exit(code) asked for (0 for exit() without one).
+  int exit_code() const { return exit_code_; }
   // Records after an exit() event are dropped (bpftrace 0.17 stops reading at exit) until
   // this is called, right before END runs.
   void accept_events_after_exit() { after_exit_ok_ = true; }
@@ -72,6 +74,7 @@ private:
   size_t cat_limit_ = 10240;
   int helper_errors_ = 0;
   bool exit_requested_ = false;
+  int exit_code_ = 0;
   bool after_exit_ok_ = false;
   bool stopping_ = false;
   std::function<bool()> stop_check_;

@@ -143,7 +143,7 @@ public:
       std::fflush(stdout);
     }
     destroy_links(links_);
-    return end_ok ? 0 : 1;
+    return end_ok ? handler_->exit_code() : 1;
   }
 
 private:

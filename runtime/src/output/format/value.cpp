@@ -5,6 +5,7 @@
 #include "output/format/value.h"
 
 #include <arpa/inet.h>
+#include <algorithm>
 #include <sys/socket.h>
 
 #include <cinttypes>
@@ -91,6 +92,11 @@ std::string render(const RenderEnv& env, uint32_t type, std::span<const uint8_t>
   case ValueKind::Int:
   case ValueKind::UInt:
     return render_integer(t, bytes, div);
+  case ValueKind::Bool: {
+    auto v = sub(bytes, 0, t.size);
+    bool set = std::any_of(v.begin(), v.end(), [](uint8_t b) { return b != 0; });
+    return set ? "true" : "false";
+  }
   case ValueKind::String: {
     auto s = sub(bytes, 0, t.size);
     size_t n = strnlen(reinterpret_cast<const char*>(s.data()), s.size());
@@ -202,6 +208,7 @@ bool is_string_like(ValueKind kind) {
   case ValueKind::None:
   case ValueKind::Int:
   case ValueKind::UInt:
+  case ValueKind::Bool:
   case ValueKind::Tuple:
   case ValueKind::Struct:
   case ValueKind::Array:

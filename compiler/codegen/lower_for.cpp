@@ -1,0 +1,164 @@
+// lower_for.cpp: `for ($kv : @m) { body }` (bpftrace 0.2x) as bpf_for_each_map_elem(@m,
+// callback, &frame, 0).
+//
+// The body becomes a static BPF function called once per entry with (map, key, value,
+// frame). The frame is a buffer on the probe's stack: a u64 flag the body sets to leave the
+// probe (`return`, `exit()`), the program's context, then every scratch variable the body
+// names, copied in before the loop and back after it (the callback runs synchronously, so
+// this is the same as sharing them). `break` returns 1 (stop), `continue` and the body's end
+// return 0. $kv is built from the key and value the kernel passes.
+#include "codegen/lowerer.h"
+
+#include "expand/walk.h"
+
+#include <set>
+
+namespace btc::codegen {
+
+namespace {
+
+void collect_vars(const ast::Block& b, std::map<std::string, Type>& out);
+
+void collect_expr(const ast::Expr& e, std::map<std::string, Type>& out) {
+  if (const auto* v = e.as<ast::Var>()) out.emplace(v->name, e.type);
+  auto& me = const_cast<ast::Expr&>(e); // each_child takes non-const nodes; nothing changes
+  expand::each_child(me, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+                     [&](ast::Block& b) { collect_vars(b, out); });
+}
+
+void collect_vars(const ast::Block& b, std::map<std::string, Type>& out) {
+  for (const auto& s : b) {
+    auto& ms = const_cast<ast::Stmt&>(*s);
+    if (const auto* l = s->as<ast::LetStmt>(); l && l->var_type.kind != ast::TypeKind::None)
+      out.emplace(l->name, l->var_type);
+    if (const auto* f = s->as<ast::ForStmt>(); f && f->map) out.emplace(f->var, f->map->type);
+    expand::each_part(ms, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+                      [&](ast::Block& x) { collect_vars(x, out); });
+  }
+}
+
+uint32_t slot_size(const Type& t) { return is_scalar(t) ? 8 : sema::align8(std::max<uint32_t>(t.size, 8)); }
+
+} // namespace
+
+void Lowerer::lower_map_for(const ast::ForStmt& f) {
+  std::map<std::string, Type> used;
+  collect_vars(f.body, used);
+  used.erase(f.var);
+  std::vector<std::pair<std::string, Type>> vars(used.begin(), used.end());
+  std::vector<uint32_t> offsets;
+  uint32_t size = 16; // return flag, context
+  for (const auto& [name, t] : vars) {
+    offsets.push_back(size);
+    size += slot_size(t);
+  }
+  auto* frame = stack_buffer(size, "for_frame", false);
+  zero_fill(frame, size);
+  b_.CreateAlignedStore(ctx_arg_, gep(frame, 8), llvm::Align(8));
+  std::vector<llvm::Value*> slots;
+  for (size_t i = 0; i < vars.size(); ++i) {
+    llvm::Value* slot = var_slot(vars[i].first, vars[i].second);
+    slots.push_back(slot);
+    copy_bytes(gep(frame, offsets[i]), slot, slot_size(vars[i].second));
+  }
+  llvm::Function* cb = loop_callback(f, vars, offsets);
+  const auto& m = *f.map->as<ast::MapRef>();
+  llvm::Value* map = maps_[info_.map_index.at(m.name)];
+  call_helper(Helper::ForEachMapElem, i64_ty(), {map, cb, frame, i64(0)});
+  for (size_t i = 0; i < vars.size(); ++i)
+    copy_bytes(slots[i], gep(frame, offsets[i]), slot_size(vars[i].second));
+  llvm::Value* leave = b_.CreateAlignedLoad(i64_ty(), frame, llvm::Align(8));
+  if (loop_frame_) { // a loop inside a loop's body: pass the return on
+    auto* ret_bb = llvm::BasicBlock::Create(ctx_, "for_return", fn_);
+    auto* next_bb = llvm::BasicBlock::Create(ctx_, "for_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(leave, i64(0)), ret_bb, next_bb);
+    b_.SetInsertPoint(ret_bb);
+    emit_return();
+    b_.SetInsertPoint(next_bb);
+  } else {
+    return_if(b_.CreateICmpNE(leave, i64(0)), "for_return");
+  }
+}
+
+llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
+                                       const std::vector<std::pair<std::string, Type>>& vars,
+                                       const std::vector<uint32_t>& offsets) {
+  // The probe's state, restored after the body.
+  llvm::Function* outer_fn = fn_;
+  llvm::Value* outer_ctx = ctx_arg_;
+  auto outer_vars = std::move(vars_);
+  auto outer_loops = std::move(loops_);
+  auto outer_temps = std::move(temps_);
+  llvm::Value* outer_frame = loop_frame_;
+  llvm::DISubprogram* outer_sp = sp_;
+  llvm::IRBuilderBase::InsertPoint outer_ip = b_.saveIP();
+  llvm::DebugLoc outer_loc = b_.getCurrentDebugLocation();
+
+  auto* fty = llvm::FunctionType::get(i64_ty(), {ptr_ty(), ptr_ty(), ptr_ty(), ptr_ty()}, false);
+  std::string name = fn_->getName().str() + "_for_" + std::to_string(f.var_range.begin);
+  fn_ = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, name, *module_);
+  fn_->setSection(".text");
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  fn_->addFnAttr(llvm::Attribute::NoInline);
+  auto* long_di = dib_->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto* void_ptr = dib_->createPointerType(nullptr, 64);
+  auto* sty = dib_->createSubroutineType(
+      dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
+  uint32_t line = options_.source ? options_.source->line_col(f.var_range.begin).line : 1;
+  sp_ = dib_->createFunction(cu_, name, name, file_, line, sty, line, llvm::DINode::FlagPrototyped,
+                             llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
+  fn_->setSubprogram(sp_);
+  const char* params[] = {"map", "key", "value", "frame"};
+  for (unsigned i = 0; i < 4; ++i)
+    dib_->createParameterVariable(sp_, params[i], i + 1, file_, line, void_ptr, true);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+  set_loc(f.var_range);
+
+  llvm::Value* key = fn_->getArg(1);
+  llvm::Value* value = fn_->getArg(2);
+  loop_frame_ = fn_->getArg(3);
+  ctx_arg_ = b_.CreateAlignedLoad(ptr_ty(), gep(loop_frame_, 8), llvm::Align(8));
+  vars_.clear();
+  for (size_t i = 0; i < vars.size(); ++i) vars_[vars[i].first] = gep(loop_frame_, offsets[i]);
+  // $kv = (key, value), the key a tuple of the keys when the map has several.
+  const auto& m = *f.map->as<ast::MapRef>();
+  const auto& mi = info_.maps[info_.map_index.at(m.name)];
+  const Type& kv = f.map->type;
+  auto* kv_buf = stack_buffer(kv.size, "kv", false);
+  zero_fill(kv_buf, sema::align8(std::max<uint32_t>(kv.size, 8)));
+  const Type& kt = kv.elems[0];
+  for (size_t i = 0; i < mi.key_types.size(); ++i) {
+    uint32_t dst = kv.elem_offsets[0] + (mi.key_types.size() == 1 ? 0 : kt.elem_offsets[i]);
+    copy_bytes(gep(kv_buf, dst), gep(key, mi.key_offsets[i]), mi.key_types[i].size);
+  }
+  copy_bytes(gep(kv_buf, kv.elem_offsets[1]), value, kv.elems[1].size);
+  if (is_scalar(kv)) BTC_UNREACHABLE("a (key, value) tuple is never scalar");
+  vars_[f.var] = kv_buf;
+
+  auto* stop_bb = llvm::BasicBlock::Create(ctx_, "for_break", fn_);
+  auto* next_bb = llvm::BasicBlock::Create(ctx_, "for_continue", fn_);
+  loops_.clear();
+  loops_.push_back({stop_bb, next_bb});
+  temps_.clear();
+  lower_block(f.body);
+  if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(next_bb);
+  b_.SetInsertPoint(stop_bb);
+  b_.CreateRet(i64(1));
+  b_.SetInsertPoint(next_bb);
+  b_.CreateRet(i64(0));
+  dib_->finalizeSubprogram(sp_);
+  llvm::Function* cb = fn_;
+
+  fn_ = outer_fn;
+  ctx_arg_ = outer_ctx;
+  vars_ = std::move(outer_vars);
+  loops_ = std::move(outer_loops);
+  temps_ = std::move(outer_temps);
+  loop_frame_ = outer_frame;
+  sp_ = outer_sp;
+  b_.restoreIP(outer_ip);
+  b_.SetCurrentDebugLocation(outer_loc);
+  return cb;
+}
+
+} // namespace btc::codegen
