@@ -5,6 +5,9 @@
 // diagnostic and leaves no output file behind.
 #include "driver/compile.h"
 
+#include <chrono>
+#include <cstdio>
+
 #include "ast/printer.h"
 #include "btf/kernel_btf.h"
 #include "codegen/codegen.h"
@@ -142,7 +145,30 @@ bool apply_config(const ast::Program& program, const CompileOptions& o, sema::Se
   return true;
 }
 
+// -v: how long each step took, printed when compile() returns.
+class StepTimes {
+public:
+  explicit StepTimes(bool on) : on_(on), last_(std::chrono::steady_clock::now()) {}
+  ~StepTimes() {
+    if (on_ && !text_.empty()) std::cerr << "btc: time:" << text_ << "\n";
+  }
+  void done(const char* step) {
+    auto now = std::chrono::steady_clock::now();
+    auto ms = std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %s %.1f ms", step, ms);
+    text_ += buf;
+  }
+
+private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+  std::string text_;
+};
+
 int compile(const CompileOptions& o) {
+  StepTimes times(o.verbose);
   // 1. Source.
   auto source = load_source(o);
   if (!source) {
@@ -164,6 +190,7 @@ int compile(const CompileOptions& o) {
     std::cerr << diag::render_all(diags, *source);
     return 1;
   }
+  times.done("parse");
   // 3. Expand: macros, block-scoped `let`, range loops (bpftrace 0.2x).
   if (!expand::expand(program, diags).ok) {
     std::cerr << diag::render_all(diags, *source);
@@ -172,14 +199,16 @@ int compile(const CompileOptions& o) {
   if (wants(o, Emit::Ast) && !write_artifact(artifact_path(o, ".ast"), ast::print(program)))
     return fail("cannot write the AST");
 
-  // 3. Kernel types (BTF of the running kernel or --btf).
+  times.done("expand");
+  // 4. Kernel types (BTF of the running kernel or --btf).
   std::optional<btf::KernelBtf> kbtf;
   if (auto b = btf::KernelBtf::load(o.btf_path)) kbtf.emplace(std::move(*b));
   else if (o.btf_path != btf::KernelBtf::kVmlinuxPath)
     return fail("cannot load BTF from " + o.btf_path + ": " + llvm::toString(b.takeError()));
   else llvm::consumeError(b.takeError());
 
-  // 4. Semantic analysis.
+  times.done("btf");
+  // 5. Semantic analysis.
   sema::SemaOptions sopts;
   sopts.unsafe = o.unsafe;
   sopts.strlen = o.strlen;
@@ -196,7 +225,8 @@ int compile(const CompileOptions& o) {
   std::cerr << diag::render_all(diags, *source); // warnings, or errors
   if (!info) return 1;
 
-  // 5. Codegen to LLVM IR.
+  times.done("sema");
+  // 6. Codegen to LLVM IR.
   llvm::LLVMContext context;
   LlvmDiagnostics llvm_diags;
   context.setDiagnosticHandlerCallBack(LlvmDiagnostics::handler, &llvm_diags);
@@ -210,8 +240,10 @@ int compile(const CompileOptions& o) {
       !write_artifact(artifact_path(o, ".ll"), codegen::print_ir(*lowered->module)))
     return fail("cannot write the IR");
 
-  // 6. BPF object (in memory).
+  times.done("codegen");
+  // 7. BPF object (in memory).
   auto obj = codegen::emit_bpf(*lowered->module);
+  times.done("bpf-object");
   if (!obj) return fail(llvm::toString(obj.takeError()));
   if (!llvm_diags.errors.empty()) {
     for (const auto& e : llvm_diags.errors) std::cerr << e << "\n";
@@ -221,21 +253,22 @@ int compile(const CompileOptions& o) {
   if (wants(o, Emit::BpfObj) && !write_artifact(artifact_path(o, ".bpf.o"), obj_bytes))
     return fail("cannot write the BPF object");
 
-  // 7. Runtime manifest.
+  // 8. Runtime manifest.
   abi::Manifest manifest = manifest::build_manifest(*info, *source);
   auto manifest_bytes = abi::encode(manifest);
   if (wants(o, Emit::Manifest) &&
       !write_artifact(artifact_path(o, ".manifest"), abi::dump(manifest)))
     return fail("cannot write the manifest");
 
-  // 8. Skeleton model: libbpf must be able to open what we produced.
+  // 9. Skeleton model: libbpf must be able to open what we produced.
   auto model = skel::build_model(*obj, tool_name(o));
   if (!model) return fail("the BPF object does not open: " + llvm::toString(model.takeError()));
   if (wants(o, Emit::Skel) &&
       !write_artifact(artifact_path(o, ".skel.h"), skel::emit_header(*model, *obj)))
     return fail("cannot write the skeleton header");
 
-  // 9. Host object and static link.
+  times.done("manifest+skeleton");
+  // 10. Host object and static link.
   bool build_tool = !o.output.empty() || o.emits.empty();
   if (!build_tool) return 0;
   std::string out = o.output;
@@ -256,6 +289,7 @@ int compile(const CompileOptions& o) {
     return fail("cannot write " + host_path);
   auto err = link_static_executable({host_path}, out, o.verbose);
   std::remove(host_path.c_str());
+  times.done("link");
   if (err) return fail("link failed: " + llvm::toString(std::move(err)));
   return 0;
 }

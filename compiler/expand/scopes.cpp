@@ -67,6 +67,12 @@ private:
 
   void block(ast::Block& b) {
     scopes_.emplace_back();
+    statements(b);
+    scopes_.pop_back();
+  }
+
+  // The statements of a block, in the innermost scope.
+  void statements(ast::Block& b) {
     ast::Block out;
     for (auto& s : b) {
       if (auto* f = s->as<ast::ForStmt>(); f && !f->map) {
@@ -83,7 +89,6 @@ private:
       if (init) out.push_back(assign(name, std::move(init), r));
     }
     b = std::move(out);
-    scopes_.pop_back();
   }
 
   void stmt(ast::Stmt& s) {
@@ -106,6 +111,13 @@ private:
   void expr(ast::ExprPtr& e) {
     if (auto* v = e->as<ast::Var>()) v->name = lookup(v->name);
     map_key_argument(*e);
+    if (auto* b = e->as<ast::BlockExpr>()) { // its value sees its declarations
+      scopes_.emplace_back();
+      statements(b->stmts);
+      if (b->value) expr(b->value);
+      scopes_.pop_back();
+      return;
+    }
     each_child(*e, [&](ast::ExprPtr& c) { expr(c); }, [&](ast::Block& b) { block(b); });
   }
 

@@ -57,6 +57,7 @@ private:
                                          const std::string& from_dir) const;
   void include_header(const std::string& path, ast::Program& prog, source::SourceRange at,
                       int depth);
+  void header_enums(const std::string& code, ast::Program& prog, source::SourceRange at);
   void define_macro(ast::Program& prog, const std::string& name, const std::string& value,
                     bool function_like, source::SourceRange range, bool from_header = false);
   void undefine_macro(ast::Program& prog, const std::string& name);

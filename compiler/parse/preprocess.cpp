@@ -169,9 +169,14 @@ void Parser::include_header(const std::string& path, ast::Program& prog, source:
   ss << in.rdbuf();
   std::vector<Cond> conds;
   auto active = [&] { return conds.empty() || conds.back().active; };
+  std::string code; // the active C text (no directives): its enums are read at the end
   for (const std::string& raw : logical_lines(ss.str())) {
     std::string line = trim(raw);
-    if (line.empty() || line[0] != '#') continue;
+    if (line.empty()) continue;
+    if (line[0] != '#') {
+      if (active()) code += line + "\n";
+      continue;
+    }
     std::string body = trim(line.substr(1));
     size_t wend = 0;
     while (wend < body.size() && is_ident_char(body[wend])) ++wend;
@@ -215,6 +220,49 @@ void Parser::include_header(const std::string& path, ast::Program& prog, source:
       // A nested header this host lacks only held types btc takes from elsewhere.
       if (auto nested = find_header(rest.substr(1, close - 1), rest.front() == '<', dir_of(path)))
         include_header(*nested, prog, at, depth + 1);
+    }
+  }
+  header_enums(code, prog, at);
+}
+
+// `enum [TAG] { A = 1, B, C = A | B };` of a header: each constant the preprocessor's integer
+// expressions can value becomes an object-like macro (glibc's `#define DT_REG DT_REG` then
+// names the value). Enumerators btc cannot value, and what follows them, are skipped.
+void Parser::header_enums(const std::string& code, ast::Program& prog, source::SourceRange at) {
+  size_t pos = 0;
+  while ((pos = code.find("enum", pos)) != std::string::npos) {
+    bool word = (pos == 0 || !is_ident_char(code[pos - 1])) &&
+                (pos + 4 >= code.size() || !is_ident_char(code[pos + 4]));
+    pos += 4;
+    if (!word) continue;
+    size_t p = pos;
+    while (p < code.size() && (is_ident_char(code[p]) || std::isspace(static_cast<unsigned char>(code[p])))) ++p;
+    if (p >= code.size() || code[p] != '{') continue;
+    size_t close = code.find('}', p);
+    if (close == std::string::npos) return;
+    std::string body = code.substr(p + 1, close - p - 1);
+    pos = close;
+    int64_t next = 0;
+    size_t start = 0;
+    while (start <= body.size()) {
+      size_t comma = body.find(',', start);
+      std::string item = trim(body.substr(start, comma == std::string::npos ? std::string::npos
+                                                                              : comma - start));
+      start = comma == std::string::npos ? body.size() + 1 : comma + 1;
+      if (item.empty()) continue;
+      size_t e = 0;
+      while (e < item.size() && is_ident_char(item[e])) ++e;
+      std::string name = item.substr(0, e);
+      std::string rest = trim(item.substr(e));
+      if (name.empty()) break;
+      if (!rest.empty()) {
+        if (rest[0] != '=') break;
+        auto v = cdecl::evaluate_constant(rest.substr(1), prog.defines);
+        if (!v) break;
+        next = *v;
+      }
+      define_macro(prog, name, std::to_string(next), false, at, /*from_header=*/true);
+      ++next;
     }
   }
 }

@@ -4,7 +4,8 @@
   sudo tests/bench/bench.py --btc build/compiler/driver/btc [--runs 5]
 
 Measures, as medians over --runs:
-  * compile time and size of each bundled tool (tools/*.bt);
+  * compile time and size of each bundled tool (tools/*.bt), and the compile times of
+    bpftrace v0.26.1's tools (tests/bpftrace_tools/v0.26.1, with PATH empty);
   * exec -> all probes attached (__BPFTRACE_NOTIFY_PROBES_ATTACHED on stderr) and peak RSS,
     for a one-tracepoint script, btc tool vs bpftrace 0.17 when installed;
   * printf events delivered per second and events lost, for a getppid() storm;
@@ -21,6 +22,27 @@ STORM = 'tracepoint:syscalls:sys_enter_getppid /comm == "btc_bench_storm"/ { pri
 
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
+
+
+def compile_tools_026(btc, work, runs):
+    print("== compile time of bpftrace v0.26.1's tools (PATH empty; median of runs)")
+    src_dir = os.path.join(ROOT, "tests", "bpftrace_tools", "v0.26.1")
+    medians = {}
+    for name in sorted(os.listdir(src_dir)):
+        if not name.endswith(".bt"):
+            continue
+        out = os.path.join(work, "v026_" + name[:-3])
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([btc, os.path.join(src_dir, name), "-o", out], check=True,
+                           env={"PATH": ""}, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - t0)
+        medians[name[:-3]] = median(times) * 1000
+    for name, ms in sorted(medians.items(), key=lambda kv: kv[1]):
+        print(f"  {name:16s} {ms:7.1f} ms")
+    values = sorted(medians.values())
+    print(f"  all {len(values)}: median {median(values):.1f} ms, max {values[-1]:.1f} ms")
 
 
 def compile_tools(btc, work, runs):
@@ -145,6 +167,7 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as work:
         compile_tools(a.btc, work, a.runs)
+        compile_tools_026(a.btc, work, a.runs)
         startup(a.btc, work, a.runs)
         storm(a.btc, work, a.calls)
         stop_latency(a.btc, work)
