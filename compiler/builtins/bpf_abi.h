@@ -49,5 +49,6 @@ inline constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
 inline constexpr uint32_t kPtRegsAx = 80;
 inline constexpr uint32_t kPtRegsIp = 128;
 inline constexpr uint32_t kPtRegsSp = 152;
+inline constexpr uint32_t kPtRegsCs = 136;
 
 } // namespace btc::builtins

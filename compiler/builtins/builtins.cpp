@@ -8,7 +8,7 @@ namespace btc::builtins {
 namespace {
 
 // clang-format off
-const std::array<VarDesc, 23> kVars = {{
+const std::array<VarDesc, 27> kVars = {{
   {VarId::Pid, "pid", true}, {VarId::Tid, "tid", true}, {VarId::Uid, "uid", true},
   {VarId::Gid, "gid", true}, {VarId::Nsecs, "nsecs", true}, {VarId::Elapsed, "elapsed", true},
   {VarId::Cpu, "cpu", true}, {VarId::Numaid, "numaid", true}, {VarId::Comm, "comm", true},
@@ -18,9 +18,11 @@ const std::array<VarDesc, 23> kVars = {{
   {VarId::Curtask, "curtask", true}, {VarId::Rand, "rand", true},
   {VarId::Cgroup, "cgroup", true}, {VarId::Cpid, "cpid", true},
   {VarId::Username, "username", true}, {VarId::Args, "args", true}, {VarId::Ctx, "ctx", true},
+  {VarId::Jiffies, "jiffies", true}, {VarId::Ncpus, "ncpus", true},
+  {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 50> kFuncs = {{
+const std::array<FuncDesc, 55> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -59,6 +61,11 @@ const std::array<FuncDesc, 50> kFuncs = {{
   {ValueFn::Getopt, "getopt", 1, 3, false, true},
   {ValueFn::SyscallName, "syscall_name", 1, 1, false, true},
   {ValueFn::SignalName, "signal_name", 1, 1, false, true},
+  {ValueFn::Errorf, "errorf", 1, 128, false, true},
+  {ValueFn::Warnf, "warnf", 1, 128, false, true},
+  {ValueFn::StaticAssert, "static_assert", 2, 2, false, true},
+  {ValueFn::Strlen, "strlen", 1, 1, false, true},
+  {ValueFn::Len, "len", 1, 1, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},
@@ -100,9 +107,8 @@ const FuncDesc* find_function(std::string_view name) {
 
 bool is_builtin_word(std::string_view name) {
   // Builtin variables of newer bpftrace versions (`config` is left out: a modern keyword).
-  static constexpr std::string_view kNewer[] = {"jiffies",   "ncpus",       "usermode",
-                                                "probetype", "has_cpid",    "pcomm",
-                                                "ppid",      "leader_comm", "leader_tid"};
+  static constexpr std::string_view kNewer[] = {"has_cpid", "pcomm", "ppid", "leader_comm",
+                                                "leader_tid"};
   // `arg` and `sarg` alone are the table's prefixes of arg0..arg9 / sarg0..sarg9, not words.
   if (const VarDesc* v = find_var(name))
     return v->name != name || (v->id != VarId::Arg && v->id != VarId::Sarg);
@@ -113,6 +119,35 @@ bool is_builtin_word(std::string_view name) {
 
 bool is_function_word(std::string_view name) {
   return find_function(name) != nullptr;
+}
+
+std::optional<std::string_view> refused_function(std::string_view name) {
+  struct Refused {
+    std::string_view name, why;
+  };
+  // clang-format off
+  static constexpr Refused kRefused[] = {
+    {"tseries", "time series maps are not implemented yet"},
+    {"typeof", "types are written out in btc (typeof is not implemented)"},
+    {"typeinfo", "types are written out in btc (typeinfo is not implemented)"},
+    {"kfunc_exist", "which kernel functions exist is only known where the tool runs; btc has "
+                    "no run-time test of it yet"},
+    {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
+    {"percpu_kaddr", "a per-CPU kernel variable needs a BTF-typed ksym the runtime does not "
+                     "resolve yet"},
+    {"socket_cookie", "bpf_get_socket_cookie needs a BTF-typed socket (fentry), which btc does "
+                      "not pass to helpers yet"},
+    {"dw_ustack", "btc has no DWARF-based stack unwinding"},
+    {"write_user", "writing to user memory is not implemented"},
+    {"strstr", "not implemented yet; strcontains() tells whether one string contains another"},
+    {"strcap", "not implemented yet"},
+    {"memcmp", "not implemented yet; strncmp() compares strings"},
+    {"fail", "btc has no compile-time branches (comptime), so fail() would always fail"},
+  };
+  // clang-format on
+  for (const auto& r : kRefused)
+    if (r.name == name) return r.why;
+  return std::nullopt;
 }
 
 std::optional<uint32_t> pt_regs_offset(std::string_view name) {

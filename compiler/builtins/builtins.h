@@ -19,6 +19,8 @@ namespace btc::builtins {
 enum class VarId {
   Pid, Tid, Uid, Gid, Nsecs, Elapsed, Cpu, Numaid, Comm, Kstack, Ustack, Arg, Sarg, Retval,
   Func, Probe, Curtask, Rand, Cgroup, Cpid, Username, Args, Ctx,
+  // bpftrace 0.2x
+  Jiffies, Ncpus, Usermode, Probetype,
 };
 
 struct VarDesc {
@@ -76,6 +78,11 @@ enum class ValueFn {
   Getopt,
   SyscallName,
   SignalName,
+  Errorf,
+  Warnf,
+  StaticAssert,
+  Strlen,
+  Len,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };
@@ -102,6 +109,8 @@ const FuncDesc* find_function(std::string_view name);
 bool is_builtin_word(std::string_view name);
 // Words the parser reads as a function name (the table's, and the `sym` spelling).
 bool is_function_word(std::string_view name);
+// Functions of bpftrace 0.2x that btc refuses, with the reason (nullopt: not one of them).
+std::optional<std::string_view> refused_function(std::string_view name);
 
 // reg("name"): byte offset of an x86-64 register in struct pt_regs (also the start of
 // struct bpf_perf_event_data); nullopt for a name that is not a register.

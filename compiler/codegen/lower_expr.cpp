@@ -271,6 +271,20 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   }
   case VarId::Ctx:
     return b_.CreatePtrToInt(ctx_arg_, i64_ty());
+  case VarId::Jiffies: return call_helper(Helper::Jiffies64, i64_ty(), {});
+  case VarId::Ncpus: return config_u64(layout_.ncpus);
+  case VarId::Usermode: {
+    llvm::Value* cs = context_load(gep(ctx_arg_, builtins::kPtRegsCs), Type::uint64());
+    return b_.CreateZExt(b_.CreateICmpEQ(b_.CreateAnd(cs, i64(3)), i64(3)), i64_ty());
+  }
+  case VarId::Probetype: {
+    std::string_view name = probes::describe(spec_->kind).probetype();
+    auto* buf = stack_buffer(e.type.size, "probetype");
+    zero_fill(buf, sema::align8(std::max<uint32_t>(e.type.size, 8)));
+    for (size_t i = 0; i < name.size() && i + 1 < e.type.size; ++i)
+      b_.CreateStore(b_.getInt8(static_cast<uint8_t>(name[i])), gep(buf, i));
+    return buf;
+  }
   }
   BTC_UNREACHABLE("builtin variable without a lowering");
 }

@@ -80,6 +80,43 @@ void Lowerer::lower_map_for(const ast::ForStmt& f) {
   }
 }
 
+llvm::Value* Lowerer::lower_map_len(const ast::MapRef& m) {
+  llvm::Function* count = module_->getFunction("btc_count_entry");
+  if (!count) { // long btc_count_entry(map, key, value, u64 *n) { ++*n; return 0; }
+    auto* fty = llvm::FunctionType::get(i64_ty(), {ptr_ty(), ptr_ty(), ptr_ty(), ptr_ty()}, false);
+    count = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, "btc_count_entry",
+                                   *module_);
+    count->setSection(".text");
+    count->addFnAttr(llvm::Attribute::NoUnwind);
+    count->addFnAttr(llvm::Attribute::NoInline);
+    auto* long_di = dib_->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+    auto* void_ptr = dib_->createPointerType(nullptr, 64);
+    auto* sty = dib_->createSubroutineType(
+        dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
+    auto* sp = dib_->createFunction(cu_, "btc_count_entry", "btc_count_entry", file_, 1, sty, 1,
+                                    llvm::DINode::FlagPrototyped,
+                                    llvm::DISubprogram::SPFlagDefinition |
+                                        llvm::DISubprogram::SPFlagLocalToUnit);
+    count->setSubprogram(sp);
+    const char* params[] = {"map", "key", "value", "n"};
+    for (unsigned i = 0; i < 4; ++i)
+      dib_->createParameterVariable(sp, params[i], i + 1, file_, 1, void_ptr, true);
+    llvm::IRBuilder<> cb(llvm::BasicBlock::Create(ctx_, "entry", count));
+    cb.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, 1, 1, sp));
+    llvm::Value* n = count->getArg(3);
+    cb.CreateAlignedStore(cb.CreateAdd(cb.CreateAlignedLoad(i64_ty(), n, llvm::Align(8)),
+                                       cb.getInt64(1)),
+                          n, llvm::Align(8));
+    cb.CreateRet(cb.getInt64(0));
+    dib_->finalizeSubprogram(sp);
+  }
+  auto* n = stack_buffer(8, "len");
+  b_.CreateAlignedStore(i64(0), n, llvm::Align(8));
+  llvm::Value* map = maps_[info_.map_index.at(m.name)];
+  call_helper(Helper::ForEachMapElem, i64_ty(), {map, count, n, i64(0)});
+  return b_.CreateAlignedLoad(i64_ty(), n, llvm::Align(8));
+}
+
 llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
                                        const std::vector<std::pair<std::string, Type>>& vars,
                                        const std::vector<uint32_t>& offsets) {

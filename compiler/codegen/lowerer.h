@@ -87,6 +87,8 @@ public:
   llvm::Value* var_slot(const std::string& name, const Type& t);
   // lower_for.cpp: for ($kv : @m) { ... } through bpf_for_each_map_elem.
   void lower_map_for(const ast::ForStmt& f);
+  // len(@m): the entries of @m, counted by bpf_for_each_map_elem.
+  llvm::Value* lower_map_len(const ast::MapRef& m);
   llvm::Function* loop_callback(const ast::ForStmt& f, const std::vector<std::pair<std::string, Type>>& vars,
                                 const std::vector<uint32_t>& offsets);
   void lower_let(const ast::LetStmt& l);

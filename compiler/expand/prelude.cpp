@@ -24,6 +24,8 @@ macro leader_comm(task) { ((struct task_struct *)task)->group_leader->comm }
 macro leader_comm() { curtask->group_leader->comm }
 macro is_err(ptr) { (uint64)ptr >= (uint64)-4095 }
 macro has_cpid() { cpid != 0 }
+macro assert(cond, msg) { if (!(cond)) { errorf("assert failed: %s", msg); exit(1); } }
+macro find(@map, key, $var) { let $found = has_key(@map, key); if ($found) { $var = @map[key]; } $found }
 BEGIN {}
 )";
 

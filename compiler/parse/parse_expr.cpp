@@ -8,6 +8,7 @@
 // `(Conference*)arg0` -> Cast(TypeName{Conference, *}, Builtin arg0).
 #include "parse/parser_impl.h"
 
+#include "builtins/builtins.h"
 #include "parse/names.h"
 
 namespace btc::parse {
@@ -360,6 +361,10 @@ ast::ExprPtr Parser::parse_call(const Token& name) {
   call.name = name.text;
   call.name_range = name.range;
   if (!parse_expr_list(call.args, Tok::RParen, ") or \",\"")) return nullptr;
+  // 0.2x also writes builtin variables as calls: `pid()`, `ncpus()`.
+  if (name.kind == Tok::Builtin && call.args.empty() && builtins::find_var(name.text) &&
+      !builtins::find_function(name.text))
+    return make_expr(ast::Builtin{name.text}, {name.range.begin, last_end_});
   return make_expr(std::move(call), {name.range.begin, last_end_});
 }
 

@@ -44,9 +44,12 @@ struct ProbeKindDesc {
   ContextRules rules;
   // What argN, retval, reg() and casts of plain integers point into (bpftrace 0.17's rule).
   ast::AddrSpace memory;
+  // What bpftrace 0.2x's probetype builtin says, when it is not name() ("special", "fentry").
+  std::string_view probetype_name = {};
 
   // Canonical provider name ("tracepoint", "BEGIN"): btc_abi's list.
   std::string_view name() const { return abi::probe_kind_name(kind); }
+  std::string_view probetype() const { return probetype_name.empty() ? name() : probetype_name; }
 };
 
 // The manifest's attach spec (btc/abi.h), plus where in its probe it was written.

@@ -174,6 +174,8 @@ void Checker::fix_config_layout() {
   off += 8;
   c.no_cookies = off;
   off += 8;
+  c.ncpus = off;
+  off += 8;
   info_.runtime_values_offset = off;
   off += 8 * static_cast<uint32_t>(info_.runtime_values.size());
   for (auto& o : info_.named_options) {

@@ -145,8 +145,10 @@ void Checker::check_printf_args(ast::Expr& e, ast::Call& c, size_t first_arg,
 Type Checker::check_call(ast::Expr& e, ast::Call& c) {
   const auto* d = builtins::find_function(c.name);
   if (!d) {
-    error(c.name_range.end > c.name_range.begin ? c.name_range : e.range,
-          "Unknown function: " + c.name);
+    auto range = c.name_range.end > c.name_range.begin ? c.name_range : e.range;
+    if (auto why = builtins::refused_function(c.name))
+      error(range, c.name + "() is not supported by btc: " + std::string(*why));
+    else error(range, "Unknown function: " + c.name);
     for (auto& a : c.args) check_expr(*a);
     return Type::none();
   }

@@ -605,6 +605,14 @@ std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
   case VarId::Username:
   case VarId::Args:
   case VarId::Ctx:
+  case VarId::Jiffies:
+  case VarId::Ncpus:
+  case VarId::Probetype:
+    return std::nullopt;
+  case VarId::Usermode:
+    if (!rules.reg)
+      return "The usermode builtin needs the registers of a probe's context (kprobe, uprobe, "
+             "usdt, profile, software, hardware), not '" + provider.name() + "'";
     return std::nullopt;
   }
   BTC_UNREACHABLE("builtin variable without a context rule");
@@ -680,6 +688,18 @@ Type Checker::check_builtin(ast::Expr& e, ast::Builtin& b) {
     return check_sarg(e);
   case VarId::Ctx:
     return probes::provider(probe_->kind).ctx_type(*this, e);
+  case VarId::Jiffies:
+  case VarId::Ncpus:
+    return Type::uint64();
+  case VarId::Usermode:
+    probe_->needs_pt_regs = true; // no fentry twin: its context has no registers
+    return Type::integer(1, false);
+  case VarId::Probetype: {
+    size_t longest = 0;
+    for (const auto& s : probe_->specs)
+      longest = std::max(longest, probes::describe(s.kind).probetype().size());
+    return Type::string(static_cast<uint32_t>(longest + 1));
+  }
   }
   BTC_UNREACHABLE("builtin variable without a type rule");
 }

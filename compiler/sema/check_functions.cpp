@@ -279,6 +279,29 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case ValueFn::Cat:
     check_printf_args(e, c, 1, abi::EventKind::Cat);
     return Type::none();
+  case ValueFn::StaticAssert:
+    return check_static_assert(e, c);
+  case ValueFn::Strlen: {
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    if (!t.is_string() && t.kind != K::None)
+      error(c.args[0]->range, "strlen() expects a string (" + ast::type_name(t) + " provided)");
+    return Type::uint64();
+  }
+  case ValueFn::Len: {
+    auto id = map_arg(*c.args[0], "len", false);
+    if (id && info_.maps.size() > *id && c.args[0]->as<ast::MapRef>()) {
+      auto st = maps_.find(c.args[0]->as<ast::MapRef>()->name);
+      if (st != maps_.end() && st->second.has_keys && st->second.keys.empty())
+        error(e.range, "len() expects a map with keys; " + c.args[0]->as<ast::MapRef>()->name +
+                           " has none");
+    }
+    return Type::int64();
+  }
+  case ValueFn::Errorf:
+  case ValueFn::Warnf:
+    check_printf_args(e, c, 1, f == ValueFn::Errorf ? abi::EventKind::Errorf : abi::EventKind::Warnf);
+    return Type::none();
   case ValueFn::Join: {
     check_expr(*c.args[0]);
     std::string sep = " ";

@@ -74,6 +74,7 @@ template <class V, Is<ConfigLayout> T> void fields(V& v, T& x) {
   v("size", x.size), v("start_ns", x.start_ns), v("target_pid", x.target_pid);
   v("child_pid", x.child_pid), v("num_args", x.num_args), v("int_args", x.int_args);
   v("str_args", x.str_args), v("helper_errors", x.helper_errors), v("no_cookies", x.no_cookies);
+  v("ncpus", x.ncpus);
 }
 // The version is read first, on its own (decode refuses other versions).
 template <class V, Is<Manifest> T> void fields(V& v, T& x) {
@@ -218,6 +219,8 @@ const char* name_of(EventKind k) {
   case EventKind::HelperError: return "helper_error";
   case EventKind::WatchpointAttach: return "watchpoint_attach";
   case EventKind::WatchpointDetach: return "watchpoint_detach";
+  case EventKind::Errorf: return "errorf";
+  case EventKind::Warnf: return "warnf";
   }
   return "?";
 }

@@ -177,9 +177,10 @@ private:
 
 // clang-format off
 const ProbeKindDesc kKfunc{ProbeKind::Kfunc, {"f", "fentry"}, "fentry", "BPF_PROG_TYPE_TRACING",
-    {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel};
+    {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel, "fentry"};
 const ProbeKindDesc kKretfunc{ProbeKind::Kretfunc, {"fr", "fexit"}, "fexit",
-    "BPF_PROG_TYPE_TRACING", {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel};
+    "BPF_PROG_TYPE_TRACING", {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel,
+    "fexit"};
 // clang-format on
 
 } // namespace

@@ -40,9 +40,9 @@ public:
 
 // clang-format off
 const ProbeKindDesc kBegin{ProbeKind::Begin, {}, "raw_tp", kRawTpProg, {.signal = false},
-    ast::AddrSpace::None};
+    ast::AddrSpace::None, "special"};
 const ProbeKindDesc kEnd{ProbeKind::End, {}, "raw_tp", kRawTpProg, {.signal = false},
-    ast::AddrSpace::None};
+    ast::AddrSpace::None, "special"};
 // clang-format on
 
 } // namespace

@@ -100,6 +100,8 @@ enum class EventKind : uint8_t {
                     // args[1] = probe-name id of the attach point (its BPF cookie, u64).
                     // The runtime arms the watchpoint there (and SIGCONTs a stopped tracee).
   WatchpointDetach, // unwatch(addr): args[0] = address (u64); disarms every watchpoint on it.
+  Errorf,    // errorf(fmt, args) (0.2x): format + args, printed as a located ERROR on stderr
+  Warnf,     // warnf(fmt, args) (0.2x): likewise, a located WARNING
 };
 
 struct EventDesc {
@@ -187,6 +189,7 @@ struct ConfigLayout {
   uint32_t helper_errors = kNoIndex; // u64: 0 = quiet, 1 = -k (helper failures), 2 = -kk
                                      //      (also probe_read failures)
   uint32_t no_cookies = kNoIndex;    // u64: 1 = this kernel has no BPF cookies (see below)
+  uint32_t ncpus = kNoIndex;         // u64: possible CPUs of the host (ncpus)
 };
 
 // A program attached at several places (a wildcard) tells them apart by its BPF cookie (the

@@ -1,6 +1,8 @@
 // events.cpp: EventHandler and RingBufferReader (see events.h).
 #include "output/events.h"
 
+#include "script/diag.h"
+
 #include "output/format/printf.h"
 
 #include <bpf/libbpf.h>
@@ -117,6 +119,12 @@ void EventHandler::handle(std::span<const uint8_t> record) {
     break;
   case abi::EventKind::WatchpointDetach:
     if (watch_) watch_->detach(arg_u64(ev, 0, payload, 0));
+    break;
+  case abi::EventKind::Errorf:
+  case abi::EventKind::Warnf:
+    warn(located_message(m_, ev.line, ev.col_begin, ev.col_end,
+                         ev.kind == abi::EventKind::Errorf ? "ERROR" : "WARNING",
+                         format(ev, payload)));
     break;
   }
 }

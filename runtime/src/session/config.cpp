@@ -66,6 +66,7 @@ bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
       !put(rodata, c.child_pid, &values.child_pid, 8, err) ||
       !put(rodata, c.helper_errors, &values.helper_errors, 8, err) ||
       !put(rodata, c.no_cookies, &values.no_cookies, 8, err) ||
+      !put(rodata, c.ncpus, &values.ncpus, 8, err) ||
       !put(rodata, c.num_args, &num_args, 8, err))
     return false;
   for (size_t i = 0; i < m.named_options.size() && i < values.named_values.size(); ++i) {

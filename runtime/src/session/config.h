@@ -39,6 +39,7 @@ struct ConfigValues {
   uint64_t child_pid = 0;
   uint64_t helper_errors = 0; // -k level
   uint64_t no_cookies = 0;    // 1: the kernel has no BPF cookies (abi::kAttachIdMarker)
+  uint64_t ncpus = 0;         // possible CPUs
   std::vector<std::string> named_values; // getopt() options, checked (Options::named_values)
 };
 

@@ -307,6 +307,7 @@ private:
     values.helper_errors = static_cast<uint64_t>(helper_errors());
     values.no_cookies = cookies_ ? 0 : 1;
     values.named_values = opts_.named_values;
+    values.ncpus = static_cast<uint64_t>(std::max(libbpf_num_possible_cpus(), 1));
     std::string err;
     if (!write_config(m_, opts_.positionals, values, data, err)) return fail("ERROR: " + err);
     if (!m_.runtime_values.empty()) {
