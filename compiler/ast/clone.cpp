@@ -2,6 +2,8 @@
 // included). The expand phase copies a macro's body once per call site.
 #include "ast/clone.h"
 
+#include "ast/walk.h"
+
 namespace btc::ast {
 
 namespace {
@@ -95,6 +97,27 @@ Block clone(const Block& b) {
   out.reserve(b.size());
   for (const auto& s : b) out.push_back(clone(*s));
   return out;
+}
+
+void relocate(Expr& e, SourceRange at) {
+  e.range = at;
+  if (auto* c = e.as<Call>()) c->name_range = at;
+  if (auto* c = e.as<Cast>()) c->type.range = at;
+  each_child(e, [&](ExprPtr& c) { relocate(*c, at); },
+             [&](Block& b) {
+               for (auto& x : b) relocate(*x, at);
+             });
+}
+
+void relocate(Stmt& s, SourceRange at) {
+  s.range = at;
+  if (auto* a = s.as<AssignStmt>()) a->op_range = at;
+  if (auto* l = s.as<LetStmt>()) l->name_range = at;
+  if (auto* f = s.as<ForStmt>()) f->var_range = at;
+  each_part(s, [&](ExprPtr& c) { relocate(*c, at); },
+            [&](Block& b) {
+              for (auto& x : b) relocate(*x, at);
+            });
 }
 
 } // namespace btc::ast

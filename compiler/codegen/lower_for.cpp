@@ -9,7 +9,7 @@
 // return 0. $kv is built from the key and value the kernel passes.
 #include "codegen/lowerer.h"
 
-#include "expand/walk.h"
+#include "ast/walk.h"
 
 #include <set>
 
@@ -22,7 +22,7 @@ void collect_vars(const ast::Block& b, std::map<std::string, Type>& out);
 void collect_expr(const ast::Expr& e, std::map<std::string, Type>& out) {
   if (const auto* v = e.as<ast::Var>()) out.emplace(v->name, e.type);
   auto& me = const_cast<ast::Expr&>(e); // each_child takes non-const nodes; nothing changes
-  expand::each_child(me, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+  ast::each_child(me, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
                      [&](ast::Block& b) { collect_vars(b, out); });
 }
 
@@ -32,7 +32,7 @@ void collect_vars(const ast::Block& b, std::map<std::string, Type>& out) {
     if (const auto* l = s->as<ast::LetStmt>(); l && l->var_type.kind != ast::TypeKind::None)
       out.emplace(l->name, l->var_type);
     if (const auto* f = s->as<ast::ForStmt>(); f && f->map) out.emplace(f->var, f->map->type);
-    expand::each_part(ms, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+    ast::each_part(ms, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
                       [&](ast::Block& x) { collect_vars(x, out); });
   }
 }

@@ -10,7 +10,7 @@
 #include "ast/clone.h"
 #include "expand/prelude.h"
 #include "expand/scopes.h"
-#include "expand/walk.h"
+#include "ast/walk.h"
 
 #include <map>
 
@@ -123,8 +123,8 @@ private:
     for (auto& st : out.stmts) subst_stmt(*st, s);
     if (out.value) subst(out.value, s);
     if (from_prelude(m)) { // its text is not the script's: point at the call
-      for (auto& st : out.stmts) relocate_stmt(*st, at);
-      if (out.value) relocate(*out.value, at);
+      for (auto& st : out.stmts) ast::relocate(*st, at);
+      if (out.value) ast::relocate(*out.value, at);
     }
     // Macros the body calls expand in the copy.
     block(out.stmts, depth + 1);
@@ -134,23 +134,6 @@ private:
     e->node = std::move(out);
     e->range = at;
     return e;
-  }
-
-  void relocate(ast::Expr& e, source::SourceRange at) {
-    e.range = at;
-    if (auto* c = e.as<ast::Call>()) c->name_range = at;
-    if (auto* c = e.as<ast::Cast>()) c->type.range = at;
-    each_child(e, [&](ast::ExprPtr& c) { relocate(*c, at); },
-               [&](ast::Block& b) {
-                 for (auto& x : b) relocate_stmt(*x, at);
-               });
-  }
-  void relocate_stmt(ast::Stmt& st, source::SourceRange at) {
-    st.range = at;
-    each_part(st, [&](ast::ExprPtr& c) { relocate(*c, at); },
-              [&](ast::Block& b) {
-                for (auto& x : b) relocate_stmt(*x, at);
-              });
   }
 
   std::string rename_var(const std::string& name, const Substitution& s) {

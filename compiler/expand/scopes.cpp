@@ -10,7 +10,7 @@
 // so `continue` moves to the next value and `break` leaves the loop.
 #include "expand/scopes.h"
 
-#include "expand/walk.h"
+#include "ast/walk.h"
 
 #include <map>
 #include <vector>

@@ -8,7 +8,13 @@
 // Example: "macro one() { 1 }" -> MacroDef{name "one", params [], body [], value IntLit 1}.
 #include "parse/parser_impl.h"
 
+#include "ast/walk.h"
 #include "builtins/builtins.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace btc::parse {
 
@@ -135,6 +141,105 @@ bool Parser::parse_map_decl(ast::Program& prog) {
       return false;
     }
   prog.map_decls.push_back(std::move(d));
+  return true;
+}
+
+// import "file.bt"; (bpftrace 0.2x): the file's macros, map declarations and probes join the
+// script's; a directory imports its *.bt files. Each file comes in once. Its text is not the
+// script's, so its syntax errors are reported at the import with the file's own location
+// lines, and later diagnostics about its code point at the import.
+bool Parser::parse_import(ast::Program& prog) {
+  namespace fs = std::filesystem;
+  Token kw = take(); // import
+  if (!at(Tok::Str)) {
+    syntax_error(cur(), "a file name in quotes");
+    return false;
+  }
+  Token name = take();
+  accept(Tok::Semi);
+  source::SourceRange at{kw.range.begin, last_end_};
+  if (!prog.probes.empty()) {
+    error(at, "imports must come before the first probe");
+    return false;
+  }
+  if (options_.import_depth >= 16) {
+    error(at, "imports nested more than 16 deep");
+    return false;
+  }
+  fs::path p = fs::path(name.text).is_absolute() ? fs::path(name.text)
+                                                  : fs::path(options_.script_dir) / name.text;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(p, ec)) {
+    for (const auto& e : fs::directory_iterator(p, ec))
+      if (e.path().extension() == ".bt") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(p, ec)) {
+    if (p.extension() != ".bt") {
+      error(name.range, "btc imports bpftrace scripts (.bt) only, not '" + name.text + "'");
+      return false;
+    }
+    files.push_back(p);
+  } else {
+    error(name.range, "import: '" + name.text + "' not found (looked for " + p.string() + ")");
+    return false;
+  }
+  for (const auto& file : files) {
+    fs::path dir = fs::canonical(file, ec).parent_path();
+    if ((fs::status(dir, ec).permissions() & fs::perms::others_write) != fs::perms::none) {
+      error(name.range, "import: refusing " + file.string() + ": its directory is world-writable");
+      return false;
+    }
+    std::string key = fs::canonical(file, ec).string();
+    if (!options_.imported->insert(key).second) continue;
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    source::SourceFile src(file.string(), text.str());
+    diag::Diagnostics inner;
+    ParseOptions opts = options_;
+    opts.script_dir = file.parent_path().string();
+    opts.include_files.clear();
+    ++opts.import_depth;
+    Parser sub(src, inner, opts);
+    sub.allow_no_probes_ = true;
+    ast::Program imported = sub.parse_program();
+    if (inner.has_errors()) {
+      error(name.range, "errors in imported file " + file.string() + ":\n" +
+                            diag::render_all(inner, src));
+      return false;
+    }
+    if (!imported.config.empty()) {
+      error(name.range, "an imported script cannot have a config block (" + file.string() + ")");
+      return false;
+    }
+    for (auto& m : imported.macros) {
+      for (auto& s : m.body) ast::relocate(*s, at);
+      if (m.value) ast::relocate(*m.value, at);
+      m.range = m.name_range = at;
+      prog.macros.push_back(std::move(m));
+    }
+    for (auto& d : imported.map_decls) {
+      d.range = d.kind_range = at;
+      prog.map_decls.push_back(std::move(d));
+    }
+    for (auto& pr : imported.probes) { // added before the script's own (parse_program)
+      for (auto& ap : pr.attach_points) ap.range = at;
+      if (pr.predicate) ast::relocate(*pr.predicate, at);
+      for (auto& s : pr.body) ast::relocate(*s, at);
+      pr.range = at;
+      imported_probes_.push_back(std::move(pr));
+    }
+    for (auto& d : imported.defines) {
+      d.range = at;
+      lex_.define_macro(d.name, d.value);
+      prog.defines.push_back(std::move(d));
+    }
+    for (auto& c : imported.c_definitions) {
+      c.range = at;
+      prog.c_definitions.push_back(std::move(c));
+    }
+  }
   return true;
 }
 

@@ -76,14 +76,19 @@ ast::Program Parser::parse_program() {
     if (word == "config" && after == '=') ok = parse_config(prog);
     else if (word == "macro" && after != ':' && after != ',' && after != '{') ok = parse_macro(prog);
     else if (word == "let" && after == '@') ok = parse_map_decl(prog);
+    else if (word == "import" && after == '"') ok = parse_import(prog);
     else if (!parse_probe(prog)) ok = false;
     else continue;
     if (!ok) skip_probe_after_error();
     continue;
   }
   resync_lexer();
+  if (!imported_probes_.empty()) { // an imported file's probes run first (bpftrace 0.2x)
+    for (auto& p : prog.probes) imported_probes_.push_back(std::move(p));
+    prog.probes = std::move(imported_probes_);
+  }
   for (const auto& c : conds_) diags_.error(c.range, "unterminated conditional directive");
-  if (prog.probes.empty() && !diags_.has_errors()) {
+  if (prog.probes.empty() && !diags_.has_errors() && !allow_no_probes_) {
     uint32_t end = static_cast<uint32_t>(file_.text().size());
     diags_.error({end, end}, "unexpected end of file, expected a probe");
   }

@@ -12,6 +12,8 @@
 #include "diag/diag.h"
 #include "source/source.h"
 
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct ParseOptions {
   std::vector<std::string> include_dirs; // -I: searched first by #include
   std::string script_dir = ".";          // where #include "FILE" looks first
   std::vector<std::string> include_files; // --include: as `#include <FILE>` before the script
+  // Files already brought in by `import` (canonical paths), shared with imported files' parsers.
+  std::shared_ptr<std::set<std::string>> imported = std::make_shared<std::set<std::string>>();
+  int import_depth = 0;
 };
 
 ast::Program parse(const source::SourceFile& file, diag::Diagnostics& diags,

@@ -66,6 +66,7 @@ private:
   bool parse_config(ast::Program& prog);
   bool parse_macro(ast::Program& prog);
   bool parse_map_decl(ast::Program& prog);
+  bool parse_import(ast::Program& prog);
 
   // ---- statements (parse_stmt.cpp) ----
   // `trailing` (if given) tells whether the last statement was an expression without ';'.
@@ -121,6 +122,8 @@ private:
   std::vector<Cond> conds_;       // #if stack
   std::set<std::string> defined_; // names for #ifdef (incl. BPFTRACE_HAVE_BTF)
   size_t headers_read_ = 0;       // #include files read so far (bounded)
+  bool allow_no_probes_ = false;  // an imported file may hold only macros
+  std::vector<ast::Probe> imported_probes_; // probes of imported files: they come first
 };
 
 // Deepest nesting of blocks/expressions accepted before "nested too deeply" (protects the

@@ -1,6 +1,7 @@
 // special.cpp: BEGIN and END. Each runs once through BPF_PROG_TEST_RUN (BEGIN before the
 // other probes attach, END after they detach), so neither has the event guard, an attach
-// point to parse, or a context.
+// point to parse, or a context. As in bpftrace 0.2x a script may have several of each (0.17
+// refused a second one); they run in script order.
 #include "probes/providers/providers.h"
 
 namespace btc::probes::providers {
@@ -15,13 +16,6 @@ public:
   bool parse(const std::vector<std::string_view>&, AttachSpec& spec, std::string&) const override {
     spec.text = name();
     return true;
-  }
-
-  std::vector<ProgramPlan> expand(AttachSpec spec, const ast::AttachPoint& ap, size_t probe_index,
-                                  SemaContext& cx) const override {
-    if (cx.programs_of(kind()) > 0)
-      cx.error(ap.range, "More than one " + name() + " probe defined");
-    return Provider::expand(std::move(spec), ap, probe_index, cx);
   }
 
   ast::Type args_type(SemaContext& cx, ast::Expr& e) const override {

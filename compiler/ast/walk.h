@@ -1,4 +1,4 @@
-// walk.h: visiting the direct children of a node, for the expand phase's rewriters.
+// walk.h: visiting the direct children of a node (the expand phase, imports, codegen).
 // each_child(expr, fe) calls fe(ExprPtr&) on every child expression; a BlockExpr's statements
 // go to fs(Block&). each_part(stmt, fe, fs) does the same for a statement's expressions and
 // blocks. Callers may replace the ExprPtr they are given.
@@ -8,7 +8,7 @@
 
 #include <type_traits>
 
-namespace btc::expand {
+namespace btc::ast {
 
 template <class FE, class FS> void each_child(ast::Expr& e, FE&& fe, FS&& fs) {
   std::visit(
@@ -82,4 +82,9 @@ template <class FE, class FS> void each_part(ast::Stmt& s, FE&& fe, FS&& fs) {
       s.node);
 }
 
-} // namespace btc::expand
+// Every node of `e` / `s` placed at `at`: code that is not the script's own text (a prelude
+// macro's body, an imported file) is reported where the script brought it in.
+void relocate(Expr& e, SourceRange at);
+void relocate(Stmt& s, SourceRange at);
+
+} // namespace btc::ast
