@@ -75,6 +75,10 @@ public:
       return false;
     }
     spec.target = unquote(parts[1]);
+    if (spec.target.find('@') != std::string::npos && !parts[1].starts_with("\"")) {
+      error = "source-line uprobes (" + name() + ":BIN@FILE:LINE) are not supported by btc";
+      return false;
+    }
     std::string func = unquote(parts[2]);
     // "func"+OFF: the quotes hold the name only.
     if (std::string_view written = parts[2]; written.starts_with("\"")) {
