@@ -17,6 +17,7 @@ namespace btc::probes {
 const Provider& provider(ProbeKind kind) {
   switch (kind) {
   case ProbeKind::Begin: return providers::begin();
+  case ProbeKind::SelfSignal: return providers::self_signal();
   case ProbeKind::End: return providers::end();
   case ProbeKind::Tracepoint: return providers::tracepoint();
   case ProbeKind::Interval: return providers::interval();
@@ -78,7 +79,6 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   if (!p) {
     // Probe types of bpftrace 0.2x btc does not have yet: say so rather than "invalid".
     static constexpr std::pair<std::string_view, std::string_view> kNotYet[] = {
-        {"self", "self probes (self:signal:SIGUSR1) are not supported by btc yet"},
         {"test", "test probes are not supported by btc"},
         {"bench", "bench probes are not supported by btc"},
     };

@@ -9,6 +9,7 @@
 namespace btc::probes::providers {
 
 const Provider& begin();
+const Provider& self_signal();
 const Provider& end();
 const Provider& tracepoint();
 const Provider& interval();

@@ -32,7 +32,40 @@ public:
   void prologue(LowerContext&) const override {} // runs once, even while stopping
 };
 
+// self:signal:SIGUSR1 (bpftrace 0.2x): run like BEGIN, each time the tool gets SIGUSR1 (the
+// map dump 0.17 does on SIGUSR1 is then left to the script).
+class SelfSignalProvider final : public Provider {
+public:
+  using Provider::Provider;
+
+  bool parse(const std::vector<std::string_view>& parts, AttachSpec& spec,
+             std::string& error) const override {
+    if (parts.size() != 3 || parts[1] != "signal" || parts[2] != "SIGUSR1") {
+      error = "self probes take the form self:signal:SIGUSR1 (the only signal bpftrace "
+              "supports)";
+      return false;
+    }
+    spec.target = "SIGUSR1";
+    spec.text = "self:signal:SIGUSR1";
+    return true;
+  }
+
+  ast::Type args_type(SemaContext& cx, ast::Expr& e) const override {
+    cx.error(e.range, "The args builtin can not be used with 'self' probes");
+    return ast::Type::none();
+  }
+
+  ast::Type ctx_type(SemaContext& cx, ast::Expr& e) const override {
+    cx.error(e.range, "The ctx builtin can not be used with 'self' probes");
+    return ast::Type::none();
+  }
+
+  void prologue(LowerContext&) const override {} // runs on request, even while stopping
+};
+
 // clang-format off
+const ProbeKindDesc kSelfSignal{ProbeKind::SelfSignal, {}, "raw_tp", kRawTpProg,
+    {.signal = false}, ast::AddrSpace::None};
 const ProbeKindDesc kBegin{ProbeKind::Begin, {}, "raw_tp", kRawTpProg, {.signal = false},
     ast::AddrSpace::None, "special"};
 const ProbeKindDesc kEnd{ProbeKind::End, {}, "raw_tp", kRawTpProg, {.signal = false},
@@ -43,5 +76,6 @@ const ProbeKindDesc kEnd{ProbeKind::End, {}, "raw_tp", kRawTpProg, {.signal = fa
 
 BTC_PROVIDER(begin, SpecialProvider, kBegin)
 BTC_PROVIDER(end, SpecialProvider, kEnd)
+BTC_PROVIDER(self_signal, SelfSignalProvider, kSelfSignal)
 
 } // namespace btc::probes::providers

@@ -116,7 +116,7 @@ struct EventDesc {
 enum class ProbeKind : uint8_t {
   Begin, End, Tracepoint, Interval, Profile, Software, Hardware,
   Kprobe, Kretprobe, Uprobe, Uretprobe, Usdt, Kfunc, Kretfunc,
-  RawTracepoint, Watchpoint, AsyncWatchpoint, Iter,
+  RawTracepoint, Watchpoint, AsyncWatchpoint, Iter, SelfSignal,
 };
 // Every kind, in enum order (the registries look names up through it).
 inline constexpr ProbeKind kProbeKinds[] = {
@@ -129,6 +129,7 @@ inline constexpr ProbeKind kProbeKinds[] = {
     ProbeKind::Kfunc,           ProbeKind::Kretfunc,
     ProbeKind::RawTracepoint,   ProbeKind::Watchpoint,
     ProbeKind::AsyncWatchpoint, ProbeKind::Iter,
+    ProbeKind::SelfSignal,
 };
 
 enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
@@ -306,6 +307,7 @@ constexpr const char* probe_kind_name(ProbeKind kind) {
   case ProbeKind::Watchpoint: return "watchpoint";
   case ProbeKind::AsyncWatchpoint: return "asyncwatchpoint";
   case ProbeKind::Iter: return "iter";
+  case ProbeKind::SelfSignal: return "self";
   }
   return "?"; // not an enumerator: a corrupt manifest, which decode() rejects first
 }

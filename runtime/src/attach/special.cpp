@@ -1,6 +1,7 @@
-// special.cpp: the BEGIN and END provider. They are not attached: the session runs each once
-// with BPF_PROG_TEST_RUN, BEGIN before any other probe is attached and END after the others
-// are switched off. Each is one attach point ("Attaching N probes..." counts it).
+// special.cpp: the BEGIN, END and self:signal:SIGUSR1 provider. They are not attached: the
+// session runs each with BPF_PROG_TEST_RUN, BEGIN before any other probe is attached, END after
+// the others are switched off, self:signal:SIGUSR1 each time the tool gets SIGUSR1. Each is
+// one attach point ("Attaching N probes..." counts it).
 #include "attach/provider.h"
 
 #include <memory>
@@ -11,7 +12,9 @@ namespace {
 class SpecialProvider final : public ProbeProvider {
 public:
   TestRun test_run(const abi::ProbeDesc& p) const override {
-    return p.spec.kind == abi::ProbeKind::Begin ? TestRun::AtBegin : TestRun::AtEnd;
+    if (p.spec.kind == abi::ProbeKind::Begin) return TestRun::AtBegin;
+    if (p.spec.kind == abi::ProbeKind::SelfSignal) return TestRun::OnSignal;
+    return TestRun::AtEnd;
   }
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }
 

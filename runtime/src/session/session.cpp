@@ -427,6 +427,12 @@ private:
     return providers_.of(p.spec.kind).test_run(p) != TestRun::No;
   }
 
+  bool has_signal_probes() {
+    for (const auto& p : m_.probes)
+      if (providers_.of(p.spec.kind).test_run(p) == TestRun::OnSignal) return true;
+    return false;
+  }
+
   bool run_special(TestRun when) {
     for (const auto& p : m_.probes) {
       if (providers_.of(p.spec.kind).test_run(p) != when) continue;
@@ -489,7 +495,11 @@ private:
         fail("ERROR: reading events failed: " + std::string(std::strerror(-n)));
         break;
       }
-      if (w.print_maps) print_all_maps(*out_, *store_, m_);
+      // SIGUSR1: the script's self:signal:SIGUSR1 probes, else 0.17's map dump.
+      if (w.print_maps) {
+        if (has_signal_probes()) run_special(TestRun::OnSignal); // a failure is reported
+        else print_all_maps(*out_, *store_, m_);
+      }
       handler_->tick();
       remember_traced_processes();
       if (opts_.buffering != Buffering::Full) out_->flush();
