@@ -390,6 +390,41 @@ CASES = [
         "stdout_regex": [r"^Tracing block I/O with init stacks\. Hit Ctrl-C to end\.$"],
         "stderr_regex": [r"^WARNING: could not attach probe kprobe:blk_account_io_start, skipping\.$"],
     },
+    # ---- bpftrace v0.26.1's kprobe tools (tests/bpftrace_tools; only verifier-loaded on the
+    # host): let, `.` through pointers, ntop(AF_INET, ...), constprop wildcards ----------------
+    {
+        "name": "v026_tcpconnect",
+        "script": "tests/bpftrace_tools/v0.26.1/tcpconnect.bt",
+        "workload": "kload tcp 8090 3",
+        "values": [{"regex": r"^[\d:]+\s+\d+\s+kload\s+127\.0\.0\.1\s+\d+\s+127\.0\.0\.1\s+(8090)\s*$",
+                    "count": 3}],
+    },
+    {
+        "name": "v026_tcplife",
+        "script": "tests/bpftrace_tools/v0.26.1/tcplife.bt",
+        "workload": "kload tcp 8091 3",
+        "values": [{"regex": r"\bkload\s+127\.0\.0\.1\s+\d+\s+127\.0\.0\.1\s+(8091)\b", "count": 3}],
+    },
+    {
+        "name": "v026_capable",
+        "script": "tests/bpftrace_tools/v0.26.1/capable.bt",
+        "setup": "printf x > /tmp/owned26",
+        "workload": "chown 1:1 /tmp/owned26",
+        "stdout_regex": [r"^TIME\s+UID\s+PID\s+COMM\s+CAP\s+NAME\s+AUDIT$",
+                         r"\bchown\s+0\s+CAP_CHOWN\s+\d$"],
+    },
+    {
+        "name": "v026_vfscount",
+        "script": "tests/bpftrace_tools/v0.26.1/vfscount.bt",
+        "workload": "kload read /proc/version 5",
+        "values": [{"regex": r"^@\[vfs_read\]: (\d+)$", "min": 5}],
+    },
+    {
+        "name": "v026_dcsnoop",
+        "script": "tests/bpftrace_tools/v0.26.1/dcsnoop.bt",
+        "workload": "ls /sys/kernel/tracing/events/sched > /dev/null",
+        "stdout_regex": [r"^\d+\s+\d+\s+ls\s+[RM]\s+\S+"],
+    },
     # ---- the same binaries as on the host: tracepoints, intervals, CO-RE reads, bundled tools -
     {
         "name": "interval_ms_exit",
