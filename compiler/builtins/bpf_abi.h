@@ -33,6 +33,7 @@ enum class Helper : uint64_t {
   GetFuncIp = 173,
   OverrideReturn = 58,
   SendSignal = 109,
+  SendSignalThread = 117,
   TracePrintk = 6,
   SeqPrintf = 126,
   DPath = 147,

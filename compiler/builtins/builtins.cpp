@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 55> kFuncs = {{
+const std::array<FuncDesc, 56> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -66,6 +66,7 @@ const std::array<FuncDesc, 55> kFuncs = {{
   {ValueFn::StaticAssert, "static_assert", 2, 2, false, true},
   {ValueFn::Strlen, "strlen", 1, 1, false, true},
   {ValueFn::Len, "len", 1, 1, false, true},
+  {ValueFn::SignalThread, "signal_thread", 1, 1, true, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},

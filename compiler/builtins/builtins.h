@@ -83,6 +83,7 @@ enum class ValueFn {
   StaticAssert,
   Strlen,
   Len,
+  SignalThread,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };

@@ -260,7 +260,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::Strcontains:
     return lower_strcontains(c);
-  case ValueFn::Signal: {
+  case ValueFn::Signal:
+  case ValueFn::SignalThread: {
     llvm::Value* sig;
     if (auto* lit = c.args[0]->as<ast::StrLit>())
       sig = i64(static_cast<uint64_t>(sema::signal_number(lit->value).value_or(0)));
@@ -270,7 +271,9 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
       sig = lower_expr(*c.args[0]);
     auto* fty = llvm::FunctionType::get(i64_ty(), {b_.getInt32Ty()}, false);
     auto* callee = llvm::ConstantExpr::getIntToPtr(
-        b_.getInt64(static_cast<uint64_t>(Helper::SendSignal)), ptr_ty());
+        b_.getInt64(static_cast<uint64_t>(f == ValueFn::Signal ? Helper::SendSignal
+                                                               : Helper::SendSignalThread)),
+        ptr_ty());
     b_.CreateCall(fty, callee, {b_.CreateTrunc(sig, b_.getInt32Ty())});
     return i64(0);
   }

@@ -250,7 +250,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                          ", " + value_class_of(c.args[1]->type) + " provided)");
     return Type::uint64();
   }
-  case ValueFn::Signal: {
+  case ValueFn::Signal:
+  case ValueFn::SignalThread: {
     if (!kind.rules.signal) {
       error(e.range, "signal can not be used with \"" + probe_name + "\" probes");
       return Type::none();
