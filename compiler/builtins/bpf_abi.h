@@ -43,7 +43,8 @@ enum class Helper : uint64_t {
 
 // BPF map types (enum bpf_map_type).
 inline constexpr uint32_t kMapHash = 1, kMapArray = 2, kMapPercpuHash = 5, kMapPercpuArray = 6,
-                          kMapStackTrace = 7, kMapRingbuf = 27;
+                          kMapStackTrace = 7, kMapLruHash = 9, kMapLruPercpuHash = 10,
+                          kMapRingbuf = 27;
 
 // x86-64 struct pt_regs: di, si, dx, cx, r8, r9 (argN), ax (retval), ip, sp.
 inline constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};

@@ -121,6 +121,10 @@ void Lowerer::create_maps() {
                     : m.percpu ? builtins::kMapPercpuHash
                                : builtins::kMapHash;
     uint32_t entries = m.is_array ? 1 : info_.map_max_entries;
+    if (m.decl_bpf_type) { // declared: `let @m = lruhash(N);`
+      type = m.decl_bpf_type;
+      entries = m.decl_max_entries;
+    }
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
   constexpr uint32_t kStackEntries = 16384;

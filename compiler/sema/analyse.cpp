@@ -137,6 +137,7 @@ void Checker::fix_resources() {
     if (!m.assigned) error(m.first_use, "Undefined map: " + m.name);
     finalise_map(m);
   }
+  apply_map_decls();
   std::vector<std::string> old_names;
   for (auto& m : info_.maps) old_names.push_back(m.name);
   std::sort(info_.maps.begin(), info_.maps.end(),

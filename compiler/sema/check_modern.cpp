@@ -9,6 +9,8 @@
 
 #include "ast/printer.h"
 
+#include <algorithm>
+
 namespace btc::sema {
 
 void Checker::check_let(ast::LetStmt& l) {
@@ -32,6 +34,51 @@ void Checker::check_let(ast::LetStmt& l) {
 // for ($kv : @m): $kv is (key, value), the key a tuple of the keys when the map has several.
 // The body runs in a BPF callback (bpf_for_each_map_elem), so the map must hold plain values:
 // an aggregation's per-CPU values would be this CPU's only.
+// `let @m = lruhash(N);`: the BPF map type and size of @m. Aggregations keep their per-CPU
+// values, so they take the per-CPU kinds; plain values the others.
+void Checker::apply_map_decls() {
+  for (const auto& d : program_.map_decls) {
+    auto it = std::find_if(info_.maps.begin(), info_.maps.end(),
+                           [&](const MapInfo& m) { return m.name == d.name; });
+    if (it == info_.maps.end()) {
+      warning(d.range, "map " + d.name + " is declared but never used");
+      continue;
+    }
+    if (d.max_entries == 0 || d.max_entries > UINT32_MAX) {
+      error(d.range, "the maximum number of entries of " + d.name + " must be between 1 and " +
+                         std::to_string(UINT32_MAX));
+      continue;
+    }
+    bool percpu = it->percpu || it->is_array;
+    uint32_t type = 0;
+    bool wants_percpu = false;
+    if (d.kind == "hash") type = builtins::kMapHash;
+    else if (d.kind == "lruhash") type = builtins::kMapLruHash;
+    else if (d.kind == "percpuhash") type = builtins::kMapPercpuHash, wants_percpu = true;
+    else if (d.kind == "percpulruhash") type = builtins::kMapLruPercpuHash, wants_percpu = true;
+    else {
+      error(d.kind_range, "unknown map type '" + d.kind + "' (hash, lruhash, percpuhash, "
+                          "percpulruhash)");
+      continue;
+    }
+    if (it->is_array) {
+      error(d.range, d.name + " holds a scalar aggregation (one per-CPU value without keys); "
+                     "it cannot be a " + d.kind);
+      continue;
+    }
+    if (wants_percpu != percpu) {
+      error(d.kind_range, wants_percpu
+                              ? d.name + " holds plain values, not an aggregation: declare it "
+                                         "hash or lruhash"
+                              : d.name + " holds an aggregation, whose values are per CPU: "
+                                         "declare it percpuhash or percpulruhash");
+      continue;
+    }
+    it->decl_bpf_type = type;
+    it->decl_max_entries = static_cast<uint32_t>(d.max_entries);
+  }
+}
+
 void Checker::check_for(ast::ForStmt& f) {
   auto& m = *f.map->as<ast::MapRef>();
   map_info(m.name, f.map->range);

@@ -64,6 +64,7 @@ public:
 
   // check_modern.cpp: bpftrace 0.2x statements and values
   void check_let(ast::LetStmt& l);
+  void apply_map_decls();
   void check_for(ast::ForStmt& f);
   Type check_record(ast::Expr& e, ast::RecordLit& r);
   Type check_address_of(ast::Expr& e, ast::Expr& operand);

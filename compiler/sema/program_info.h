@@ -36,6 +36,9 @@ struct MapInfo {
   bool percpu = false;
   bool is_array = false;            // PERCPU_ARRAY, one entry (scalar count())
   bool assigned = false;            // written somewhere (reading a never-written map errs)
+  // `let @m = lruhash(N);` (bpftrace 0.2x): the BPF map type and size it asks for (0: the
+  // default, a hash of map_max_entries, per CPU for aggregations).
+  uint32_t decl_bpf_type = 0, decl_max_entries = 0;
   source::SourceRange first_use;
 };
 
