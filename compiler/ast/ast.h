@@ -54,7 +54,7 @@ struct StrLit {
   std::string value;           // escapes already decoded
 };
 struct BoolLit {
-  bool value = false;          // true / false (bpftrace 0.2x)
+  bool value = false; // true / false (bpftrace 0.2x)
 };
 // A builtin identifier: pid, comm, nsecs, arg0, retval, args, curtask, probe, kstack, ...
 struct Builtin {
@@ -119,7 +119,7 @@ struct Cast {
   ExprPtr operand;
 };
 struct Tuple {
-  std::vector<ExprPtr> elems;  // 0.17 writes >= 2 elements; 0.2x also `()` and `(x,)`
+  std::vector<ExprPtr> elems; // 0.17 writes >= 2 elements; 0.2x also `()` and `(x,)`
 };
 // A record literal `(name = "x", size = 2)` (bpftrace 0.2x): fields in written order.
 struct RecordLit {
@@ -140,10 +140,10 @@ struct Offsetof {
   std::vector<std::string> fields;
 };
 
-using ExprNode = std::variant<IntLit, StrLit, BoolLit, Builtin, Ident, Positional,
-                              PositionalCount, Var, MapRef, Call, Binary, Unary, IncDec, Ternary,
-                              FieldAccess, TupleIndex, Index, Cast, Tuple, RecordLit, BlockExpr,
-                              Sizeof, Offsetof>;
+using ExprNode =
+    std::variant<IntLit, StrLit, BoolLit, Builtin, Ident, Positional, PositionalCount, Var, MapRef,
+                 Call, Binary, Unary, IncDec, Ternary, FieldAccess, TupleIndex, Index, Cast, Tuple,
+                 RecordLit, BlockExpr, Sizeof, Offsetof>;
 
 struct Expr {
   ExprNode node;
@@ -192,14 +192,14 @@ struct LetStmt {
   std::optional<TypeName> type; // declared type, if any
   ExprPtr value;
   SourceRange name_range;
-  Type var_type;                // filled by sema: the variable's type (None: never assigned)
+  Type var_type; // filled by sema: the variable's type (None: never assigned)
 };
 // `for ($kv : @map) { ... }` or `for ($i : lo..hi) { ... }` (bpftrace 0.2x). The expand phase
 // rewrites ranges into a while loop; map iteration reaches sema and codegen.
 struct ForStmt {
-  std::string var;              // "$kv"
-  ExprPtr map;                  // a MapRef without keys, or null for a range
-  ExprPtr lo, hi;               // the range's bounds (hi exclusive)
+  std::string var; // "$kv"
+  ExprPtr map;     // a MapRef without keys, or null for a range
+  ExprPtr lo, hi;  // the range's bounds (hi exclusive)
   Block body;
   SourceRange var_range;
 };
@@ -207,8 +207,8 @@ struct BreakStmt {};
 struct ContinueStmt {};
 struct ReturnStmt {};
 
-using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, LetStmt,
-                              ForStmt, BreakStmt, ContinueStmt, ReturnStmt>;
+using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, LetStmt, ForStmt,
+                              BreakStmt, ContinueStmt, ReturnStmt>;
 
 struct Stmt {
   StmtNode node;
@@ -251,8 +251,8 @@ struct CDefinition {
 
 // `config = { key = value; ... }` (bpftrace 0.2x): one assignment as written.
 struct ConfigItem {
-  std::string key;              // as written: `max_strlen`, `BPFTRACE_MAX_STRLEN`, ...
-  std::string value;            // the text of an identifier, number or string
+  std::string key;   // as written: `max_strlen`, `BPFTRACE_MAX_STRLEN`, ...
+  std::string value; // the text of an identifier, number or string
   enum class Kind { Ident, Int, String, Bool } kind = Kind::Ident;
   SourceRange range, value_range;
 };
@@ -262,13 +262,13 @@ struct MacroDef {
   std::string name;
   std::vector<std::string> params;
   std::vector<StmtPtr> body;
-  ExprPtr value;                // the body's trailing expression, if any
+  ExprPtr value; // the body's trailing expression, if any
   SourceRange range, name_range;
 };
 // `let @m = lruhash(N);` (bpftrace 0.2x).
 struct MapDecl {
-  std::string name;             // "@m"
-  std::string kind;             // hash, lruhash, percpuhash, percpulruhash, percpuarray
+  std::string name; // "@m"
+  std::string kind; // hash, lruhash, percpuhash, percpulruhash, percpuarray
   uint64_t max_entries = 0;
   SourceRange range, kind_range;
 };

@@ -8,7 +8,9 @@ namespace btc::ast {
 
 namespace {
 
-ExprPtr opt(const ExprPtr& e) { return e ? clone(*e) : nullptr; }
+ExprPtr opt(const ExprPtr& e) {
+  return e ? clone(*e) : nullptr;
+}
 
 std::vector<ExprPtr> all(const std::vector<ExprPtr>& v) {
   std::vector<ExprPtr> out;
@@ -27,7 +29,9 @@ struct ExprCopier {
   ExprNode operator()(const PositionalCount& n) const { return n; }
   ExprNode operator()(const Var& n) const { return n; }
   ExprNode operator()(const MapRef& n) const { return MapRef{n.name, all(n.keys)}; }
-  ExprNode operator()(const Call& n) const { return Call{n.name, all(n.args), n.name_range, n.desc}; }
+  ExprNode operator()(const Call& n) const {
+    return Call{n.name, all(n.args), n.name_range, n.desc};
+  }
   ExprNode operator()(const Binary& n) const { return Binary{n.op, clone(*n.lhs), clone(*n.rhs)}; }
   ExprNode operator()(const Unary& n) const { return Unary{n.op, clone(*n.operand)}; }
   ExprNode operator()(const IncDec& n) const {
@@ -103,10 +107,11 @@ void relocate(Expr& e, SourceRange at) {
   e.range = at;
   if (auto* c = e.as<Call>()) c->name_range = at;
   if (auto* c = e.as<Cast>()) c->type.range = at;
-  each_child(e, [&](ExprPtr& c) { relocate(*c, at); },
-             [&](Block& b) {
-               for (auto& x : b) relocate(*x, at);
-             });
+  each_child(
+      e, [&](ExprPtr& c) { relocate(*c, at); },
+      [&](Block& b) {
+        for (auto& x : b) relocate(*x, at);
+      });
 }
 
 void relocate(Stmt& s, SourceRange at) {
@@ -114,10 +119,11 @@ void relocate(Stmt& s, SourceRange at) {
   if (auto* a = s.as<AssignStmt>()) a->op_range = at;
   if (auto* l = s.as<LetStmt>()) l->name_range = at;
   if (auto* f = s.as<ForStmt>()) f->var_range = at;
-  each_part(s, [&](ExprPtr& c) { relocate(*c, at); },
-            [&](Block& b) {
-              for (auto& x : b) relocate(*x, at);
-            });
+  each_part(
+      s, [&](ExprPtr& c) { relocate(*c, at); },
+      [&](Block& b) {
+        for (auto& x : b) relocate(*x, at);
+      });
 }
 
 } // namespace btc::ast

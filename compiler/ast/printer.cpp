@@ -17,7 +17,8 @@ const char* unop_text(UnOp op) {
   case UnOp::LogNot: return "!";
   case UnOp::BitNot: return "~";
   case UnOp::Deref: return "*";
-  case UnOp::AddrOf: return "&";
+  case UnOp::AddrOf:
+    return "&";
   }
   return "?";
 }

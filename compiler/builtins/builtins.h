@@ -17,10 +17,34 @@
 namespace btc::builtins {
 
 enum class VarId {
-  Pid, Tid, Uid, Gid, Nsecs, Elapsed, Cpu, Numaid, Comm, Kstack, Ustack, Arg, Sarg, Retval,
-  Func, Probe, Curtask, Rand, Cgroup, Cpid, Username, Args, Ctx,
+  Pid,
+  Tid,
+  Uid,
+  Gid,
+  Nsecs,
+  Elapsed,
+  Cpu,
+  Numaid,
+  Comm,
+  Kstack,
+  Ustack,
+  Arg,
+  Sarg,
+  Retval,
+  Func,
+  Probe,
+  Curtask,
+  Rand,
+  Cgroup,
+  Cpid,
+  Username,
+  Args,
+  Ctx,
   // bpftrace 0.2x
-  Jiffies, Ncpus, Usermode, Probetype,
+  Jiffies,
+  Ncpus,
+  Usermode,
+  Probetype,
 };
 
 struct VarDesc {

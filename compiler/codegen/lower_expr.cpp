@@ -271,8 +271,10 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   }
   case VarId::Ctx:
     return b_.CreatePtrToInt(ctx_arg_, i64_ty());
-  case VarId::Jiffies: return call_helper(Helper::Jiffies64, i64_ty(), {});
-  case VarId::Ncpus: return config_u64(layout_.ncpus);
+  case VarId::Jiffies:
+    return call_helper(Helper::Jiffies64, i64_ty(), {});
+  case VarId::Ncpus:
+    return config_u64(layout_.ncpus);
   case VarId::Usermode: {
     llvm::Value* cs = context_load(gep(ctx_arg_, builtins::kPtRegsCs), Type::uint64());
     return b_.CreateZExt(b_.CreateICmpEQ(b_.CreateAnd(cs, i64(3)), i64(3)), i64_ty());

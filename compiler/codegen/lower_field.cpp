@@ -109,7 +109,8 @@ llvm::Value* Lowerer::lower_field(const ast::Expr& e, const ast::FieldAccess& f)
 
 // `&$x` (the variable's stack slot) or `&x.f` (see lower_field_address).
 llvm::Value* Lowerer::lower_address_of(const ast::Expr& operand) {
-  if (auto* v = operand.as<ast::Var>()) return b_.CreatePtrToInt(var_slot(v->name, operand.type), i64_ty());
+  if (auto* v = operand.as<ast::Var>())
+    return b_.CreatePtrToInt(var_slot(v->name, operand.type), i64_ty());
   if (auto* f = operand.as<ast::FieldAccess>()) return lower_field_address(operand, *f);
   BTC_UNREACHABLE("sema allows & on variables and fields only");
 }

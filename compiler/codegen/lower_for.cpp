@@ -22,8 +22,9 @@ void collect_vars(const ast::Block& b, std::map<std::string, Type>& out);
 void collect_expr(const ast::Expr& e, std::map<std::string, Type>& out) {
   if (const auto* v = e.as<ast::Var>()) out.emplace(v->name, e.type);
   auto& me = const_cast<ast::Expr&>(e); // each_child takes non-const nodes; nothing changes
-  ast::each_child(me, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
-                     [&](ast::Block& b) { collect_vars(b, out); });
+  ast::each_child(
+      me, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+      [&](ast::Block& b) { collect_vars(b, out); });
 }
 
 void collect_vars(const ast::Block& b, std::map<std::string, Type>& out) {
@@ -32,12 +33,15 @@ void collect_vars(const ast::Block& b, std::map<std::string, Type>& out) {
     if (const auto* l = s->as<ast::LetStmt>(); l && l->var_type.kind != ast::TypeKind::None)
       out.emplace(l->name, l->var_type);
     if (const auto* f = s->as<ast::ForStmt>(); f && f->map) out.emplace(f->var, f->map->type);
-    ast::each_part(ms, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
-                      [&](ast::Block& x) { collect_vars(x, out); });
+    ast::each_part(
+        ms, [&](ast::ExprPtr& c) { collect_expr(*c, out); },
+        [&](ast::Block& x) { collect_vars(x, out); });
   }
 }
 
-uint32_t slot_size(const Type& t) { return is_scalar(t) ? 8 : sema::align8(std::max<uint32_t>(t.size, 8)); }
+uint32_t slot_size(const Type& t) {
+  return is_scalar(t) ? 8 : sema::align8(std::max<uint32_t>(t.size, 8));
+}
 
 } // namespace
 
@@ -93,10 +97,9 @@ llvm::Value* Lowerer::lower_map_len(const ast::MapRef& m) {
     auto* void_ptr = dib_->createPointerType(nullptr, 64);
     auto* sty = dib_->createSubroutineType(
         dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
-    auto* sp = dib_->createFunction(cu_, "btc_count_entry", "btc_count_entry", file_, 1, sty, 1,
-                                    llvm::DINode::FlagPrototyped,
-                                    llvm::DISubprogram::SPFlagDefinition |
-                                        llvm::DISubprogram::SPFlagLocalToUnit);
+    auto* sp = dib_->createFunction(
+        cu_, "btc_count_entry", "btc_count_entry", file_, 1, sty, 1, llvm::DINode::FlagPrototyped,
+        llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
     count->setSubprogram(sp);
     const char* params[] = {"map", "key", "value", "n"};
     for (unsigned i = 0; i < 4; ++i)
@@ -104,9 +107,9 @@ llvm::Value* Lowerer::lower_map_len(const ast::MapRef& m) {
     llvm::IRBuilder<> cb(llvm::BasicBlock::Create(ctx_, "entry", count));
     cb.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, 1, 1, sp));
     llvm::Value* n = count->getArg(3);
-    cb.CreateAlignedStore(cb.CreateAdd(cb.CreateAlignedLoad(i64_ty(), n, llvm::Align(8)),
-                                       cb.getInt64(1)),
-                          n, llvm::Align(8));
+    cb.CreateAlignedStore(
+        cb.CreateAdd(cb.CreateAlignedLoad(i64_ty(), n, llvm::Align(8)), cb.getInt64(1)), n,
+        llvm::Align(8));
     cb.CreateRet(cb.getInt64(0));
     dib_->finalizeSubprogram(sp);
   }
@@ -143,7 +146,8 @@ llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
       dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
   uint32_t line = options_.source ? options_.source->line_col(f.var_range.begin).line : 1;
   sp_ = dib_->createFunction(cu_, name, name, file_, line, sty, line, llvm::DINode::FlagPrototyped,
-                             llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
+                             llvm::DISubprogram::SPFlagDefinition |
+                                 llvm::DISubprogram::SPFlagLocalToUnit);
   fn_->setSubprogram(sp_);
   const char* params[] = {"map", "key", "value", "frame"};
   for (unsigned i = 0; i < 4; ++i)

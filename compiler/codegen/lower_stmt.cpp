@@ -145,8 +145,10 @@ void Lowerer::lower_let(const ast::LetStmt& l) {
   const Type& t = l.var_type;
   if (t.kind == ast::TypeKind::None) return;
   auto* slot = var_slot(l.name, t);
-  if (is_scalar(t)) b_.CreateStore(i64(0), slot);
-  else zero_fill(slot, sema::align8(std::max<uint32_t>(t.size, 8)));
+  if (is_scalar(t))
+    b_.CreateStore(i64(0), slot);
+  else
+    zero_fill(slot, sema::align8(std::max<uint32_t>(t.size, 8)));
 }
 
 void Lowerer::lower_assign(const ast::AssignStmt& a) {

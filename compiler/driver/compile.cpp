@@ -12,14 +12,14 @@
 #include "btf/kernel_btf.h"
 #include "codegen/codegen.h"
 #include "diag/diag.h"
-#include "expand/expand.h"
-#include "sema/config_block.h"
 #include "driver/link.h"
-#include "manifest/manifest.h"
-#include "model.h"
 #include "emit_header.h"
 #include "emit_object.h"
+#include "expand/expand.h"
+#include "manifest/manifest.h"
+#include "model.h"
 #include "parse/parser.h"
+#include "sema/config_block.h"
 #include "sema/sema.h"
 
 #include <algorithm>

@@ -8,9 +8,9 @@
 #include "expand/expand.h"
 
 #include "ast/clone.h"
+#include "ast/walk.h"
 #include "expand/prelude.h"
 #include "expand/scopes.h"
-#include "ast/walk.h"
 
 #include <map>
 
@@ -22,9 +22,9 @@ constexpr int kMaxDepth = 32;
 
 struct Substitution {
   const ast::MacroDef* macro = nullptr;
-  std::string suffix;                                // "#m3"
-  std::map<std::string, std::string> vars, maps;     // "$v" -> "$x", "@m" -> "@paths"
-  std::map<std::string, const ast::Expr*> exprs;     // "x" -> the argument
+  std::string suffix;                            // "#m3"
+  std::map<std::string, std::string> vars, maps; // "$v" -> "$x", "@m" -> "@paths"
+  std::map<std::string, const ast::Expr*> exprs; // "x" -> the argument
 };
 
 class Expander {
@@ -61,12 +61,13 @@ private:
     for (auto& s : b) stmt(*s, depth);
   }
   void stmt(ast::Stmt& s, int depth) {
-    each_part(s, [&](ast::ExprPtr& e) { expr(e, depth); }, [&](ast::Block& b) { block(b, depth); });
+    each_part(
+        s, [&](ast::ExprPtr& e) { expr(e, depth); }, [&](ast::Block& b) { block(b, depth); });
   }
 
   void expr(ast::ExprPtr& e, int depth) {
-    each_child(*e, [&](ast::ExprPtr& c) { expr(c, depth); },
-               [&](ast::Block& b) { block(b, depth); });
+    each_child(
+        *e, [&](ast::ExprPtr& c) { expr(c, depth); }, [&](ast::Block& b) { block(b, depth); });
     bool known = false;
     if (auto* c = e->as<ast::Call>()) {
       const ast::MacroDef* m = find(c->name, c->args.size(), known);
@@ -144,10 +145,11 @@ private:
   void subst_stmt(ast::Stmt& st, const Substitution& s) {
     if (auto* l = st.as<ast::LetStmt>()) l->name = rename_var(l->name, s);
     if (auto* f = st.as<ast::ForStmt>()) f->var = rename_var(f->var, s);
-    each_part(st, [&](ast::ExprPtr& e) { subst(e, s); },
-              [&](ast::Block& b) {
-                for (auto& x : b) subst_stmt(*x, s);
-              });
+    each_part(
+        st, [&](ast::ExprPtr& e) { subst(e, s); },
+        [&](ast::Block& b) {
+          for (auto& x : b) subst_stmt(*x, s);
+        });
   }
 
   void subst(ast::ExprPtr& e, const Substitution& s) {
@@ -161,16 +163,18 @@ private:
     if (auto* v = e->as<ast::Var>()) v->name = rename_var(v->name, s);
     if (auto* m = e->as<ast::MapRef>()) {
       auto it = s.maps.find(m->name);
-      if (it != s.maps.end()) m->name = it->second;
+      if (it != s.maps.end())
+        m->name = it->second;
       else
         diags_.error(e->range, "macro '" + s.macro->name + "' uses map " + m->name +
                                    ", which is not one of its parameters (pass it as a @map "
                                    "parameter)");
     }
-    each_child(*e, [&](ast::ExprPtr& c) { subst(c, s); },
-               [&](ast::Block& b) {
-                 for (auto& x : b) subst_stmt(*x, s);
-               });
+    each_child(
+        *e, [&](ast::ExprPtr& c) { subst(c, s); },
+        [&](ast::Block& b) {
+          for (auto& x : b) subst_stmt(*x, s);
+        });
   }
 
   ast::Program& prog_;
@@ -180,7 +184,9 @@ private:
 
 } // namespace
 
-std::string display_name(const std::string& var) { return var.substr(0, var.find('#')); }
+std::string display_name(const std::string& var) {
+  return var.substr(0, var.find('#'));
+}
 
 ExpandResult expand(ast::Program& program, diag::Diagnostics& diags) {
   ExpandResult r;

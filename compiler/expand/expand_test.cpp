@@ -28,7 +28,9 @@ Result run(const std::string& text) {
   return r;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST(Expand, ExpressionMacroIsSubstituted) {
   Result r = run("macro add_one(x) { x + 1 } BEGIN { @a = add_one(41); }");

@@ -105,7 +105,8 @@ private:
       scopes_.pop_back();
       return;
     }
-    each_part(s, [&](ast::ExprPtr& e) { expr(e); }, [&](ast::Block& b) { block(b); });
+    each_part(
+        s, [&](ast::ExprPtr& e) { expr(e); }, [&](ast::Block& b) { block(b); });
   }
 
   void expr(ast::ExprPtr& e) {
@@ -118,7 +119,8 @@ private:
       scopes_.pop_back();
       return;
     }
-    each_child(*e, [&](ast::ExprPtr& c) { expr(c); }, [&](ast::Block& b) { block(b); });
+    each_child(
+        *e, [&](ast::ExprPtr& c) { expr(c); }, [&](ast::Block& b) { block(b); });
   }
 
   // bpftrace 0.2x names a map entry with two arguments: delete(@m, k) and has_key(@m, k) are
@@ -146,7 +148,8 @@ private:
     scopes_.emplace_back();
     std::string var = declare(f.var);
     w.body.push_back(assign(var, make(ast::Var{k}, f.var_range), f.var_range));
-    w.body.push_back(make_stmt(ast::ExprStmt{make(ast::IncDec{make(ast::Var{k}, r), true, false}, r)}, r));
+    w.body.push_back(
+        make_stmt(ast::ExprStmt{make(ast::IncDec{make(ast::Var{k}, r), true, false}, r)}, r));
     block(f.body);
     for (auto& s : f.body) w.body.push_back(std::move(s));
     scopes_.pop_back();
@@ -159,6 +162,8 @@ private:
 
 } // namespace
 
-void resolve_scopes(ast::Program& program, diag::Diagnostics&) { Scoper().run(program); }
+void resolve_scopes(ast::Program& program, diag::Diagnostics&) {
+  Scoper().run(program);
+}
 
 } // namespace btc::expand

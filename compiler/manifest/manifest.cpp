@@ -18,7 +18,9 @@ public:
     d.size = t.size;
     switch (t.kind) {
     case TypeKind::Integer:
-      d.kind = t.is_bool ? abi::ValueKind::Bool : t.is_signed ? abi::ValueKind::Int : abi::ValueKind::UInt;
+      d.kind = t.is_bool     ? abi::ValueKind::Bool
+               : t.is_signed ? abi::ValueKind::Int
+                             : abi::ValueKind::UInt;
       break;
     // 0.17 prints pointers as signed 64-bit numbers (a kernel address is negative).
     case TypeKind::Pointer: d.kind = abi::ValueKind::Int; d.size = 8; break;
@@ -27,8 +29,8 @@ public:
     case TypeKind::Tuple: // a record value prints as a struct: { .a = 1, .b = x }
       d.kind = t.elem_names.empty() ? abi::ValueKind::Tuple : abi::ValueKind::Struct;
       for (size_t i = 0; i < t.elems.size(); ++i)
-        d.fields.push_back({t.elem_names.empty() ? "" : t.elem_names[i], t.elem_offsets[i],
-                            add(t.elems[i])});
+        d.fields.push_back(
+            {t.elem_names.empty() ? "" : t.elem_names[i], t.elem_offsets[i], add(t.elems[i])});
       break;
     case TypeKind::Record:
       d.kind = abi::ValueKind::Struct;

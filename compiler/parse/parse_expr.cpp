@@ -129,7 +129,8 @@ ast::ExprPtr Parser::parse_unary() {
   else if (op.kind == Tok::Bang) uop = ast::UnOp::LogNot;
   else if (op.kind == Tok::Tilde) uop = ast::UnOp::BitNot;
   else if (op.kind == Tok::Star) uop = ast::UnOp::Deref;
-  else if (op.kind == Tok::Amp) uop = ast::UnOp::AddrOf;
+  else if (op.kind == Tok::Amp)
+    uop = ast::UnOp::AddrOf;
   else unary = false;
   if (unary) {
     take();
@@ -258,8 +259,7 @@ ast::ExprPtr Parser::parse_primary() {
   Tok k = t.kind;
   if (k == Tok::Int) return make_expr(ast::IntLit{take().int_value}, r);
   if (k == Tok::Str) return make_expr(ast::StrLit{take().text}, r);
-  if (k == Tok::Ident && (t.text == "true" || t.text == "false") &&
-      peek(1).kind != Tok::LParen) {
+  if (k == Tok::Ident && (t.text == "true" || t.text == "false") && peek(1).kind != Tok::LParen) {
     bool v = take().text == "true";
     return make_expr(ast::BoolLit{v}, r);
   }

@@ -39,13 +39,19 @@ bool Parser::parse_config(ast::Program& prog) {
     Token v = take();
     item.value_range = v.range;
     switch (v.kind) {
-    case Tok::Int: item.kind = ast::ConfigItem::Kind::Int; item.value = std::to_string(v.int_value); break;
-    case Tok::Str: item.kind = ast::ConfigItem::Kind::String; item.value = v.text; break;
+    case Tok::Int:
+      item.kind = ast::ConfigItem::Kind::Int;
+      item.value = std::to_string(v.int_value);
+      break;
+    case Tok::Str:
+      item.kind = ast::ConfigItem::Kind::String;
+      item.value = v.text;
+      break;
     case Tok::Ident:
     case Tok::Builtin:
       item.value = v.text;
       item.kind = v.text == "true" || v.text == "false" ? ast::ConfigItem::Kind::Bool
-                                                         : ast::ConfigItem::Kind::Ident;
+                                                        : ast::ConfigItem::Kind::Ident;
       break;
     default:
       syntax_error(v, "string, integer, boolean or identifier");
@@ -82,7 +88,8 @@ bool Parser::parse_macro(ast::Program& prog) {
     if (p.kind != Tok::Ident && p.kind != Tok::Var && p.kind != Tok::Map) {
       if (p.kind == Tok::Builtin)
         error(p.range, "builtin '" + p.text + "' cannot be a macro parameter");
-      else syntax_error(p, "macro parameter ($var, @map or identifier)");
+      else
+        syntax_error(p, "macro parameter ($var, @map or identifier)");
       return false;
     }
     for (const auto& q : m.params)
@@ -167,7 +174,7 @@ bool Parser::parse_import(ast::Program& prog) {
     return false;
   }
   fs::path p = fs::path(name.text).is_absolute() ? fs::path(name.text)
-                                                  : fs::path(options_.script_dir) / name.text;
+                                                 : fs::path(options_.script_dir) / name.text;
   std::error_code ec;
   std::vector<fs::path> files;
   if (fs::is_directory(p, ec)) {
@@ -205,8 +212,8 @@ bool Parser::parse_import(ast::Program& prog) {
     sub.allow_no_probes_ = true;
     ast::Program imported = sub.parse_program();
     if (inner.has_errors()) {
-      error(name.range, "errors in imported file " + file.string() + ":\n" +
-                            diag::render_all(inner, src));
+      error(name.range,
+            "errors in imported file " + file.string() + ":\n" + diag::render_all(inner, src));
       return false;
     }
     if (!imported.config.empty()) {

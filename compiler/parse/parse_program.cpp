@@ -71,14 +71,21 @@ ast::Program Parser::parse_program() {
     // `macro NAME`, `let @m`).
     char after = lex_.peek_char(n);
     uint32_t m = n;
-    while (after == ' ' || after == '\t' || after == '\n' || after == '\r') after = lex_.peek_char(++m);
+    while (after == ' ' || after == '\t' || after == '\n' || after == '\r')
+      after = lex_.peek_char(++m);
     bool ok = true;
-    if (word == "config" && after == '=') ok = parse_config(prog);
-    else if (word == "macro" && after != ':' && after != ',' && after != '{') ok = parse_macro(prog);
-    else if (word == "let" && after == '@') ok = parse_map_decl(prog);
-    else if (word == "import" && after == '"') ok = parse_import(prog);
-    else if (!parse_probe(prog)) ok = false;
-    else continue;
+    if (word == "config" && after == '=')
+      ok = parse_config(prog);
+    else if (word == "macro" && after != ':' && after != ',' && after != '{')
+      ok = parse_macro(prog);
+    else if (word == "let" && after == '@')
+      ok = parse_map_decl(prog);
+    else if (word == "import" && after == '"')
+      ok = parse_import(prog);
+    else if (!parse_probe(prog))
+      ok = false;
+    else
+      continue;
     if (!ok) skip_probe_after_error();
     continue;
   }

@@ -236,7 +236,9 @@ void Parser::header_enums(const std::string& code, ast::Program& prog, source::S
     pos += 4;
     if (!word) continue;
     size_t p = pos;
-    while (p < code.size() && (is_ident_char(code[p]) || std::isspace(static_cast<unsigned char>(code[p])))) ++p;
+    while (p < code.size() &&
+           (is_ident_char(code[p]) || std::isspace(static_cast<unsigned char>(code[p]))))
+      ++p;
     if (p >= code.size() || code[p] != '{') continue;
     size_t close = code.find('}', p);
     if (close == std::string::npos) return;
@@ -246,8 +248,8 @@ void Parser::header_enums(const std::string& code, ast::Program& prog, source::S
     size_t start = 0;
     while (start <= body.size()) {
       size_t comma = body.find(',', start);
-      std::string item = trim(body.substr(start, comma == std::string::npos ? std::string::npos
-                                                                              : comma - start));
+      std::string item =
+          trim(body.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       start = comma == std::string::npos ? body.size() + 1 : comma + 1;
       if (item.empty()) continue;
       size_t e = 0;

@@ -127,9 +127,10 @@ void Checker::fix_resources() {
     size_t programs = 0;
     for (const auto& p : info_.probes) programs += p.prog_names.size();
     if (programs > options_.max_programs && !program_.probes.empty())
-      error(program_.probes.front().range,
-            "the script needs " + std::to_string(programs) + " BPF programs, more than "
-            "max_bpf_progs (" + std::to_string(options_.max_programs) + ")");
+      error(program_.probes.front().range, "the script needs " + std::to_string(programs) +
+                                               " BPF programs, more than "
+                                               "max_bpf_progs (" +
+                                               std::to_string(options_.max_programs) + ")");
   }
   info_.tool_name = options_.tool_name;
   info_.default_helper_errors = options_.default_helper_errors;
@@ -336,7 +337,8 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
     auto it = probe_->vars.find(v->name);
     if (compound) {
       if (it == probe_->vars.end()) {
-        error(a.target->range, "Undefined or undeclared variable: " + expand::display_name(v->name));
+        error(a.target->range,
+              "Undefined or undeclared variable: " + expand::display_name(v->name));
         return;
       }
       if (!it->second.is_integer() && !it->second.is_pointer()) {
@@ -357,8 +359,8 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
                 (have.is_integer() && vt.is_integer()) ||
                 (have.is_pointer() && vt.is_pointer());
       if (!ok) {
-        error(stmt.range, "Type mismatch for " + expand::display_name(v->name) + ": trying to assign value of type '" +
-                              ast::type_name(vt) +
+        error(stmt.range, "Type mismatch for " + expand::display_name(v->name) +
+                              ": trying to assign value of type '" + ast::type_name(vt) +
                               "' when variable already contains a value of type '" +
                               ast::type_name(have) + "'");
       } else if (have.is_string() && vt.is_string() && vt.size > have.size) {

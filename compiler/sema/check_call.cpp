@@ -148,7 +148,8 @@ Type Checker::check_call(ast::Expr& e, ast::Call& c) {
     auto range = c.name_range.end > c.name_range.begin ? c.name_range : e.range;
     if (auto why = builtins::refused_function(c.name))
       error(range, c.name + "() is not supported by btc: " + std::string(*why));
-    else error(range, "Unknown function: " + c.name);
+    else
+      error(range, "Unknown function: " + c.name);
     for (auto& a : c.args) check_expr(*a);
     return Type::none();
   }

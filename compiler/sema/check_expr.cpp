@@ -612,7 +612,8 @@ std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
   case VarId::Usermode:
     if (!rules.reg)
       return "The usermode builtin needs the registers of a probe's context (kprobe, uprobe, "
-             "usdt, profile, software, hardware), not '" + provider.name() + "'";
+             "usdt, profile, software, hardware), not '" +
+             provider.name() + "'";
     return std::nullopt;
   }
   BTC_UNREACHABLE("builtin variable without a context rule");

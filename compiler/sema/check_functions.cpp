@@ -294,14 +294,15 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     if (id && info_.maps.size() > *id && c.args[0]->as<ast::MapRef>()) {
       auto st = maps_.find(c.args[0]->as<ast::MapRef>()->name);
       if (st != maps_.end() && st->second.has_keys && st->second.keys.empty())
-        error(e.range, "len() expects a map with keys; " + c.args[0]->as<ast::MapRef>()->name +
-                           " has none");
+        error(e.range,
+              "len() expects a map with keys; " + c.args[0]->as<ast::MapRef>()->name + " has none");
     }
     return Type::int64();
   }
   case ValueFn::Errorf:
   case ValueFn::Warnf:
-    check_printf_args(e, c, 1, f == ValueFn::Errorf ? abi::EventKind::Errorf : abi::EventKind::Warnf);
+    check_printf_args(e, c, 1,
+                      f == ValueFn::Errorf ? abi::EventKind::Errorf : abi::EventKind::Warnf);
     return Type::none();
   case ValueFn::Join: {
     check_expr(*c.args[0]);

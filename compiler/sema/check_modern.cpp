@@ -52,18 +52,25 @@ void Checker::apply_map_decls() {
     bool percpu = it->percpu || it->is_array;
     uint32_t type = 0;
     bool wants_percpu = false;
-    if (d.kind == "hash") type = builtins::kMapHash;
-    else if (d.kind == "lruhash") type = builtins::kMapLruHash;
-    else if (d.kind == "percpuhash") type = builtins::kMapPercpuHash, wants_percpu = true;
-    else if (d.kind == "percpulruhash") type = builtins::kMapLruPercpuHash, wants_percpu = true;
+    if (d.kind == "hash")
+      type = builtins::kMapHash;
+    else if (d.kind == "lruhash")
+      type = builtins::kMapLruHash;
+    else if (d.kind == "percpuhash")
+      type = builtins::kMapPercpuHash, wants_percpu = true;
+    else if (d.kind == "percpulruhash")
+      type = builtins::kMapLruPercpuHash, wants_percpu = true;
     else {
-      error(d.kind_range, "unknown map type '" + d.kind + "' (hash, lruhash, percpuhash, "
-                          "percpulruhash)");
+      error(d.kind_range, "unknown map type '" + d.kind +
+                              "' (hash, lruhash, percpuhash, "
+                              "percpulruhash)");
       continue;
     }
     if (it->is_array) {
-      error(d.range, d.name + " holds a scalar aggregation (one per-CPU value without keys); "
-                     "it cannot be a " + d.kind);
+      error(d.range, d.name +
+                         " holds a scalar aggregation (one per-CPU value without keys); "
+                         "it cannot be a " +
+                         d.kind);
       continue;
     }
     if (wants_percpu != percpu) {
@@ -88,8 +95,8 @@ void Checker::check_for(ast::ForStmt& f) {
   auto st = maps_.find(m.name);
   if (st != maps_.end() && st->second.has_value) {
     const auto& keys = st->second.keys;
-    if (keys.empty()) error(f.map->range, "for loops iterate over maps with keys; " + m.name +
-                                              " has none");
+    if (keys.empty())
+      error(f.map->range, "for loops iterate over maps with keys; " + m.name + " has none");
     if (st->second.value.is_aggregation())
       error(f.map->range, "for loops over " + ast::type_name(st->second.value) +
                               "() maps are not supported by btc: their values are per CPU");
@@ -145,7 +152,8 @@ Type Checker::check_address_of(ast::Expr& e, ast::Expr& operand) {
     bool btf = info_.field_paths.count(&operand) > 0;
     bool bitfield = info_.local_bitfields.count(&operand) > 0 ||
                     (btf && info_.field_paths.at(&operand).bitfield_size != 0);
-    if ((local || btf) && !bitfield && !f->base->type.context && f->base->type.kind != ast::TypeKind::Ctx)
+    if ((local || btf) && !bitfield && !f->base->type.context &&
+        f->base->type.kind != ast::TypeKind::Ctx)
       return pointer_to(t, f->base->type.as);
   }
   error(e.range, "& takes the address of a variable or of a field reached through a pointer "
@@ -159,8 +167,10 @@ Type Checker::check_getopt(ast::Expr& e, ast::Call& c) {
   for (auto& a : c.args) check_expr(*a);
   auto* name = c.args[0]->as<ast::StrLit>();
   if (!name || name->value.empty() ||
-      name->value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-          std::string::npos || name->value[0] == '-') {
+      name->value.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+          std::string::npos ||
+      name->value[0] == '-') {
     error(c.args[0]->range, "getopt() expects an option name as a string literal (letters, "
                             "digits, '_' and '-')");
     return Type::int64();
@@ -207,9 +217,12 @@ Type Checker::check_getopt(ast::Expr& e, ast::Call& c) {
   if (idx == info_.named_options.size()) info_.named_options.push_back(opt);
   info_.named_option_of[&e] = idx;
   switch (opt.kind) {
-  case abi::OptionKind::Bool: return Type::boolean();
-  case abi::OptionKind::Int: return Type::int64();
-  case abi::OptionKind::String: return Type::string(options_.strlen);
+  case abi::OptionKind::Bool:
+    return Type::boolean();
+  case abi::OptionKind::Int:
+    return Type::int64();
+  case abi::OptionKind::String:
+    return Type::string(options_.strlen);
   }
   return Type::int64();
 }
@@ -224,11 +237,15 @@ std::optional<int64_t> constant_value(const ast::Expr& e) {
     auto v = constant_value(*u->operand);
     if (!v) return std::nullopt;
     switch (u->op) {
-    case ast::UnOp::Neg: return -*v;
-    case ast::UnOp::LogNot: return *v == 0 ? 1 : 0;
-    case ast::UnOp::BitNot: return ~*v;
+    case ast::UnOp::Neg:
+      return -*v;
+    case ast::UnOp::LogNot:
+      return *v == 0 ? 1 : 0;
+    case ast::UnOp::BitNot:
+      return ~*v;
     case ast::UnOp::Deref:
-    case ast::UnOp::AddrOf: return std::nullopt;
+    case ast::UnOp::AddrOf:
+      return std::nullopt;
     }
     return std::nullopt;
   }
@@ -236,24 +253,42 @@ std::optional<int64_t> constant_value(const ast::Expr& e) {
     auto l = constant_value(*b->lhs), r = constant_value(*b->rhs);
     if (!l || !r) return std::nullopt;
     switch (b->op) {
-    case ast::BinOp::Add: return *l + *r;
-    case ast::BinOp::Sub: return *l - *r;
-    case ast::BinOp::Mul: return *l * *r;
-    case ast::BinOp::Div: return *r == 0 ? 0 : *l / *r;
-    case ast::BinOp::Mod: return *r == 0 ? 0 : *l % *r;
-    case ast::BinOp::Shl: return *l << (*r & 63);
-    case ast::BinOp::Shr: return *l >> (*r & 63);
-    case ast::BinOp::BitAnd: return *l & *r;
-    case ast::BinOp::BitOr: return *l | *r;
-    case ast::BinOp::BitXor: return *l ^ *r;
-    case ast::BinOp::Lt: return *l < *r;
-    case ast::BinOp::Le: return *l <= *r;
-    case ast::BinOp::Gt: return *l > *r;
-    case ast::BinOp::Ge: return *l >= *r;
-    case ast::BinOp::Eq: return *l == *r;
-    case ast::BinOp::Ne: return *l != *r;
-    case ast::BinOp::LogAnd: return *l && *r;
-    case ast::BinOp::LogOr: return *l || *r;
+    case ast::BinOp::Add:
+      return *l + *r;
+    case ast::BinOp::Sub:
+      return *l - *r;
+    case ast::BinOp::Mul:
+      return *l * *r;
+    case ast::BinOp::Div:
+      return *r == 0 ? 0 : *l / *r;
+    case ast::BinOp::Mod:
+      return *r == 0 ? 0 : *l % *r;
+    case ast::BinOp::Shl:
+      return *l << (*r & 63);
+    case ast::BinOp::Shr:
+      return *l >> (*r & 63);
+    case ast::BinOp::BitAnd:
+      return *l & *r;
+    case ast::BinOp::BitOr:
+      return *l | *r;
+    case ast::BinOp::BitXor:
+      return *l ^ *r;
+    case ast::BinOp::Lt:
+      return *l < *r;
+    case ast::BinOp::Le:
+      return *l <= *r;
+    case ast::BinOp::Gt:
+      return *l > *r;
+    case ast::BinOp::Ge:
+      return *l >= *r;
+    case ast::BinOp::Eq:
+      return *l == *r;
+    case ast::BinOp::Ne:
+      return *l != *r;
+    case ast::BinOp::LogAnd:
+      return *l && *r;
+    case ast::BinOp::LogOr:
+      return *l || *r;
     }
   }
   return std::nullopt;
@@ -270,8 +305,10 @@ Type Checker::check_static_assert(ast::Expr& e, ast::Call& c) {
   }
   if (!reporting_) return Type::none(); // sizeof is folded in the reporting walk
   auto v = constant_value(*c.args[0]);
-  if (!v) error(c.args[0]->range, "static_assert() needs a condition known when compiling");
-  else if (*v == 0) error(e.range, "static_assert failed: " + msg->value);
+  if (!v)
+    error(c.args[0]->range, "static_assert() needs a condition known when compiling");
+  else if (*v == 0)
+    error(e.range, "static_assert failed: " + msg->value);
   return Type::none();
 }
 

@@ -127,8 +127,8 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   if (bt.kind == K::Tuple && !bt.elem_names.empty()) { // a record value: $r.name
     auto it = std::find(bt.elem_names.begin(), bt.elem_names.end(), f.field);
     if (it == bt.elem_names.end()) {
-      error(e.range, "Record of type '" + ast::type_name(bt) + "' has no field named '" +
-                         f.field + "'");
+      error(e.range,
+            "Record of type '" + ast::type_name(bt) + "' has no field named '" + f.field + "'");
       return Type::none();
     }
     ast::ExprPtr base = std::move(f.base);

@@ -24,7 +24,7 @@ struct VarDesc {
   Apply apply;
   Value value;
   std::array<std::string_view, 3> words; // accepted words (Value::Word; "" unused)
-  std::string_view refused_why;                  // Apply::Refused
+  std::string_view refused_why;          // Apply::Refused
 };
 
 // clang-format off
@@ -82,8 +82,8 @@ const VarDesc* find(const std::string& key) {
   return nullptr;
 }
 
-constexpr std::string_view kLicenses[] = {"GPL", "GPL v2", "GPL and additional rights",
-                                          "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+constexpr std::string_view kLicenses[] = {
+    "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
 
 } // namespace
 
@@ -111,28 +111,38 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
     std::string value = item.value;
     bool ok = false;
     switch (v->value) {
-    case Value::Int: ok = item.kind == K::Int; break;
+    case Value::Int:
+      ok = item.kind == K::Int;
+      break;
     case Value::Bool:
       ok = item.kind == K::Bool || (item.kind == K::Int && (value == "0" || value == "1"));
       if (ok) value = value == "true" || value == "1" ? "true" : "false";
       break;
     case Value::Word:
-      ok = (item.kind == K::Ident || item.kind == K::String) &&
-           !value.empty() && std::find(v->words.begin(), v->words.end(), value) != v->words.end();
+      ok = (item.kind == K::Ident || item.kind == K::String) && !value.empty() &&
+           std::find(v->words.begin(), v->words.end(), value) != v->words.end();
       break;
-    case Value::Text: ok = item.kind == K::String || item.kind == K::Ident; break;
+    case Value::Text:
+      ok = item.kind == K::String || item.kind == K::Ident;
+      break;
     }
     if (!ok) {
       std::string want;
       switch (v->value) {
-      case Value::Int: want = "an integer"; break;
-      case Value::Bool: want = "true or false"; break;
+      case Value::Int:
+        want = "an integer";
+        break;
+      case Value::Bool:
+        want = "true or false";
+        break;
       case Value::Word:
         for (auto w : v->words)
           if (!w.empty()) want += (want.empty() ? "" : ", ") + std::string(w);
         want = "one of " + want;
         break;
-      case Value::Text: want = "a string"; break;
+      case Value::Text:
+        want = "a string";
+        break;
       }
       diags.error(item.value_range, "config variable '" + key + "' expects " + want);
       continue;
@@ -140,8 +150,9 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
     uint64_t n = v->value == Value::Int ? std::stoull(value) : 0;
     auto u32 = [&]() -> std::optional<uint32_t> {
       if (n == 0 || n > UINT32_MAX) {
-        diags.error(item.value_range, "config variable '" + key + "' must be a positive 32-bit "
-                                                                  "integer");
+        diags.error(item.value_range, "config variable '" + key +
+                                          "' must be a positive 32-bit "
+                                          "integer");
         return std::nullopt;
       }
       return static_cast<uint32_t>(n);
@@ -149,15 +160,22 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
     switch (v->apply) {
     case Apply::Strlen:
       if (n > 200) {
-        diags.error(item.value_range, "max_strlen " + value + " exceeds btc's maximum of 200 "
-                                      "bytes (strings are built on the 512-byte BPF stack)");
+        diags.error(item.value_range, "max_strlen " + value +
+                                          " exceeds btc's maximum of 200 "
+                                          "bytes (strings are built on the 512-byte BPF stack)");
         break;
       }
       out.max_strlen = u32();
       break;
-    case Apply::MapKeys: out.max_map_keys = u32(); break;
-    case Apply::RbPages: out.perf_rb_pages = u32(); break;
-    case Apply::MaxProgs: out.max_bpf_progs = u32(); break;
+    case Apply::MapKeys:
+      out.max_map_keys = u32();
+      break;
+    case Apply::RbPages:
+      out.perf_rb_pages = u32();
+      break;
+    case Apply::MaxProgs:
+      out.max_bpf_progs = u32();
+      break;
     case Apply::StackMode:
       out.stack_mode = value == "perf"  ? abi::StackMode::Perf
                        : value == "raw" ? abi::StackMode::Raw
@@ -165,16 +183,21 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
       break;
     case Apply::License:
       if (std::find(std::begin(kLicenses), std::end(kLicenses), value) == std::end(kLicenses)) {
-        diags.error(item.value_range, "license '" + value + "' is not one the kernel accepts for "
-                                      "BPF programs using GPL-only helpers (GPL, GPL v2, GPL and "
-                                      "additional rights, Dual BSD/GPL, Dual MIT/GPL, Dual "
-                                      "MPL/GPL)");
+        diags.error(item.value_range,
+                    "license '" + value +
+                        "' is not one the kernel accepts for "
+                        "BPF programs using GPL-only helpers (GPL, GPL v2, GPL and "
+                        "additional rights, Dual BSD/GPL, Dual MIT/GPL, Dual "
+                        "MPL/GPL)");
         break;
       }
       out.license = value;
       break;
-    case Apply::Runtime: out.settings.push_back({key, value}); break;
-    case Apply::Refused: break;
+    case Apply::Runtime:
+      out.settings.push_back({key, value});
+      break;
+    case Apply::Refused:
+      break;
     }
   }
   return out;

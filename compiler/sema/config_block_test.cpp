@@ -62,14 +62,16 @@ TEST(ConfigBlock, RefusalsAreLocatedAndSayWhy) {
 }
 
 TEST(ConfigBlock, BadNamesAndValues) {
-  EXPECT_NE(read("config = { no_such_thing = 1 }").errors.find("unknown config variable "
-                                                               "'no_such_thing'"),
+  EXPECT_NE(read("config = { no_such_thing = 1 }")
+                .errors.find("unknown config variable "
+                             "'no_such_thing'"),
             std::string::npos);
   EXPECT_NE(read("config = { missing_probes = sometimes }")
                 .errors.find("config variable 'missing_probes' expects one of error, warn, ignore"),
             std::string::npos);
-  EXPECT_NE(read("config = { max_strlen = 1000 }").errors.find("max_strlen 1000 exceeds btc's "
-                                                               "maximum of 200 bytes"),
+  EXPECT_NE(read("config = { max_strlen = 1000 }")
+                .errors.find("max_strlen 1000 exceeds btc's "
+                             "maximum of 200 bytes"),
             std::string::npos);
   EXPECT_NE(read("config = { license = \"MIT\" }").errors.find("license 'MIT' is not one"),
             std::string::npos);

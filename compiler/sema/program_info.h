@@ -100,8 +100,8 @@ struct ProgramInfo {
   // each getopt() call reads.
   std::vector<abi::NamedOption> named_options;
   std::unordered_map<const ast::Expr*, uint32_t> named_option_of;
-  std::vector<abi::Setting> settings; // config block variables the runtime applies
-  std::string license = "GPL";        // the BPF programs' licence
+  std::vector<abi::Setting> settings;         // config block variables the runtime applies
+  std::string license = "GPL";                // the BPF programs' licence
   std::vector<std::string> strings;           // manifest strings (strftime formats)
   std::vector<abi::StackMapDesc> stack_maps;  // one STACK_TRACE map per (user, mode, limit)
   std::map<std::string, int64_t> enum_values; // enum constants defined in the preamble

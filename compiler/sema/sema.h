@@ -38,8 +38,8 @@ struct SemaOptions {
   // From the script's config block (config_block.h).
   abi::StackMode stack_mode = abi::StackMode::Bpftrace; // kstack/ustack without a mode
   std::string license = "GPL";
-  uint32_t max_programs = 0;             // 0: no limit
-  std::vector<abi::Setting> settings;    // for the tool's runtime
+  uint32_t max_programs = 0;          // 0: no limit
+  std::vector<abi::Setting> settings; // for the tool's runtime
 };
 
 // Signal number of "KILL" / "SIGKILL" (signal() accepts both), nullopt if unknown.

@@ -66,7 +66,9 @@ template <class V, Is<NamedOption> T> void fields(V& v, T& x) {
   v("name", x.name), v("kind", x.kind), v("default_value", x.default_value);
   v("description", x.description), v("offset", x.offset);
 }
-template <class V, Is<Setting> T> void fields(V& v, T& x) { v("name", x.name), v("value", x.value); }
+template <class V, Is<Setting> T> void fields(V& v, T& x) {
+  v("name", x.name), v("value", x.value);
+}
 template <class V, Is<DebugBinary> T> void fields(V& v, T& x) {
   v("path", x.path), v("build_id", x.build_id);
 }
@@ -186,7 +188,8 @@ const char* name_of(ValueKind k) {
   case ValueKind::MacAddr: return "macaddr";
   case ValueKind::CgroupPath: return "cgroup_path";
   case ValueKind::Strerror: return "strerror";
-  case ValueKind::Bool: return "bool";
+  case ValueKind::Bool:
+    return "bool";
   }
   return "?";
 }
@@ -219,8 +222,10 @@ const char* name_of(EventKind k) {
   case EventKind::HelperError: return "helper_error";
   case EventKind::WatchpointAttach: return "watchpoint_attach";
   case EventKind::WatchpointDetach: return "watchpoint_detach";
-  case EventKind::Errorf: return "errorf";
-  case EventKind::Warnf: return "warnf";
+  case EventKind::Errorf:
+    return "errorf";
+  case EventKind::Warnf:
+    return "warnf";
   }
   return "?";
 }
@@ -234,7 +239,9 @@ const char* name_of(StackMode k) {
 }
 const char* name_of(ProbeKind k) { return probe_kind_name(k); }
 const char* name_of(ResolveKind k) { return resolve_kind_name(k); }
-const char* name_of(OptionKind k) { return option_kind_name(k); }
+const char* name_of(OptionKind k) {
+  return option_kind_name(k);
+}
 
 // One line per element of the manifest's vectors, `name=value` for each field that says
 // something (see empty()), records in braces.
@@ -326,9 +333,12 @@ std::optional<Manifest> decode(std::span<const uint8_t> bytes) {
 
 const char* option_kind_name(OptionKind k) {
   switch (k) {
-  case OptionKind::Bool: return "bool";
-  case OptionKind::Int: return "int";
-  case OptionKind::String: return "string";
+  case OptionKind::Bool:
+    return "bool";
+  case OptionKind::Int:
+    return "int";
+  case OptionKind::String:
+    return "string";
   }
   return "?";
 }

@@ -24,7 +24,8 @@ public:
     // 0.2x `interval:1s`; a lone unit (`interval:s`) is 0.17's missing count.
     if (parts.size() == 2 && !parts[1].empty() && parts[1][0] >= '0' && parts[1][0] <= '9')
       return parse_duration(parts[1], spec, error);
-    if (parts.size() == 2 && abi::has_placeholder(parts[1])) return parse_duration(parts[1], spec, error);
+    if (parts.size() == 2 && abi::has_placeholder(parts[1]))
+      return parse_duration(parts[1], spec, error);
     if (parts.size() != 3) {
       error = name() + " probe type requires 2 arguments";
       return false;
@@ -73,8 +74,14 @@ private:
     static constexpr struct {
       std::string_view suffix;
       uint64_t ns;
-    } kUnits[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000ull},
-                  {"m", 60000000000ull}, {"h", 3600000000000ull}, {"d", 86400000000000ull}};
+    } kUnits[] = {{"", 1},
+                  {"ns", 1},
+                  {"us", 1000},
+                  {"ms", 1000000},
+                  {"s", 1000000000ull},
+                  {"m", 60000000000ull},
+                  {"h", 3600000000000ull},
+                  {"d", 86400000000000ull}};
     for (const auto& u : kUnits) {
       if (arg.substr(digits) != u.suffix) continue;
       if (!n || *n == 0 || *n > UINT64_MAX / u.ns) break;

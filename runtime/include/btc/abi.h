@@ -83,25 +83,25 @@ struct MapDesc {
 };
 
 enum class EventKind : uint8_t {
-  Printf,    // format + args
-  Print,     // print(value): args[0]
-  PrintMap,  // print(@m, top, div): map; args[0] = top, args[1] = div (u64 each)
-  Time,      // time(fmt): format
-  Exit,      // exit()
-  Clear,     // clear(@m): map
-  Zero,      // zero(@m): map
-  Cat,       // cat(fmt, args): format + args
-  System,    // system(fmt, args): format + args
-  Join,      // join(arr, sep): args[0] = char[16][?] block, format = separator
-  HelperError, // args[0] = BPF helper id (u64), args[1] = return code (i64); `map` names the
-               // map for map helpers. Emitted on map-update failures always (a full map is
-               // reported, never silent) and, with -k/-kk, on other helper failures.
+  Printf,           // format + args
+  Print,            // print(value): args[0]
+  PrintMap,         // print(@m, top, div): map; args[0] = top, args[1] = div (u64 each)
+  Time,             // time(fmt): format
+  Exit,             // exit()
+  Clear,            // clear(@m): map
+  Zero,             // zero(@m): map
+  Cat,              // cat(fmt, args): format + args
+  System,           // system(fmt, args): format + args
+  Join,             // join(arr, sep): args[0] = char[16][?] block, format = separator
+  HelperError,      // args[0] = BPF helper id (u64), args[1] = return code (i64); `map` names the
+                    // map for map helpers. Emitted on map-update failures always (a full map is
+                    // reported, never silent) and, with -k/-kk, on other helper failures.
   WatchpointAttach, // a FUNC+argN watchpoint's uprobe saw FUNC: args[0] = address (u64),
                     // args[1] = probe-name id of the attach point (its BPF cookie, u64).
                     // The runtime arms the watchpoint there (and SIGCONTs a stopped tracee).
   WatchpointDetach, // unwatch(addr): args[0] = address (u64); disarms every watchpoint on it.
-  Errorf,    // errorf(fmt, args) (0.2x): format + args, printed as a located ERROR on stderr
-  Warnf,     // warnf(fmt, args) (0.2x): likewise, a located WARNING
+  Errorf,           // errorf(fmt, args) (0.2x): format + args, printed as a located ERROR on stderr
+  Warnf,            // warnf(fmt, args) (0.2x): likewise, a located WARNING
 };
 
 struct EventDesc {
@@ -114,9 +114,25 @@ struct EventDesc {
 };
 
 enum class ProbeKind : uint8_t {
-  Begin, End, Tracepoint, Interval, Profile, Software, Hardware,
-  Kprobe, Kretprobe, Uprobe, Uretprobe, Usdt, Kfunc, Kretfunc,
-  RawTracepoint, Watchpoint, AsyncWatchpoint, Iter, SelfSignal,
+  Begin,
+  End,
+  Tracepoint,
+  Interval,
+  Profile,
+  Software,
+  Hardware,
+  Kprobe,
+  Kretprobe,
+  Uprobe,
+  Uretprobe,
+  Usdt,
+  Kfunc,
+  Kretfunc,
+  RawTracepoint,
+  Watchpoint,
+  AsyncWatchpoint,
+  Iter,
+  SelfSignal,
 };
 // Every kind, in enum order (the registries look names up through it).
 inline constexpr ProbeKind kProbeKinds[] = {
@@ -235,7 +251,7 @@ const char* option_kind_name(OptionKind kind); // "bool", "int", "string"
 // A config variable of the script's `config = { ... }` block that the runtime applies (its
 // BPFTRACE_* environment variable overrides it): "missing_probes" = "warn", ...
 struct Setting {
-  std::string name;   // lower case, without the BPFTRACE_ prefix
+  std::string name; // lower case, without the BPFTRACE_ prefix
   std::string value;
 };
 

@@ -7,8 +7,8 @@
 #include "attach/registry.h"
 #include "script/positionals.h"
 
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 namespace btc::rt {
@@ -29,7 +29,8 @@ bool put(std::span<uint8_t> rodata, uint32_t offset, const void* data, size_t si
 } // namespace
 
 std::string config_setting(const abi::Manifest& m, std::string_view name,
-                           const std::string& fallback, std::initializer_list<const char*> old_env) {
+                           const std::string& fallback,
+                           std::initializer_list<const char*> old_env) {
   std::string env = "BPFTRACE_";
   for (char c : name) env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (const char* v = std::getenv(env.c_str()); v && *v) return v;
@@ -66,8 +67,7 @@ bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
       !put(rodata, c.child_pid, &values.child_pid, 8, err) ||
       !put(rodata, c.helper_errors, &values.helper_errors, 8, err) ||
       !put(rodata, c.no_cookies, &values.no_cookies, 8, err) ||
-      !put(rodata, c.ncpus, &values.ncpus, 8, err) ||
-      !put(rodata, c.num_args, &num_args, 8, err))
+      !put(rodata, c.ncpus, &values.ncpus, 8, err) || !put(rodata, c.num_args, &num_args, 8, err))
     return false;
   for (size_t i = 0; i < m.named_options.size() && i < values.named_values.size(); ++i) {
     const abi::NamedOption& o = m.named_options[i];
@@ -78,7 +78,8 @@ bool write_config(const abi::Manifest& m, const std::vector<std::string>& args,
       if (!put(rodata, o.offset, buf.data(), buf.size(), err)) return false;
       continue;
     }
-    int64_t n = o.kind == abi::OptionKind::Bool ? (v == "true" ? 1 : 0) : std::strtoll(v.c_str(), nullptr, 10);
+    int64_t n = o.kind == abi::OptionKind::Bool ? (v == "true" ? 1 : 0)
+                                                : std::strtoll(v.c_str(), nullptr, 10);
     if (!put(rodata, o.offset, &n, 8, err)) return false;
   }
   for (uint32_t i = 0; i < m.max_positional; ++i) {

@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <string_view>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace btc::rt {

@@ -72,8 +72,10 @@ bool check_named_value(const abi::NamedOption& o, std::string_view v, std::strin
                        std::string& error) {
   switch (o.kind) {
   case abi::OptionKind::Bool:
-    if (v == "true" || v == "1") out = "true";
-    else if (v == "false" || v == "0") out = "false";
+    if (v == "true" || v == "1")
+      out = "true";
+    else if (v == "false" || v == "0")
+      out = "false";
     else {
       error = "invalid value '" + std::string(v) + "' for option --" + o.name +
               ": expected true, false, 1 or 0";
@@ -92,7 +94,9 @@ bool check_named_value(const abi::NamedOption& o, std::string_view v, std::strin
     out = std::to_string(n);
     return true;
   }
-  case abi::OptionKind::String: out = std::string(v); return true;
+  case abi::OptionKind::String:
+    out = std::string(v);
+    return true;
   }
   return false;
 }
@@ -199,17 +203,25 @@ std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOpt
     script_options = "\nSCRIPT OPTIONS:\n";
     for (const auto& o : named) {
       std::string left = "    --" + o.name;
-      if (o.kind != abi::OptionKind::Bool) left += "=" + std::string(abi::option_kind_name(o.kind) == std::string("int") ? "NUM" : "TEXT");
+      if (o.kind != abi::OptionKind::Bool)
+        left +=
+            "=" + std::string(abi::option_kind_name(o.kind) == std::string("int") ? "NUM" : "TEXT");
       std::string right = o.description.empty() ? std::string() : o.description + " ";
-      right += "(" + std::string(abi::option_kind_name(o.kind)) + ", default " +
-               (o.kind == abi::OptionKind::String ? "\"" + o.default_value + "\"" : o.default_value) + ")";
-      if (left.size() < 19) left.resize(19, ' ');
-      else left += "\n" + std::string(19, ' ');
+      right +=
+          "(" + std::string(abi::option_kind_name(o.kind)) + ", default " +
+          (o.kind == abi::OptionKind::String ? "\"" + o.default_value + "\"" : o.default_value) +
+          ")";
+      if (left.size() < 19)
+        left.resize(19, ' ');
+      else
+        left += "\n" + std::string(19, ' ');
       script_options += left + right + "\n";
     }
   }
   return "USAGE:\n"
-         "    " + t + " [options] [--] [ARG...]\n"
+         "    " +
+         t +
+         " [options] [--] [ARG...]\n"
          "\n"
          "OPTIONS:\n"
          "    -B MODE        output buffering mode ('line', 'full', 'none'; default line)\n"
@@ -226,8 +238,8 @@ std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOpt
          "    -v             verbose messages (libbpf and verifier log, child exit code)\n"
          "    -l, --list     list the probes as they resolve on this host, then exit\n"
          "    -h, --help     show this help message\n"
-         "    -V, --version  " + t + " version\n"
-         + script_options +
+         "    -V, --version  " +
+         t + " version\n" + script_options +
          "\nARG... are the script's positional parameters $1, $2, ... ($# is their count);\n"
          "use -- before values that start with '-'.\n";
 }

@@ -497,8 +497,10 @@ private:
       }
       // SIGUSR1: the script's self:signal:SIGUSR1 probes, else 0.17's map dump.
       if (w.print_maps) {
-        if (has_signal_probes()) run_special(TestRun::OnSignal); // a failure is reported
-        else print_all_maps(*out_, *store_, m_);
+        if (has_signal_probes())
+          run_special(TestRun::OnSignal); // a failure is reported
+        else
+          print_all_maps(*out_, *store_, m_);
       }
       handler_->tick();
       remember_traced_processes();

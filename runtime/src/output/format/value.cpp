@@ -4,8 +4,8 @@
 // (1, "two", (3, 4)) renders as "(1, two, (3, 4))" in text and [1,"two",[3,4]] in JSON.
 #include "output/format/value.h"
 
-#include <arpa/inet.h>
 #include <algorithm>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <cinttypes>
