@@ -217,6 +217,20 @@ struct Stmt {
   template <class T> const T* as() const { return std::get_if<T>(&node); }
 };
 
+// A node at `r` (the parser's and the expand phase's constructors).
+inline ExprPtr make_expr(ExprNode node, SourceRange r) {
+  auto e = std::make_unique<Expr>();
+  e->node = std::move(node);
+  e->range = r;
+  return e;
+}
+inline StmtPtr make_stmt(StmtNode node, SourceRange r) {
+  auto s = std::make_unique<Stmt>();
+  s->node = std::move(node);
+  s->range = r;
+  return s;
+}
+
 // One attach point exactly as written (after positional-parameter text substitution is NOT
 // done: `i:ms:$1` stays as is). The probes registry parses `text` into provider and parts.
 struct AttachPoint {

@@ -84,26 +84,34 @@ void Lowerer::lower_map_for(const ast::ForStmt& f) {
   }
 }
 
+// A static BPF function `long NAME(map, key, value, ctx)` for bpf_for_each_map_elem, with the
+// debug information BTF needs (func info); its subprogram in `sp`.
+llvm::Function* Lowerer::map_callback(const std::string& name, uint32_t line,
+                                      llvm::DISubprogram*& sp) {
+  auto* fty = llvm::FunctionType::get(i64_ty(), {ptr_ty(), ptr_ty(), ptr_ty(), ptr_ty()}, false);
+  auto* fn = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, name, *module_);
+  fn->setSection(".text");
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  fn->addFnAttr(llvm::Attribute::NoInline);
+  auto* long_di = dib_->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto* void_ptr = dib_->createPointerType(nullptr, 64);
+  auto* sty = dib_->createSubroutineType(
+      dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
+  sp = dib_->createFunction(cu_, name, name, file_, line, sty, line, llvm::DINode::FlagPrototyped,
+                            llvm::DISubprogram::SPFlagDefinition |
+                                llvm::DISubprogram::SPFlagLocalToUnit);
+  fn->setSubprogram(sp);
+  const char* params[] = {"map", "key", "value", "ctx"};
+  for (unsigned i = 0; i < 4; ++i)
+    dib_->createParameterVariable(sp, params[i], i + 1, file_, line, void_ptr, true);
+  return fn;
+}
+
 llvm::Value* Lowerer::lower_map_len(const ast::MapRef& m) {
   llvm::Function* count = module_->getFunction("btc_count_entry");
   if (!count) { // long btc_count_entry(map, key, value, u64 *n) { ++*n; return 0; }
-    auto* fty = llvm::FunctionType::get(i64_ty(), {ptr_ty(), ptr_ty(), ptr_ty(), ptr_ty()}, false);
-    count = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, "btc_count_entry",
-                                   *module_);
-    count->setSection(".text");
-    count->addFnAttr(llvm::Attribute::NoUnwind);
-    count->addFnAttr(llvm::Attribute::NoInline);
-    auto* long_di = dib_->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
-    auto* void_ptr = dib_->createPointerType(nullptr, 64);
-    auto* sty = dib_->createSubroutineType(
-        dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
-    auto* sp = dib_->createFunction(
-        cu_, "btc_count_entry", "btc_count_entry", file_, 1, sty, 1, llvm::DINode::FlagPrototyped,
-        llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
-    count->setSubprogram(sp);
-    const char* params[] = {"map", "key", "value", "n"};
-    for (unsigned i = 0; i < 4; ++i)
-      dib_->createParameterVariable(sp, params[i], i + 1, file_, 1, void_ptr, true);
+    llvm::DISubprogram* sp = nullptr;
+    count = map_callback("btc_count_entry", 1, sp);
     llvm::IRBuilder<> cb(llvm::BasicBlock::Create(ctx_, "entry", count));
     cb.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, 1, 1, sp));
     llvm::Value* n = count->getArg(3);
@@ -134,24 +142,9 @@ llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
   llvm::IRBuilderBase::InsertPoint outer_ip = b_.saveIP();
   llvm::DebugLoc outer_loc = b_.getCurrentDebugLocation();
 
-  auto* fty = llvm::FunctionType::get(i64_ty(), {ptr_ty(), ptr_ty(), ptr_ty(), ptr_ty()}, false);
   std::string name = fn_->getName().str() + "_for_" + std::to_string(f.var_range.begin);
-  fn_ = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, name, *module_);
-  fn_->setSection(".text");
-  fn_->addFnAttr(llvm::Attribute::NoUnwind);
-  fn_->addFnAttr(llvm::Attribute::NoInline);
-  auto* long_di = dib_->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
-  auto* void_ptr = dib_->createPointerType(nullptr, 64);
-  auto* sty = dib_->createSubroutineType(
-      dib_->getOrCreateTypeArray({long_di, void_ptr, void_ptr, void_ptr, void_ptr}));
   uint32_t line = options_.source ? options_.source->line_col(f.var_range.begin).line : 1;
-  sp_ = dib_->createFunction(cu_, name, name, file_, line, sty, line, llvm::DINode::FlagPrototyped,
-                             llvm::DISubprogram::SPFlagDefinition |
-                                 llvm::DISubprogram::SPFlagLocalToUnit);
-  fn_->setSubprogram(sp_);
-  const char* params[] = {"map", "key", "value", "frame"};
-  for (unsigned i = 0; i < 4; ++i)
-    dib_->createParameterVariable(sp_, params[i], i + 1, file_, line, void_ptr, true);
+  fn_ = map_callback(name, line, sp_);
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
   set_loc(f.var_range);
 

@@ -89,6 +89,7 @@ public:
   void lower_map_for(const ast::ForStmt& f);
   // len(@m): the entries of @m, counted by bpf_for_each_map_elem.
   llvm::Value* lower_map_len(const ast::MapRef& m);
+  llvm::Function* map_callback(const std::string& name, uint32_t line, llvm::DISubprogram*& sp);
   llvm::Function* loop_callback(const ast::ForStmt& f,
                                 const std::vector<std::pair<std::string, Type>>& vars,
                                 const std::vector<uint32_t>& offsets);

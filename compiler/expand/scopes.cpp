@@ -20,18 +20,9 @@ namespace btc::expand {
 namespace {
 
 ast::ExprPtr make(ast::ExprNode n, source::SourceRange r) {
-  auto e = std::make_unique<ast::Expr>();
-  e->node = std::move(n);
-  e->range = r;
-  return e;
+  return ast::make_expr(std::move(n), r);
 }
-
-ast::StmtPtr make_stmt(ast::StmtNode n, source::SourceRange r) {
-  auto s = std::make_unique<ast::Stmt>();
-  s->node = std::move(n);
-  s->range = r;
-  return s;
-}
+using ast::make_stmt;
 
 ast::StmtPtr assign(const std::string& var, ast::ExprPtr value, source::SourceRange r) {
   ast::AssignStmt a;

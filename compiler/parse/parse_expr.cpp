@@ -38,12 +38,7 @@ const BinLevel* binop_of(Tok k) {
   return nullptr;
 }
 
-ast::ExprPtr make_expr(ast::ExprNode node, source::SourceRange r) {
-  auto e = std::make_unique<ast::Expr>();
-  e->node = std::move(node);
-  e->range = r;
-  return e;
-}
+using ast::make_expr;
 
 // Field names after '.' / '->' may be spelled like keywords or builtins (`->comm`, `.args`).
 bool is_word(Tok k) {

@@ -34,12 +34,7 @@ bool assign_op(Tok k, ast::AssignOp& op) {
   return false;
 }
 
-ast::StmtPtr make_stmt(ast::StmtNode node, source::SourceRange r) {
-  auto s = std::make_unique<ast::Stmt>();
-  s->node = std::move(node);
-  s->range = r;
-  return s;
-}
+using ast::make_stmt;
 
 bool ends_with_block(const ast::Stmt& s) {
   if (const auto* es = s.as<ast::ExprStmt>()) return es->expr->as<ast::BlockExpr>() != nullptr;
