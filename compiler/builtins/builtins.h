@@ -108,6 +108,8 @@ enum class ValueFn {
   Strlen,
   Len,
   SignalThread,
+  Strcap,
+  Memcmp,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };

@@ -219,6 +219,28 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     }
     return len;
   }
+  case ValueFn::Strcap: {
+    const Type& t = c.args[0]->type;
+    return i64(t.kind == ast::TypeKind::Array ? t.count : t.size);
+  }
+  case ValueFn::Memcmp: {
+    // C's memcmp over the first n bytes: the first differing byte pair decides.
+    uint64_t n = c.args[2]->as<ast::IntLit>()->value;
+    auto bytes_of = [&](const ast::Expr& x) {
+      llvm::Value* v = lower_expr(x);
+      return x.type.kind == ast::TypeKind::Buffer ? gep(v, 1) : v; // a buffer's length byte
+    };
+    llvm::Value* a = bytes_of(*c.args[0]);
+    llvm::Value* bb = bytes_of(*c.args[1]);
+    llvm::Value* result = i64(0);
+    for (uint64_t i = n; i-- > 0;) {
+      llvm::Value* x = b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), gep(a, i)), i64_ty());
+      llvm::Value* y = b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), gep(bb, i)), i64_ty());
+      llvm::Value* d = b_.CreateSub(x, y);
+      result = b_.CreateSelect(b_.CreateICmpNE(d, i64(0)), d, result);
+    }
+    return result;
+  }
   case ValueFn::Len:
     return lower_map_len(*c.args[0]->as<ast::MapRef>());
   case ValueFn::SyscallName:

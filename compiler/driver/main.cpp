@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
       o.map_keys_given = true;
     }
   CLI::App app{"btc: ahead-of-time compiler for bpftrace scripts"};
-  app.set_version_flag("--version", std::string("btc 0.1.0 (bpftrace 0.17 language, LLVM 19)"));
+  app.set_version_flag("--version", std::string("btc 0.1.0 (the bpftrace 0.17 and 0.26 languages, LLVM 19)"));
   std::string input;
   app.add_option("file", input, "bpftrace script (\"-\" reads stdin)");
   app.add_option("-e", o.program_text, "program text");

@@ -289,6 +289,32 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       error(c.args[0]->range, "strlen() expects a string (" + ast::type_name(t) + " provided)");
     return Type::uint64();
   }
+  case ValueFn::Strcap: { // a string's capacity: its size, known when compiling
+    check_expr(*c.args[0]);
+    const Type& t = c.args[0]->type;
+    bool chars = t.kind == K::Array && t.pointee && t.pointee->is_integer() && t.pointee->size == 1;
+    if (!t.is_string() && !chars && t.kind != K::None)
+      error(c.args[0]->range, "strcap() expects a string or a char array (" +
+                                  ast::type_name(t) + " provided)");
+    return Type::int64();
+  }
+  case ValueFn::Memcmp: {
+    check_expr(*c.args[0]);
+    check_expr(*c.args[1]);
+    check_expr(*c.args[2]);
+    for (int i = 0; i < 2; ++i) {
+      const Type& t = c.args[i]->type;
+      if (!t.is_string() && t.kind != K::Buffer && t.kind != K::Array && t.kind != K::None)
+        error(c.args[i]->range, "memcmp() compares strings, buffers or arrays (" +
+                                    ast::type_name(t) + " provided)");
+    }
+    auto* n = c.args[2]->as<ast::IntLit>();
+    if (!n) error(c.args[2]->range, "memcmp() expects a literal byte count");
+    else if (n->value > std::min(c.args[0]->type.size, c.args[1]->type.size))
+      error(c.args[2]->range, "memcmp(): " + std::to_string(n->value) + " bytes is more than "
+                              "the values hold");
+    return Type::int64();
+  }
   case ValueFn::Len: {
     auto id = map_arg(*c.args[0], "len", false);
     if (id && info_.maps.size() > *id && c.args[0]->as<ast::MapRef>()) {
