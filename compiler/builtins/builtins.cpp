@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 58> kFuncs = {{
+const std::array<FuncDesc, 59> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -69,6 +69,7 @@ const std::array<FuncDesc, 58> kFuncs = {{
   {ValueFn::SignalThread, "signal_thread", 1, 1, true, true},
   {ValueFn::Strcap, "strcap", 1, 1, false, true},
   {ValueFn::Memcmp, "memcmp", 3, 3, false, true},
+  {ValueFn::KfuncExist, "kfunc_exist", 1, 1, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},
@@ -133,8 +134,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
     {"tseries", "time series maps are not implemented yet"},
     {"typeof", "types are written out in btc (typeof is not implemented)"},
     {"typeinfo", "types are written out in btc (typeinfo is not implemented)"},
-    {"kfunc_exist", "which kernel functions exist is only known where the tool runs; btc has "
-                    "no run-time test of it yet"},
     {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
     {"percpu_kaddr", "a per-CPU kernel variable needs a BTF-typed ksym the runtime does not "
                      "resolve yet"},

@@ -110,6 +110,7 @@ enum class ValueFn {
   SignalThread,
   Strcap,
   Memcmp,
+  KfuncExist,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };

@@ -219,6 +219,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     }
     return len;
   }
+  case ValueFn::KfuncExist:
+    return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
   case ValueFn::Strcap: {
     const Type& t = c.args[0]->type;
     return i64(t.kind == ast::TypeKind::Array ? t.count : t.size);

@@ -289,6 +289,9 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       error(c.args[0]->range, "strlen() expects a string (" + ast::type_name(t) + " provided)");
     return Type::uint64();
   }
+  case ValueFn::KfuncExist: // answered where the tool runs, from that kernel's BTF
+    add_runtime_value(abi::ResolveKind::KfuncExist, e, c, "kfunc_exist");
+    return Type::boolean();
   case ValueFn::Strcap: { // a string's capacity: its size, known when compiling
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;

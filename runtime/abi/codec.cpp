@@ -349,6 +349,7 @@ const char* resolve_kind_name(ResolveKind k) {
   case ResolveKind::Cgroupid: return "cgroupid";
   case ResolveKind::Uaddr: return "uaddr";
   case ResolveKind::Signal: return "signal";
+  case ResolveKind::KfuncExist: return "kfunc_exist";
   }
   return "?";
 }

@@ -2,7 +2,10 @@
 // runtime_values.h).
 #include "session/runtime_values.h"
 
+#include "host/kernel_btf.h"
 #include "host/symbols.h"
+
+#include <bpf/btf.h>
 #include "script/diag.h"
 #include "script/positionals.h"
 
@@ -102,6 +105,28 @@ std::optional<uint64_t> cgroup_id(const std::string& path, std::string& err) {
   return id;
 }
 
+// kfunc_exist("name"): the running kernel's BTF has a function of that name marked as a
+// kfunc (BTF decl tag "bpf_kfunc", Linux 6.5+); on kernels whose BTF has no such tags at all,
+// a function of that name.
+bool kfunc_exists(const std::string& name) {
+  btf* b = load_kernel_btf(KernelBtf{kSysfsVmlinuxBtf, false});
+  if (!b) return false;
+  bool tagged = false, any_tags = false, found = false;
+  int32_t func = btf__find_by_name_kind(b, name.c_str(), BTF_KIND_FUNC);
+  found = func > 0;
+  uint32_t n = btf__type_cnt(b);
+  for (uint32_t id = 1; id < n && found && !tagged; ++id) {
+    const btf_type* t = btf__type_by_id(b, id);
+    if (!btf_is_decl_tag(t)) continue;
+    const char* tag = btf__name_by_offset(b, t->name_off);
+    if (!tag || std::strcmp(tag, "bpf_kfunc") != 0) continue;
+    any_tags = true;
+    tagged = static_cast<int32_t>(t->type) == func;
+  }
+  btf__free(b);
+  return found && (tagged || !any_tags);
+}
+
 bool needs_kallsyms(const abi::Manifest& m) {
   for (const auto& v : m.runtime_values)
     if (v.kind == abi::ResolveKind::Kaddr) return true;
@@ -138,6 +163,9 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
     case abi::ResolveKind::Signal:
       if (auto sig = signal_number(v.arg)) value = static_cast<uint64_t>(*sig);
       else problem = v.arg + " is not a valid signal";
+      break;
+    case abi::ResolveKind::KfuncExist:
+      value = kfunc_exists(v.arg) ? 1 : 0;
       break;
     }
     if (problem.empty() && !put_u64(rodata, v.offset, value))
