@@ -30,9 +30,10 @@ TEST(RegistryTest, SessionFacts) {
   ProbeProviders providers;
   for (ProbeKind k : abi::kProbeKinds) {
     const ProbeProvider& p = providers.of(k);
-    TestRun run = k == ProbeKind::Begin ? TestRun::AtBegin
-                  : k == ProbeKind::End ? TestRun::AtEnd
-                                        : TestRun::No;
+    TestRun run = k == ProbeKind::Begin        ? TestRun::AtBegin
+                  : k == ProbeKind::End        ? TestRun::AtEnd
+                  : k == ProbeKind::SelfSignal ? TestRun::OnSignal
+                                               : TestRun::No;
     EXPECT_EQ(p.test_run(desc(k)), run) << abi::probe_kind_name(k);
     EXPECT_EQ(p.link_group() == LinkGroup::AfterOutput, k == ProbeKind::Tracepoint)
         << abi::probe_kind_name(k);
