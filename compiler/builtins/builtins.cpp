@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 59> kFuncs = {{
+const std::array<FuncDesc, 60> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -70,6 +70,7 @@ const std::array<FuncDesc, 59> kFuncs = {{
   {ValueFn::Strcap, "strcap", 1, 1, false, true},
   {ValueFn::Memcmp, "memcmp", 3, 3, false, true},
   {ValueFn::KfuncExist, "kfunc_exist", 1, 1, false, true},
+  {ValueFn::Strstr, "strstr", 2, 2, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},
@@ -141,7 +142,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
                       "not pass to helpers yet"},
     {"dw_ustack", "btc has no DWARF-based stack unwinding"},
     {"write_user", "writing to user memory is not implemented"},
-    {"strstr", "not implemented yet; strcontains() tells whether one string contains another"},
     {"fail", "btc has no compile-time branches (comptime), so fail() would always fail"},
   };
   // clang-format on

@@ -111,6 +111,7 @@ enum class ValueFn {
   Strcap,
   Memcmp,
   KfuncExist,
+  Strstr,
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };

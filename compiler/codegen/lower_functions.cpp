@@ -221,6 +221,29 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::KfuncExist:
     return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
+  case ValueFn::Strstr: {
+    // The first index where the needle (up to its NUL) matches, else -1; straight-line code,
+    // the later candidates first so that the earliest match wins.
+    uint32_t hs = c.args[0]->type.size, ns = c.args[1]->type.size;
+    llvm::Value* h = lower_expr(*c.args[0]);
+    llvm::Value* n = lower_expr(*c.args[1]);
+    std::vector<llvm::Value*> hb, nb;
+    for (uint32_t i = 0; i < hs; ++i) hb.push_back(b_.CreateLoad(b_.getInt8Ty(), gep(h, i)));
+    for (uint32_t j = 0; j < ns; ++j) nb.push_back(b_.CreateLoad(b_.getInt8Ty(), gep(n, j)));
+    llvm::Value* result = i64(static_cast<uint64_t>(-1));
+    for (uint32_t i = hs; i-- > 0;) {
+      llvm::Value* match = b_.getTrue();
+      llvm::Value* done = b_.getFalse(); // the needle's NUL was reached
+      for (uint32_t j = 0; j < ns; ++j) {
+        llvm::Value* nul = b_.CreateICmpEQ(nb[j], b_.getInt8(0));
+        done = b_.CreateOr(done, nul);
+        llvm::Value* hbyte = i + j < hs ? hb[i + j] : b_.getInt8(0);
+        match = b_.CreateAnd(match, b_.CreateOr(done, b_.CreateICmpEQ(hbyte, nb[j])));
+      }
+      result = b_.CreateSelect(match, i64(i), result);
+    }
+    return result;
+  }
   case ValueFn::Strcap: {
     const Type& t = c.args[0]->type;
     return i64(t.kind == ast::TypeKind::Array ? t.count : t.size);

@@ -292,6 +292,20 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case ValueFn::KfuncExist: // answered where the tool runs, from that kernel's BTF
     add_runtime_value(abi::ResolveKind::KfuncExist, e, c, "kfunc_exist");
     return Type::boolean();
+  case ValueFn::Strstr: {
+    check_expr(*c.args[0]);
+    check_expr(*c.args[1]);
+    for (int i = 0; i < 2; ++i)
+      if (!c.args[i]->type.is_string() && c.args[i]->type.kind != K::None)
+        error(c.args[i]->range,
+              "strstr() expects strings (" + ast::type_name(c.args[i]->type) + " provided)");
+    // Searched without a loop: haystack x needle byte comparisons.
+    if (c.args[0]->type.size * c.args[1]->type.size > 16384)
+      error(e.range, "strstr(): a " + std::to_string(c.args[0]->type.size) +
+                         "-byte haystack and a " + std::to_string(c.args[1]->type.size) +
+                         "-byte needle are more than btc searches (16384 byte pairs)");
+    return Type::int64();
+  }
   case ValueFn::Strcap: { // a string's capacity: its size, known when compiling
     check_expr(*c.args[0]);
     const Type& t = c.args[0]->type;
