@@ -74,6 +74,7 @@ public:
   // check_expr.cpp
   void check_expr(ast::Expr& e);
   Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
+  // check_builtins.cpp: builtin variables, their context rules, stacks, ctx
   Type check_builtin(ast::Expr& e, ast::Builtin& b);
   Type stack_type(bool user, abi::StackMode mode, uint32_t limit);
   std::optional<std::string> context_rule_violation(builtins::VarId id,
