@@ -1,8 +1,9 @@
 // skeleton/host_link_test.cpp: the back half of the pipeline end to end.
 //
-// BPF object + manifest -> host object (emit_host_object) -> static executable
-// (btc::driver::link_static_executable, lld in-process) linked against a stub runtime whose
-// main() prints what it sees of the embedded blobs. Also: a failed link leaves nothing behind.
+// A stub runtime -> static runtime executable (btc::driver::link_static_executable, lld
+// in-process) -> tool = that executable + the .btc_payload of a BPF object and a manifest
+// (write_tool); the tool's main() prints what it reads of its payload. Also: a failed link or
+// write leaves nothing behind.
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -10,7 +11,7 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "btc/abi.h"
-#include "emit_object.h"
+#include "btc/payload.h"
 #include "link.h"
 #include "test_support.h"
 
@@ -45,19 +46,19 @@ protected:
   test::TempDir dir_;
 };
 
-TEST_F(HostLinkTest, LinksAStaticToolThatSeesTheEmbeddedBlobs) {
+TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
   auto bpf = test::sample_object();
   ASSERT_TRUE(static_cast<bool>(bpf)) << llvm::toString(bpf.takeError());
   abi::Manifest manifest;
   manifest.tool_name = "sample";
   manifest.source_lines = {"tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }"};
   std::vector<uint8_t> manifest_bytes = abi::encode(manifest);
-  auto host = emit_host_object(*bpf, manifest_bytes);
-  ASSERT_TRUE(static_cast<bool>(host)) << llvm::toString(host.takeError());
-  ASSERT_TRUE(test::write_file(dir_.file("sample.host.o"), *host));
 
+  const std::string base = dir_.file("btc-runtime");
+  llvm::Error linked = driver::link_static_executable({}, base, false);
+  ASSERT_FALSE(static_cast<bool>(linked)) << llvm::toString(std::move(linked));
   const std::string tool = dir_.file("sample");
-  llvm::Error err = driver::link_static_executable({dir_.file("sample.host.o")}, tool, false);
+  llvm::Error err = driver::write_tool(base, abi::encode_payload(*bpf, manifest_bytes), tool);
   ASSERT_FALSE(static_cast<bool>(err)) << llvm::toString(std::move(err));
 
   llvm::sys::fs::file_status st;
@@ -98,12 +99,31 @@ TEST_F(HostLinkTest, FailedLinkLeavesNoOutput) {
   EXPECT_TRUE(leftovers(dir_.path()).empty());
 }
 
+TEST_F(HostLinkTest, RuntimeWithoutASectionTableWritesNoTool) {
+  const std::string tool = dir_.file("tool");
+  llvm::Error missing = driver::write_tool(dir_.file("no-runtime"), {}, tool);
+  ASSERT_TRUE(static_cast<bool>(missing));
+  EXPECT_NE(llvm::toString(std::move(missing)).find("cannot read the btc runtime"),
+            std::string::npos);
+
+  ASSERT_TRUE(test::write_file(dir_.file("script.sh"), std::vector<uint8_t>{'#', '!', '/', 'b'}));
+  llvm::Error not_elf = driver::write_tool(dir_.file("script.sh"), {}, tool);
+  ASSERT_TRUE(static_cast<bool>(not_elf));
+  std::string msg = llvm::toString(std::move(not_elf));
+  EXPECT_NE(msg.find("not an ELF file"), std::string::npos) << msg;
+  EXPECT_FALSE(llvm::sys::fs::exists(tool));
+  EXPECT_TRUE(leftovers(dir_.path()).empty());
+}
+
 TEST_F(HostLinkTest, RuntimeDirOverrideMustContainTheRuntime) {
   ::setenv("BTC_RUNTIME_DIR", dir_.path().c_str(), 1);
-  auto lib = driver::find_runtime_library();
-  ASSERT_FALSE(static_cast<bool>(lib));
-  std::string msg = llvm::toString(lib.takeError());
-  EXPECT_NE(msg.find("BTC_RUNTIME_DIR"), std::string::npos) << msg;
+  auto expect_refused = [](llvm::Expected<std::string> found) {
+    ASSERT_FALSE(static_cast<bool>(found));
+    std::string msg = llvm::toString(found.takeError());
+    EXPECT_NE(msg.find("BTC_RUNTIME_DIR"), std::string::npos) << msg;
+  };
+  expect_refused(driver::find_runtime_library());
+  expect_refused(driver::find_runtime_base());
 }
 
 TEST_F(HostLinkTest, LinkLineHasStartFilesInputsAndOneArchiveGroup) {

@@ -1,6 +1,6 @@
 // compile.cpp: the btc pipeline, top to bottom:
 //   source -> parse -> sema -> codegen (LLVM IR) -> BPF object -> manifest -> skeleton model
-//   -> host object -> lld (in-process) -> static tool.
+//   -> tool = the runtime executable (btc-runtime) + a .btc_payload section.
 // Each step's output can be written with --emit; a failed step stops the pipeline with a
 // diagnostic and leaves no output file behind.
 #include "driver/compile.h"
@@ -9,12 +9,12 @@
 #include <cstdio>
 
 #include "ast/printer.h"
+#include "btc/payload.h"
 #include "btf/kernel_btf.h"
 #include "codegen/codegen.h"
 #include "diag/diag.h"
 #include "driver/link.h"
 #include "emit_header.h"
-#include "emit_object.h"
 #include "expand/expand.h"
 #include "manifest/manifest.h"
 #include "model.h"
@@ -268,7 +268,7 @@ int compile(const CompileOptions& o) {
     return fail("cannot write the skeleton header");
 
   times.done("manifest+skeleton");
-  // 10. Host object and static link.
+  // 10. The tool: the runtime executable (btc-runtime) + a .btc_payload section. No link.
   bool build_tool = !o.output.empty() || o.emits.empty();
   if (!build_tool) return 0;
   std::string out = o.output;
@@ -277,20 +277,20 @@ int compile(const CompileOptions& o) {
       return fail("-o OUT is required when the program comes from -e or stdin");
     out = fs::path(o.input_path).stem().string();
   }
-  auto host = skel::emit_host_object(*obj, manifest_bytes);
-  if (!host) return fail(llvm::toString(host.takeError()));
-  fs::path dir = fs::path(out).parent_path();
-  if (dir.empty()) dir = ".";
-  std::string host_path =
-      (dir / ("." + fs::path(out).filename().string() + ".host-" + std::to_string(getpid()) + ".o"))
-          .string();
-  if (!write_artifact(host_path,
-                      std::string_view(reinterpret_cast<const char*>(host->data()), host->size())))
-    return fail("cannot write " + host_path);
-  auto err = link_static_executable({host_path}, out, o.verbose);
-  std::remove(host_path.c_str());
-  times.done("link");
-  if (err) return fail("link failed: " + llvm::toString(std::move(err)));
+  auto base = find_runtime_base();
+  if (!base) return fail(llvm::toString(base.takeError()));
+  if (o.verbose) std::cerr << "btc: tool = " << *base << " + .btc_payload\n";
+  auto err = write_tool(*base, abi::encode_payload(*obj, manifest_bytes), out);
+  times.done("write");
+  if (err) return fail(llvm::toString(std::move(err)));
+  return 0;
+}
+
+int link_runtime(const std::string& output, bool verbose) {
+  if (auto err = link_static_executable({}, output, verbose)) {
+    std::cerr << "btc: error: " << llvm::toString(std::move(err)) << "\n";
+    return 1;
+  }
   return 0;
 }
 

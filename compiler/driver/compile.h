@@ -31,4 +31,7 @@ struct CompileOptions {
 
 int compile(const CompileOptions& options);
 
+// Links the tool runtime executable (libbtc_runtime.a and its libraries) to `output`.
+int link_runtime(const std::string& output, bool verbose);
+
 } // namespace btc::driver

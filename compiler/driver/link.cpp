@@ -1,9 +1,10 @@
-// driver/link.cpp: the static link of a generated tool, with lld called in-process.
+// driver/link.cpp: the static link of the tool runtime, with lld called in-process, and the
+// tools written from it (the runtime executable + a .btc_payload section).
 //
 // Input: object paths + output path. Output: the executable, renamed into place atomically.
 // The command line is what `g++ -static` passes to the linker, plus size options, e.g.
-//   ld.lld -static --gc-sections --strip-debug -o ./.tool.btc-link-a1b2c3
-//     crt1.o crti.o crtbeginT.o tool.host.o
+//   ld.lld -static --gc-sections --strip-debug -o ./.btc-runtime.btc-link-a1b2c3
+//     crt1.o crti.o crtbeginT.o
 //     --start-group libbtc_runtime.a libbpf.a libelf.a libz.a libstdc++.a libm.a libc.a
 //     libgcc.a libgcc_eh.a --end-group crtend.o crtn.o
 // with every path taken from link_config.h. One group holds all archives so their order
@@ -15,9 +16,11 @@
 #include <lld/Common/Driver.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "btc/payload.h"
 #include "link_config.h"
 
 LLD_HAS_DRIVER(elf)
@@ -76,10 +79,21 @@ llvm::Expected<std::string> make_temp_output(const std::string& output) {
   return std::string(tmp);
 }
 
-} // namespace
+// Makes the finished temporary executable and renames it onto the output.
+llvm::Error finish_output(TempFile& tmp, const std::string& output_path) {
+  if (std::error_code ec = fs::setPermissions(tmp.path(), fs::perms::all_read | fs::perms::all_exe |
+                                                              fs::perms::owner_write))
+    return llvm::createStringError(ec, "cannot make %s executable: %s", tmp.path().c_str(),
+                                   ec.message().c_str());
+  if (std::error_code ec = fs::rename(tmp.path(), output_path))
+    return llvm::createStringError(ec, "cannot rename %s to %s: %s", tmp.path().c_str(),
+                                   output_path.c_str(), ec.message().c_str());
+  tmp.release();
+  return llvm::Error::success();
+}
 
-llvm::Expected<std::string> find_runtime_library() {
-  const std::string name = link_config::kRuntimeArchiveName;
+llvm::Expected<std::string> find_runtime_file(const std::string& name,
+                                              const std::string& build_path) {
   if (const char* dir = std::getenv("BTC_RUNTIME_DIR"); dir != nullptr && *dir != '\0') {
     llvm::SmallString<256> p(dir);
     path::append(p, name);
@@ -99,15 +113,24 @@ llvm::Expected<std::string> find_runtime_library() {
       return std::string(p);
     tried.push_back(std::string(p));
   }
-  if (*link_config::kRuntimeBuildPath != '\0') {
-    if (fs::exists(link_config::kRuntimeBuildPath))
-      return std::string(link_config::kRuntimeBuildPath);
-    tried.push_back(link_config::kRuntimeBuildPath);
+  if (!build_path.empty()) {
+    if (fs::exists(build_path)) return build_path;
+    tried.push_back(build_path);
   }
-  std::string msg = "cannot find the btc runtime library " + name + " (set BTC_RUNTIME_DIR)";
+  std::string msg = "cannot find the btc runtime " + name + " (set BTC_RUNTIME_DIR)";
   for (const std::string& t : tried)
     msg += "\n  tried: " + t;
   return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory), msg);
+}
+
+} // namespace
+
+llvm::Expected<std::string> find_runtime_library() {
+  return find_runtime_file(link_config::kRuntimeArchiveName, link_config::kRuntimeBuildPath);
+}
+
+llvm::Expected<std::string> find_runtime_base() {
+  return find_runtime_file(link_config::kRuntimeBaseName, link_config::kRuntimeBaseBuildPath);
 }
 
 std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
@@ -167,15 +190,43 @@ llvm::Error link_static_executable(const std::vector<std::string>& input_objects
     return llvm::createStringError(std::errc::io_error, "linking %s failed:\n%s",
                                    output_path.c_str(), err_text.c_str());
   }
-  if (std::error_code ec = fs::setPermissions(
-          tmp.path(), fs::perms::all_read | fs::perms::all_exe | fs::perms::owner_write))
-    return llvm::createStringError(ec, "cannot make %s executable: %s", tmp.path().c_str(),
-                                   ec.message().c_str());
-  if (std::error_code ec = fs::rename(tmp.path(), output_path))
-    return llvm::createStringError(ec, "cannot rename %s to %s: %s", tmp.path().c_str(),
-                                   output_path.c_str(), ec.message().c_str());
-  tmp.release();
-  return llvm::Error::success();
+  return finish_output(tmp, output_path);
+}
+
+llvm::Error write_tool(const std::string& base_path, std::span<const uint8_t> payload,
+                       const std::string& output_path) {
+  auto base = llvm::MemoryBuffer::getFile(base_path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!base)
+    return llvm::createStringError(base.getError(), "cannot read the btc runtime %s: %s",
+                                   base_path.c_str(), base.getError().message().c_str());
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>((*base)->getBufferStart()),
+                                 (*base)->getBufferSize());
+  abi::ToolImage image;
+  if (std::string why = abi::plan_payload_section(bytes, payload, image); !why.empty())
+    return llvm::createStringError(std::errc::invalid_argument, "the btc runtime %s: %s",
+                                   base_path.c_str(), why.c_str());
+  auto tmp_path = make_temp_output(output_path);
+  if (!tmp_path) return tmp_path.takeError();
+  TempFile tmp(*tmp_path);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(tmp.path(), ec);
+    auto put = [&os](std::span<const uint8_t> part) {
+      os.write(reinterpret_cast<const char*>(part.data()), part.size());
+    };
+    if (!ec) {
+      put(image.header);
+      put(bytes.subspan(image.header.size(), image.keep - image.header.size()));
+      put(image.tail);
+      os.close();
+      ec = os.error();
+    }
+    if (ec)
+      return llvm::createStringError(ec, "cannot write %s: %s", tmp.path().c_str(),
+                                     ec.message().c_str());
+  }
+  return finish_output(tmp, output_path);
 }
 
 } // namespace btc::driver

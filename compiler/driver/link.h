@@ -1,12 +1,15 @@
-// driver/link.h: turns host objects into a static tool by running lld in-process.
+// driver/link.h: the tool runtime executable and the tools made from it.
 //
-// Input: object files (the host object from skeleton/emit_object, written to disk) and an
-// output path. Output: a static x86-64 executable at that path, or an error carrying lld's
-// diagnostics. The link line adds the C runtime start files, libbtc_runtime.a (which holds
-// main()), libbpf, libelf, zlib and static libstdc++/libm/libc/libgcc, all recorded at
-// configure time (link_config.h). No external linker or compiler is spawned.
+// The runtime (libbtc_runtime.a, which holds main(), with libbpf, libelf, zlib and static
+// libstdc++/libm/libc/libgcc) is linked once, when btc is built, by lld in-process:
+// `btc --link-runtime OUT` -> the static executable btc-runtime. Compiling a script then
+// only copies btc-runtime and appends the .btc_payload section (btc/payload.h): no link per
+// tool. Paths of the start files and archives are recorded at configure time (link_config.h).
+// No external linker or compiler is spawned.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,12 +17,14 @@
 
 namespace btc::driver {
 
-// Where libbtc_runtime.a is, tried in order:
-//   1. $BTC_RUNTIME_DIR/libbtc_runtime.a (an error if the variable is set but the file is not
-//      there, so a typo does not silently pick another runtime),
-//   2. <dir of the running btc>/<relative install dir>/libbtc_runtime.a (e.g. ../lib/btc),
-//   3. the build tree's btc_runtime archive.
+// Where libbtc_runtime.a (find_runtime_library) or the linked btc-runtime (find_runtime_base)
+// is, tried in order:
+//   1. $BTC_RUNTIME_DIR/<name> (an error if the variable is set but the file is not there, so
+//      a typo does not silently pick another runtime),
+//   2. <dir of the running btc>/<relative install dir>/<name> (e.g. ../lib/btc),
+//   3. the build tree's file.
 llvm::Expected<std::string> find_runtime_library();
+llvm::Expected<std::string> find_runtime_base();
 
 // The full lld argument vector (argv[0] = "ld.lld") for linking `inputs` into `output`.
 std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
@@ -33,5 +38,11 @@ std::vector<std::string> static_link_args(const std::vector<std::string>& inputs
 // after such a failure returns an error instead of linking.
 llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
                                    const std::string& output_path, bool verbose);
+
+// Writes the tool `output_path` (mode 0755): the runtime executable `base_path` with
+// `payload` appended as its .btc_payload section. Written to a temporary file next to the
+// output and renamed onto it, so a failure never leaves a partial output.
+llvm::Error write_tool(const std::string& base_path, std::span<const uint8_t> payload,
+                       const std::string& output_path);
 
 } // namespace btc::driver

@@ -1,6 +1,7 @@
 // main.cpp: btc's command line (CLI11) -> CompileOptions -> compile().
 //   btc FILE -o OUT | btc -e 'PROG' -o OUT | btc - -o OUT
 //   --emit=ast|ir|bpf-obj|skel|manifest  --btf FILE  -I DIR  --include FILE  --unsafe  -v
+//   btc --link-runtime OUT (used by the build: links the tool runtime executable)
 #include "driver/compile.h"
 
 #include <CLI/CLI.hpp>
@@ -51,7 +52,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 200));
   app.add_option("--map-keys-max", o.map_keys_max, "max entries of each map")
       ->check(CLI::PositiveNumber);
+  // Hidden: the build links the tool runtime executable (btc-runtime) with this.
+  std::string runtime_out;
+  app.add_option("--link-runtime", runtime_out, "")->group("");
   CLI11_PARSE(app, argc, argv);
+  if (!runtime_out.empty()) return btc::driver::link_runtime(runtime_out, o.verbose);
   o.strlen_given = o.strlen_given || app.count("--strlen") > 0;
   o.map_keys_given = o.map_keys_given || app.count("--map-keys-max") > 0;
 

@@ -199,7 +199,7 @@ class Builder:
         self.reused: List[str] = []
         self.compiled: List[str] = []
         self.stale: List[str] = []  # host binaries older than btc or the runtime: not used
-        inputs = [btc, build / "runtime/src/libbtc_runtime.a"]
+        inputs = [btc, build / "runtime/btc-runtime"]
         self.inputs_mtime = max(p.stat().st_mtime for p in inputs if p.exists())
 
     def e2e_work(self, case: dict) -> Path:

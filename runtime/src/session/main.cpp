@@ -1,7 +1,8 @@
-// main.cpp: entry point of every generated tool. The compiler's host object provides the BPF
-// object and the encoded manifest; this decodes the manifest, parses the command line and
-// runs the session.
+// main.cpp: entry point of every generated tool. The tool's own .btc_payload section (written
+// by the compiler, btc/payload.h) holds the BPF object and the encoded manifest; this reads
+// it, decodes the manifest, parses the command line and runs the session.
 #include "btc/abi.h"
+#include "btc/payload.h"
 #include "session/config.h"
 #include "session/options.h"
 #include "session/session.h"
@@ -9,13 +10,14 @@
 #include <cstdio>
 #include <cstring>
 
-extern "C" const unsigned char btc_bpf_object[];
-extern "C" const unsigned long btc_bpf_object_size;
-extern "C" const unsigned char btc_manifest[];
-extern "C" const unsigned long btc_manifest_size;
-
 int main(int argc, char** argv) {
-  auto manifest = btc::abi::decode({btc_manifest, btc_manifest_size});
+  std::string why;
+  auto payload = btc::abi::read_payload("/proc/self/exe", why);
+  if (!payload) {
+    std::fprintf(stderr, "ERROR: cannot read this tool's BPF program: %s\n", why.c_str());
+    return 1;
+  }
+  auto manifest = btc::abi::decode(payload->manifest);
   if (!manifest) {
     std::fputs("ERROR: this tool's embedded program description is corrupt or was written by an "
                "incompatible btc version\n",
@@ -52,5 +54,5 @@ int main(int argc, char** argv) {
     std::fputs(bad.c_str(), stderr);
     return 1;
   }
-  return btc::rt::run_session(*manifest, options, {btc_bpf_object, btc_bpf_object_size});
+  return btc::rt::run_session(*manifest, options, payload->bpf_object);
 }
