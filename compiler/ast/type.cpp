@@ -49,6 +49,8 @@ std::string type_name(const Type& t) {
   case TypeKind::Stats: return "stats";
   case TypeKind::Hist: return "hist";
   case TypeKind::Lhist: return "lhist";
+  case TypeKind::Tseries:
+    return "tseries";
   }
   return "?";
 }
@@ -73,6 +75,9 @@ bool same_type(const Type& a, const Type& b) {
   case TypeKind::Lhist:
     return a.lhist_min == b.lhist_min && a.lhist_max == b.lhist_max &&
            a.lhist_step == b.lhist_step;
+  case TypeKind::Tseries:
+    return a.tseries_interval == b.tseries_interval && a.tseries_intervals == b.tseries_intervals &&
+           a.tseries_agg == b.tseries_agg && a.is_signed == b.is_signed;
   case TypeKind::None: case TypeKind::Ctx: case TypeKind::Ksym: case TypeKind::Usym:
   case TypeKind::Inet: case TypeKind::Username: case TypeKind::Probe: case TypeKind::Kstack:
   case TypeKind::Ustack: case TypeKind::Timestamp: case TypeKind::MacAddr:

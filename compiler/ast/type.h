@@ -22,19 +22,37 @@ namespace btc::ast {
 enum class AddrSpace : uint8_t { None, Kernel, User };
 
 enum class TypeKind {
-  None,      // void (statements, printf(...)) or not yet typed
+  None, // void (statements, printf(...)) or not yet typed
   Integer,
-  String,    // char[size], NUL-terminated when shorter
-  Buffer,    // buf(): u8 length + bytes
+  String, // char[size], NUL-terminated when shorter
+  Buffer, // buf(): u8 length + bytes
   Tuple,
-  Record,    // struct / union (from BTF or the preamble)
-  Array,     // C array from a record field
+  Record, // struct / union (from BTF or the preamble)
+  Array,  // C array from a record field
   Pointer,
-  Ctx,       // the raw program context (args pointer of a tracepoint, ctx)
+  Ctx, // the raw program context (args pointer of a tracepoint, ctx)
   // Printable-only special values.
-  Ksym, Usym, Inet, Username, Probe, Kstack, Ustack, Timestamp, MacAddr, CgroupPath, Strerror,
+  Ksym,
+  Usym,
+  Inet,
+  Username,
+  Probe,
+  Kstack,
+  Ustack,
+  Timestamp,
+  MacAddr,
+  CgroupPath,
+  Strerror,
   // Aggregation map values.
-  Count, Sum, Min, Max, Avg, Stats, Hist, Lhist,
+  Count,
+  Sum,
+  Min,
+  Max,
+  Avg,
+  Stats,
+  Hist,
+  Lhist,
+  Tseries,
 };
 
 struct Type;
@@ -67,6 +85,10 @@ struct Type {
   uint32_t btf_id = 0;              // Record/Pointer-to-record: id in the kernel BTF (0: preamble)
   std::vector<RecordField> fields;  // Record
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist parameters
+  // Tseries parameters: interval (ns), number of intervals, abi::TseriesAgg as a number.
+  uint64_t tseries_interval = 0;
+  uint32_t tseries_intervals = 0;
+  uint8_t tseries_agg = 0;
 
   static Type none() { return {}; }
   static Type integer(uint32_t bytes, bool is_signed) {
@@ -108,6 +130,7 @@ struct Type {
     switch (kind) {
     case TypeKind::Count: case TypeKind::Sum: case TypeKind::Min: case TypeKind::Max:
     case TypeKind::Avg: case TypeKind::Stats: case TypeKind::Hist: case TypeKind::Lhist:
+    case TypeKind::Tseries:
       return true;
     default:
       return false;

@@ -39,6 +39,7 @@ enum class Helper : uint64_t {
   DPath = 147,
   Jiffies64 = 118,
   ForEachMapElem = 164,
+  KtimeGetTaiNs = 208,
 };
 
 // BPF map types (enum bpf_map_type).

@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 60> kFuncs = {{
+const std::array<FuncDesc, 61> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -79,6 +79,7 @@ const std::array<FuncDesc, 60> kFuncs = {{
   {AggFn::Stats, "stats", 1, 1, false, true},
   {AggFn::Hist, "hist", 1, 1, false, true},
   {AggFn::Lhist, "lhist", 4, 4, false, true},
+  {AggFn::Tseries, "tseries", 3, 4, false, true},
   {CallFn::Delete, "delete", 1, 2, false, true},
   {CallFn::HasKey, "has_key", 1, 2, false, true},
   {CallFn::Clear, "clear", 1, 1, false, true},
@@ -132,7 +133,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   };
   // clang-format off
   static constexpr Refused kRefused[] = {
-    {"tseries", "time series maps are not implemented yet"},
     {"typeof", "types are written out in btc (typeof is not implemented)"},
     {"typeinfo", "types are written out in btc (typeinfo is not implemented)"},
     {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},

@@ -114,7 +114,7 @@ enum class ValueFn {
   Strstr,
 };
 // Aggregations: the whole right-hand side of a map assignment.
-enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };
+enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Tseries };
 using FuncId = std::variant<CallFn, ValueFn, AggFn>;
 
 struct FuncDesc {

@@ -83,6 +83,7 @@ uint32_t natural_align(const ast::Type& t) {
   case ast::TypeKind::Strerror: case ast::TypeKind::Count: case ast::TypeKind::Sum:
   case ast::TypeKind::Min: case ast::TypeKind::Max: case ast::TypeKind::Avg:
   case ast::TypeKind::Stats: case ast::TypeKind::Hist: case ast::TypeKind::Lhist:
+  case ast::TypeKind::Tseries:
     return 1;
   }
   return 1;

@@ -7,6 +7,7 @@
 // increment a bucket (0.17's log2 buckets).
 #include "codegen/lowerer.h"
 
+#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
 namespace btc::codegen {
@@ -265,8 +266,62 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     bucket_inc(index, buckets);
     return;
   }
+  case builtins::AggFn::Tseries:
+    lower_tseries(v, arg, agg);
+    return;
   }
   BTC_UNREACHABLE("aggregation without a lowering");
+}
+
+// tseries(): the slot of the current interval (TAI time / interval, modulo the count) in the
+// key's array of {value, meta, epoch}; a slot last written in another interval starts over.
+void Lowerer::lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg) {
+  using abi::TseriesAgg;
+  const uint32_t n = agg.tseries_intervals;
+  llvm::Value* now = call_helper(Helper::KtimeGetTaiNs, i64_ty(), {});
+  llvm::Value* epoch = b_.CreateUDiv(now, i64(agg.tseries_interval));
+  llvm::Value* slot = b_.CreateURem(epoch, i64(n));
+  // LLVM knows slot < n and would drop a bound check; the verifier does not know it. An
+  // opaque copy keeps the check.
+  auto* copy_ty = llvm::FunctionType::get(i64_ty(), {i64_ty()}, false);
+  slot = b_.CreateCall(copy_ty, llvm::InlineAsm::get(copy_ty, "$0 = $1", "=r,r", true), {slot});
+  slot = b_.CreateSelect(b_.CreateICmpUGT(slot, i64(n - 1)), i64(n - 1), slot);
+  llvm::Value* p = b_.CreateGEP(b_.getInt8Ty(), v, b_.CreateMul(slot, i64(abi::kTseriesSlotSize)));
+  llvm::Value* value_p = p;
+  llvm::Value* meta_p = gep(p, 8);
+  llvm::Value* epoch_p = gep(p, 16);
+  auto load = [&](llvm::Value* at) { return b_.CreateAlignedLoad(i64_ty(), at, llvm::Align(8)); };
+  auto store = [&](llvm::Value* x, llvm::Value* at) {
+    b_.CreateAlignedStore(x, at, llvm::Align(8));
+  };
+  llvm::Value* fresh = b_.CreateICmpNE(load(epoch_p), epoch);
+  llvm::Value* value = b_.CreateSelect(fresh, i64(0), load(value_p));
+  llvm::Value* meta = b_.CreateSelect(fresh, i64(0), load(meta_p));
+  switch (static_cast<TseriesAgg>(agg.tseries_agg)) {
+  case TseriesAgg::Last:
+    store(arg, value_p);
+    store(now, meta_p);
+    break;
+  case TseriesAgg::Sum:
+    store(b_.CreateAdd(value, arg), value_p);
+    store(meta, meta_p);
+    break;
+  case TseriesAgg::Avg:
+    store(b_.CreateAdd(value, arg), value_p);
+    store(b_.CreateAdd(meta, i64(1)), meta_p);
+    break;
+  case TseriesAgg::Min:
+  case TseriesAgg::Max: {
+    bool is_min = static_cast<TseriesAgg>(agg.tseries_agg) == TseriesAgg::Min;
+    auto pred = agg.is_signed ? (is_min ? llvm::CmpInst::ICMP_SLT : llvm::CmpInst::ICMP_SGT)
+                              : (is_min ? llvm::CmpInst::ICMP_ULT : llvm::CmpInst::ICMP_UGT);
+    llvm::Value* take = b_.CreateOr(b_.CreateICmpEQ(meta, i64(0)), b_.CreateICmp(pred, arg, value));
+    store(b_.CreateSelect(take, arg, value), value_p);
+    store(i64(1), meta_p);
+    break;
+  }
+  }
+  store(epoch, epoch_p);
 }
 
 } // namespace btc::codegen

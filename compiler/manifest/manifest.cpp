@@ -54,7 +54,9 @@ public:
     case TypeKind::Strerror: d.kind = abi::ValueKind::Strerror; break;
     case TypeKind::None: case TypeKind::Ctx: case TypeKind::Count: case TypeKind::Sum:
     case TypeKind::Min: case TypeKind::Max: case TypeKind::Avg: case TypeKind::Stats:
-    case TypeKind::Hist: case TypeKind::Lhist:
+    case TypeKind::Hist:
+    case TypeKind::Lhist:
+    case TypeKind::Tseries:
       d.kind = abi::ValueKind::None;
       break;
     }
@@ -113,6 +115,9 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
     d.lhist_min = mi.value_type.lhist_min;
     d.lhist_max = mi.value_type.lhist_max;
     d.lhist_step = mi.value_type.lhist_step ? mi.value_type.lhist_step : 1;
+    d.tseries_interval_ns = mi.value_type.tseries_interval;
+    d.tseries_intervals = mi.value_type.tseries_intervals;
+    d.tseries_agg = static_cast<abi::TseriesAgg>(mi.value_type.tseries_agg);
     m.maps.push_back(std::move(d));
   }
 

@@ -420,6 +420,9 @@ void Checker::assign_map(ast::Expr& target, const Type& value_type, ast::Expr* v
     } else if (st.value.kind == ast::TypeKind::Lhist && stored.kind == ast::TypeKind::Lhist) {
       error(value ? value->range : target.range,
             "Different lhist bounds in a single map unsupported");
+    } else if (st.value.kind == ast::TypeKind::Tseries && stored.kind == ast::TypeKind::Tseries) {
+      error(value ? value->range : target.range,
+            "Different tseries bounds in a single map unsupported");
     } else {
       error(value ? value->range : target.range,
             "Type mismatch for " + m.name + ": trying to assign value of type '" +

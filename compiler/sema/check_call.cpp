@@ -419,6 +419,8 @@ Type Checker::check_aggregation(ast::Expr& e, ast::Call& c, const builtins::Func
     t.lhist_step = step < 1 ? 1 : step;
     return t;
   }
+  case AggFn::Tseries:
+    return check_tseries(e, c);
   }
   BTC_UNREACHABLE("aggregation without a type rule");
 }

@@ -46,7 +46,10 @@ uint32_t tuple_align(const Type& t) {
   case K::Pointer: case K::Ctx: case K::Ksym: case K::Usym: case K::Inet: case K::Username:
   case K::Probe: case K::Kstack: case K::Ustack: case K::Timestamp: case K::CgroupPath:
   case K::Strerror: case K::Count: case K::Sum: case K::Min: case K::Max: case K::Avg:
-  case K::Stats: case K::Hist: case K::Lhist:
+  case K::Stats:
+  case K::Hist:
+  case K::Lhist:
+  case K::Tseries:
     return 8;
   }
   return 8;
@@ -127,6 +130,10 @@ void Checker::finalise_map(MapInfo& m) {
     m.value_size = 8 * buckets;
     break;
   }
+  case K::Tseries:
+    m.kind = abi::MapKind::Tseries;
+    m.value_size = abi::kTseriesSlotSize * std::max<uint32_t>(st.value.tseries_intervals, 1);
+    break;
   default:
     m.kind = abi::MapKind::Plain;
     m.value_size = std::max<uint32_t>(8, align8(st.value.size));

@@ -312,4 +312,67 @@ Type Checker::check_static_assert(ast::Expr& e, ast::Call& c) {
   return Type::none();
 }
 
+// tseries(n, interval_ns, num_intervals[, "avg"|"max"|"min"|"sum"]) (0.26): a time series
+// map value; interval and count are literals, the aggregation a string literal.
+Type Checker::check_tseries(ast::Expr&, ast::Call& c) {
+  Type t = Type::simple(ast::TypeKind::Tseries, 8);
+  const auto& off = options_.disabled_features;
+  if (std::find(off.begin(), off.end(), "tseries") != off.end()) {
+    error(source::SourceRange::join(c.args[0]->range, c.args.back()->range),
+          "tseries() is turned off by the config block (unstable_tseries = error)");
+    return t;
+  }
+  if (!c.args[0]->type.is_integer()) {
+    error(c.args[0]->range, "tseries() only supports integer values (" +
+                                ast::type_name(c.args[0]->type) + " provided)");
+    return t;
+  }
+  t.is_signed = c.args[0]->type.is_signed;
+  auto literal = [&](size_t i, const char* what) -> std::optional<int64_t> {
+    auto* lit = c.args[i]->as<ast::IntLit>();
+    if (!lit) {
+      error(c.args[i]->range, std::string("tseries() ") + what + " must be an integer literal" +
+                                  needed_when_compiling(*c.args[i]));
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(lit->value);
+  };
+  auto interval = literal(1, "interval_ns");
+  auto count = literal(2, "num_intervals");
+  if (!interval || !count) return t;
+  if (*interval < 1) {
+    error(c.args[1]->range,
+          "tseries() interval_ns must be >= 1 (" + std::to_string(*interval) + " provided)");
+    return t;
+  }
+  if (*count < 1 || *count > abi::kTseriesMaxIntervals) {
+    error(c.args[2]->range, "tseries() num_intervals must be between 1 and " +
+                                std::to_string(abi::kTseriesMaxIntervals) + " in btc (" +
+                                std::to_string(*count) +
+                                " provided): each key keeps its intervals in one per-CPU "
+                                "map value, which the kernel limits to 32 KiB");
+    return t;
+  }
+  t.tseries_interval = static_cast<uint64_t>(*interval);
+  t.tseries_intervals = static_cast<uint32_t>(*count);
+  t.tseries_agg = static_cast<uint8_t>(abi::TseriesAgg::Last);
+  if (c.args.size() == 4) {
+    static const std::pair<const char*, abi::TseriesAgg> kAggs[] = {{"avg", abi::TseriesAgg::Avg},
+                                                                    {"max", abi::TseriesAgg::Max},
+                                                                    {"min", abi::TseriesAgg::Min},
+                                                                    {"sum", abi::TseriesAgg::Sum}};
+    auto* s = c.args[3]->as<ast::StrLit>();
+    const std::pair<const char*, abi::TseriesAgg>* found = nullptr;
+    for (const auto& a : kAggs)
+      if (s && s->value == a.first) found = &a;
+    if (!found) {
+      error(c.args[3]->range,
+            "tseries() aggregation must be one of \"avg\", \"max\", \"min\" or \"sum\"");
+      return t;
+    }
+    t.tseries_agg = static_cast<uint8_t>(found->second);
+  }
+  return t;
+}
+
 } // namespace btc::sema

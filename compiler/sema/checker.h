@@ -70,6 +70,7 @@ public:
   Type check_address_of(ast::Expr& e, ast::Expr& operand);
   Type check_getopt(ast::Expr& e, ast::Call& c);
   Type check_static_assert(ast::Expr& e, ast::Call& c);
+  Type check_tseries(ast::Expr& e, ast::Call& c);
 
   // check_expr.cpp
   void check_expr(ast::Expr& e);

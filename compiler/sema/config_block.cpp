@@ -16,7 +16,18 @@ namespace btc::sema {
 
 namespace {
 
-enum class Apply { Strlen, MapKeys, RbPages, MaxProgs, StackMode, License, Runtime, Refused };
+enum class Apply {
+  Strlen,
+  MapKeys,
+  RbPages,
+  MaxProgs,
+  StackMode,
+  License,
+  Runtime,
+  Unstable,
+  Ignored,
+  Refused
+};
 enum class Value { Int, Bool, Word, Text };
 
 struct VarDesc {
@@ -52,14 +63,13 @@ const VarDesc kVars[] = {
    "btc's symbolizer reads no DWARF line information (bpftrace needs blazesym for it)"},
   {"str_trunc_trailer", Apply::Refused, Value::Text, {},
    "btc prints truncated strings as bpftrace 0.17 does, without a trailer"},
-  {"unstable_tseries", Apply::Refused, Value::Word, {},
-   "btc has no tseries() yet"},
+  {"unstable_tseries", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
   {"unstable_dw_ustack", Apply::Refused, Value::Word, {},
    "btc has no DWARF-based stack unwinding"},
-  {"unstable_import", Apply::Refused, Value::Word, {},
-   "btc has no import statement yet"},
-  {"unstable_macro", Apply::Refused, Value::Word, {},
-   "macros are always on in btc"},
+  // Deprecated in 0.26 (the features are always on): accepted and ignored, as there.
+  {"unstable_import", Apply::Ignored, Value::Word, {"enable", "warn", "error"}, {}},
+  {"unstable_macro", Apply::Ignored, Value::Word, {"enable", "warn", "error"}, {}},
+  {"unstable_map_decl", Apply::Ignored, Value::Word, {"enable", "warn", "error"}, {}},
 };
 // clang-format on
 
@@ -196,6 +206,10 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
     case Apply::Runtime:
       out.settings.push_back({key, value});
       break;
+    case Apply::Unstable:
+      if (value == "error") out.disabled_features.push_back(key.substr(9)); // "unstable_"
+      break;
+    case Apply::Ignored:
     case Apply::Refused:
       break;
     }

@@ -61,6 +61,18 @@ TEST(ConfigBlock, RefusalsAreLocatedAndSayWhy) {
       << r.errors;
 }
 
+TEST(ConfigBlock, UnstableSwitches) {
+  Read r = read("config = { unstable_tseries = error; unstable_macro = enable; "
+                "unstable_import = warn }");
+  ASSERT_EQ(r.errors, "");
+  EXPECT_EQ(r.block.disabled_features, std::vector<std::string>{"tseries"});
+  EXPECT_TRUE(read("config = { unstable_tseries = enable }").block.disabled_features.empty());
+  EXPECT_NE(read("config = { unstable_tseries = maybe }")
+                .errors.find("config variable 'unstable_tseries' expects one of enable, warn, "
+                             "error"),
+            std::string::npos);
+}
+
 TEST(ConfigBlock, BadNamesAndValues) {
   EXPECT_NE(read("config = { no_such_thing = 1 }")
                 .errors.find("unknown config variable "

@@ -33,6 +33,8 @@ template <class V, Is<MapDesc> T> void fields(V& v, T& x) {
   v("key_size", x.key_size), v("value_type", x.value_type), v("value_size", x.value_size);
   v("value_signed", x.value_signed), v("percpu", x.percpu), v("is_array", x.is_array);
   v("lhist_min", x.lhist_min), v("lhist_max", x.lhist_max), v("lhist_step", x.lhist_step);
+  v("tseries_interval_ns", x.tseries_interval_ns), v("tseries_intervals", x.tseries_intervals);
+  v("tseries_agg", x.tseries_agg);
 }
 template <class V, Is<EventDesc> T> void fields(V& v, T& x) {
   v("kind", x.kind), v("format", x.format), v("args", x.args), v("map", x.map);
@@ -204,6 +206,23 @@ const char* name_of(MapKind k) {
   case MapKind::Stats: return "stats";
   case MapKind::Hist: return "hist";
   case MapKind::Lhist: return "lhist";
+  case MapKind::Tseries:
+    return "tseries";
+  }
+  return "?";
+}
+const char* name_of(TseriesAgg k) {
+  switch (k) {
+  case TseriesAgg::Last:
+    return "last";
+  case TseriesAgg::Avg:
+    return "avg";
+  case TseriesAgg::Max:
+    return "max";
+  case TseriesAgg::Min:
+    return "min";
+  case TseriesAgg::Sum:
+    return "sum";
   }
   return "?";
 }

@@ -11,7 +11,10 @@
 //  * Map keys are packed per MapDesc::keys (offsets relative to the key start). A scalar map
 //    (no key) uses an 8-byte zero key, or key u32 0 for PERCPU_ARRAY maps.
 //  * Aggregation values per CPU: Count/Sum: 8 bytes; Min/Max: {i64 value; u64 set};
-//    Avg/Stats: {i64 count; i64 total}; Hist: u64[65]; Lhist: u64[lhist_buckets()].
+//    Avg/Stats: {i64 count; i64 total}; Hist: u64[65]; Lhist: u64[lhist_buckets()];
+//    Tseries: {i64 value; u64 meta; u64 epoch}[tseries_intervals], slot = epoch % intervals,
+//    epoch = TAI ns / interval (meta: the write time for Last, the count for Avg, 'set' for
+//    Min/Max).
 //  * The .rodata section of the BPF object holds one struct whose fields the runtime writes
 //    before loading (ConfigLayout gives their offsets).
 #pragma once
@@ -25,7 +28,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 6;
+inline constexpr uint32_t kManifestVersion = 7;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -66,7 +69,12 @@ struct TypeDesc {
   std::vector<Field> fields; // Tuple / Struct members
 };
 
-enum class MapKind : uint8_t { Plain, Count, Sum, Min, Max, Avg, Stats, Hist, Lhist };
+enum class MapKind : uint8_t { Plain, Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Tseries };
+
+// How a tseries() interval combines the values written in it (0.26: the last one by default).
+enum class TseriesAgg : uint8_t { Last, Avg, Max, Min, Sum };
+inline constexpr uint32_t kTseriesSlotSize = 24;
+inline constexpr uint32_t kTseriesMaxIntervals = 1024; // 24 KiB per CPU: under the 32 KiB limit
 
 struct MapDesc {
   std::string name;      // as printed: "@", "@x"
@@ -80,6 +88,9 @@ struct MapDesc {
   bool percpu = false;
   bool is_array = false;          // PERCPU_ARRAY with one entry (scalar count())
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
+  uint64_t tseries_interval_ns = 0;
+  uint32_t tseries_intervals = 0;
+  TseriesAgg tseries_agg = TseriesAgg::Last;
 };
 
 enum class EventKind : uint8_t {

@@ -5,6 +5,7 @@
 #include "output/maps.h"
 
 #include "output/format/histogram.h"
+#include "output/format/tseries.h"
 #include "output/format/value.h"
 
 #include <algorithm>
@@ -115,6 +116,11 @@ MapEntry reduce_entry(const abi::MapDesc& map, RawEntry raw, uint32_t slots) {
       for (size_t b = 0; b < n; ++b) e.buckets[b] += slot_u64(raw, s, size, 8 * b);
     break;
   }
+  case MapKind::Tseries:
+    e.series = reduce_tseries(map, slots, [&](uint32_t cpu, uint32_t interval, uint32_t field) {
+      return slot_u64(raw, cpu, size, abi::kTseriesSlotSize * interval + 8 * field);
+    });
+    break;
   }
   return e;
 }
@@ -149,6 +155,8 @@ void sort_entries(const abi::Manifest& m, const abi::MapDesc& map, std::vector<M
     by([](const MapEntry& a, const MapEntry& b) {
       return bucket_total(a.buckets) < bucket_total(b.buckets);
     });
+    break;
+  case MapKind::Tseries: // key order, as 0.26
     break;
   }
 }

@@ -48,6 +48,7 @@ struct MapEntry {
   int64_t number = 0;            // Count/Sum/Min/Max (unsigned kinds: the bit pattern)
   int64_t count = 0, total = 0;  // Avg/Stats
   std::vector<uint64_t> buckets; // Hist/Lhist
+  std::vector<std::pair<uint64_t, int64_t>> series; // Tseries: (epoch, value) by epoch
 };
 
 MapEntry reduce_entry(const abi::MapDesc& map, RawEntry raw, uint32_t slots);

@@ -7,6 +7,7 @@
 #include "output/output.h"
 
 #include "output/format/histogram.h"
+#include "output/format/tseries.h"
 #include "script/diag.h"
 
 #include <cstdio>
@@ -34,9 +35,18 @@ std::string number_text(const abi::MapDesc& map, int64_t v, uint64_t div) {
 
 int64_t average(const MapEntry& e) { return e.count ? e.total / e.count : 0; }
 
-// The value part of one entry, shared by both formats where they agree.
+// The last interval any key of a tseries map wrote: every key's graph ends there.
+uint64_t last_epoch(std::span<const MapEntry> entries) {
+  uint64_t last = 0;
+  for (const auto& e : entries)
+    if (!e.series.empty()) last = std::max(last, e.series.back().first);
+  return last;
+}
+
+// The value part of one entry, shared by both formats where they agree. `last` is the map's
+// last_epoch() (tseries only).
 std::string entry_value(const RenderEnv& env, const abi::MapDesc& map, const MapEntry& e,
-                        uint64_t div, Style style) {
+                        uint64_t div, Style style, uint64_t last) {
   switch (map.kind) {
   case MapKind::Plain:
     return render_value(env, map.value_type, e.value, style, div);
@@ -59,6 +69,11 @@ std::string entry_value(const RenderEnv& env, const abi::MapDesc& map, const Map
     return style == Style::Json
                ? lhist_json(e.buckets, map.lhist_min, map.lhist_max, map.lhist_step)
                : lhist_text(e.buckets, map.lhist_min, map.lhist_max, map.lhist_step);
+  case MapKind::Tseries: {
+    auto rows = series_rows(e.series, last, map.tseries_intervals);
+    return style == Style::Json ? tseries_json(rows, map, tai_offset_ns())
+                                : tseries_text(rows, map, tai_offset_ns());
+  }
   }
   return "";
 }
@@ -86,10 +101,12 @@ public:
 
   void map(const abi::MapDesc& map, std::span<const MapEntry> entries, uint64_t div) override {
     std::vector<std::string> elems;
+    uint64_t last = last_epoch(entries);
     for (const auto& e : entries) {
-      std::string text = map.name + render_key(env_, map, e.key, Style::Text) + ": ";
-      if (is_histogram(map)) text += "\n";
-      elems.push_back(text + entry_value(env_, map, e, div, Style::Text));
+      std::string text = map.name + render_key(env_, map, e.key, Style::Text);
+      // 0.17: "@h: " then the bucket lines; 0.26's tseries: "@t:" then the graph.
+      text += map.kind == MapKind::Tseries ? ":\n" : is_histogram(map) ? ": \n" : ": ";
+      elems.push_back(text + entry_value(env_, map, e, div, Style::Text, last));
     }
     // 0.17 joins ksym/usym/inet/stack valued entries with "" (they run together on one line);
     // btc deliberately prints one entry per line (docs/compat.md).
@@ -134,6 +151,8 @@ const char* map_type(const abi::MapDesc& map) {
   case MapKind::Avg:
   case MapKind::Stats:
     return "stats";
+  case MapKind::Tseries:
+    return "tseries";
   case MapKind::Plain:
   case MapKind::Count:
   case MapKind::Sum:
@@ -168,7 +187,7 @@ public:
     std::vector<std::string> elems;
     for (const auto& e : entries) {
       std::string key = render_key(env_, map, e.key, Style::Json);
-      std::string val = entry_value(env_, map, e, div, Style::Json);
+      std::string val = entry_value(env_, map, e, div, Style::Json, last_epoch(entries));
       elems.push_back(key.empty() ? val : key + ": " + val);
     }
     bool keyed = !map.keys.empty();
