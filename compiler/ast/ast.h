@@ -32,13 +32,24 @@ using ExprPtr = std::unique_ptr<Expr>;
 using StmtPtr = std::unique_ptr<Stmt>;
 using Block = std::vector<StmtPtr>;
 
-// A type as written in a cast or sizeof: `uint32`, `struct task_struct *`, `path **`.
+// A type as written in a cast or sizeof: `uint32`, `struct task_struct *`, `path **`; or
+// 0.26's `typeof(EXPR)`, the type of an expression that is never evaluated (`of`; name
+// "typeof"). Copies deep-copy `of` (clone.cpp).
 struct TypeName {
   std::string name;           // "uint32", "task_struct", "path" (without struct/union/enum)
   enum class Tag { None, Struct, Union, Enum } tag = Tag::None;
   int pointer_depth = 0;      // number of '*'
   std::optional<uint32_t> array_size; // `uint8[4]` (modern; parsed, sema may reject)
   SourceRange range;
+  ExprPtr of;
+  bool in_typeof = false; // written `typeof(name)`: a macro parameter `name` is substituted
+
+  TypeName();
+  TypeName(const TypeName& other);
+  TypeName(TypeName&& other) noexcept;
+  TypeName& operator=(const TypeName& other);
+  TypeName& operator=(TypeName&& other) noexcept;
+  ~TypeName();
 };
 
 enum class BinOp {
@@ -175,6 +186,7 @@ struct IfStmt {
   Block then_block;
   Block else_block;            // `else if` is an else block holding one IfStmt
   bool has_else = false;
+  bool comptime = false; // 0.26's `if comptime (cond)`: decided when compiling
 };
 struct UnrollStmt {
   ExprPtr count;               // IntLit or Positional

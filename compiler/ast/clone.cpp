@@ -6,6 +6,19 @@
 
 namespace btc::ast {
 
+TypeName::TypeName() = default;
+TypeName::TypeName(TypeName&& other) noexcept = default;
+TypeName& TypeName::operator=(TypeName&& other) noexcept = default;
+TypeName::~TypeName() = default;
+TypeName::TypeName(const TypeName& other)
+    : name(other.name), tag(other.tag), pointer_depth(other.pointer_depth),
+      array_size(other.array_size), range(other.range), of(other.of ? clone(*other.of) : nullptr),
+      in_typeof(other.in_typeof) {}
+TypeName& TypeName::operator=(const TypeName& other) {
+  if (this != &other) *this = TypeName(other);
+  return *this;
+}
+
 namespace {
 
 ExprPtr opt(const ExprPtr& e) {
@@ -62,7 +75,7 @@ struct StmtCopier {
     return AssignStmt{n.op, clone(*n.target), clone(*n.value), n.op_range};
   }
   StmtNode operator()(const IfStmt& n) const {
-    return IfStmt{clone(*n.cond), clone(n.then_block), clone(n.else_block), n.has_else};
+    return IfStmt{clone(*n.cond), clone(n.then_block), clone(n.else_block), n.has_else, n.comptime};
   }
   StmtNode operator()(const UnrollStmt& n) const {
     return UnrollStmt{clone(*n.count), clone(n.body)};

@@ -122,6 +122,7 @@ public:
   }
   void expr_node(const Cast& n, const std::string& ty, int ind) {
     line(ind, "cast (" + type_name_text(n.type) + ")" + ty);
+    if (n.type.of) expr(*n.type.of, ind + 1);
     expr(*n.operand, ind + 1);
   }
   void expr_node(const Tuple& n, const std::string& ty, int ind) {
@@ -174,7 +175,7 @@ public:
     expr(*n.value, ind + 1);
   }
   void stmt_node(const IfStmt& n, int ind) {
-    line(ind, "if");
+    line(ind, n.comptime ? "if comptime" : "if");
     expr(*n.cond, ind + 1);
     line(ind + 1, "then");
     block(n.then_block, ind + 2);
@@ -197,6 +198,7 @@ public:
   }
   void stmt_node(const LetStmt& n, int ind) {
     line(ind, "let " + n.name + (n.type ? ": " + type_name_text(*n.type) : ""));
+    if (n.type && n.type->of) expr(*n.type->of, ind + 1);
     if (n.value) expr(*n.value, ind + 1);
   }
   void stmt_node(const ForStmt& n, int ind) {
@@ -247,7 +249,7 @@ std::string type_name_text(const TypeName& t) {
   case TypeName::Tag::Union: out = "union "; break;
   case TypeName::Tag::Enum: out = "enum "; break;
   }
-  out += t.name;
+  out += t.of ? "typeof(...)" : t.name;
   if (t.pointer_depth > 0) out += " " + std::string(static_cast<size_t>(t.pointer_depth), '*');
   if (t.array_size) out += "[" + std::to_string(*t.array_size) + "]";
   return out;

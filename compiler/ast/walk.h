@@ -36,6 +36,7 @@ template <class FE, class FS> void each_child(ast::Expr& e, FE&& fe, FS&& fs) {
           fe(n.base);
           fe(n.index);
         } else if constexpr (std::is_same_v<T, ast::Cast>) {
+          if (n.type.of) fe(n.type.of);
           fe(n.operand);
         } else if constexpr (std::is_same_v<T, ast::Tuple>) {
           for (auto& x : n.elems) fe(x);
@@ -46,6 +47,8 @@ template <class FE, class FS> void each_child(ast::Expr& e, FE&& fe, FS&& fs) {
           if (n.value) fe(n.value);
         } else if constexpr (std::is_same_v<T, ast::Sizeof>) {
           if (auto* x = std::get_if<ast::ExprPtr>(&n.arg)) fe(*x);
+          else if (auto* t = std::get_if<ast::TypeName>(&n.arg); t && t->of)
+            fe(t->of);
         }
       },
       e.node);
@@ -71,6 +74,7 @@ template <class FE, class FS> void each_part(ast::Stmt& s, FE&& fe, FS&& fs) {
           fe(n.cond);
           fs(n.body);
         } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
+          if (n.type && n.type->of) fe(n.type->of);
           if (n.value) fe(n.value);
         } else if constexpr (std::is_same_v<T, ast::ForStmt>) {
           if (n.map) fe(n.map);

@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 61> kFuncs = {{
+const std::array<FuncDesc, 63> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -71,6 +71,8 @@ const std::array<FuncDesc, 61> kFuncs = {{
   {ValueFn::Memcmp, "memcmp", 3, 3, false, true},
   {ValueFn::KfuncExist, "kfunc_exist", 1, 1, false, true},
   {ValueFn::Strstr, "strstr", 2, 2, false, true},
+  {ValueFn::Typeinfo, "typeinfo", 1, 1, false, true},
+  {ValueFn::Fail, "fail", 1, 128, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},
@@ -133,8 +135,7 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   };
   // clang-format off
   static constexpr Refused kRefused[] = {
-    {"typeof", "types are written out in btc (typeof is not implemented)"},
-    {"typeinfo", "types are written out in btc (typeinfo is not implemented)"},
+    {"typeof", "typeof(...) names a type: write it in a cast or a let declaration"},
     {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
     {"percpu_kaddr", "a per-CPU kernel variable needs a BTF-typed ksym the runtime does not "
                      "resolve yet"},
@@ -142,7 +143,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
                       "not pass to helpers yet"},
     {"dw_ustack", "btc has no DWARF-based stack unwinding"},
     {"write_user", "writing to user memory is not implemented"},
-    {"fail", "btc has no compile-time branches (comptime), so fail() would always fail"},
   };
   // clang-format on
   for (const auto& r : kRefused)

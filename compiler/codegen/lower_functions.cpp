@@ -208,6 +208,9 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::StaticAssert:
     return i64(0); // checked by sema
+  case ValueFn::Typeinfo:
+  case ValueFn::Fail:
+    BTC_UNREACHABLE("sema rewrites typeinfo() and fail() calls");
   case ValueFn::Strlen: {
     // The first NUL's index (the capacity when there is none), without a loop.
     uint32_t size = c.args[0]->type.size;

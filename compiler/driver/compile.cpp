@@ -142,7 +142,7 @@ bool apply_config(const ast::Program& program, const CompileOptions& o, sema::Se
   if (c.stack_mode) s.stack_mode = *c.stack_mode;
   if (c.license) s.license = *c.license;
   s.settings = std::move(c.settings);
-  s.disabled_features = std::move(c.disabled_features);
+  s.unstable = std::move(c.unstable);
   return true;
 }
 

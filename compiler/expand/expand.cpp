@@ -142,8 +142,22 @@ private:
     return it != s.vars.end() ? it->second : name + s.suffix;
   }
 
+  // typeof(x) of an expression parameter x: the type of the argument.
+  void subst_type(ast::TypeName& t, const Substitution& s) {
+    if (!t.in_typeof || t.of || t.tag != ast::TypeName::Tag::None || t.pointer_depth != 0 ||
+        t.array_size)
+      return;
+    auto it = s.exprs.find(t.name);
+    if (it == s.exprs.end()) return;
+    t.of = ast::clone(*it->second);
+    t.name = "typeof";
+  }
+
   void subst_stmt(ast::Stmt& st, const Substitution& s) {
-    if (auto* l = st.as<ast::LetStmt>()) l->name = rename_var(l->name, s);
+    if (auto* l = st.as<ast::LetStmt>()) {
+      l->name = rename_var(l->name, s);
+      if (l->type) subst_type(*l->type, s);
+    }
     if (auto* f = st.as<ast::ForStmt>()) f->var = rename_var(f->var, s);
     each_part(
         st, [&](ast::ExprPtr& e) { subst(e, s); },
@@ -161,6 +175,9 @@ private:
       }
     }
     if (auto* v = e->as<ast::Var>()) v->name = rename_var(v->name, s);
+    if (auto* c = e->as<ast::Cast>()) subst_type(c->type, s);
+    if (auto* z = e->as<ast::Sizeof>())
+      if (auto* t = std::get_if<ast::TypeName>(&z->arg)) subst_type(*t, s);
     if (auto* m = e->as<ast::MapRef>()) {
       auto it = s.maps.find(m->name);
       if (it != s.maps.end())

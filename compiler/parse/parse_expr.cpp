@@ -164,6 +164,7 @@ ast::ExprPtr Parser::parse_unary() {
 bool Parser::cast_ahead() {
   if (is_tag(peek(1).kind)) return true;
   if (peek(1).kind != Tok::Ident) return false;
+  if (peek(1).text == "typeof" && peek(2).kind == Tok::LParen) return true;
   bool int_type = is_int_type(peek(1).text);
   size_t k = 2;
   if (peek(k).kind == Tok::Star) {
@@ -187,6 +188,22 @@ bool Parser::type_ahead() {
 
 bool Parser::parse_type_name(ast::TypeName& out) {
   uint32_t begin = cur().range.begin;
+  if (at(Tok::Ident) && cur().text == "typeof" && peek(1).kind == Tok::LParen) {
+    // typeof(TYPE) is TYPE; typeof(EXPR) the expression's type.
+    take();
+    take();
+    if (type_ahead()) {
+      if (!parse_type_name(out)) return false;
+      out.in_typeof = true;
+    } else {
+      out.name = "typeof";
+      out.of = parse_expr();
+      if (!out.of) return false;
+    }
+    if (!expect(Tok::RParen, ")")) return false;
+    out.range = {begin, last_end_};
+    return true;
+  }
   if (is_tag(cur().kind)) {
     Tok k = take().kind;
     out.tag = k == Tok::KwStruct  ? ast::TypeName::Tag::Struct

@@ -133,6 +133,10 @@ ast::ExprPtr Parser::parse_condition() {
 ast::StmtPtr Parser::parse_if() {
   Token kw = take();
   ast::IfStmt st;
+  if (at(Tok::Ident) && cur().text == "comptime") {
+    take();
+    st.comptime = true;
+  }
   st.cond = parse_condition();
   if (!st.cond) return nullptr;
   if (!parse_block(st.then_block)) return nullptr;

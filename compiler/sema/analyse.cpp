@@ -198,7 +198,9 @@ void Checker::check_probe(ast::Probe& probe, ProbeInfo& pinfo) {
       error(probe.predicate->range, "Invalid type for predicate: " + type_class(t));
   }
   lets_.clear();
+  runtime_branches_ = probe.predicate ? 1 : 0; // a predicate is a run-time condition
   check_block(probe.body);
+  runtime_branches_ = 0;
   for (ast::LetStmt* l : lets_) {
     auto it = pinfo.vars.find(l->name);
     l->var_type = it == pinfo.vars.end() ? Type::none() : it->second;
@@ -219,11 +221,17 @@ void Checker::check_stmt(ast::Stmt& stmt) {
         } else if constexpr (std::is_same_v<T, ast::AssignStmt>) {
           check_assign(n, stmt);
         } else if constexpr (std::is_same_v<T, ast::IfStmt>) {
+          if (n.comptime) {
+            check_comptime_if(n);
+            return;
+          }
           check_expr(*n.cond);
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
             error(n.cond->range, "Invalid condition in if(): " + type_class(n.cond->type));
+          ++runtime_branches_;
           check_block(n.then_block);
           check_block(n.else_block);
+          --runtime_branches_;
         } else if constexpr (std::is_same_v<T, ast::UnrollStmt>) {
           check_expr(*n.count);
           int64_t count = 0;
@@ -245,12 +253,16 @@ void Checker::check_stmt(ast::Stmt& stmt) {
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
             error(n.cond->range, "Invalid condition in while(): " + type_class(n.cond->type));
           ++loop_depth_;
+          ++runtime_branches_;
           check_block(n.body);
+          --runtime_branches_;
           --loop_depth_;
         } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
           check_let(n);
         } else if constexpr (std::is_same_v<T, ast::ForStmt>) {
+          ++runtime_branches_;
           check_for(n);
+          --runtime_branches_;
         } else if constexpr (std::is_same_v<T, ast::BreakStmt> ||
                              std::is_same_v<T, ast::ContinueStmt>) {
           if (loop_depth_ == 0)

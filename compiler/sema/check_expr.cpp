@@ -326,8 +326,10 @@ void Checker::check_expr(ast::Expr& e) {
           return Type::int64();
         } else if constexpr (std::is_same_v<T, ast::Ternary>) {
           check_expr(*n.cond);
+          ++runtime_branches_;
           check_expr(*n.then_expr);
           check_expr(*n.else_expr);
+          --runtime_branches_;
           const Type& a = n.then_expr->type;
           const Type& b = n.else_expr->type;
           if (!n.cond->type.is_integer() && !n.cond->type.is_pointer())
@@ -556,6 +558,9 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
     return Type::int64();
   };
   if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) return Type::none();
+  if (l.kind == ast::TypeKind::Tuple && r.kind == ast::TypeKind::Tuple &&
+      (b.op == ast::BinOp::Eq || b.op == ast::BinOp::Ne) && fold_comparison(e, b))
+    return Type::int64(); // typeinfo($a) == typeinfo(1): decided when compiling
   bool li = l.is_integer(), ri = r.is_integer();
   // 0.17: the result points where the operands point; operands that disagree give None.
   ast::AddrSpace as = l.as == ast::AddrSpace::None ? r.as

@@ -280,6 +280,10 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case ValueFn::Cat:
     check_printf_args(e, c, 1, abi::EventKind::Cat);
     return Type::none();
+  case ValueFn::Typeinfo:
+    return check_typeinfo(e, c);
+  case ValueFn::Fail:
+    return check_fail(e, c);
   case ValueFn::StaticAssert:
     return check_static_assert(e, c);
   case ValueFn::Strlen: {

@@ -316,8 +316,7 @@ Type Checker::check_static_assert(ast::Expr& e, ast::Call& c) {
 // map value; interval and count are literals, the aggregation a string literal.
 Type Checker::check_tseries(ast::Expr&, ast::Call& c) {
   Type t = Type::simple(ast::TypeKind::Tseries, 8);
-  const auto& off = options_.disabled_features;
-  if (std::find(off.begin(), off.end(), "tseries") != off.end()) {
+  if (unstable_setting("tseries", "warn") == "error") {
     error(source::SourceRange::join(c.args[0]->range, c.args.back()->range),
           "tseries() is turned off by the config block (unstable_tseries = error)");
     return t;

@@ -26,6 +26,10 @@ constexpr IntTypeName kIntTypes[] = {
 } // namespace
 
 std::optional<Type> Checker::resolve_type_name(const ast::TypeName& tn) {
+  if (tn.of) { // typeof(EXPR): the expression is typed, never evaluated
+    check_expr(*tn.of);
+    return tn.of->type;
+  }
   Type base;
   bool found = false;
   if (tn.tag == ast::TypeName::Tag::None) {

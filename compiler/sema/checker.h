@@ -71,6 +71,12 @@ public:
   Type check_getopt(ast::Expr& e, ast::Call& c);
   Type check_static_assert(ast::Expr& e, ast::Call& c);
   Type check_tseries(ast::Expr& e, ast::Call& c);
+  // check_comptime.cpp: typeinfo(), fail(), `if comptime`, 0.26's unstable switches.
+  Type check_typeinfo(ast::Expr& e, ast::Call& c);
+  Type check_fail(ast::Expr& e, ast::Call& c);
+  void check_comptime_if(ast::IfStmt& n);
+  bool fold_comparison(ast::Expr& e, ast::Binary& b);
+  std::string unstable_setting(const std::string& feature, const char* dflt) const;
 
   // check_expr.cpp
   void check_expr(ast::Expr& e);
@@ -173,6 +179,7 @@ public:
   // Per-probe state.
   ProbeInfo* probe_ = nullptr;
   int loop_depth_ = 0;
+  int runtime_branches_ = 0;        // enclosing run-time conditions (if, while, ?:, for, predicate)
   std::vector<ast::LetStmt*> lets_; // this probe's declarations, typed once it is checked
   bool in_str_call_ = false;
 

@@ -64,6 +64,7 @@ const VarDesc kVars[] = {
   {"str_trunc_trailer", Apply::Refused, Value::Text, {},
    "btc prints truncated strings as bpftrace 0.17 does, without a trailer"},
   {"unstable_tseries", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
+  {"unstable_typeinfo", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
   {"unstable_dw_ustack", Apply::Refused, Value::Word, {},
    "btc has no DWARF-based stack unwinding"},
   // Deprecated in 0.26 (the features are always on): accepted and ignored, as there.
@@ -207,7 +208,7 @@ ConfigBlock read_config(const std::vector<ast::ConfigItem>& items, diag::Diagnos
       out.settings.push_back({key, value});
       break;
     case Apply::Unstable:
-      if (value == "error") out.disabled_features.push_back(key.substr(9)); // "unstable_"
+      out.unstable.push_back({key.substr(9), value}); // without "unstable_"
       break;
     case Apply::Ignored:
     case Apply::Refused:

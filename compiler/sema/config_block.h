@@ -20,8 +20,8 @@ struct ConfigBlock {
   std::optional<abi::StackMode> stack_mode;
   std::optional<std::string> license;
   std::vector<abi::Setting> settings; // for the runtime
-  // Unstable features the block turns off (`unstable_tseries = error` -> "tseries").
-  std::vector<std::string> disabled_features;
+  // Unstable features switched by the block: `unstable_tseries = error` -> {tseries, error}.
+  std::vector<abi::Setting> unstable;
 };
 
 // Reads the block; errors go to `diags`.

@@ -65,8 +65,10 @@ TEST(ConfigBlock, UnstableSwitches) {
   Read r = read("config = { unstable_tseries = error; unstable_macro = enable; "
                 "unstable_import = warn }");
   ASSERT_EQ(r.errors, "");
-  EXPECT_EQ(r.block.disabled_features, std::vector<std::string>{"tseries"});
-  EXPECT_TRUE(read("config = { unstable_tseries = enable }").block.disabled_features.empty());
+  ASSERT_EQ(r.block.unstable.size(), 1u);
+  EXPECT_EQ(r.block.unstable[0].name, "tseries");
+  EXPECT_EQ(r.block.unstable[0].value, "error");
+  EXPECT_TRUE(read("config = { unstable_macro = error }").block.unstable.empty());
   EXPECT_NE(read("config = { unstable_tseries = maybe }")
                 .errors.find("config variable 'unstable_tseries' expects one of enable, warn, "
                              "error"),

@@ -40,7 +40,8 @@ struct SemaOptions {
   std::string license = "GPL";
   uint32_t max_programs = 0;          // 0: no limit
   std::vector<abi::Setting> settings; // for the tool's runtime
-  std::vector<std::string> disabled_features; // `unstable_NAME = error`: NAME is refused
+  // `unstable_NAME = enable|warn|error` of the config block, as {NAME, value}.
+  std::vector<abi::Setting> unstable;
 };
 
 // Signal number of "KILL" / "SIGKILL" (signal() accepts both), nullopt if unknown.
