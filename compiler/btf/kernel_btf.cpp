@@ -118,6 +118,18 @@ std::optional<uint32_t> KernelBtf::find_type(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<uint32_t> KernelBtf::percpu_var_type(std::string_view name) const {
+  int var = btf__find_by_name_kind(btf_, std::string(name).c_str(), BTF_KIND_VAR);
+  int sec = btf__find_by_name_kind(btf_, ".data..percpu", BTF_KIND_DATASEC);
+  if (var <= 0 || sec <= 0) return std::nullopt;
+  const struct btf_type* s = btf__type_by_id(btf_, static_cast<uint32_t>(sec));
+  const struct btf_var_secinfo* v = btf_var_secinfos(s);
+  for (uint16_t i = 0; i < btf_vlen(s); ++i, ++v)
+    if (v->type == static_cast<uint32_t>(var))
+      return btf__type_by_id(btf_, static_cast<uint32_t>(var))->type;
+  return std::nullopt;
+}
+
 std::optional<uint32_t> KernelBtf::func_arg_count(std::string_view name) const {
   int id = btf__find_by_name_kind(btf_, std::string(name).c_str(), BTF_KIND_FUNC);
   if (id <= 0) return std::nullopt;

@@ -68,6 +68,8 @@ public:
   std::optional<uint32_t> find_record(std::string_view name) const;
   // Any named type: struct, union, typedef, enum, int, float.
   std::optional<uint32_t> find_type(std::string_view name) const;
+  // The type of the per-CPU kernel variable `name` (a VAR of the .data..percpu section).
+  std::optional<uint32_t> percpu_var_type(std::string_view name) const;
   // Value of an enumerator of any enum (ENUM or ENUM64) in the BTF.
   std::optional<int64_t> enum_value(std::string_view enumerator) const;
   // BTF id of the (first) enum type defining `enumerator` (after enum_value() indexed them).

@@ -25,6 +25,7 @@ enum class Helper : uint64_t {
   ProbeReadKernelStr = 115,
   ProbeRead = 4,
   ProbeReadStr = 45,
+  GetSocketCookie = 46,
   KtimeGetBootNs = 125,
   RingbufReserve = 131,
   RingbufSubmit = 132,
@@ -39,6 +40,8 @@ enum class Helper : uint64_t {
   DPath = 147,
   Jiffies64 = 118,
   ForEachMapElem = 164,
+  PerCpuPtr = 153,
+  ThisCpuPtr = 154,
   KtimeGetTaiNs = 208,
 };
 

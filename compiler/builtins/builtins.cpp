@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 63> kFuncs = {{
+const std::array<FuncDesc, 65> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -72,6 +72,8 @@ const std::array<FuncDesc, 63> kFuncs = {{
   {ValueFn::KfuncExist, "kfunc_exist", 1, 1, false, true},
   {ValueFn::Strstr, "strstr", 2, 2, false, true},
   {ValueFn::Typeinfo, "typeinfo", 1, 1, false, true},
+  {ValueFn::SocketCookie, "socket_cookie", 1, 1, false, true},
+  {ValueFn::PercpuKaddr, "percpu_kaddr", 1, 2, false, true},
   {ValueFn::Fail, "fail", 1, 128, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
@@ -137,10 +139,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   static constexpr Refused kRefused[] = {
     {"typeof", "typeof(...) names a type: write it in a cast or a let declaration"},
     {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
-    {"percpu_kaddr", "a per-CPU kernel variable needs a BTF-typed ksym the runtime does not "
-                     "resolve yet"},
-    {"socket_cookie", "bpf_get_socket_cookie needs a BTF-typed socket (fentry), which btc does "
-                      "not pass to helpers yet"},
     {"dw_ustack", "btc has no DWARF-based stack unwinding"},
     {"write_user", "writing to user memory is not implemented"},
   };

@@ -113,7 +113,9 @@ enum class ValueFn {
   KfuncExist,
   Strstr,
   Typeinfo, // sema replaces the call by a record
-  Fail,     // sema: an error, or (under a run-time condition) errorf + exit(1)
+  SocketCookie,
+  PercpuKaddr,
+  Fail, // sema: an error, or (under a run-time condition) errorf + exit(1)
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Tseries };

@@ -6,6 +6,8 @@
 // index, u64 ns since boot}, buffer = {u8 length, bytes}, macaddr = u8[6].
 #include "codegen/lowerer.h"
 
+#include <llvm/IR/InlineAsm.h>
+
 #include "builtins/name_tables.h"
 #include "sema/sema.h"
 
@@ -208,6 +210,34 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::StaticAssert:
     return i64(0); // checked by sema
+  case ValueFn::PercpuKaddr: {
+    llvm::GlobalVariable* ksym = percpu_ksym(c.args[0]->as<ast::StrLit>()->value);
+    if (c.args.size() == 1)
+      return b_.CreatePtrToInt(call_helper(Helper::ThisCpuPtr, ptr_ty(), {ksym}), i64_ty());
+    llvm::Value* cpu_no =
+        b_.CreateTrunc(convert_int(lower_expr(*c.args[1]), c.args[1]->type), b_.getInt32Ty());
+    llvm::Value* p = call_helper(Helper::PerCpuPtr, ptr_ty(), {ksym, cpu_no});
+    // NULL for a CPU that does not exist; the verifier allows no arithmetic (field offsets)
+    // on the pointer before a null check. The copy in the non-null branch is opaque, so
+    // LLVM cannot fold the check away.
+    auto* ok_bb = llvm::BasicBlock::Create(ctx_, "percpu_ok", fn_);
+    auto* done_bb = llvm::BasicBlock::Create(ctx_, "percpu_done", fn_);
+    auto* from_bb = b_.GetInsertBlock();
+    b_.CreateCondBr(b_.CreateIsNull(p), done_bb, ok_bb);
+    b_.SetInsertPoint(ok_bb);
+    auto* copy_ty = llvm::FunctionType::get(i64_ty(), {i64_ty()}, false);
+    llvm::Value* addr =
+        b_.CreateCall(copy_ty, llvm::InlineAsm::get(copy_ty, "$0 = $1", "=r,r", true),
+                      {b_.CreatePtrToInt(p, i64_ty())});
+    b_.CreateBr(done_bb);
+    b_.SetInsertPoint(done_bb);
+    auto* phi = b_.CreatePHI(i64_ty(), 2);
+    phi->addIncoming(i64(0), from_bb);
+    phi->addIncoming(addr, ok_bb);
+    return phi;
+  }
+  case ValueFn::SocketCookie:
+    return call_helper(Helper::GetSocketCookie, i64_ty(), {lower_expr(*c.args[0])});
   case ValueFn::Typeinfo:
   case ValueFn::Fail:
     BTC_UNREACHABLE("sema rewrites typeinfo() and fail() calls");

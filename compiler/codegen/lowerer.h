@@ -136,6 +136,7 @@ public:
   llvm::Value* lower_call(const ast::Expr& e, const ast::Call& c);
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg);
+  llvm::GlobalVariable* percpu_ksym(const std::string& name);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   // The call's arguments from index `first` on (an event's payload).
   static std::vector<const ast::Expr*> call_args(const ast::Call& c, size_t first);

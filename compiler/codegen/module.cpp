@@ -135,6 +135,21 @@ void Lowerer::create_maps() {
   ringbuf_ = define_map("btc_events", builtins::kMapRingbuf, info_.ringbuf_bytes, 0, 0);
 }
 
+// percpu_kaddr("name"): an extern of the variable's BTF type in .ksyms, which libbpf resolves
+// to the target kernel's variable (a BTF-typed ksym: bpf_per_cpu_ptr/bpf_this_cpu_ptr take
+// it). One declaration per name.
+llvm::GlobalVariable* Lowerer::percpu_ksym(const std::string& name) {
+  if (auto* gv = module_->getNamedGlobal(name)) return gv;
+  auto type_id = btf_ ? btf_->percpu_var_type(name) : std::nullopt;
+  BTC_CHECK(type_id && core_, "sema checks that percpu_kaddr() names a per-CPU variable");
+  auto* gv = new llvm::GlobalVariable(*module_, b_.getInt8Ty(), false,
+                                      llvm::GlobalValue::ExternalLinkage, nullptr, name);
+  gv->setSection(".ksyms");
+  gv->addDebugInfo(dib_->createGlobalVariableExpression(
+      cu_, name, name, file_, 0, core_->di_type(*type_id), false, /*isDefined=*/false));
+  return gv;
+}
+
 void Lowerer::create_globals() {
   auto* char_di = dib_->createBasicType("char", 8, llvm::dwarf::DW_ATE_signed_char);
   auto byte_array = [&](const std::string& name, uint32_t size, const char* section,

@@ -29,7 +29,7 @@ struct ContextRules {
   bool reg = false;             // reg("name")
   bool uaddr = false;           // uaddr("sym"): a user binary is traced
   bool override_return = false; // override()
-  bool path = false;            // path(): a BTF `struct path` pointer
+  bool path = false;            // path(), socket_cookie(): helpers taking BTF-typed pointers
   bool signal = true;           // signal(): a task fired the probe (not BEGIN/END)
   // The kernel struct `ctx` points to ("" where 0.17 refuses ctx): its fields are loaded
   // directly from the program's context.

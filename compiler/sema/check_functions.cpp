@@ -409,6 +409,15 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       return Type::none();
     }
     return check_path(e, c);
+  case ValueFn::PercpuKaddr:
+    return check_percpu_kaddr(e, c);
+  case ValueFn::SocketCookie:
+    if (!kind.rules.path) {
+      error(e.range, "socket_cookie() needs a BTF-typed socket pointer, which only 'kfunc' "
+                     "(fentry), 'kretfunc' (fexit) and 'iter' probes have");
+      return Type::none();
+    }
+    return check_socket_cookie(e, c);
   case ValueFn::Kstack:
   case ValueFn::Ustack: {
     // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.

@@ -43,4 +43,56 @@ Type Checker::check_path(ast::Expr& e, ast::Call& c) {
   return Type::string(options_.strlen);
 }
 
+// socket_cookie(sk) (0.26): bpf_get_socket_cookie on a BTF-typed socket, e.g. fentry's
+// args.sk. The kernel takes struct sock_common and the socket structs that begin with it.
+Type Checker::check_socket_cookie(ast::Expr&, ast::Call& c) {
+  static constexpr std::string_view kSockets[] = {
+      "sock",      "sock_common",  "inet_sock",          "inet_connection_sock",
+      "tcp_sock",  "udp_sock",     "tcp6_sock",          "udp6_sock",
+      "unix_sock", "request_sock", "inet_timewait_sock", "mptcp_sock"};
+  check_expr(*c.args[0]);
+  const Type& t = c.args[0]->type;
+  if (t.kind == ast::TypeKind::None) return Type::none();
+  const Type* rec = t.is_pointer() ? t.pointee.get() : nullptr;
+  bool ok = rec && rec->kind == ast::TypeKind::Record && !rec->is_union &&
+            std::find(std::begin(kSockets), std::end(kSockets), rec->name) != std::end(kSockets);
+  if (!ok) {
+    error(c.args[0]->range, "socket_cookie() expects a pointer to a kernel socket (struct sock, "
+                            "struct sock_common, ...; " +
+                                ast::type_name(t) + " provided)");
+    return Type::none();
+  }
+  fentry_only_ = true;
+  return Type::uint64();
+}
+
+// percpu_kaddr("name"[, cpu]) (0.26): the address of a per-CPU kernel variable on `cpu` (or
+// this CPU), through a BTF-typed ksym the tool's libbpf resolves on the target. A uint64 *,
+// as 0.26 types it.
+Type Checker::check_percpu_kaddr(ast::Expr& e, ast::Call& c) {
+  Type out = Type::simple(ast::TypeKind::Pointer, 8);
+  out.pointee = std::make_shared<Type>(Type::uint64());
+  out.as = ast::AddrSpace::Kernel;
+  auto* name = c.args[0]->as<ast::StrLit>();
+  if (!name) {
+    check_expr(*c.args[0]);
+    error(c.args[0]->range, "percpu_kaddr() expects the variable's name as a string literal");
+    return out;
+  }
+  if (c.args.size() == 2) {
+    check_expr(*c.args[1]);
+    if (!c.args[1]->type.is_integer())
+      error(c.args[1]->range, "percpu_kaddr() expects a CPU number (" +
+                                  value_class_of(c.args[1]->type) + " provided)");
+  }
+  if (!options_.btf) {
+    error(e.range, "percpu_kaddr() needs the kernel's BTF to find '" + name->value + "'");
+    return out;
+  }
+  if (!options_.btf->percpu_var_type(name->value))
+    error(c.args[0]->range,
+          "percpu_kaddr(): '" + name->value + "' is not a per-CPU variable in the kernel's BTF");
+  return out;
+}
+
 } // namespace btc::sema

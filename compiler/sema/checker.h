@@ -71,6 +71,8 @@ public:
   Type check_getopt(ast::Expr& e, ast::Call& c);
   Type check_static_assert(ast::Expr& e, ast::Call& c);
   Type check_tseries(ast::Expr& e, ast::Call& c);
+  Type check_socket_cookie(ast::Expr& e, ast::Call& c);
+  Type check_percpu_kaddr(ast::Expr& e, ast::Call& c);
   // check_comptime.cpp: typeinfo(), fail(), `if comptime`, 0.26's unstable switches.
   Type check_typeinfo(ast::Expr& e, ast::Call& c);
   Type check_fail(ast::Expr& e, ast::Call& c);

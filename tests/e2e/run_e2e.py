@@ -18,7 +18,7 @@ Case keys (all optional; strings, the script included, may use the placeholders 
 {python}), {bg_pid} (see background) and {tool_pid} (workloads only)):
   description   text shown nowhere but documents the case
   requires      list of: root btf hardware breakpoint (hardware breakpoints fire) ldd
-                file:PATH (PATH exists), or !NAME for
+                file:PATH (PATH exists) kallsyms:SYMBOL (listed in /proc/kallsyms), or !NAME for
                 "NAME unavailable"
                 (default: root btf)
   program       script text compiled with `btc -e` (else NAME.bt is compiled as a file)
@@ -201,6 +201,12 @@ def requirement_missing(req: str) -> Optional[str]:
         return None if shutil.which("ldd") else "ldd not installed"
     if req.startswith("file:"):
         return None if Path(req[5:]).exists() else f"{req[5:]} missing"
+    if req.startswith("kallsyms:"):
+        try:
+            names = {line.split()[2] for line in open("/proc/kallsyms") if len(line.split()) > 2}
+        except OSError as e:
+            return f"cannot read /proc/kallsyms: {e}"
+        return None if req[9:] in names else f"{req[9:]} not in /proc/kallsyms"
     return f"unknown requirement {req!r}"
 
 

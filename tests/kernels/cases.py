@@ -171,6 +171,28 @@ CASES = [
         "stdout_regex": [r"^@f\[vfs_read\]: 4$", r"^@name\[five\]: 4$"],
     },
     {
+        "name": "socket_cookie",
+        # socket_cookie() (0.26) on fentry's BTF-typed args.sk (bpf_get_socket_cookie): a
+        # non-zero cookie for each of the three connecting sockets.
+        "program": 'fentry:tcp_connect /comm == "kload"/ { '
+                   'printf("cookie %lu\\n", socket_cookie(args.sk)); }',
+        "workload": "kload tcp 8093 3",
+        "values": [{"regex": r"^cookie (\d+)$", "min": 1, "max": 2**64 - 1, "count": 3}],
+    },
+    {
+        "name": "percpu_kaddr",
+        # percpu_kaddr() (0.26): typed ksyms of per-CPU variables (Debian's kernels list data
+        # symbols in kallsyms; the host's does not). runqueues of CPU 0 and of this CPU know
+        # their CPU number; process_counts (forks on this CPU) is not zero.
+        "program": 'BEGIN { $r0 = (struct rq *)percpu_kaddr("runqueues", 0); '
+                   '$me = (struct rq *)percpu_kaddr("runqueues"); '
+                   '$n = percpu_kaddr("process_counts"); '
+                   'printf("cpu %d this %d==%d procs %d\\n", $r0->cpu, $me->cpu, cpu, *$n > 0); '
+                   'exit(); }',
+        "stop": "exit",
+        "stdout_regex": [r"^cpu 0 this (\d+)==\1 procs 1$"],
+    },
+    {
         # The e2e suite's kfunc_object.bt, checked there as an object only: CO-RE reads through
         # args->file, a kretfunc with retval and args, a kfunc wildcard (vfs_readv*).
         "name": "kfunc_object_runs",

@@ -93,6 +93,10 @@ std::string verifier_reason(std::string_view log) {
     if (digits > 0 && digits < line.size() && line[digits] == ':') continue; // "12: (85) call"
     reason.assign(line);
   }
+  // A typed ksym (percpu_kaddr) the kernel cannot place: kallsyms lists no data symbols.
+  if (reason.find("failed to find the address for kernel symbol") != std::string::npos)
+    reason += " (percpu_kaddr() needs the variable in /proc/kallsyms: a kernel built with "
+              "CONFIG_KALLSYMS_ALL)";
   return reason;
 }
 

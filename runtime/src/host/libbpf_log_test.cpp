@@ -30,6 +30,16 @@ TEST(VerifierReason, InvalidMemoryAccess) {
   EXPECT_EQ(verifier_reason(log), "R1 invalid mem access 'scalar'");
 }
 
+TEST(VerifierReason, KsymWithoutKallsymsSaysWhy) {
+  const char* log = "-- BEGIN PROG LOAD LOG --\n"
+                    "ldimm64 failed to find the address for kernel symbol 'runqueues'.\n"
+                    "verification time 5 usec\n"
+                    "-- END PROG LOAD LOG --\n";
+  EXPECT_EQ(verifier_reason(log),
+            "ldimm64 failed to find the address for kernel symbol 'runqueues'. (percpu_kaddr() "
+            "needs the variable in /proc/kallsyms: a kernel built with CONFIG_KALLSYMS_ALL)");
+}
+
 TEST(VerifierReason, NoLogNoReason) {
   EXPECT_EQ(verifier_reason("libbpf: failed to open object\n"), "");
   EXPECT_EQ(verifier_reason("-- BEGIN PROG LOAD LOG --\n0: (95) exit\n-- END PROG LOAD LOG --\n"),
