@@ -25,6 +25,7 @@ enum class Helper : uint64_t {
   ProbeReadKernelStr = 115,
   ProbeRead = 4,
   ProbeReadStr = 45,
+  ProbeWriteUser = 36,
   GetSocketCookie = 46,
   KtimeGetBootNs = 125,
   RingbufReserve = 131,

@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 65> kFuncs = {{
+const std::array<FuncDesc, 66> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -74,6 +74,7 @@ const std::array<FuncDesc, 65> kFuncs = {{
   {ValueFn::Typeinfo, "typeinfo", 1, 1, false, true},
   {ValueFn::SocketCookie, "socket_cookie", 1, 1, false, true},
   {ValueFn::PercpuKaddr, "percpu_kaddr", 1, 2, false, true},
+  {ValueFn::WriteUser, "write_user", 3, 3, true, true},
   {ValueFn::Fail, "fail", 1, 128, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
@@ -140,7 +141,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
     {"typeof", "typeof(...) names a type: write it in a cast or a let declaration"},
     {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
     {"dw_ustack", "btc has no DWARF-based stack unwinding"},
-    {"write_user", "writing to user memory is not implemented"},
   };
   // clang-format on
   for (const auto& r : kRefused)

@@ -115,6 +115,7 @@ enum class ValueFn {
   Typeinfo, // sema replaces the call by a record
   SocketCookie,
   PercpuKaddr,
+  WriteUser,
   Fail, // sema: an error, or (under a run-time condition) errorf + exit(1)
 };
 // Aggregations: the whole right-hand side of a map assignment.

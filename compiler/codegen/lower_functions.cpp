@@ -210,6 +210,15 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
   }
   case ValueFn::StaticAssert:
     return i64(0); // checked by sema
+  case ValueFn::WriteUser: {
+    llvm::Value* dst =
+        b_.CreateIntToPtr(convert_int(lower_expr(*c.args[0]), c.args[0]->type), ptr_ty());
+    llvm::Value* src = lower_expr(*c.args[1]);
+    if (!src->getType()->isPointerTy()) src = b_.CreateIntToPtr(src, ptr_ty());
+    llvm::Value* ret = call_helper(Helper::ProbeWriteUser, i64_ty(),
+                                   {dst, src, i64(c.args[2]->as<ast::IntLit>()->value)});
+    return b_.CreateZExt(b_.CreateICmpEQ(ret, i64(0)), i64_ty());
+  }
   case ValueFn::PercpuKaddr: {
     llvm::GlobalVariable* ksym = percpu_ksym(c.args[0]->as<ast::StrLit>()->value);
     if (c.args.size() == 1)

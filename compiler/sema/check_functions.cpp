@@ -409,6 +409,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
       return Type::none();
     }
     return check_path(e, c);
+  case ValueFn::WriteUser:
+    return check_write_user(e, c);
   case ValueFn::PercpuKaddr:
     return check_percpu_kaddr(e, c);
   case ValueFn::SocketCookie:

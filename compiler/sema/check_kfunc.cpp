@@ -95,4 +95,35 @@ Type Checker::check_percpu_kaddr(ast::Expr& e, ast::Call& c) {
   return out;
 }
 
+// write_user(dst, src, len) (0.26, unsafe): bpf_probe_write_user of `len` bytes of a string
+// value or of a variable (&$x) to the user address `dst`; true on success.
+Type Checker::check_write_user(ast::Expr&, ast::Call& c) {
+  for (auto& a : c.args) check_expr(*a);
+  const Type& dst = c.args[0]->type;
+  if (!dst.is_pointer() && !dst.is_integer() && dst.kind != ast::TypeKind::None)
+    error(c.args[0]->range,
+          "write_user() expects a user address to write to (" + ast::type_name(dst) + " provided)");
+  const Type& src = c.args[1]->type;
+  uint32_t room = 0;
+  auto* addr = c.args[1]->as<ast::Unary>();
+  if (src.is_string()) {
+    room = src.size;
+  } else if (addr && addr->op == ast::UnOp::AddrOf && addr->operand->as<ast::Var>() &&
+             src.pointee) {
+    room = src.pointee->size;
+  } else if (src.kind != ast::TypeKind::None) {
+    error(c.args[1]->range, "write_user() writes a string value or a variable's bytes (&$x); " +
+                                ast::type_name(src) + " provided");
+  }
+  auto* len = c.args[2]->as<ast::IntLit>();
+  if (!len) {
+    error(c.args[2]->range, "write_user() expects the length as an integer literal" +
+                                needed_when_compiling(*c.args[2]));
+  } else if (room && (len->value == 0 || len->value > room)) {
+    error(c.args[2]->range, "write_user() length must be between 1 and " + std::to_string(room) +
+                                " (the size of what it writes)");
+  }
+  return Type::boolean();
+}
+
 } // namespace btc::sema

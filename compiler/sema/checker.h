@@ -73,6 +73,7 @@ public:
   Type check_tseries(ast::Expr& e, ast::Call& c);
   Type check_socket_cookie(ast::Expr& e, ast::Call& c);
   Type check_percpu_kaddr(ast::Expr& e, ast::Call& c);
+  Type check_write_user(ast::Expr& e, ast::Call& c);
   // check_comptime.cpp: typeinfo(), fail(), `if comptime`, 0.26's unstable switches.
   Type check_typeinfo(ast::Expr& e, ast::Call& c);
   Type check_fail(ast::Expr& e, ast::Call& c);

@@ -193,6 +193,20 @@ CASES = [
         "stdout_regex": [r"^cpu 0 this (\d+)==\1 procs 1$"],
     },
     {
+        "name": "write_user",
+        # write_user() (0.26, unsafe; bpf_probe_write_user, which this host's locked-down
+        # kernel refuses): cat's openat path is rewritten before the kernel reads it, so cat
+        # prints the other file.
+        "program": 'tracepoint:syscalls:sys_enter_openat /comm == "cat" && '
+                   'str(args.filename) == "/tmp/wu_aaaa.txt"/ { $new = "/tmp/wu_bbbb.txt"; '
+                   'if (write_user(args.filename, $new, 17)) { '
+                   'printf("now %s\\n", str(args.filename)); } }',
+        "compile_args": ["--unsafe"],
+        "setup": "echo original > /tmp/wu_aaaa.txt; echo redirected > /tmp/wu_bbbb.txt",
+        "workload": "cat /tmp/wu_aaaa.txt > /tmp/wu_out.txt; cat /tmp/wu_out.txt",
+        "stdout_regex": [r"^now /tmp/wu_bbbb\.txt$"],
+    },
+    {
         # The e2e suite's kfunc_object.bt, checked there as an object only: CO-RE reads through
         # args->file, a kretfunc with retval and args, a kfunc wildcard (vfs_readv*).
         "name": "kfunc_object_runs",

@@ -97,6 +97,8 @@ std::string verifier_reason(std::string_view log) {
   if (reason.find("failed to find the address for kernel symbol") != std::string::npos)
     reason += " (percpu_kaddr() needs the variable in /proc/kallsyms: a kernel built with "
               "CONFIG_KALLSYMS_ALL)";
+  if (reason.find("cannot use helper bpf_probe_write_user") != std::string::npos)
+    reason += " (write_user(): a kernel in lockdown mode refuses bpf_probe_write_user)";
   return reason;
 }
 

@@ -40,6 +40,14 @@ TEST(VerifierReason, KsymWithoutKallsymsSaysWhy) {
             "needs the variable in /proc/kallsyms: a kernel built with CONFIG_KALLSYMS_ALL)");
 }
 
+TEST(VerifierReason, WriteUserUnderLockdownSaysWhy) {
+  const char* log = "-- BEGIN PROG LOAD LOG --\n"
+                    "program of this type cannot use helper bpf_probe_write_user#36\n"
+                    "-- END PROG LOAD LOG --\n";
+  EXPECT_NE(verifier_reason(log).find("a kernel in lockdown mode refuses bpf_probe_write_user"),
+            std::string::npos);
+}
+
 TEST(VerifierReason, NoLogNoReason) {
   EXPECT_EQ(verifier_reason("libbpf: failed to open object\n"), "");
   EXPECT_EQ(verifier_reason("-- BEGIN PROG LOAD LOG --\n0: (95) exit\n-- END PROG LOAD LOG --\n"),
