@@ -59,11 +59,16 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           lower_block(n.stmts);
           return n.value ? lower_expr(*n.value) : i64(0);
         } else if constexpr (std::is_same_v<T, ast::StrLit>) {
+          // Whole 8-byte words (little-endian), the NUL and padding included: a few stores
+          // instead of a memset and one store per byte for LLVM to merge.
           uint32_t size = e.type.size;
           auto* buf = stack_buffer(size, "str");
-          zero_fill(buf, sema::align8(size));
-          for (size_t i = 0; i < n.value.size(); ++i)
-            b_.CreateStore(b_.getInt8(static_cast<uint8_t>(n.value[i])), gep(buf, i));
+          for (uint32_t at = 0; at < sema::align8(size); at += 8) {
+            uint64_t word = 0;
+            for (uint32_t k = 0; k < 8 && at + k < n.value.size(); ++k)
+              word |= uint64_t(static_cast<uint8_t>(n.value[at + k])) << (8 * k);
+            b_.CreateAlignedStore(i64(word), gep(buf, at), llvm::Align(8));
+          }
           return buf;
         } else if constexpr (std::is_same_v<T, ast::Builtin>) {
           return lower_builtin(e, n);
