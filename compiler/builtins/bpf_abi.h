@@ -43,6 +43,7 @@ enum class Helper : uint64_t {
   ForEachMapElem = 164,
   PerCpuPtr = 153,
   ThisCpuPtr = 154,
+  MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,
 };
 

@@ -165,7 +165,11 @@ llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
     uint32_t dst = kv.elem_offsets[0] + (mi.key_types.size() == 1 ? 0 : kt.elem_offsets[i]);
     copy_bytes(gep(kv_buf, dst), gep(key, mi.key_offsets[i]), mi.key_types[i].size);
   }
-  copy_bytes(gep(kv_buf, kv.elem_offsets[1]), value, kv.elems[1].size);
+  if (mi.percpu && mi.kind != abi::MapKind::Plain)
+    b_.CreateAlignedStore(sum_over_cpus(mi, info_.map_index.at(m.name), key),
+                          gep(kv_buf, kv.elem_offsets[1]), llvm::Align(8));
+  else
+    copy_bytes(gep(kv_buf, kv.elem_offsets[1]), value, kv.elems[1].size);
   if (is_scalar(kv)) BTC_UNREACHABLE("a (key, value) tuple is never scalar");
   vars_[f.var] = kv_buf;
 
@@ -193,6 +197,82 @@ llvm::Function* Lowerer::loop_callback(const ast::ForStmt& f,
   b_.restoreIP(outer_ip);
   b_.SetCurrentDebugLocation(outer_loc);
   return cb;
+}
+
+// The value of an aggregation entry over every CPU (the callback sees this CPU's only):
+// bpf_map_lookup_percpu_elem (5.19+) for CPUs 0..ncpus-1, ncpus from the frozen .rodata, so
+// the verifier knows the bound. count/sum add up, min/max take the set ones, avg is
+// total / count.
+llvm::Value* Lowerer::sum_over_cpus(const sema::MapInfo& mi, uint32_t map_index, llvm::Value* key) {
+  using abi::MapKind;
+  auto* total = entry_alloca(i64_ty(), "cpu_total");
+  auto* count = entry_alloca(i64_ty(), "cpu_count");
+  auto* have = entry_alloca(i64_ty(), "cpu_have");
+  auto* cpu = entry_alloca(i64_ty(), "cpu");
+  for (auto* a : {total, count, have, cpu}) b_.CreateAlignedStore(i64(0), a, llvm::Align(8));
+  auto load = [&](llvm::Value* p) { return b_.CreateAlignedLoad(i64_ty(), p, llvm::Align(8)); };
+  auto* cond_bb = llvm::BasicBlock::Create(ctx_, "cpus_cond", fn_);
+  auto* body_bb = llvm::BasicBlock::Create(ctx_, "cpus_body", fn_);
+  auto* found_bb = llvm::BasicBlock::Create(ctx_, "cpus_found", fn_);
+  auto* next_bb = llvm::BasicBlock::Create(ctx_, "cpus_next", fn_);
+  auto* end_bb = llvm::BasicBlock::Create(ctx_, "cpus_end", fn_);
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(cond_bb);
+  constexpr uint64_t kMaxCpus = 8192;
+  llvm::Value* c = load(cpu);
+  b_.CreateCondBr(b_.CreateAnd(b_.CreateICmpULT(c, config_u64(layout_.ncpus)),
+                               b_.CreateICmpULT(c, i64(kMaxCpus))),
+                  body_bb, end_bb);
+  b_.SetInsertPoint(body_bb);
+  llvm::Value* p = call_helper(Helper::MapLookupPercpuElem, ptr_ty(),
+                               {maps_[map_index], key, b_.CreateTrunc(c, b_.getInt32Ty())});
+  b_.CreateCondBr(b_.CreateIsNull(p), next_bb, found_bb);
+  b_.SetInsertPoint(found_bb);
+  llvm::Value* v0 = load(p);
+  switch (mi.kind) {
+  case MapKind::Count:
+  case MapKind::Sum:
+    b_.CreateAlignedStore(b_.CreateAdd(load(total), v0), total, llvm::Align(8));
+    break;
+  case MapKind::Avg:
+    b_.CreateAlignedStore(b_.CreateAdd(load(count), v0), count, llvm::Align(8));
+    b_.CreateAlignedStore(b_.CreateAdd(load(total), load(gep(p, 8))), total, llvm::Align(8));
+    break;
+  case MapKind::Min:
+  case MapKind::Max: {
+    bool is_min = mi.kind == MapKind::Min;
+    auto pred = mi.value_type.is_signed
+                    ? (is_min ? llvm::CmpInst::ICMP_SLT : llvm::CmpInst::ICMP_SGT)
+                    : (is_min ? llvm::CmpInst::ICMP_ULT : llvm::CmpInst::ICMP_UGT);
+    llvm::Value* set = b_.CreateICmpNE(load(gep(p, 8)), i64(0));
+    llvm::Value* better =
+        b_.CreateOr(b_.CreateICmpEQ(load(have), i64(0)), b_.CreateICmp(pred, v0, load(total)));
+    llvm::Value* take = b_.CreateAnd(set, better);
+    b_.CreateAlignedStore(b_.CreateSelect(take, v0, load(total)), total, llvm::Align(8));
+    b_.CreateAlignedStore(b_.CreateSelect(take, i64(1), load(have)), have, llvm::Align(8));
+    break;
+  }
+  case MapKind::Plain:
+  case MapKind::Stats:
+  case MapKind::Hist:
+  case MapKind::Lhist:
+  case MapKind::Tseries:
+    BTC_UNREACHABLE("sema allows for loops over count/sum/min/max/avg maps only");
+  }
+  b_.CreateBr(next_bb);
+  b_.SetInsertPoint(next_bb);
+  b_.CreateAlignedStore(b_.CreateAdd(load(cpu), i64(1)), cpu, llvm::Align(8));
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(end_bb);
+  if (mi.kind != MapKind::Avg) return load(total);
+  llvm::Value* n = load(count);
+  llvm::Value* safe = b_.CreateSelect(b_.CreateICmpEQ(n, i64(0)), i64(1), n);
+  llvm::Value* t = load(total);
+  if (!mi.value_type.is_signed) return b_.CreateUDiv(t, safe);
+  // BPF v3 has no signed division: divide the magnitude, then restore the sign.
+  llvm::Value* negative = b_.CreateICmpSLT(t, i64(0));
+  llvm::Value* q = b_.CreateUDiv(b_.CreateSelect(negative, b_.CreateNeg(t), t), safe);
+  return b_.CreateSelect(negative, b_.CreateNeg(q), q);
 }
 
 } // namespace btc::codegen

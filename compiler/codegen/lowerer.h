@@ -137,6 +137,7 @@ public:
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg);
   llvm::GlobalVariable* percpu_ksym(const std::string& name);
+  llvm::Value* sum_over_cpus(const sema::MapInfo& mi, uint32_t map_index, llvm::Value* key);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   // The call's arguments from index `first` on (an event's payload).
   static std::vector<const ast::Expr*> call_args(const ast::Call& c, size_t first);

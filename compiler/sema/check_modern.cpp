@@ -97,9 +97,25 @@ void Checker::check_for(ast::ForStmt& f) {
     const auto& keys = st->second.keys;
     if (keys.empty())
       error(f.map->range, "for loops iterate over maps with keys; " + m.name + " has none");
-    if (st->second.value.is_aggregation())
-      error(f.map->range, "for loops over " + ast::type_name(st->second.value) +
-                              "() maps are not supported by btc: their values are per CPU");
+    // count/sum/min/max/avg values are summed over the CPUs in the loop, as 0.26 does; the
+    // other aggregations cannot be one number.
+    Type value = st->second.value;
+    switch (value.kind) {
+    case ast::TypeKind::Count:
+      value = Type::uint64();
+      break;
+    case ast::TypeKind::Sum:
+    case ast::TypeKind::Min:
+    case ast::TypeKind::Max:
+    case ast::TypeKind::Avg:
+      value = Type::integer(8, value.is_signed);
+      break;
+    default:
+      if (value.is_aggregation())
+        error(f.map->range, "for loops over " + ast::type_name(value) +
+                                "() maps are not supported: their values are not one number");
+      break;
+    }
     Type key;
     if (keys.size() == 1) {
       key = keys[0];
@@ -108,7 +124,7 @@ void Checker::check_for(ast::ForStmt& f) {
       key.elems = keys;
       key = storage_type(key);
     }
-    kv.elems = {key, st->second.value};
+    kv.elems = {key, value};
     kv = storage_type(kv);
   } else {
     kv.elems = {Type::int64(), Type::int64()};
