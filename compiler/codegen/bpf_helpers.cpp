@@ -216,6 +216,11 @@ llvm::Value* Lowerer::attach_id() {
   return phi;
 }
 
+llvm::Value* Lowerer::opaque(llvm::Value* v) {
+  auto* copy_ty = llvm::FunctionType::get(i64_ty(), {i64_ty()}, false);
+  return b_.CreateCall(copy_ty, llvm::InlineAsm::get(copy_ty, "$0 = $1", "=r,r", true), {v});
+}
+
 llvm::Value* Lowerer::attach_id_marker() {
   // An opaque ld_imm64 (inline asm, so LLVM cannot fold or move it) the runtime rewrites.
   auto* asm_ty = llvm::FunctionType::get(i64_ty(), false);

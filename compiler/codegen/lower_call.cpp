@@ -7,7 +7,6 @@
 // increment a bucket (0.17's log2 buckets).
 #include "codegen/lowerer.h"
 
-#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
 namespace btc::codegen {
@@ -283,8 +282,7 @@ void Lowerer::lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg) {
   llvm::Value* slot = b_.CreateURem(epoch, i64(n));
   // LLVM knows slot < n and would drop a bound check; the verifier does not know it. An
   // opaque copy keeps the check.
-  auto* copy_ty = llvm::FunctionType::get(i64_ty(), {i64_ty()}, false);
-  slot = b_.CreateCall(copy_ty, llvm::InlineAsm::get(copy_ty, "$0 = $1", "=r,r", true), {slot});
+  slot = opaque(slot);
   slot = b_.CreateSelect(b_.CreateICmpUGT(slot, i64(n - 1)), i64(n - 1), slot);
   llvm::Value* p = b_.CreateGEP(b_.getInt8Ty(), v, b_.CreateMul(slot, i64(abi::kTseriesSlotSize)));
   llvm::Value* value_p = p;

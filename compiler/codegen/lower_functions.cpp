@@ -6,8 +6,6 @@
 // index, u64 ns since boot}, buffer = {u8 length, bytes}, macaddr = u8[6].
 #include "codegen/lowerer.h"
 
-#include <llvm/IR/InlineAsm.h>
-
 #include "builtins/name_tables.h"
 #include "sema/sema.h"
 
@@ -234,10 +232,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     auto* from_bb = b_.GetInsertBlock();
     b_.CreateCondBr(b_.CreateIsNull(p), done_bb, ok_bb);
     b_.SetInsertPoint(ok_bb);
-    auto* copy_ty = llvm::FunctionType::get(i64_ty(), {i64_ty()}, false);
-    llvm::Value* addr =
-        b_.CreateCall(copy_ty, llvm::InlineAsm::get(copy_ty, "$0 = $1", "=r,r", true),
-                      {b_.CreatePtrToInt(p, i64_ty())});
+    llvm::Value* addr = opaque(b_.CreatePtrToInt(p, i64_ty()));
     b_.CreateBr(done_bb);
     b_.SetInsertPoint(done_bb);
     auto* phi = b_.CreatePHI(i64_ty(), 2);

@@ -137,6 +137,9 @@ public:
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg);
   llvm::GlobalVariable* percpu_ksym(const std::string& name);
+  // An i64 copy of `v` LLVM cannot see through (inline asm): keeps checks the verifier needs
+  // but LLVM would fold away.
+  llvm::Value* opaque(llvm::Value* v);
   llvm::Value* sum_over_cpus(const sema::MapInfo& mi, uint32_t map_index, llvm::Value* key);
   void emit_event(uint32_t event_id, const std::vector<const ast::Expr*>& args);
   // The call's arguments from index `first` on (an event's payload).

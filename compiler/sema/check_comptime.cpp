@@ -296,6 +296,12 @@ ast::ExprPtr literal_of(const Constant& c, source::SourceRange at) {
 
 } // namespace
 
+std::optional<int64_t> constant_int(const ast::Expr& e) {
+  auto v = constant(e);
+  if (!v || v->kind != Constant::Kind::Int) return std::nullopt;
+  return v->i;
+}
+
 std::string Checker::unstable_setting(const std::string& feature, const char* dflt) const {
   for (const auto& s : options_.unstable)
     if (s.name == feature) return s.value;

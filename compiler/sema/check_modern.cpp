@@ -243,74 +243,6 @@ Type Checker::check_getopt(ast::Expr& e, ast::Call& c) {
   return Type::int64();
 }
 
-namespace {
-// The value of an integer expression made of literals (sizeof already folded): nullopt when
-// it depends on anything else.
-std::optional<int64_t> constant_value(const ast::Expr& e) {
-  if (auto* i = e.as<ast::IntLit>()) return static_cast<int64_t>(i->value);
-  if (auto* b = e.as<ast::BoolLit>()) return b->value ? 1 : 0;
-  if (auto* u = e.as<ast::Unary>()) {
-    auto v = constant_value(*u->operand);
-    if (!v) return std::nullopt;
-    switch (u->op) {
-    case ast::UnOp::Neg:
-      return -*v;
-    case ast::UnOp::LogNot:
-      return *v == 0 ? 1 : 0;
-    case ast::UnOp::BitNot:
-      return ~*v;
-    case ast::UnOp::Deref:
-    case ast::UnOp::AddrOf:
-      return std::nullopt;
-    }
-    return std::nullopt;
-  }
-  if (auto* b = e.as<ast::Binary>()) {
-    auto l = constant_value(*b->lhs), r = constant_value(*b->rhs);
-    if (!l || !r) return std::nullopt;
-    switch (b->op) {
-    case ast::BinOp::Add:
-      return *l + *r;
-    case ast::BinOp::Sub:
-      return *l - *r;
-    case ast::BinOp::Mul:
-      return *l * *r;
-    case ast::BinOp::Div:
-      return *r == 0 ? 0 : *l / *r;
-    case ast::BinOp::Mod:
-      return *r == 0 ? 0 : *l % *r;
-    case ast::BinOp::Shl:
-      return *l << (*r & 63);
-    case ast::BinOp::Shr:
-      return *l >> (*r & 63);
-    case ast::BinOp::BitAnd:
-      return *l & *r;
-    case ast::BinOp::BitOr:
-      return *l | *r;
-    case ast::BinOp::BitXor:
-      return *l ^ *r;
-    case ast::BinOp::Lt:
-      return *l < *r;
-    case ast::BinOp::Le:
-      return *l <= *r;
-    case ast::BinOp::Gt:
-      return *l > *r;
-    case ast::BinOp::Ge:
-      return *l >= *r;
-    case ast::BinOp::Eq:
-      return *l == *r;
-    case ast::BinOp::Ne:
-      return *l != *r;
-    case ast::BinOp::LogAnd:
-      return *l && *r;
-    case ast::BinOp::LogOr:
-      return *l || *r;
-    }
-  }
-  return std::nullopt;
-}
-} // namespace
-
 // static_assert(cond, "message"): checked when compiling; cond must be known then.
 Type Checker::check_static_assert(ast::Expr& e, ast::Call& c) {
   check_expr(*c.args[0]);
@@ -320,7 +252,7 @@ Type Checker::check_static_assert(ast::Expr& e, ast::Call& c) {
     return Type::none();
   }
   if (!reporting_) return Type::none(); // sizeof is folded in the reporting walk
-  auto v = constant_value(*c.args[0]);
+  auto v = constant_int(*c.args[0]);
   if (!v)
     error(c.args[0]->range, "static_assert() needs a condition known when compiling");
   else if (*v == 0)

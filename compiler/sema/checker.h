@@ -27,6 +27,9 @@ namespace btc::sema {
 std::string type_class(const Type& t);
 // "integer", "string" or the type's name: the "(X provided)" part of argument errors.
 std::string value_class_of(const Type& t);
+// The value of an integer expression known when compiling (literals, folded sizeof and
+// offsetof, typeinfo() comparisons and operators on them); nullopt otherwise.
+std::optional<int64_t> constant_int(const ast::Expr& e);
 
 // The checker is also what sema lends the probe providers (probes/provider.h).
 class Checker final : public probes::SemaContext {
