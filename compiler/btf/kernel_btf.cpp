@@ -22,17 +22,22 @@ ast::TypePtr share(ast::Type t) { return std::make_shared<const ast::Type>(std::
 KernelBtf::KernelBtf(struct btf* b, std::string path) : btf_(b), path_(std::move(path)) {}
 
 KernelBtf::KernelBtf(KernelBtf&& other) noexcept
-    : btf_(other.btf_), path_(std::move(other.path_)),
-      enumerators_(std::move(other.enumerators_)),
+    : btf_(other.btf_), base_(other.base_), module_(std::move(other.module_)),
+      path_(std::move(other.path_)), enumerators_(std::move(other.enumerators_)),
       prefix_cache_(std::move(other.prefix_cache_)) {
   other.btf_ = nullptr;
+  other.base_ = nullptr;
 }
 
 KernelBtf& KernelBtf::operator=(KernelBtf&& other) noexcept {
   if (this != &other) {
     btf__free(btf_);
+    btf__free(base_);
     btf_ = other.btf_;
+    base_ = other.base_;
+    module_ = std::move(other.module_);
     other.btf_ = nullptr;
+    other.base_ = nullptr;
     path_ = std::move(other.path_);
     enumerators_ = std::move(other.enumerators_);
     prefix_cache_ = std::move(other.prefix_cache_);
@@ -40,7 +45,30 @@ KernelBtf& KernelBtf::operator=(KernelBtf&& other) noexcept {
   return *this;
 }
 
-KernelBtf::~KernelBtf() { btf__free(btf_); }
+KernelBtf::~KernelBtf() {
+  btf__free(btf_); // the split BTF first: it refers to its base
+  btf__free(base_);
+}
+
+llvm::Expected<KernelBtf> KernelBtf::load_with_module(const std::string& path,
+                                                      const std::string& module,
+                                                      const std::string& module_path) {
+  auto base = load(path);
+  if (!base) return base.takeError();
+  struct btf* split = btf__parse_split(module_path.c_str(), base->btf_);
+  int err = libbpf_get_error(split);
+  if (err || !split) {
+    int e = err ? -err : errno;
+    return llvm::createStringError(std::error_code(e, std::generic_category()),
+                                   "cannot read the BTF of module %s from %s: %s", module.c_str(),
+                                   module_path.c_str(), std::strerror(e));
+  }
+  KernelBtf out(split, path);
+  out.base_ = base->btf_;
+  base->btf_ = nullptr;
+  out.module_ = module;
+  return out;
+}
 
 llvm::Expected<KernelBtf> KernelBtf::load(const std::string& path) {
   // btf__parse() sniffs the format: raw BTF (the sysfs file, btf__raw_data dumps) or ELF.

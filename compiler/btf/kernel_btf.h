@@ -53,6 +53,14 @@ public:
 
   // Opens raw BTF or an ELF file with .BTF; works unprivileged for /sys/kernel/btf/vmlinux.
   static llvm::Expected<KernelBtf> load(const std::string& path = kVmlinuxPath);
+  // vmlinux BTF from `path` plus the split BTF of kernel module `module` (its
+  // /sys/kernel/btf/MODULE file, a raw dump, or the .ko itself): one type space in which the
+  // module's functions, tracepoints and types are found by name too.
+  static llvm::Expected<KernelBtf> load_with_module(const std::string& path,
+                                                    const std::string& module,
+                                                    const std::string& module_path);
+  // The module whose BTF is loaded on top of vmlinux ("" when none).
+  const std::string& module() const { return module_; }
 
   KernelBtf(KernelBtf&& other) noexcept;
   KernelBtf& operator=(KernelBtf&& other) noexcept;
@@ -107,6 +115,8 @@ private:
                      FieldPath& out) const;
 
   struct btf* btf_ = nullptr;
+  struct btf* base_ = nullptr; // vmlinux under a module's split BTF
+  std::string module_;
   std::string path_;
   // Lazily built indexes (queries are const; these caches are not observable).
   mutable std::unique_ptr<std::unordered_map<std::string, int64_t>> enumerators_;

@@ -19,6 +19,7 @@
 #include "manifest/manifest.h"
 #include "model.h"
 #include "parse/parser.h"
+#include "probes/probes.h"
 #include "sema/config_block.h"
 #include "sema/sema.h"
 
@@ -127,6 +128,27 @@ struct LlvmDiagnostics {
 } // namespace
 
 // The script's config block: what the environment and options did not set already.
+// The kernel module whose BTF the script's fentry/fexit/rawtracepoint probes need, and where
+// to read it (--module-btf NAME=FILE, else /sys/kernel/btf/NAME if it exists; "" otherwise:
+// sema then says which module lacks BTF).
+std::pair<std::string, std::string> module_btf(const ast::Program& program,
+                                               const CompileOptions& o) {
+  for (const auto& probe : program.probes)
+    for (const auto& ap : probe.attach_points) {
+      std::string err;
+      auto spec = probes::parse_attach_point(ap.text, err);
+      if (!spec || !probes::describe(spec->kind).rules.module_btf) continue;
+      if (spec->target.empty() || spec->target == "vmlinux" || spec->wildcard) continue;
+      const std::string& name = spec->target;
+      for (const std::string& m : o.module_btfs)
+        if (m.rfind(name + "=", 0) == 0) return {name, m.substr(name.size() + 1)};
+      std::string sys = "/sys/kernel/btf/" + name;
+      if (::access(sys.c_str(), R_OK) == 0) return {name, sys};
+      return {name, ""};
+    }
+  return {"", ""};
+}
+
 bool apply_config(const ast::Program& program, const CompileOptions& o, sema::SemaOptions& s,
                   diag::Diagnostics& diags) {
   sema::ConfigBlock c = sema::read_config(program.config, diags);
@@ -201,11 +223,16 @@ int compile(const CompileOptions& o) {
     return fail("cannot write the AST");
 
   times.done("expand");
-  // 4. Kernel types (BTF of the running kernel or --btf).
+  // 4. Kernel types (BTF of the running kernel or --btf), with a module's when a probe names
+  //    one (fentry:MODULE:FN).
   std::optional<btf::KernelBtf> kbtf;
-  if (auto b = btf::KernelBtf::load(o.btf_path)) kbtf.emplace(std::move(*b));
-  else if (o.btf_path != btf::KernelBtf::kVmlinuxPath)
-    return fail("cannot load BTF from " + o.btf_path + ": " + llvm::toString(b.takeError()));
+  auto [module, module_path] = module_btf(program, o);
+  auto b = module_path.empty() ? btf::KernelBtf::load(o.btf_path)
+                               : btf::KernelBtf::load_with_module(o.btf_path, module, module_path);
+  if (b)
+    kbtf.emplace(std::move(*b));
+  else if (o.btf_path != btf::KernelBtf::kVmlinuxPath || !module_path.empty())
+    return fail(llvm::toString(b.takeError()));
   else llvm::consumeError(b.takeError());
 
   times.done("btf");

@@ -27,6 +27,7 @@ struct CompileOptions {
   // does not override them.
   bool strlen_given = false, map_keys_given = false;
   unsigned helper_errors = 0; // -k: 1, -kk: 2 (the tool's default -k level)
+  std::vector<std::string> module_btfs; // --module-btf NAME=FILE
 };
 
 int compile(const CompileOptions& options);

@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ast", "ir", "bpf-obj", "skel", "manifest"}));
   app.add_option("--btf", o.btf_path, "kernel BTF to compile against")->check(CLI::ExistingFile);
   app.add_option("-I", o.include_dirs, "header search directory");
+  app.add_option("--module-btf", o.module_btfs,
+                 "NAME=FILE: BTF of kernel module NAME (its .ko or a BTF dump) for "
+                 "fentry/fexit/rawtracepoint probes of that module (default: "
+                 "/sys/kernel/btf/NAME)");
   app.add_option("--include", o.include_files, "header to include before the script");
   app.add_flag("--unsafe", o.unsafe, "allow unsafe functions (system, signal, override)");
   int k_count = 0;

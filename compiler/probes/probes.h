@@ -31,6 +31,7 @@ struct ContextRules {
   bool override_return = false; // override()
   bool path = false;            // path(), socket_cookie(): helpers taking BTF-typed pointers
   bool signal = true;           // signal(): a task fired the probe (not BEGIN/END)
+  bool module_btf = false;      // KIND:MODULE:NAME is typed from the module's BTF
   // The kernel struct `ctx` points to ("" where 0.17 refuses ctx): its fields are loaded
   // directly from the program's context.
   std::string_view ctx_record = {};

@@ -12,6 +12,8 @@ Each case is a dict:
   args, env     the tool's arguments and environment in the guest
   modules       kernel modules of the package the case needs (loaded by its setup with insmod
                 from /modules, dependencies first)
+  module_btf    MODULE: compile against the first kernel's own BTF and that module's
+                (btc --btf, --module-btf), for fentry/rawtracepoint probes of the module
   setup, workload, cleanup
                 busybox sh commands in the guest (before the tool; once it reports its probes
                 attached; at the end). /bin/kload is tests/kernels/guest/kload.c; {progs}/uvalues
@@ -289,6 +291,21 @@ CASES = [
         # (the requests are issued by dd or by a kworker, depending on the CPU shape)
         "values": [{"regex": r"^@\[[^\]]+\]: (\d+)$", "min": 1},
                    {"regex": r"^@plain: (\d+)$", "min": 10}],
+    },
+    {
+        "name": "fentry_module_function",
+        # fentry:MODULE:FN (0.26): compiled against the 6.1 kernel's own BTF and null_blk's
+        # (module_btf: btc --btf, --module-btf; the host has no modules); args.bd is typed from
+        # the module's prototype, the tool finds the function in the module's BTF object and
+        # attaches as fentry. Ten 4 KiB direct writes are at least 40960 bytes of requests.
+        "program": 'fentry:null_blk:null_queue_rq { @bytes = sum(args.bd->rq->__data_len); }',
+        "module_btf": "null_blk",
+        "args": ["-v"],
+        "modules": ["null_blk"],
+        "setup": INSMOD.format(mods="configfs null_blk", params="nr_devices=1"),
+        "workload": "dd if=/dev/zero of=/dev/nullb0 bs=4k count=10 oflag=direct",
+        "stderr_regex": [r"^kfunc:null_blk:null_queue_rq: attaching as fentry$"],
+        "values": [{"regex": r"^@bytes: (\d+)$", "min": 40960}],
     },
     # ---- Debian's kprobe tools (only verifier-loaded on the host), each with a workload -------
     {

@@ -130,6 +130,51 @@ def module_bytes(ko: Path) -> bytes:
     return data
 
 
+def elf_section(data: bytes, wanted: str) -> Optional[bytes]:
+    """The contents of section `wanted` of a 64-bit little-endian ELF file."""
+    import struct
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return None
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    def header(i: int) -> Tuple[int, int, int]:
+        name, _, _, _, off, size = struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+        return name, off, size
+    _, str_off, _ = header(shstrndx)
+    for i in range(shnum):
+        name, off, size = header(i)
+        end = data.index(b"\0", str_off + name)
+        if data[str_off + name:end].decode() == wanted:
+            return data[off:off + size]
+    return None
+
+
+def vmlinux_btf(vmlinuz: Path, out: Path) -> Path:
+    """The kernel's own BTF (the .BTF section of the vmlinux inside the bzImage: its payload
+    is xz or zstd), written raw to `out` once."""
+    import struct
+    if out.exists():
+        return out
+    image = vmlinuz.read_bytes()
+    setup_sects = image[0x1f1] or 4
+    payload_offset, payload_length = struct.unpack_from("<II", image, 0x248)
+    start = (setup_sects + 1) * 512 + payload_offset
+    payload = image[start:start + payload_length]
+    if payload.startswith(b"\xfd7zXZ"):  # (the stream ends past payload_length: read on)
+        vmlinux = lzma.LZMADecompressor().decompress(image[start:])
+    elif payload.startswith(b"\x28\xb5\x2f\xfd"):
+        vmlinux = subprocess.run(["zstd", "-dc"], input=payload, capture_output=True,
+                                 check=True).stdout
+    else:
+        raise RuntimeError(f"{vmlinuz}: unknown compression of the kernel payload")
+    btf = elf_section(vmlinux, ".BTF")
+    if btf is None:
+        raise RuntimeError(f"{vmlinuz}: the kernel has no .BTF section")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(btf)
+    return out
+
+
 def module_name(ko: Path) -> str:
     return ko.name.split(".ko")[0].replace("-", "_")
 
@@ -199,6 +244,7 @@ class Builder:
         self.reused: List[str] = []
         self.compiled: List[str] = []
         self.stale: List[str] = []  # host binaries older than btc or the runtime: not used
+        self.kernels: List[Kernel] = []  # the first one's BTF compiles module_btf cases
         inputs = [btc, build / "runtime/btc-runtime"]
         self.inputs_mtime = max(p.stat().st_mtime for p in inputs if p.exists())
 
@@ -245,12 +291,31 @@ class Builder:
             source = ["-e", case["program"]]
         else:
             raise ValueError(f"case {case['name']} names no tool")
-        argv = [str(self.btc)] + case.get("compile_args", []) + source + ["-o", str(out)]
+        argv = [str(self.btc)] + case.get("compile_args", []) + self.module_args(case) + \
+            source + ["-o", str(out)]
         proc = run(argv, timeout=COMPILE_TIMEOUT_S)
         if proc.returncode != 0:
             raise RuntimeError(f"btc failed:\n{proc.stderr}")
         self.compiled.append(case["name"])
         return out
+
+    def module_args(self, case: dict) -> List[str]:
+        """A case with "module_btf": NAME is compiled against the first kernel's own BTF and
+        module NAME's (btc's --btf, --module-btf): the host has neither that kernel nor its
+        modules. CO-RE then carries the binary to the other kernels."""
+        name = case.get("module_btf")
+        if not name:
+            return []
+        if not self.kernels or self.kernels[0].modroot is None:
+            raise RuntimeError("module_btf needs a kernel package with its modules")
+        k = self.kernels[0]
+        btf = vmlinux_btf(k.vmlinuz, self.work / "btf" / f"{k.name}.btf")
+        kos = [ko for ko in find_modules(k.modroot, [name]) if module_name(ko) == name]
+        if not kos:
+            raise RuntimeError(f"no module {name} in {k.modroot}")
+        ko = self.work / "btf" / f"{name}.ko"
+        ko.write_bytes(module_bytes(kos[0]))
+        return ["--btf", str(btf), "--module-btf", f"{name}={ko}"]
 
     def program(self, source: Path, name: str) -> Path:
         out = self.work / "progs" / name
@@ -478,6 +543,7 @@ def main(argv: List[str]) -> int:
     root = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="btc-kernels-"))
     root.mkdir(parents=True, exist_ok=True)
     builder = Builder(Path(args.btc).resolve(), Path(args.build_dir).resolve(), root)
+    builder.kernels = kernels
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
 
     files: Dict[str, Tuple[int, bytes]] = {}

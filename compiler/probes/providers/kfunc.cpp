@@ -1,5 +1,5 @@
-// kfunc.cpp: kfunc:FUNC / kretfunc:FUNC (fentry/fexit; kfunc:MODULE:FUNC is refused until
-// module functions are supported).
+// kfunc.cpp: kfunc:[MODULE:]FUNC / kretfunc:[MODULE:]FUNC (fentry/fexit; a module's
+// functions are typed from its BTF, loaded by the driver on top of vmlinux's).
 //
 // `kfunc:vfs_*` is expanded here, against the compiling host's BTF, into one program per
 // matching function (as bpftrace 0.17 does); args->NAME and retval are typed from the
@@ -70,9 +70,14 @@ public:
       cx.error(ap.range, name() + " probes need kernel BTF");
       return {};
     }
-    if (!spec.target.empty() && spec.target != "vmlinux") {
-      cx.error(ap.range, "kfunc: functions of module '" + spec.target +
-                             "' are not supported by btc yet (only vmlinux)");
+    const std::string module = spec.target == "vmlinux" ? "" : spec.target;
+    if (!module.empty() && module != kbtf->module()) {
+      cx.error(ap.range, "no BTF for module '" + module + "' on this host (/sys/kernel/btf/" +
+                             module + "): load the module here, or pass --module-btf " + module +
+                             "=FILE (its .ko or a BTF dump)" +
+                             (kbtf->module().empty() ? ""
+                                                     : "; one module per script (this one uses " +
+                                                           kbtf->module() + ")"));
       return {};
     }
     std::vector<std::string> funcs;
@@ -95,9 +100,9 @@ public:
       if (!sig) continue; // a FUNC without a FUNC_PROTO: nothing to attach to
       AttachSpec s = spec;
       s.func = f;
-      s.target.clear();
+      s.target = module; // the runtime finds a module function's BTF there
       s.wildcard = false;
-      s.text = name() + ":" + f;
+      s.text = name() + ":" + (module.empty() ? "" : module + ":") + f;
       plans.push_back(
           {std::move(s), sig->register_args ? "_kprobe" : "", sig->retval_slot, std::nullopt});
     }
@@ -163,8 +168,8 @@ private:
         return;
       }
       if (mods.size() == 1) {
-        cx.error(r, "kfunc: " + func + " is in module '" + mods[0] +
-                        "', whose functions btc does not support yet");
+        cx.error(r, "kfunc: " + func + " is in module '" + mods[0] + "': write " + name() + ":" +
+                        mods[0] + ":" + func);
         return;
       }
     }
@@ -177,10 +182,11 @@ private:
 
 // clang-format off
 const ProbeKindDesc kKfunc{ProbeKind::Kfunc, {"f", "fentry"}, "fentry", "BPF_PROG_TYPE_TRACING",
-    {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel, "fentry"};
+    {.retval = true, .func = true, .path = true, .module_btf = true}, ast::AddrSpace::Kernel,
+    "fentry"};
 const ProbeKindDesc kKretfunc{ProbeKind::Kretfunc, {"fr", "fexit"}, "fexit",
-    "BPF_PROG_TYPE_TRACING", {.retval = true, .func = true, .path = true}, ast::AddrSpace::Kernel,
-    "fexit"};
+    "BPF_PROG_TYPE_TRACING", {.retval = true, .func = true, .path = true, .module_btf = true},
+    ast::AddrSpace::Kernel, "fexit"};
 // clang-format on
 
 } // namespace

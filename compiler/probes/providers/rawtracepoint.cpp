@@ -55,7 +55,7 @@ public:
 
 // clang-format off
 const ProbeKindDesc kRawTracepoint{ProbeKind::RawTracepoint, {"rt"}, "raw_tp",
-    "BPF_PROG_TYPE_RAW_TRACEPOINT", {.argn = true}, ast::AddrSpace::Kernel};
+    "BPF_PROG_TYPE_RAW_TRACEPOINT", {.argn = true, .module_btf = true}, ast::AddrSpace::Kernel};
 // clang-format on
 
 } // namespace

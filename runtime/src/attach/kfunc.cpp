@@ -40,7 +40,7 @@ public:
       err = "ERROR: BPF program '" + p.prog_name + "' is missing from the object";
       return false;
     }
-    bool fentry = host_fentry_loads(p.spec.func, ret);
+    bool fentry = host_fentry_loads(p.spec.func, ret, p.spec.target);
     KprobeMechanism how = choose_kfunc_mechanism(fentry, *kprobes_, twin != nullptr);
     const char* said = "";
     switch (how) {
@@ -90,12 +90,12 @@ public:
 private:
   // Whether this kernel loads a do-nothing fentry (fexit when `ret`) program on `func` (the
   // kernel's BTF is loaded on the first question).
-  bool host_fentry_loads(const std::string& func, bool ret) {
+  bool host_fentry_loads(const std::string& func, bool ret, const std::string& module) {
     if (!btf_tried_) {
       btf_tried_ = true;
       vmlinux_ = load_vmlinux_btf();
     }
-    return vmlinux_ && fentry_loads(vmlinux_.get(), func, ret);
+    return vmlinux_ && fentry_loads(vmlinux_.get(), func, ret, module);
   }
 
   std::optional<bool> kprobes_; // asked once, on the first prepare()

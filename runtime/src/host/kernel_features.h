@@ -27,6 +27,8 @@ bool kprobes_available();
 BtfPtr load_vmlinux_btf();
 
 // Whether this kernel loads a do-nothing fentry (fexit when `ret`) program on `func`.
-bool fentry_loads(const btf* vmlinux, const std::string& func, bool ret);
+// `module` (non-empty): `func` is that kernel module's, typed by its BTF object.
+bool fentry_loads(const btf* vmlinux, const std::string& func, bool ret,
+                  const std::string& module = "");
 
 } // namespace btc::rt
