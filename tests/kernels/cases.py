@@ -307,6 +307,18 @@ CASES = [
         "stderr_regex": [r"^kfunc:null_blk:null_queue_rq: attaching as fentry$"],
         "values": [{"regex": r"^@bytes: (\d+)$", "min": 40960}],
     },
+    {
+        "name": "rawtracepoint_module_args",
+        # rawtracepoint:MODULE:NAME with args from the module's BTF (btf_trace_nullb_zone_op):
+        # writes to a zoned null_blk device trace their zone (0) and its condition.
+        "program": 'rawtracepoint:null_blk:nullb_zone_op { @[args.zone_no, args.zone_cond] = '
+                   'count(); }',
+        "module_btf": "null_blk",
+        "modules": ["null_blk"],
+        "setup": INSMOD.format(mods="configfs null_blk", params="nr_devices=1 zoned=1"),
+        "workload": "dd if=/dev/zero of=/dev/nullb0 bs=4k count=4 oflag=direct",
+        "values": [{"regex": r"^@\[0, \d+\]: (\d+)$", "min": 1}],
+    },
     # ---- Debian's kprobe tools (only verifier-loaded on the host), each with a workload -------
     {
         "name": "debian_vfscount",
