@@ -32,6 +32,7 @@ enum class Helper : uint64_t {
   RingbufSubmit = 132,
   GetAttachCookie = 174,
   GetStackid = 27,
+  GetStack = 67,
   GetFuncIp = 173,
   OverrideReturn = 58,
   SendSignal = 109,

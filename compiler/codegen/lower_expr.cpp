@@ -309,6 +309,31 @@ llvm::Value* Lowerer::stack_value(const Type& t) {
   return buf;
 }
 
+// len(kstack/ustack): the frames bpf_get_stack copies (its byte count / 8) into a .bss
+// scratch area (shared by all CPUs: only the count is used), at most the stack's limit.
+llvm::Value* Lowerer::stack_depth(const Type& t) {
+  constexpr uint64_t kUserStack = 1ull << 8; // BPF_F_USER_STACK
+  constexpr uint32_t kScratch = 8 * 1024;    // frames of the largest limit (1024)
+  auto* scratch = module_->getNamedGlobal("btc_stack_scratch");
+  if (!scratch) {
+    auto* ty = llvm::ArrayType::get(b_.getInt8Ty(), kScratch);
+    scratch = new llvm::GlobalVariable(*module_, ty, false, llvm::GlobalValue::ExternalLinkage,
+                                       llvm::ConstantAggregateZero::get(ty), "btc_stack_scratch");
+    scratch->setSection(".bss");
+    scratch->setAlignment(llvm::Align(8));
+    auto* char_di = dib_->createBasicType("char", 8, llvm::dwarf::DW_ATE_signed_char);
+    auto* arr_di = dib_->createArrayType(
+        kScratch * 8, 8, char_di, dib_->getOrCreateArray({dib_->getOrCreateSubrange(0, kScratch)}));
+    scratch->addDebugInfo(dib_->createGlobalVariableExpression(
+        cu_, "btc_stack_scratch", "btc_stack_scratch", file_, 0, arr_di, false));
+  }
+  uint32_t bytes = 8 * std::clamp<uint32_t>(t.count, 1, 1024);
+  llvm::Value* ret =
+      call_helper(Helper::GetStack, i64_ty(),
+                  {ctx_arg_, scratch, i64(bytes), i64(t.kind == K::Ustack ? kUserStack : 0)});
+  return b_.CreateSelect(b_.CreateICmpSLT(ret, i64(0)), i64(0), b_.CreateLShr(ret, 3));
+}
+
 llvm::Value* Lowerer::string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b,
                                      uint32_t bsize, llvm::Value* limit) {
   // 0.17: strncmp over min(sizes) bytes; equal when a NUL is reached with all bytes equal.

@@ -304,6 +304,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     return result;
   }
   case ValueFn::Len:
+    if (!c.args[0]->as<ast::MapRef>()) return stack_depth(c.args[0]->type);
     return lower_map_len(*c.args[0]->as<ast::MapRef>());
   case ValueFn::SyscallName:
     return lower_name_lookup(builtins::syscall_names(), *c.args[0]);

@@ -137,6 +137,7 @@ public:
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg);
   llvm::GlobalVariable* percpu_ksym(const std::string& name);
+  llvm::Value* stack_depth(const Type& t);
   // An i64 copy of `v` LLVM cannot see through (inline asm): keeps checks the verifier needs
   // but LLVM would fold away.
   llvm::Value* opaque(llvm::Value* v);

@@ -337,6 +337,15 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return Type::int64();
   }
   case ValueFn::Len: {
+    if (!c.args[0]->as<ast::MapRef>()) { // len(kstack), len(ustack): frames (0.26)
+      check_expr(*c.args[0]);
+      auto k = c.args[0]->type.kind;
+      if (k == K::Kstack || k == K::Ustack) return Type::int64();
+      if (k != K::None)
+        error(c.args[0]->range,
+              "len() expects a map or a stack (" + ast::type_name(c.args[0]->type) + " provided)");
+      return Type::int64();
+    }
     auto id = map_arg(*c.args[0], "len", false);
     if (id && info_.maps.size() > *id && c.args[0]->as<ast::MapRef>()) {
       auto st = maps_.find(c.args[0]->as<ast::MapRef>()->name);
