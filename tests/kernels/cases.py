@@ -315,7 +315,10 @@ CASES = [
                    'count(); }',
         "module_btf": "null_blk",
         "modules": ["null_blk"],
-        "setup": INSMOD.format(mods="configfs null_blk", params="nr_devices=1 zoned=1"),
+        # (an earlier case loaded null_blk without zones: unload it first)
+        "setup": "rmmod null_blk 2>/dev/null; " +
+                 INSMOD.format(mods="configfs null_blk", params="nr_devices=1 zoned=1"),
+        "cleanup": "rmmod null_blk 2>/dev/null",
         "workload": "dd if=/dev/zero of=/dev/nullb0 bs=4k count=4 oflag=direct",
         "values": [{"regex": r"^@\[0, \d+\]: (\d+)$", "min": 1}],
     },
