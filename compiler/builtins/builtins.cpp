@@ -22,7 +22,7 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
 }};
 
-const std::array<FuncDesc, 66> kFuncs = {{
+const std::array<FuncDesc, 67> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -70,6 +70,7 @@ const std::array<FuncDesc, 66> kFuncs = {{
   {ValueFn::Strcap, "strcap", 1, 1, false, true},
   {ValueFn::Memcmp, "memcmp", 3, 3, false, true},
   {ValueFn::KfuncExist, "kfunc_exist", 1, 1, false, true},
+  {ValueFn::KfuncAllowed, "kfunc_allowed", 1, 1, false, true},
   {ValueFn::Strstr, "strstr", 2, 2, false, true},
   {ValueFn::Typeinfo, "typeinfo", 1, 1, false, true},
   {ValueFn::SocketCookie, "socket_cookie", 1, 1, false, true},
@@ -139,7 +140,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   // clang-format off
   static constexpr Refused kRefused[] = {
     {"typeof", "typeof(...) names a type: write it in a cast or a let declaration"},
-    {"kfunc_allowed", "which kfuncs a program may call is only known where the tool runs"},
     {"dw_ustack", "btc has no DWARF-based stack unwinding"},
   };
   // clang-format on

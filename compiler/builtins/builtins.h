@@ -111,6 +111,7 @@ enum class ValueFn {
   Strcap,
   Memcmp,
   KfuncExist,
+  KfuncAllowed,
   Strstr,
   Typeinfo, // sema replaces the call by a record
   SocketCookie,

@@ -257,6 +257,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     return len;
   }
   case ValueFn::KfuncExist:
+  case ValueFn::KfuncAllowed:
     return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
   case ValueFn::Strstr: {
     // The first index where the needle (up to its NUL) matches, else -1; straight-line code,

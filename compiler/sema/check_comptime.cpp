@@ -395,8 +395,14 @@ void Checker::check_comptime_if(ast::IfStmt& n) {
   check_expr(*n.cond);
   auto v = constant(*n.cond);
   if (!v || v->kind != Constant::Kind::Int) {
-    error(n.cond->range, "if comptime needs a condition known when compiling (literals, "
-                         "sizeof, offsetof, typeinfo() and operators on them)");
+    auto* call = n.cond->as<ast::Call>();
+    if (call && info_.runtime_value_of.count(n.cond.get()))
+      // kfunc_exist/kfunc_allowed: bpftrace answers them when compiling on the target itself.
+      error(n.cond->range, call->name + "() is answered where the tool runs, not when "
+                                        "compiling: write a plain `if`");
+    else
+      error(n.cond->range, "if comptime needs a condition known when compiling (literals, "
+                           "sizeof, offsetof, typeinfo() and operators on them)");
     check_block(n.then_block);
     check_block(n.else_block);
     return;

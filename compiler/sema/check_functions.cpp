@@ -296,6 +296,17 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
   case ValueFn::KfuncExist: // answered where the tool runs, from that kernel's BTF
     add_runtime_value(abi::ResolveKind::KfuncExist, e, c, "kfunc_exist");
     return Type::boolean();
+  case ValueFn::KfuncAllowed: { // answered where the tool runs, by test-loading a call
+    // Programs of the probe's first attach point decide, as in bpftrace 0.26.
+    if (!probe_) {
+      error(e.range, "kfunc_allowed() can only be used in a probe");
+      return Type::boolean();
+    }
+    probes::ProbeKind kind = probe_->specs.empty() ? probe_->kind : probe_->specs.front().kind;
+    add_runtime_value(abi::ResolveKind::KfuncAllowed, e, c, "kfunc_allowed",
+                      std::string(probes::describe(kind).prog_type) + ":");
+    return Type::boolean();
+  }
   case ValueFn::Strstr: {
     check_expr(*c.args[0]);
     check_expr(*c.args[1]);

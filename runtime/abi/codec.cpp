@@ -369,6 +369,8 @@ const char* resolve_kind_name(ResolveKind k) {
   case ResolveKind::Uaddr: return "uaddr";
   case ResolveKind::Signal: return "signal";
   case ResolveKind::KfuncExist: return "kfunc_exist";
+  case ResolveKind::KfuncAllowed:
+    return "kfunc_allowed";
   }
   return "?";
 }

@@ -237,7 +237,8 @@ inline constexpr uint32_t kBssZerosOffset = 8;
 // A value only the target host knows, resolved by the runtime before load and written as a
 // u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path"),
 // uaddr("sym") whose arg is "BINARY:SYMBOL" with BINARY as written in the probe).
-enum class ResolveKind : uint8_t { Kaddr, Cgroupid, Uaddr, Signal, KfuncExist };
+// KfuncAllowed's argument is "BPF_PROG_TYPE_X:kfunc" (the probe's program type).
+enum class ResolveKind : uint8_t { Kaddr, Cgroupid, Uaddr, Signal, KfuncExist, KfuncAllowed };
 struct RuntimeValue {
   ResolveKind kind = ResolveKind::Kaddr;
   std::string arg;        // symbol name / cgroup path / signal name or number

@@ -5,9 +5,11 @@
 #include "host/kernel_btf.h"
 #include "host/symbols.h"
 
-#include <bpf/btf.h>
 #include "script/diag.h"
 #include "script/positionals.h"
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <linux/bpf.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -127,6 +129,57 @@ bool kfunc_exists(const std::string& name) {
   return found && (tagged || !any_tags);
 }
 
+// kfunc_allowed("BPF_PROG_TYPE_X:name"): a program of that type calling the kfunc gets past the
+// verifier's kfunc check. The test program (`call name; exit`) is not meant to load: any
+// rejection other than "calling kernel function NAME is not allowed" means the call itself is
+// permitted. TRACING programs are test-loaded as fentry on the kfunc itself.
+bool kfunc_allowed(const std::string& arg) {
+  size_t colon = arg.find(':');
+  if (colon == std::string::npos) return false;
+  std::string type_name = arg.substr(0, colon), name = arg.substr(colon + 1);
+  static constexpr std::pair<std::string_view, bpf_prog_type> kTypes[] = {
+      {"BPF_PROG_TYPE_KPROBE", BPF_PROG_TYPE_KPROBE},
+      {"BPF_PROG_TYPE_TRACEPOINT", BPF_PROG_TYPE_TRACEPOINT},
+      {"BPF_PROG_TYPE_PERF_EVENT", BPF_PROG_TYPE_PERF_EVENT},
+      {"BPF_PROG_TYPE_RAW_TRACEPOINT", BPF_PROG_TYPE_RAW_TRACEPOINT},
+      {"BPF_PROG_TYPE_TRACING", BPF_PROG_TYPE_TRACING},
+  };
+  const bpf_prog_type* type = nullptr;
+  for (const auto& [n, t] : kTypes)
+    if (n == type_name) type = &t;
+  if (!type) return false;
+  btf* b = load_kernel_btf(KernelBtf{kSysfsVmlinuxBtf, false});
+  if (!b) return false;
+  int32_t func = btf__find_by_name_kind(b, name.c_str(), BTF_KIND_FUNC);
+  btf__free(b);
+  if (func <= 0) return false;
+
+  const bpf_insn insns[] = {
+      {.code = BPF_JMP | BPF_CALL,
+       .dst_reg = 0,
+       .src_reg = BPF_PSEUDO_KFUNC_CALL,
+       .off = 0,
+       .imm = func},
+      {.code = BPF_JMP | BPF_EXIT, .dst_reg = 0, .src_reg = 0, .off = 0, .imm = 0},
+  };
+  std::string log(1 << 14, '\0');
+  LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 1, .log_size = static_cast<__u32>(log.size()),
+              .log_buf = log.data());
+  if (*type == BPF_PROG_TYPE_TRACING) {
+    opts.expected_attach_type = BPF_TRACE_FENTRY;
+    opts.attach_btf_id = static_cast<__u32>(func);
+  }
+  int fd = bpf_prog_load(*type, "btc_kfunc_allowed", "GPL", insns, 2, &opts);
+  if (fd >= 0) {
+    close(fd);
+    return true;
+  }
+  log.resize(std::strlen(log.c_str()));
+  // No verifier log: refused before the program was looked at (EPERM, no BPF at all).
+  if (log.empty()) return false;
+  return log.find("calling kernel function " + name + " is not allowed") == std::string::npos;
+}
+
 bool needs_kallsyms(const abi::Manifest& m) {
   for (const auto& v : m.runtime_values)
     if (v.kind == abi::ResolveKind::Kaddr) return true;
@@ -166,6 +219,9 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
       break;
     case abi::ResolveKind::KfuncExist:
       value = kfunc_exists(v.arg) ? 1 : 0;
+      break;
+    case abi::ResolveKind::KfuncAllowed:
+      value = kfunc_allowed(v.arg) ? 1 : 0;
       break;
     }
     if (problem.empty() && !put_u64(rodata, v.offset, value))
