@@ -46,6 +46,10 @@ enum class Helper : uint64_t {
   ThisCpuPtr = 154,
   MapLookupPercpuElem = 195,
   KtimeGetTaiNs = 208,
+  GetCurrentTaskBtf = 158,
+  TaskPtRegs = 175,
+  FindVma = 180,
+  Loop = 181,
 };
 
 // BPF map types (enum bpf_map_type).

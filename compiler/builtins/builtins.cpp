@@ -8,7 +8,7 @@ namespace btc::builtins {
 namespace {
 
 // clang-format off
-const std::array<VarDesc, 27> kVars = {{
+const std::array<VarDesc, 28> kVars = {{
   {VarId::Pid, "pid", true}, {VarId::Tid, "tid", true}, {VarId::Uid, "uid", true},
   {VarId::Gid, "gid", true}, {VarId::Nsecs, "nsecs", true}, {VarId::Elapsed, "elapsed", true},
   {VarId::Cpu, "cpu", true}, {VarId::Numaid, "numaid", true}, {VarId::Comm, "comm", true},
@@ -20,9 +20,10 @@ const std::array<VarDesc, 27> kVars = {{
   {VarId::Username, "username", true}, {VarId::Args, "args", true}, {VarId::Ctx, "ctx", true},
   {VarId::Jiffies, "jiffies", true}, {VarId::Ncpus, "ncpus", true},
   {VarId::Usermode, "usermode", true}, {VarId::Probetype, "probetype", true},
+  {VarId::DwUstack, "dw_ustack", true},
 }};
 
-const std::array<FuncDesc, 67> kFuncs = {{
+const std::array<FuncDesc, 68> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -36,6 +37,7 @@ const std::array<FuncDesc, 67> kFuncs = {{
   {ValueFn::Reg, "reg", 1, 1, false, true},
   {ValueFn::Kstack, "kstack", 0, 2, false, true},
   {ValueFn::Ustack, "ustack", 0, 2, false, true},
+  {ValueFn::DwUstack, "dw_ustack", 0, 2, false, true},
   {ValueFn::System, "system", 1, 128, true, true},
   {ValueFn::Cat, "cat", 1, 128, false, true},
   {ValueFn::Cgroupid, "cgroupid", 1, 1, false, true},
@@ -140,7 +142,6 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   // clang-format off
   static constexpr Refused kRefused[] = {
     {"typeof", "typeof(...) names a type: write it in a cast or a let declaration"},
-    {"dw_ustack", "btc has no DWARF-based stack unwinding"},
   };
   // clang-format on
   for (const auto& r : kRefused)

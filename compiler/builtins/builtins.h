@@ -45,6 +45,7 @@ enum class VarId {
   Ncpus,
   Usermode,
   Probetype,
+  DwUstack,
 };
 
 struct VarDesc {
@@ -80,6 +81,7 @@ enum class ValueFn {
   Reg,
   Kstack,
   Ustack,
+  DwUstack,
   System,
   Cat,
   Cgroupid,

@@ -262,7 +262,8 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
     return provider().lower_func(*this);
   case VarId::Kstack:
   case VarId::Ustack:
-    return stack_value(e.type);
+  case VarId::DwUstack:
+    return stack_value(e.type, &e);
   case VarId::Username:
     return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
   case VarId::Sarg: {
@@ -296,7 +297,8 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   BTC_UNREACHABLE("builtin variable without a lowering");
 }
 
-llvm::Value* Lowerer::stack_value(const Type& t) {
+llvm::Value* Lowerer::stack_value(const Type& t, const ast::Expr* e) {
+  if (info_.stack_maps[t.btf_id].dwarf) return dwarf_stack_value(t, *e, false);
   // {i64 stack id, u64 pid}; bpf_get_stackid returns < 0 when no stack could be taken.
   constexpr uint64_t kUserStack = 1ull << 8; // BPF_F_USER_STACK
   bool user = t.kind == K::Ustack;
@@ -311,7 +313,9 @@ llvm::Value* Lowerer::stack_value(const Type& t) {
 
 // len(kstack/ustack): the frames bpf_get_stack copies (its byte count / 8) into a .bss
 // scratch area (shared by all CPUs: only the count is used), at most the stack's limit.
-llvm::Value* Lowerer::stack_depth(const Type& t) {
+llvm::Value* Lowerer::stack_depth(const ast::Expr& stack) {
+  const Type& t = stack.type;
+  if (info_.stack_maps[t.btf_id].dwarf) return dwarf_stack_value(t, stack, true);
   constexpr uint64_t kUserStack = 1ull << 8; // BPF_F_USER_STACK
   constexpr uint32_t kScratch = 8 * 1024;    // frames of the largest limit (1024)
   auto* scratch = module_->getNamedGlobal("btc_stack_scratch");
@@ -332,6 +336,37 @@ llvm::Value* Lowerer::stack_depth(const Type& t) {
       call_helper(Helper::GetStack, i64_ty(),
                   {ctx_arg_, scratch, i64(bytes), i64(t.kind == K::Ustack ? kUserStack : 0)});
   return b_.CreateSelect(b_.CreateICmpSLT(ret, i64(0)), i64(0), b_.CreateLShr(ret, 3));
+}
+
+// Tuples/records stored at `l` and `r` (sema checked them comparable): i1, all elements equal.
+llvm::Value* Lowerer::tuple_equal(llvm::Value* l, const Type& lt, llvm::Value* r, const Type& rt) {
+  llvm::Value* all = b_.getTrue();
+  for (size_t i = 0; i < lt.elems.size(); ++i) {
+    const Type& a = lt.elems[i];
+    const Type& b = rt.elems[i];
+    llvm::Value* pa = gep(l, lt.elem_offsets[i]);
+    llvm::Value* pb = gep(r, rt.elem_offsets[i]);
+    llvm::Value* eq = nullptr;
+    if (a.is_integer() && b.is_integer()) {
+      auto load = [&](llvm::Value* p, const Type& t) {
+        llvm::Value* v = b_.CreateAlignedLoad(b_.getIntNTy(8 * t.size), p, llvm::Align(1));
+        return t.is_signed ? b_.CreateSExt(v, i64_ty()) : b_.CreateZExt(v, i64_ty());
+      };
+      eq = b_.CreateICmpEQ(load(pa, a), load(pb, b));
+    } else if ((a.is_string() && b.is_string()) || (a.kind == K::Buffer && b.kind == K::Buffer)) {
+      eq = string_compare(pa, a.size, pb, b.size);
+    } else if (a.kind == K::Tuple) {
+      eq = tuple_equal(pa, a, pb, b);
+    } else { // one type: its bytes (OR of the XORs is zero iff equal)
+      llvm::Value* acc = b_.getInt8(0);
+      for (uint32_t k = 0; k < a.size; ++k)
+        acc = b_.CreateOr(acc, b_.CreateXor(b_.CreateLoad(b_.getInt8Ty(), gep(pa, k)),
+                                            b_.CreateLoad(b_.getInt8Ty(), gep(pb, k))));
+      eq = b_.CreateICmpEQ(acc, b_.getInt8(0));
+    }
+    all = b_.CreateAnd(all, eq);
+  }
+  return all;
 }
 
 llvm::Value* Lowerer::string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b,
@@ -399,6 +434,11 @@ llvm::Value* Lowerer::lower_binary(const ast::Expr& e, const ast::Binary& bn) {
       acc = b_.CreateOr(acc, b_.CreateXor(b_.CreateLoad(b_.getInt8Ty(), gep(l, i)),
                                           b_.CreateLoad(b_.getInt8Ty(), gep(r, i))));
     llvm::Value* eq = b_.CreateICmpEQ(acc, b_.getInt8(0));
+    if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
+    return b_.CreateZExt(eq, i64_ty());
+  }
+  if (lt.kind == K::Tuple && rt.kind == K::Tuple) {
+    llvm::Value* eq = tuple_equal(l, lt, r, rt);
     if (bn.op == Op::Ne) eq = b_.CreateNot(eq);
     return b_.CreateZExt(eq, i64_ty());
   }

@@ -305,7 +305,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     return result;
   }
   case ValueFn::Len:
-    if (!c.args[0]->as<ast::MapRef>()) return stack_depth(c.args[0]->type);
+    if (!c.args[0]->as<ast::MapRef>()) return stack_depth(*c.args[0]);
     return lower_map_len(*c.args[0]->as<ast::MapRef>());
   case ValueFn::SyscallName:
     return lower_name_lookup(builtins::syscall_names(), *c.args[0]);
@@ -393,7 +393,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     return lower_path(e, c);
   case ValueFn::Kstack:
   case ValueFn::Ustack:
-    return stack_value(e.type);
+  case ValueFn::DwUstack:
+    return stack_value(e.type, &e);
   case ValueFn::Usym: {
     auto* buf = stack_buffer(16, "usym");
     b_.CreateAlignedStore(convert_int(lower_expr(*c.args[0]), c.args[0]->type), buf,

@@ -58,7 +58,8 @@ public:
                      source::SourceRange range) override;
   // The probe's provider (probes/provider.h), which lowers its context reads.
   const probes::Provider& provider() const { return probes::provider(spec_->kind); }
-  llvm::Value* stack_value(const Type& t);
+  // kstack/ustack/dw_ustack values; `e` is the expression (dw_ustack's warning event).
+  llvm::Value* stack_value(const Type& t, const ast::Expr* e = nullptr);
 
   // LowerContext
   llvm::IRBuilder<>& builder() override { return b_; }
@@ -126,6 +127,7 @@ public:
   // count; nullptr: no limit).
   llvm::Value* string_compare(llvm::Value* a, uint32_t asize, llvm::Value* b, uint32_t bsize,
                               llvm::Value* limit = nullptr);
+  llvm::Value* tuple_equal(llvm::Value* l, const Type& lt, llvm::Value* r, const Type& rt);
   llvm::Value* convert_int(llvm::Value* v, const Type& from) override;
   llvm::Value* to_bool(llvm::Value* v);
 
@@ -137,7 +139,16 @@ public:
   void lower_aggregation(const ast::MapRef& m, const ast::Expr& call, const Type& agg);
   void lower_tseries(llvm::Value* v, llvm::Value* arg, const Type& agg);
   llvm::GlobalVariable* percpu_ksym(const std::string& name);
-  llvm::Value* stack_depth(const Type& t);
+  llvm::Value* stack_depth(const ast::Expr& stack);
+  // lower_unwind.cpp: dw_ustack
+  void create_unwind_maps();
+  uint32_t dwarf_frames_limit() const;
+  llvm::Function* begin_callback(const std::string& name, const std::vector<llvm::Type*>& params);
+  llvm::Value* read_kernel_field(llvm::Value* base, const char* record, const char* field);
+  llvm::Value* dw_scratch();
+  llvm::Function* unwind_vma_callback();
+  llvm::Function* unwind_step_callback();
+  llvm::Value* dwarf_stack_value(const Type& t, const ast::Expr& e, bool depth);
   // An i64 copy of `v` LLVM cannot see through (inline asm): keeps checks the verifier needs
   // but LLVM would fold away.
   llvm::Value* opaque(llvm::Value* v);
@@ -231,6 +242,10 @@ public:
   bool as_fentry_ = false; // ctx is the u64 argument array (fentry/fexit, kfunc programs)
   uint32_t func_nargs_ = 0;
   std::vector<llvm::GlobalVariable*> stack_maps_; // parallel to info_.stack_maps
+  // dw_ustack's maps (btc/unwind.h), when a script uses it.
+  llvm::GlobalVariable* dw_scratch_ = nullptr;
+  llvm::GlobalVariable* dw_rows_ = nullptr;
+  llvm::GlobalVariable* dw_files_ = nullptr;
   // Where each scratch variable lives: a stack slot, or inside a for loop's frame (the loop
   // body is a callback function that reaches the probe's variables through it).
   std::map<std::string, llvm::Value*> vars_;

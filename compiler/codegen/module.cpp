@@ -128,9 +128,14 @@ void Lowerer::create_maps() {
     maps_.push_back(define_map(m.bpf_name, type, entries, m.key_size, m.value_size));
   }
   constexpr uint32_t kStackEntries = 16384;
-  for (const auto& s : info_.stack_maps)
+  bool dwarf = false;
+  for (const auto& s : info_.stack_maps) {
+    dwarf |= s.dwarf;
     stack_maps_.push_back(
-        define_map(s.bpf_name, builtins::kMapStackTrace, kStackEntries, 4, 8 * s.limit));
+        s.dwarf ? define_map(s.bpf_name, builtins::kMapHash, kStackEntries, 8, 8 * s.limit)
+                : define_map(s.bpf_name, builtins::kMapStackTrace, kStackEntries, 4, 8 * s.limit));
+  }
+  if (dwarf) create_unwind_maps();
   // Always present: besides printf & co, a full map is reported through it.
   ringbuf_ = define_map("btc_events", builtins::kMapRingbuf, info_.ringbuf_bytes, 0, 0);
 }

@@ -127,6 +127,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
     d.format = ev.format;
     d.map = ev.map;
     d.payload_size = ev.payload_size;
+    d.once = ev.once;
     for (size_t i = 0; i < ev.arg_types.size(); ++i)
       d.args.push_back({"", ev.arg_offsets[i], types.add(ev.arg_types[i])});
     auto b = source.line_col(ev.range.begin);

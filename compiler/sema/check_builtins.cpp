@@ -12,24 +12,64 @@ namespace btc::sema {
 
 // kstack/ustack values: {i64 stack id, u64 pid}; count = frame limit, name = mode, btf_id =
 // index of the stack map (one per user/mode/limit combination).
-Type Checker::stack_type(bool user, abi::StackMode mode, uint32_t limit) {
+Type Checker::stack_type(bool user, abi::StackMode mode, uint32_t limit, bool dwarf) {
   uint32_t idx = 0;
   for (; idx < info_.stack_maps.size(); ++idx) {
     const auto& s = info_.stack_maps[idx];
-    if (s.user == user && s.mode == mode && s.limit == limit) break;
+    if (s.user == user && s.mode == mode && s.limit == limit && s.dwarf == dwarf) break;
   }
   if (idx == info_.stack_maps.size()) {
     abi::StackMapDesc s;
     s.user = user;
     s.mode = mode;
     s.limit = limit;
-    s.bpf_name = std::string(user ? "ustack" : "kstack") + "_" + std::to_string(idx);
+    s.dwarf = dwarf;
+    s.bpf_name = std::string(dwarf  ? "dwstack"
+                             : user ? "ustack"
+                                    : "kstack") +
+                 "_" + std::to_string(idx);
     info_.stack_maps.push_back(s);
   }
   Type t = Type::simple(user ? ast::TypeKind::Ustack : ast::TypeKind::Kstack, 16);
   t.count = limit;
   t.btf_id = idx;
   return t;
+}
+
+Type Checker::check_dw_ustack(ast::Expr& e, abi::StackMode mode, uint32_t limit) {
+  if (unstable_setting("dw_ustack", "warn") == "error")
+    error(e.range, "dw_ustack() is turned off by the config block (unstable_dw_ustack = error)");
+  if (!options_.btf) {
+    error(e.range, "dw_ustack() needs kernel BTF when compiling: its unwinder reads the "
+                   "traced process's memory mappings (struct vm_area_struct)");
+  } else {
+    // The fields the unwinder reads (CO-RE: their offsets are the target kernel's).
+    static constexpr std::pair<const char*, const char*> kFields[] = {
+        {"vm_area_struct", "vm_start"},
+        {"vm_area_struct", "vm_pgoff"},
+        {"vm_area_struct", "vm_file"},
+        {"file", "f_inode"},
+        {"inode", "i_ino"},
+        {"inode", "i_sb"},
+        {"super_block", "s_dev"}};
+    for (const auto& [record, field] : kFields) {
+      auto id = options_.btf->find_record(record);
+      if (!id || !options_.btf->find_field(*id, field)) {
+        error(e.range, std::string("dw_ustack(): the kernel's BTF has no struct ") + record +
+                           " field " + field + " (needed to find the mapping of an address)");
+        break;
+      }
+    }
+  }
+  // Printed (at this call) for events of a process whose files have no unwind tables.
+  // Once per process: a stack from a process without tables is empty every time.
+  uint32_t event = add_event(abi::EventKind::Warnf,
+                             "No DWARF unwind data available for process %d: btc reads the "
+                             "unwind tables of the -p/-c process's files when the tool starts",
+                             {Type::uint64()}, e.range);
+  info_.events[event].once = true;
+  info_.call_event[&e] = event;
+  return stack_type(true, mode, limit, true);
 }
 
 // Spec 1.4: which probe kinds offer argN / sargN / retval / func (their providers' rules),
@@ -69,6 +109,7 @@ std::optional<std::string> Checker::context_rule_violation(builtins::VarId id,
   case VarId::Comm:
   case VarId::Kstack:
   case VarId::Ustack:
+  case VarId::DwUstack:
   case VarId::Probe:
   case VarId::Curtask:
   case VarId::Rand:
@@ -157,6 +198,8 @@ Type Checker::check_builtin(ast::Expr& e, ast::Builtin& b) {
   case VarId::Kstack:
   case VarId::Ustack:
     return stack_type(d->id == VarId::Ustack, options_.stack_mode, 127);
+  case VarId::DwUstack:
+    return check_dw_ustack(e, options_.stack_mode, 127);
   case VarId::Sarg:
     return check_sarg(e);
   case VarId::Ctx:

@@ -547,6 +547,26 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   return Type::int64();
 }
 
+namespace {
+// Tuples and records (0.26) compare with == / != element by element: the same number of
+// elements (records: the same field names), each pair comparable as the operators compare
+// them alone (integers, strings, buffers, integer arrays, tuples), or of one type.
+bool tuples_comparable(const Type& l, const Type& r) {
+  if (l.elems.size() != r.elems.size() || l.elem_names != r.elem_names) return false;
+  for (size_t i = 0; i < l.elems.size(); ++i) {
+    const Type& a = l.elems[i];
+    const Type& b = r.elems[i];
+    using K = ast::TypeKind;
+    bool ok = (a.is_integer() && b.is_integer()) || (a.is_string() && b.is_string()) ||
+              (a.kind == K::Buffer && b.kind == K::Buffer) ||
+              (a.kind == K::Tuple && b.kind == K::Tuple && tuples_comparable(a, b)) ||
+              (a.kind != K::Tuple && ast::same_type(a, b));
+    if (!ok) return false;
+  }
+  return true;
+}
+} // namespace
+
 Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
   check_expr(*b.lhs);
   check_expr(*b.rhs);
@@ -572,6 +592,8 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
     if (l.is_string() && r.is_string()) return Type::int64();
     // Buffers compare like strings over their bytes (length first), as 0.17 does.
     if (l.kind == ast::TypeKind::Buffer && r.kind == ast::TypeKind::Buffer) return Type::int64();
+    if (l.kind == ast::TypeKind::Tuple && r.kind == ast::TypeKind::Tuple && tuples_comparable(l, r))
+      return Type::int64();
     // 0.17 compares integer arrays element by element.
     if (l.kind == ast::TypeKind::Array && r.kind == ast::TypeKind::Array && l.size == r.size &&
         l.pointee && r.pointee && l.pointee->is_integer() && r.pointee->is_integer())

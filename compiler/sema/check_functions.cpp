@@ -441,7 +441,8 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     }
     return check_socket_cookie(e, c);
   case ValueFn::Kstack:
-  case ValueFn::Ustack: {
+  case ValueFn::Ustack:
+  case ValueFn::DwUstack: {
     // kstack([mode][, limit]): mode is bpftrace | perf | raw (an identifier), limit a literal.
     abi::StackMode mode = options_.stack_mode;
     uint32_t limit = 127;
@@ -460,6 +461,7 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
                             needed_when_compiling(*a));
       }
     }
+    if (f == ValueFn::DwUstack) return check_dw_ustack(e, mode, limit);
     return stack_type(f == ValueFn::Ustack, mode, limit);
   }
   case ValueFn::Usym:

@@ -89,7 +89,10 @@ public:
   Type check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading);
   // check_builtins.cpp: builtin variables, their context rules, stacks, ctx
   Type check_builtin(ast::Expr& e, ast::Builtin& b);
-  Type stack_type(bool user, abi::StackMode mode, uint32_t limit);
+  Type stack_type(bool user, abi::StackMode mode, uint32_t limit, bool dwarf = false);
+  // dw_ustack([mode][, limit]) / dw_ustack: the unstable switch, kernel BTF (the unwinder
+  // reads the VMAs), and the warning event for processes without unwind tables.
+  Type check_dw_ustack(ast::Expr& e, abi::StackMode mode, uint32_t limit);
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);

@@ -65,8 +65,7 @@ const VarDesc kVars[] = {
    "btc prints truncated strings as bpftrace 0.17 does, without a trailer"},
   {"unstable_tseries", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
   {"unstable_typeinfo", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
-  {"unstable_dw_ustack", Apply::Refused, Value::Word, {},
-   "btc has no DWARF-based stack unwinding"},
+  {"unstable_dw_ustack", Apply::Unstable, Value::Word, {"enable", "warn", "error"}, {}},
   // Deprecated in 0.26 (the features are always on): accepted and ignored, as there.
   {"unstable_import", Apply::Ignored, Value::Word, {"enable", "warn", "error"}, {}},
   {"unstable_macro", Apply::Ignored, Value::Word, {"enable", "warn", "error"}, {}},

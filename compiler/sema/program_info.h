@@ -50,6 +50,7 @@ struct EventInfo {
   uint32_t payload_size = 0;
   uint32_t map = abi::kNoIndex;      // PrintMap/Clear/Zero
   source::SourceRange range;
+  bool once = false; // Warnf: each distinct message printed once
 };
 
 struct ProbeInfo {

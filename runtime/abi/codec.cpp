@@ -39,7 +39,7 @@ template <class V, Is<MapDesc> T> void fields(V& v, T& x) {
 template <class V, Is<EventDesc> T> void fields(V& v, T& x) {
   v("kind", x.kind), v("format", x.format), v("args", x.args), v("map", x.map);
   v("payload_size", x.payload_size), v("line", x.line), v("col_begin", x.col_begin);
-  v("col_end", x.col_end);
+  v("col_end", x.col_end), v("once", x.once);
 }
 template <class V, Is<AttachSpec> T> void fields(V& v, T& x) {
   v("kind", x.kind), v("text", x.text), v("target", x.target), v("func", x.func);
@@ -55,6 +55,7 @@ template <class V, Is<ProbeDesc> T> void fields(V& v, T& x) {
 }
 template <class V, Is<StackMapDesc> T> void fields(V& v, T& x) {
   v("bpf_name", x.bpf_name), v("user", x.user), v("mode", x.mode), v("limit", x.limit);
+  v("dwarf", x.dwarf);
 }
 template <class V, Is<Positional> T> void fields(V& v, T& x) {
   v("index", x.index), v("numeric", x.numeric), v("line", x.line);

@@ -30,7 +30,14 @@ Manifest sample() {
   ev.args = {{"", 0, 0}};
   ev.payload_size = 16;
   ev.line = 1;
+  ev.once = true;
   m.events.push_back(ev);
+  StackMapDesc stack;
+  stack.bpf_name = "dwstack_0";
+  stack.user = true;
+  stack.limit = 5;
+  stack.dwarf = true;
+  m.stack_maps.push_back(stack);
   ProbeDesc p;
   p.spec.kind = ProbeKind::Tracepoint;
   p.prog_name = "tracepoint_0_0";
@@ -60,6 +67,10 @@ TEST(AbiCodec, RoundTrip) {
   EXPECT_EQ(back->positionals[0].col_end, 5u);
   EXPECT_EQ(back->runtime_values[0].arg, "/sys/fs/cgroup/x");
   EXPECT_EQ(back->runtime_values[0].offset, 48u);
+  EXPECT_TRUE(back->events[0].once);
+  ASSERT_EQ(back->stack_maps.size(), 1u);
+  EXPECT_TRUE(back->stack_maps[0].dwarf);
+  EXPECT_EQ(back->stack_maps[0].limit, 5u);
 }
 
 TEST(AbiCodec, RejectsTruncatedAndForeignBlobs) {

@@ -27,6 +27,9 @@ Each case is a dict:
                 its pid
   programs      {guest path: C source}: test programs built static at those paths (an e2e
                 binary names its targets by their host path: {build}/tests/e2e/work/CASE/...)
+  program_cflags
+                cc flags for `programs` instead of -O0 -g -fno-omit-frame-pointer (-static is
+                still needed)
   e2e_checks    true: the e2e case's status/stdout/stderr/values checks apply where this case
                 sets none (the binary behaves on the guest as on the host)
   cpus          the vCPU counts it runs with (default: every boot)
@@ -563,6 +566,20 @@ CASES = [
         "workload": "sleep 0.5",
         "stop": {"signal": "INT", "after_ms": 100},
         "e2e_checks": True,
+    },
+    {
+        "name": "dw_ustack",
+        # dw_ustack's BPF unwinder (bpf_loop, bpf_find_vma, bpf_task_pt_regs) through the
+        # verifiers of the older kernels: a static program without frame pointers, its
+        # .eh_frame read from the -c command's file.
+        "program": 'uprobe:/opt/unwind:leaf { printf("%s", dw_ustack); @n = len(dw_ustack); '
+                   'exit(); }',
+        "programs": {"/opt/unwind": "tests/targets/unwind.c"},
+        "program_cflags": ["-O2", "-g", "-static", "-fomit-frame-pointer"],
+        "args": ["-c", "/opt/unwind 1 linger"],
+        "stop": "exit",
+        "stdout_regex": [r"^\s+leaf\+0\n\s+middle\+\d+\n\s+outer\+\d+\n\s+main\+\d+\n"],
+        "values": [{"regex": r"^@n: (\d+)$", "min": 5}],
     },
     {
         "name": "uprobe_dwarf_usdt",

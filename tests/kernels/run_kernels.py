@@ -317,10 +317,10 @@ class Builder:
         ko.write_bytes(module_bytes(kos[0]))
         return ["--btf", str(btf), "--module-btf", f"{name}={ko}"]
 
-    def program(self, source: Path, name: str) -> Path:
+    def program(self, source: Path, name: str, flags: List[str] = CC_FLAGS) -> Path:
         out = self.work / "progs" / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        proc = run(["cc", *CC_FLAGS, "-I", str(HERE.parent / "targets"), "-o", str(out),
+        proc = run(["cc", *flags, "-I", str(HERE.parent / "targets"), "-o", str(out),
                     str(source)])
         if proc.returncode != 0:
             raise RuntimeError(f"cc {source} failed:\n{proc.stderr}")
@@ -335,7 +335,8 @@ class Builder:
         for guest_path, source in case.get("programs", {}).items():
             guest_path = guest_path.replace("{build}", str(self.build))
             out[guest_path] = self.program(HERE.parent.parent / source,
-                                           f"{case['name']}_{Path(guest_path).name}")
+                                           f"{case['name']}_{Path(guest_path).name}",
+                                           case.get("program_cflags", CC_FLAGS))
         return out
 
 

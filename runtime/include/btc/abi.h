@@ -122,6 +122,7 @@ struct EventDesc {
   uint32_t map = kNoIndex;
   uint32_t payload_size = 0;
   uint32_t line = 0, col_begin = 0, col_end = 0; // source location (for -k messages)
+  bool once = false; // Warnf: each distinct message is printed once (dw_ustack's warning)
 };
 
 enum class ProbeKind : uint8_t {
@@ -167,6 +168,9 @@ struct StackMapDesc {
   bool user = false;
   StackMode mode = StackMode::Bpftrace;
   uint32_t limit = 127; // frames (the map's value size is limit * 8)
+  // dw_ustack: a HASH map (u64 key: a hash of the frames) that the BPF unwinder fills
+  // (btc/unwind.h), instead of a STACK_TRACE map (u32 key) filled by bpf_get_stackid.
+  bool dwarf = false;
 };
 
 // An attach point as the compiler parsed it (the compiler's probes::AttachSpec extends it).

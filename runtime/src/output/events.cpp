@@ -121,11 +121,13 @@ void EventHandler::handle(std::span<const uint8_t> record) {
     if (watch_) watch_->detach(arg_u64(ev, 0, payload, 0));
     break;
   case abi::EventKind::Errorf:
-  case abi::EventKind::Warnf:
+  case abi::EventKind::Warnf: {
+    std::string text = format(ev, payload);
+    if (ev.once && !warned_once_.insert(text).second) break;
     warn(located_message(m_, ev.line, ev.col_begin, ev.col_end,
-                         ev.kind == abi::EventKind::Errorf ? "ERROR" : "WARNING",
-                         format(ev, payload)));
+                         ev.kind == abi::EventKind::Errorf ? "ERROR" : "WARNING", text));
     break;
+  }
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <span>
 #include <string>
 
@@ -80,6 +81,7 @@ private:
   std::function<bool()> stop_check_;
   std::function<void(std::string_view)> warning_sink_;
   MapFullReporter map_full_;
+  std::set<std::string> warned_once_; // messages of `once` events already printed
   WatchSink* watch_ = nullptr;
 };
 

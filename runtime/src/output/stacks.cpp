@@ -33,8 +33,11 @@ std::vector<StackFrame> StackSymbols::frames(const abi::StackMapDesc& desc, int6
   bpf_map* map = bpf_object__find_map_by_name(obj_, desc.bpf_name.c_str());
   if (!map) return frames;
   std::vector<uint64_t> ips(desc.limit ? desc.limit : 1);
+  // dw_ustack maps are keyed by the u64 hash of their frames, stack maps by a u32 id.
   uint32_t key = static_cast<uint32_t>(id);
-  if (bpf_map_lookup_elem(bpf_map__fd(map), &key, ips.data()) != 0) return frames;
+  uint64_t wide_key = static_cast<uint64_t>(id);
+  void* k = desc.dwarf ? static_cast<void*>(&wide_key) : static_cast<void*>(&key);
+  if (bpf_map_lookup_elem(bpf_map__fd(map), k, ips.data()) != 0) return frames;
   for (uint64_t ip : ips) {
     if (ip == 0) break;
     StackFrame f;

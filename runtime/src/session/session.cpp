@@ -27,6 +27,7 @@
 #include "session/config.h"
 #include "session/event_loop.h"
 #include "session/runtime_values.h"
+#include "session/unwind_tables.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -42,6 +43,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace btc::rt {
@@ -85,8 +87,8 @@ public:
   int run() {
     if (opts_.list) return list_probes();
     if (!check_environment() || !start_processes() || !check_debug_binaries() || !open_output() ||
-        !open() ||
-        !configure() || !load() || !prepare_events() || !plan() || !init_loop())
+        !open() || !configure() || !load() || !fill_unwind_tables() || !prepare_events() ||
+        !plan() || !init_loop())
       return 1;
     if (!opts_.quiet) {
       uint64_t probes = 0; // 0.17 counts each usdt location
@@ -198,6 +200,34 @@ private:
     if (argv.empty() || !resolve_executable(argv[0], path_env ? path_env : "/usr/bin:/bin", path, err) ||
         !child_.spawn(path, argv, err))
       return fail("ERROR: Failed to fork child: " + err);
+    command_path_ = path;
+    return true;
+  }
+
+  // dw_ustack: the unwind tables of the -p process's files, or of the -c command's, read
+  // before load (they size the maps).
+  bool build_unwind_tables() {
+    bool dwarf = false;
+    for (const auto& s : m_.stack_maps) dwarf |= s.dwarf;
+    if (!dwarf) return true;
+    std::string err;
+    unwind_.emplace();
+    if (opts_.target_pid != 0) {
+      if (!unwind_->add_process(opts_.target_pid, err)) return fail("ERROR: dw_ustack: " + err);
+    } else if (!command_path_.empty()) {
+      if (!unwind_->add_command(command_path_, err)) return fail("ERROR: dw_ustack: " + err);
+    } else {
+      return fail("ERROR: dw_ustack needs a target process whose unwind tables it reads when "
+                  "the tool starts: run the tool with -p PID or -c CMD");
+    }
+    unwind_->build(opts_.verbose);
+    if (!unwind_->size_maps(obj_.get(), err)) return fail("ERROR: " + err);
+    return true;
+  }
+
+  bool fill_unwind_tables() {
+    std::string err;
+    if (unwind_ && !unwind_->fill_maps(obj_.get(), err)) return fail("ERROR: " + err);
     return true;
   }
 
@@ -252,6 +282,7 @@ private:
     std::set<std::string> always;
     for (const auto& p : m_.probes)
       if (providers_.of(p.spec.kind).copies_programs(p)) always.insert(p.prog_name);
+    if (!build_unwind_tables()) return false;
     std::set<std::string> held_back = copies_.hold_back(obj, !cookies_, always);
     if (opts_.verbose)
       for (const auto& name : held_back)
@@ -559,6 +590,8 @@ private:
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
   ChildProcess child_;
+  std::string command_path_;           // the -c command's executable
+  std::optional<UnwindTables> unwind_; // dw_ustack's tables
   ProcessWatch watch_;
   EventLoop loop_;
   std::vector<AttachPoint> points_;
