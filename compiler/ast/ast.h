@@ -217,7 +217,9 @@ struct ForStmt {
 };
 struct BreakStmt {};
 struct ContinueStmt {};
-struct ReturnStmt {};
+struct ReturnStmt {
+  ExprPtr value; // `return 1;` (0.26: a test probe's result), or none
+};
 
 using StmtNode = std::variant<ExprStmt, AssignStmt, IfStmt, UnrollStmt, WhileStmt, LetStmt, ForStmt,
                               BreakStmt, ContinueStmt, ReturnStmt>;

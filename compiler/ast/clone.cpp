@@ -89,7 +89,7 @@ struct StmtCopier {
   }
   StmtNode operator()(const BreakStmt& n) const { return n; }
   StmtNode operator()(const ContinueStmt& n) const { return n; }
-  StmtNode operator()(const ReturnStmt& n) const { return n; }
+  StmtNode operator()(const ReturnStmt& n) const { return ReturnStmt{opt(n.value)}; }
 };
 
 } // namespace

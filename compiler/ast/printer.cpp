@@ -214,7 +214,10 @@ public:
   }
   void stmt_node(const BreakStmt&, int ind) { line(ind, "break"); }
   void stmt_node(const ContinueStmt&, int ind) { line(ind, "continue"); }
-  void stmt_node(const ReturnStmt&, int ind) { line(ind, "return"); }
+  void stmt_node(const ReturnStmt& n, int ind) {
+    line(ind, "return");
+    if (n.value) expr(*n.value, ind + 1);
+  }
 };
 
 } // namespace

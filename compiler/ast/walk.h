@@ -81,6 +81,8 @@ template <class FE, class FS> void each_part(ast::Stmt& s, FE&& fe, FS&& fs) {
           if (n.lo) fe(n.lo);
           if (n.hi) fe(n.hi);
           fs(n.body);
+        } else if constexpr (std::is_same_v<T, ast::ReturnStmt>) {
+          if (n.value) fe(n.value);
         }
       },
       s.node);

@@ -196,7 +196,10 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     b_.CreateAlignedStore(b_.CreateAdd(old, delta), p, llvm::Align(8));
   };
   auto bucket_inc = [&](llvm::Value* index, uint32_t buckets) {
-    // Bound the index for the verifier, then bump the bucket.
+    // Bound the index for the verifier, then bump the bucket. The opaque copy keeps the
+    // check where LLVM can prove the bound itself (lhist(rand % 10, ...): an unsigned
+    // remainder), which the verifier cannot (BPF_MOD results have no range).
+    index = opaque(index);
     auto* over = b_.CreateICmpUGT(index, i64(buckets - 1));
     index = b_.CreateSelect(over, i64(buckets - 1), index);
     llvm::Value* p = b_.CreateGEP(b_.getInt8Ty(), v, b_.CreateMul(index, i64(8)));

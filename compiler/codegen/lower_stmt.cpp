@@ -8,12 +8,13 @@
 
 namespace btc::codegen {
 
-void Lowerer::emit_return() {
+void Lowerer::emit_return(llvm::Value* value) {
   if (loop_frame_) { // in a for loop's callback: stop iterating, then return from the probe
     b_.CreateAlignedStore(i64(1), loop_frame_, llvm::Align(8));
     b_.CreateRet(i64(1));
   } else {
-    b_.CreateRet(b_.getInt32(0));
+    // The program's return value (0 unless `return N;`: what a test probe's run reports).
+    b_.CreateRet(value ? b_.CreateTrunc(value, b_.getInt32Ty()) : b_.getInt32(0));
   }
   // Statements after a return/exit are unreachable; give them a block LLVM will drop.
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
@@ -77,7 +78,7 @@ void Lowerer::lower_stmt(const ast::Stmt& stmt) {
           b_.CreateBr(loops_.back().continue_bb);
           b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", fn_));
         } else if constexpr (std::is_same_v<T, ast::ReturnStmt>) {
-          emit_return();
+          emit_return(n.value ? convert_int(lower_expr(*n.value), n.value->type) : nullptr);
         }
       },
       stmt.node);

@@ -102,7 +102,7 @@ public:
   // `where`: the location a -k warning about a failed update points at.
   void store_map(const ast::MapRef& m, llvm::Value* value, const Type& type,
                  source::SourceRange where);
-  void emit_return();
+  void emit_return(llvm::Value* value = nullptr);
 
   // lower_expr.cpp
   llvm::Value* lower_expr(const ast::Expr& e) override;

@@ -111,7 +111,13 @@ ast::StmtPtr Parser::parse_statement() {
     Tok k = take().kind;
     if (k == Tok::KwBreak) return make_stmt(ast::BreakStmt{}, r);
     if (k == Tok::KwContinue) return make_stmt(ast::ContinueStmt{}, r);
-    return make_stmt(ast::ReturnStmt{}, r);
+    ast::ReturnStmt ret;
+    if (cur().kind != Tok::Semi && cur().kind != Tok::RBrace) {
+      ret.value = parse_expr();
+      if (!ret.value) return nullptr;
+      r.end = ret.value->range.end;
+    }
+    return make_stmt(std::move(ret), r);
   }
   if (t.kind == Tok::Semi) {
     syntax_error(t, "}");

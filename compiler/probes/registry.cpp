@@ -18,6 +18,8 @@ const Provider& provider(ProbeKind kind) {
   switch (kind) {
   case ProbeKind::Begin: return providers::begin();
   case ProbeKind::SelfSignal: return providers::self_signal();
+  case ProbeKind::Test: return providers::test();
+  case ProbeKind::Bench: return providers::bench();
   case ProbeKind::End: return providers::end();
   case ProbeKind::Tracepoint: return providers::tracepoint();
   case ProbeKind::Interval: return providers::interval();
@@ -78,16 +80,6 @@ std::optional<AttachSpec> parse_attach_point(std::string_view text, std::string&
   auto parts = split_colons(text);
   const Provider* p = find_provider(parts[0]);
   if (!p) {
-    // Probe types of bpftrace 0.2x btc does not have yet: say so rather than "invalid".
-    static constexpr std::pair<std::string_view, std::string_view> kNotYet[] = {
-        {"test", "test probes are not supported by btc"},
-        {"bench", "bench probes are not supported by btc"},
-    };
-    for (const auto& [name, why] : kNotYet)
-      if (same_name(name, parts[0])) {
-        error = std::string(why);
-        return std::nullopt;
-      }
     error = "Invalid probe type: " + std::string(parts[0]);
     return std::nullopt;
   }

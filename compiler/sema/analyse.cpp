@@ -270,6 +270,15 @@ void Checker::check_stmt(ast::Stmt& stmt) {
                                                                              : "continue") +
                                   " used outside of a loop");
         } else if constexpr (std::is_same_v<T, ast::ReturnStmt>) {
+          if (n.value) {
+            check_expr(*n.value);
+            if (!n.value->type.is_integer() && n.value->type.kind != ast::TypeKind::None)
+              error(n.value->range,
+                    "return expects an integer (" + ast::type_name(n.value->type) + " provided)");
+            else if (for_depth_ > 0)
+              error(stmt.range, "return with a value is not supported inside a for loop's body "
+                                "(btc runs it as a callback)");
+          }
         }
       },
       stmt.node);

@@ -133,7 +133,9 @@ void Checker::check_for(ast::ForStmt& f) {
   f.map->type = kv;
   probe_->vars[f.var] = kv;
   ++loop_depth_;
+  ++for_depth_;
   check_block(f.body);
+  --for_depth_;
   --loop_depth_;
 }
 

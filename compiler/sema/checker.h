@@ -188,6 +188,7 @@ public:
   // Per-probe state.
   ProbeInfo* probe_ = nullptr;
   int loop_depth_ = 0;
+  int for_depth_ = 0;               // inside `for ($kv : @m)` bodies (BPF callbacks)
   int runtime_branches_ = 0;        // enclosing run-time conditions (if, while, ?:, for, predicate)
   std::vector<ast::LetStmt*> lets_; // this probe's declarations, typed once it is checked
   bool in_str_call_ = false;

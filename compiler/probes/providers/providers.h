@@ -10,6 +10,8 @@ namespace btc::probes::providers {
 
 const Provider& begin();
 const Provider& self_signal();
+const Provider& test();
+const Provider& bench();
 const Provider& end();
 const Provider& tracepoint();
 const Provider& interval();

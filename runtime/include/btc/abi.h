@@ -145,6 +145,8 @@ enum class ProbeKind : uint8_t {
   AsyncWatchpoint,
   Iter,
   SelfSignal,
+  Test,  // test:NAME (0.26): run with --test, each once; its result decides a pass
+  Bench, // bench:NAME (0.26): run with --bench, repeated and timed
 };
 // Every kind, in enum order (the registries look names up through it).
 inline constexpr ProbeKind kProbeKinds[] = {
@@ -157,7 +159,8 @@ inline constexpr ProbeKind kProbeKinds[] = {
     ProbeKind::Kfunc,           ProbeKind::Kretfunc,
     ProbeKind::RawTracepoint,   ProbeKind::Watchpoint,
     ProbeKind::AsyncWatchpoint, ProbeKind::Iter,
-    ProbeKind::SelfSignal,
+    ProbeKind::SelfSignal,      ProbeKind::Test,
+    ProbeKind::Bench,
 };
 
 enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
@@ -340,6 +343,8 @@ constexpr const char* probe_kind_name(ProbeKind kind) {
   case ProbeKind::AsyncWatchpoint: return "asyncwatchpoint";
   case ProbeKind::Iter: return "iter";
   case ProbeKind::SelfSignal: return "self";
+  case ProbeKind::Test: return "test";
+  case ProbeKind::Bench: return "bench";
   }
   return "?"; // not an enumerator: a corrupt manifest, which decode() rejects first
 }

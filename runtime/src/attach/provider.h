@@ -61,7 +61,8 @@ struct AttachInput {
 };
 
 // A probe the session runs once with BPF_PROG_TEST_RUN instead of attaching it.
-enum class TestRun { No, AtBegin, AtEnd, OnSignal };
+// Test/Bench: run by --test / --bench (test:NAME, bench:NAME), otherwise not at all.
+enum class TestRun { No, AtBegin, AtEnd, OnSignal, Test, Bench };
 
 // When the session closes a probe's links: right after the probes are switched off, or after
 // the output (tracepoint links take ~80 ms each to close).

@@ -44,7 +44,8 @@ ProbeProviders::Factory ProbeProviders::factory(abi::ProbeKind kind) {
   using K = abi::ProbeKind;
   // clang-format off
   switch (kind) {
-  case K::Begin: case K::End: case K::SelfSignal: return make_special_provider;
+  case K::Begin: case K::End: case K::SelfSignal:
+  case K::Test: case K::Bench: return make_special_provider;
   case K::Tracepoint: return make_tracepoint_provider;
   case K::Interval: case K::Profile:
   case K::Software: case K::Hardware: return make_perf_event_provider;

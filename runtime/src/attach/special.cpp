@@ -1,7 +1,8 @@
-// special.cpp: the BEGIN, END and self:signal:SIGUSR1 provider. They are not attached: the
-// session runs each with BPF_PROG_TEST_RUN, BEGIN before any other probe is attached, END after
-// the others are switched off, self:signal:SIGUSR1 each time the tool gets SIGUSR1. Each is
-// one attach point ("Attaching N probes..." counts it).
+// special.cpp: the BEGIN, END, self:signal:SIGUSR1, test:NAME and bench:NAME provider. They
+// are not attached: the session runs each with BPF_PROG_TEST_RUN, BEGIN before any other probe
+// is attached, END after the others are switched off, self:signal:SIGUSR1 each time the tool
+// gets SIGUSR1, test and bench probes only in --test / --bench mode (session/test_mode.h).
+// BEGIN, END and self:signal are one attach point each ("Attaching N probes..." counts them).
 #include "attach/provider.h"
 
 #include <memory>
@@ -14,6 +15,8 @@ public:
   TestRun test_run(const abi::ProbeDesc& p) const override {
     if (p.spec.kind == abi::ProbeKind::Begin) return TestRun::AtBegin;
     if (p.spec.kind == abi::ProbeKind::SelfSignal) return TestRun::OnSignal;
+    if (p.spec.kind == abi::ProbeKind::Test) return TestRun::Test;
+    if (p.spec.kind == abi::ProbeKind::Bench) return TestRun::Bench;
     return TestRun::AtEnd;
   }
   bool runs_last_attached_first(const abi::ProbeDesc&) const override { return true; }

@@ -123,6 +123,7 @@ void EventHandler::handle(std::span<const uint8_t> record) {
   case abi::EventKind::Errorf:
   case abi::EventKind::Warnf: {
     std::string text = format(ev, payload);
+    if (ev.kind == abi::EventKind::Errorf) ++errors_;
     if (ev.once && !warned_once_.insert(text).second) break;
     warn(located_message(m_, ev.line, ev.col_begin, ev.col_end,
                          ev.kind == abi::EventKind::Errorf ? "ERROR" : "WARNING", text));

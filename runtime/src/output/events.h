@@ -41,6 +41,14 @@ public:
   // Records after an exit() event are dropped (bpftrace 0.17 stops reading at exit) until
   // this is called, right before END runs.
   void accept_events_after_exit() { after_exit_ok_ = true; }
+  // errorf() events handled so far (a test probe that reports one fails).
+  int errors() const { return errors_; }
+  // Between test probes (--test/--bench): no exit() seen, no errors.
+  void reset_run_state() {
+    exit_requested_ = false;
+    exit_code_ = 0;
+    errors_ = 0;
+  }
   // Asked before each record: true once the tool is told to stop (SIGINT/SIGTERM). From then
   // on, as after exit(), queued records are dropped (0.17 stops reading), so a flood of
   // events (system() that wakes the probe again) cannot delay END and the map dump.
@@ -76,6 +84,7 @@ private:
   int helper_errors_ = 0;
   bool exit_requested_ = false;
   int exit_code_ = 0;
+  int errors_ = 0;
   bool after_exit_ok_ = false;
   bool stopping_ = false;
   std::function<bool()> stop_check_;

@@ -17,11 +17,21 @@ public:
 class FileSink final : public Sink {
 public:
   explicit FileSink(FILE* file) : file_(file) {}
-  void write(std::string_view text) override { std::fwrite(text.data(), 1, text.size(), file_); }
-  void flush() override { std::fflush(file_); }
+  void write(std::string_view text) override {
+    if (capture_)
+      capture_->append(text);
+    else
+      std::fwrite(text.data(), 1, text.size(), file_);
+  }
+  void flush() override {
+    if (!capture_) std::fflush(file_);
+  }
+  // While set, output goes into `into` instead of the file (a test probe's output).
+  void capture(std::string* into) { capture_ = into; }
 
 private:
   FILE* file_;
+  std::string* capture_ = nullptr;
 };
 
 class StringSink final : public Sink {

@@ -158,6 +158,10 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
       else if (arg == "--verbose") out.verbose = true;
       else if (arg == "--list") out.list = true;
       else if (arg == "--usdt-file-activation") out.usdt_file_activation = true;
+      else if (arg == "--test")
+        out.test = true;
+      else if (arg == "--bench")
+        out.bench = true;
       else {
         error = "unknown option '" + std::string(arg) + "'";
         return false;
@@ -237,6 +241,8 @@ std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOpt
          "    -q             keep messages quiet\n"
          "    -v             verbose messages (libbpf and verifier log, child exit code)\n"
          "    -l, --list     list the probes as they resolve on this host, then exit\n"
+         "    --test         run the script's test:NAME probes and report each (no tracing)\n"
+         "    --bench        time the script's bench:NAME probes (no tracing)\n"
          "    -h, --help     show this help message\n"
          "    -V, --version  " +
          t + " version\n" + script_options +

@@ -35,6 +35,8 @@ struct Options {
   bool usage_error = true; // a failed parse should be followed by the usage text
   int64_t target_pid = 0;  // -p PID (0: none)
   bool usdt_file_activation = false; // with -p: usdt semaphores in every process of the file
+  bool test = false;       // --test: run the script's test:NAME probes (0.26) instead of tracing
+  bool bench = false;      // --bench: time the script's bench:NAME probes
   std::string command;     // -c 'CMD' (empty: none)
   std::vector<std::string> positionals;
   // getopt() options: the value of each of the manifest's named options, in its order (the

@@ -20,6 +20,7 @@
 #include "output/bpf_maps.h"
 #include "output/events.h"
 #include "output/format/resolve.h"
+#include "output/format/test_report.h"
 #include "output/iter_output.h"
 #include "output/stacks.h"
 #include "script/diag.h"
@@ -90,9 +91,16 @@ public:
         !open() || !configure() || !load() || !fill_unwind_tables() || !prepare_events() ||
         !plan() || !init_loop())
       return 1;
+    if (opts_.test || opts_.bench) return run_test_mode();
+    if (const char* flag = only_test_probes()) {
+      fail(std::string("ERROR: No probes attached; use ") + flag + " to run " +
+           (flag == std::string("--test") ? "test" : "benchmark") + " probes.");
+      return 1;
+    }
     if (!opts_.quiet) {
       uint64_t probes = 0; // 0.17 counts each usdt location
-      for (const auto& point : points_) probes += point.locations;
+      for (const auto& point : points_)
+        if (!test_or_bench(*point.probe)) probes += point.locations;
       out_->attached_probes(probes);
     }
     out_->flush();
@@ -456,6 +464,139 @@ private:
   // BEGIN/END: run once with BPF_PROG_TEST_RUN instead of being attached.
   bool runs_once(const abi::ProbeDesc& p) {
     return providers_.of(p.spec.kind).test_run(p) != TestRun::No;
+  }
+
+  bool test_or_bench(const abi::ProbeDesc& p) {
+    TestRun when = providers_.of(p.spec.kind).test_run(p);
+    return when == TestRun::Test || when == TestRun::Bench;
+  }
+
+  // "--test"/"--bench" when the script has only test (bench) probes: run without that flag,
+  // it would do nothing (bpftrace 0.26 refuses it the same way).
+  const char* only_test_probes() {
+    const char* flag = nullptr;
+    for (const auto& p : m_.probes) {
+      TestRun when = providers_.of(p.spec.kind).test_run(p);
+      if (when != TestRun::Test && when != TestRun::Bench) return nullptr;
+      if (when == TestRun::Test && !flag) flag = "--test";
+      if (when == TestRun::Bench && !flag) flag = "--bench";
+    }
+    return flag;
+  }
+
+  // --test / --bench (bpftrace 0.26): BEGIN, then each test (bench) probe run through
+  // BPF_PROG_TEST_RUN as an XDP program, then END; nothing is attached and no map printed.
+  int run_test_mode() {
+    handler_->accept_events_after_exit(); // a test's output after its exit() still counts
+    if (!run_special(TestRun::AtBegin)) return 1;
+    if (have_rb_) rb_.drain();
+    out_->flush();
+    bool ok = opts_.test ? run_tests() : run_benches();
+    bool end_ok = run_special(TestRun::AtEnd);
+    if (have_rb_) rb_.drain();
+    handler_->finish();
+    out_->flush();
+    if (opts_.format == OutputFormat::Text) std::fputs("\n\n", stdout);
+    std::fflush(stdout);
+    return ok && end_ok ? 0 : 1;
+  }
+
+  // One run of `p` (`repeat` times) with its output captured: false if the kernel refused.
+  struct TestRunResult {
+    uint32_t retval = 0;
+    uint64_t duration_ns = 0; // per run (the kernel's average)
+    std::string output;
+  };
+  bool test_run_probe(const abi::ProbeDesc& p, uint32_t repeat, TestRunResult& r) {
+    bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), p.prog_name.c_str());
+    if (!prog) return fail("ERROR: BPF program '" + p.prog_name + "' is missing from the object");
+    handler_->reset_run_state();
+    sink_->capture(&r.output);
+    handler_->set_warning_sink([&r](std::string_view text) { r.output.append(text); });
+    uint8_t packet[14] = {}; // XDP test runs need an Ethernet header's worth of data
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = packet, .data_size_in = sizeof packet,
+                .repeat = static_cast<int>(repeat));
+    int rc = bpf_prog_test_run_opts(bpf_program__fd(prog), &run);
+    int e = errno;
+    if (rc == 0 && have_rb_) rb_.drain();
+    out_->flush();
+    sink_->capture(nullptr);
+    handler_->set_warning_sink(nullptr);
+    if (rc != 0)
+      return fail("ERROR: running the " + p.spec.text + " probe failed: " + std::strerror(e));
+    r.retval = run.retval;
+    r.duration_ns = run.duration;
+    return true;
+  }
+
+  std::vector<const abi::ProbeDesc*> probes_run(TestRun when, std::vector<std::string>& names) {
+    std::vector<const abi::ProbeDesc*> out;
+    for (const auto& p : m_.probes)
+      if (providers_.of(p.spec.kind).test_run(p) == when) {
+        out.push_back(&p);
+        names.push_back(p.spec.text);
+      }
+    return out;
+  }
+
+  bool run_tests() {
+    std::vector<std::string> names;
+    std::vector<const abi::ProbeDesc*> tests = probes_run(TestRun::Test, names);
+    std::vector<bool> passed;
+    bool color =
+        opts_.format == OutputFormat::Text && opts_.output_path.empty() && isatty(STDOUT_FILENO);
+    for (size_t i = 0; i < tests.size(); ++i) {
+      TestRunResult r;
+      if (!test_run_probe(*tests[i], 1, r)) return false;
+      // Passed: the probe returned 0, called no exit(N != 0) and no errorf().
+      passed.push_back(r.retval == 0 && handler_->exit_code() == 0 && handler_->errors() == 0);
+      sink_->write(opts_.format == OutputFormat::Json
+                       ? test_result_json(names[i], passed[i], r.duration_ns, r.output)
+                       : test_result_text(names, i, passed, r.duration_ns, r.output, color));
+      out_->flush();
+    }
+    handler_->reset_run_state();
+    return std::find(passed.begin(), passed.end(), false) == passed.end();
+  }
+
+  // Each bench probe runs with more repetitions until they take 1 ms or more together; a
+  // probe returning non-zero is skipped, one calling exit(N) or errorf() fails the run.
+  bool run_benches() {
+    std::vector<std::string> names;
+    std::vector<const abi::ProbeDesc*> benches = probes_run(TestRun::Bench, names);
+    bool ok = true;
+    size_t row = 0;
+    for (size_t i = 0; i < benches.size(); ++i) {
+      uint64_t iters = 1;
+      for (;;) {
+        TestRunResult r;
+        if (!test_run_probe(*benches[i], static_cast<uint32_t>(iters), r)) return false;
+        bool failed = handler_->exit_code() != 0 || handler_->errors() != 0;
+        if (!failed && r.retval != 0) break; // skipped
+        uint64_t total = r.duration_ns * iters;
+        uint64_t factor = total < 1000      ? 1000
+                          : total < 10000   ? 100
+                          : total < 100000  ? 10
+                          : total < 1000000 ? 2
+                                            : 1;
+        if (!failed && factor > 1 && iters * factor <= (1u << 30)) {
+          iters *= factor;
+          continue;
+        }
+        if (failed) {
+          fail("ERROR: Benchmark '" + names[i] + "' failed.");
+          ok = false;
+          break;
+        }
+        sink_->write(opts_.format == OutputFormat::Json
+                         ? bench_result_json(names[i], r.duration_ns, iters)
+                         : bench_result_text(names, names[i], row++ == 0, r.duration_ns, iters));
+        out_->flush();
+        break;
+      }
+    }
+    handler_->reset_run_state();
+    return ok;
   }
 
   bool has_signal_probes() {
