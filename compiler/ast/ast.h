@@ -39,7 +39,7 @@ struct TypeName {
   std::string name;           // "uint32", "task_struct", "path" (without struct/union/enum)
   enum class Tag { None, Struct, Union, Enum } tag = Tag::None;
   int pointer_depth = 0;      // number of '*'
-  std::optional<uint32_t> array_size; // `uint8[4]` (modern; parsed, sema may reject)
+  std::optional<uint32_t> array_size; // `uint8[4]`; 0: `uint8[]` (an array cast's size)
   SourceRange range;
   ExprPtr of;
   bool in_typeof = false; // written `typeof(name)`: a macro parameter `name` is substituted

@@ -23,7 +23,7 @@ const std::array<VarDesc, 28> kVars = {{
   {VarId::DwUstack, "dw_ustack", true},
 }};
 
-const std::array<FuncDesc, 68> kFuncs = {{
+const std::array<FuncDesc, 76> kFuncs = {{
   {CallFn::Printf, "printf", 1, 128, false, true},
   {CallFn::Print, "print", 1, 3, false, true},
   {CallFn::Time, "time", 0, 1, false, true},
@@ -79,6 +79,14 @@ const std::array<FuncDesc, 68> kFuncs = {{
   {ValueFn::PercpuKaddr, "percpu_kaddr", 1, 2, false, true},
   {ValueFn::WriteUser, "write_user", 3, 3, true, true},
   {ValueFn::Fail, "fail", 1, 128, false, true},
+  {ValueFn::IsStr, "is_str", 1, 1, false, true},
+  {ValueFn::IsPtr, "is_ptr", 1, 1, false, true},
+  {ValueFn::IsArray, "is_array", 1, 1, false, true},
+  {ValueFn::IsInteger, "is_integer", 1, 1, false, true},
+  {ValueFn::IsUnsignedInteger, "is_unsigned_integer", 1, 1, false, true},
+  {ValueFn::IsLiteral, "is_literal", 1, 1, false, true},
+  {ValueFn::AssertStr, "assert_str", 1, 1, false, true},
+  {ValueFn::DefaultStrLength, "default_str_length", 0, 0, false, true},
   {AggFn::Count, "count", 0, 0, false, true},
   {AggFn::Sum, "sum", 1, 1, false, true},
   {AggFn::Min, "min", 1, 1, false, true},

@@ -120,6 +120,15 @@ enum class ValueFn {
   PercpuKaddr,
   WriteUser,
   Fail, // sema: an error, or (under a run-time condition) errorf + exit(1)
+  // 0.26's type predicates (its stdlib's meta.bt / strings.bt), answered when compiling:
+  IsStr,
+  IsPtr,
+  IsArray,
+  IsInteger,
+  IsUnsignedInteger,
+  IsLiteral,
+  AssertStr,        // an error unless the value is string-like
+  DefaultStrLength, // the size of str()'s result (max_strlen)
 };
 // Aggregations: the whole right-hand side of a map assignment.
 enum class AggFn { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Tseries };

@@ -198,6 +198,22 @@ llvm::Value* Lowerer::lower_expr(const ast::Expr& e) {
           // signedness ((uint16)(int8)-2 == 254, (int64)(uint8)(int8)-1 == -1).
           llvm::Value* v = lower_expr(*n.operand);
           const Type& from = n.operand->type;
+          if (e.type.kind == K::Array) { // (uint8[8])x: x's bytes, little-endian
+            auto* buf = stack_buffer(e.type.size, "array_cast");
+            b_.CreateAlignedStore(b_.CreateTrunc(v, b_.getIntNTy(8 * e.type.size)), buf,
+                                  llvm::Align(1));
+            return buf;
+          }
+          if (from.kind == K::Array && e.type.is_integer()) { // (uint64)$a: the array's bytes
+            llvm::Value* src = v;
+            if (!v->getType()->isPointerTy()) { // an array in kernel/user memory
+              src = stack_buffer(from.size, "array_bytes");
+              probe_read(src, from.size, v, from.as);
+            }
+            llvm::Value* raw =
+                b_.CreateAlignedLoad(b_.getIntNTy(8 * e.type.size), src, llvm::Align(1));
+            return e.type.is_signed ? b_.CreateSExt(raw, i64_ty()) : b_.CreateZExt(raw, i64_ty());
+          }
           if (!e.type.is_integer()) return v;
           uint32_t bits = 8 * std::min<uint32_t>(from.is_integer() ? from.size : 8, e.type.size);
           if (bits >= 64) return v;

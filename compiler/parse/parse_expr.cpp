@@ -173,6 +173,8 @@ bool Parser::cast_ahead() {
   }
   if (!int_type) return false;
   if (peek(2).kind == Tok::RParen) return true;
+  if (peek(2).kind == Tok::LBracket && peek(3).kind == Tok::RBracket) // (uint8[])x
+    return peek(4).kind == Tok::RParen;
   return peek(2).kind == Tok::LBracket && peek(3).kind == Tok::Int &&
          peek(4).kind == Tok::RBracket && peek(5).kind == Tok::RParen;
 }
@@ -218,11 +220,14 @@ bool Parser::parse_type_name(ast::TypeName& out) {
   while (accept(Tok::Star)) ++out.pointer_depth;
   if (at(Tok::LBracket)) {
     take();
-    if (!at(Tok::Int)) {
+    if (at(Tok::RBracket)) { // `uint8[]`: the size of the value cast (0.26's array casts)
+      out.array_size = 0;
+    } else if (!at(Tok::Int)) {
       syntax_error(cur(), "integer");
       return false;
+    } else {
+      out.array_size = static_cast<uint32_t>(take().int_value);
     }
-    out.array_size = static_cast<uint32_t>(take().int_value);
     if (!expect(Tok::RBracket, "]")) return false;
   }
   out.range = {begin, last_end_};

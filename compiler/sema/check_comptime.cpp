@@ -180,6 +180,10 @@ Constant typeinfo_of(const Type& t) {
 // operators on them are involved; nullopt otherwise. `e` has been checked.
 std::optional<Constant> constant(const ast::Expr& e) {
   using Kind = Constant::Kind;
+  if (auto* c = e.as<ast::Call>();
+      c && c->desc && c->args.size() == 1 && std::holds_alternative<builtins::ValueFn>(c->desc->id))
+    if (auto v = type_predicate(std::get<builtins::ValueFn>(c->desc->id), *c->args[0]))
+      return num(*v ? 1 : 0);
   if (auto* i = e.as<ast::IntLit>()) return num(static_cast<int64_t>(i->value));
   if (auto* b = e.as<ast::BoolLit>()) return num(b->value ? 1 : 0);
   if (auto* s = e.as<ast::StrLit>()) return text(s->value);
@@ -311,6 +315,55 @@ std::string Checker::unstable_setting(const std::string& feature, const char* df
 // typeinfo(x) (0.26, behind `config = { unstable_typeinfo = enable }`): the record
 // (btf_id, base_type, full_type) of x's type; x is not evaluated. The reporting walk replaces
 // the call by that record literal.
+std::optional<bool> type_predicate(builtins::ValueFn f, const ast::Expr& arg) {
+  using builtins::ValueFn;
+  struct Predicate {
+    ValueFn fn;
+    bool (*test)(const ast::Expr&);
+  };
+  // clang-format off
+  static constexpr Predicate kPredicates[] = {
+    {ValueFn::IsStr, [](const ast::Expr& a) { return a.type.is_string(); }},
+    {ValueFn::IsPtr, [](const ast::Expr& a) { return a.type.is_pointer(); }},
+    {ValueFn::IsArray, [](const ast::Expr& a) { return a.type.kind == ast::TypeKind::Array; }},
+    {ValueFn::IsInteger, [](const ast::Expr& a) { return a.type.is_integer() && !a.type.is_bool; }},
+    {ValueFn::IsUnsignedInteger, [](const ast::Expr& a) {
+       return a.type.is_integer() && !a.type.is_bool && !a.type.is_signed; }},
+    {ValueFn::IsLiteral, [](const ast::Expr& a) {
+       return a.as<ast::IntLit>() || a.as<ast::StrLit>() || a.as<ast::BoolLit>(); }},
+  };
+  // clang-format on
+  for (const auto& p : kPredicates)
+    if (p.fn == f) return p.test(arg);
+  return std::nullopt;
+}
+
+// The predicates become literals; assert_str() checks a string-like value (a string, or an
+// array of / pointer to 8-bit integers, as 0.26's strings.bt does); default_str_length() is
+// the size of str()'s result.
+Type Checker::check_type_predicate(ast::Expr& e, ast::Call& c, builtins::ValueFn f) {
+  using builtins::ValueFn;
+  if (f == ValueFn::DefaultStrLength) {
+    if (reporting_) e.node = ast::IntLit{options_.strlen};
+    return Type::uint64();
+  }
+  check_expr(*c.args[0]);
+  const Type& t = c.args[0]->type;
+  if (f == ValueFn::AssertStr) {
+    bool chars = (t.kind == ast::TypeKind::Array || t.is_pointer()) && t.pointee &&
+                 t.pointee->is_integer() && t.pointee->size == 1;
+    if (!t.is_string() && !chars && t.kind != ast::TypeKind::None)
+      error(c.args[0]->range,
+            t.kind == ast::TypeKind::Array ? "string-like arrays must contain a char-like type"
+            : t.is_pointer()               ? "string-like pointers must point to a char-like type"
+                             : "string-like values must be either strings, arrays or pointers");
+    return Type::none();
+  }
+  bool v = type_predicate(f, *c.args[0]).value_or(false);
+  if (reporting_) e.node = ast::BoolLit{v};
+  return Type::boolean();
+}
+
 Type Checker::check_typeinfo(ast::Expr& e, ast::Call& c) {
   if (unstable_setting("typeinfo", "error") == "error") {
     error(e.range, "typeinfo() is an unstable feature of bpftrace 0.26: enable it with "

@@ -284,6 +284,15 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return check_typeinfo(e, c);
   case ValueFn::Fail:
     return check_fail(e, c);
+  case ValueFn::IsStr:
+  case ValueFn::IsPtr:
+  case ValueFn::IsArray:
+  case ValueFn::IsInteger:
+  case ValueFn::IsUnsignedInteger:
+  case ValueFn::IsLiteral:
+  case ValueFn::AssertStr:
+  case ValueFn::DefaultStrLength:
+    return check_type_predicate(e, c, f);
   case ValueFn::StaticAssert:
     return check_static_assert(e, c);
   case ValueFn::Strlen: {

@@ -255,8 +255,41 @@ Type Checker::check_offsetof(ast::Expr& e, ast::Offsetof& o) {
   return Type::uint64();
 }
 
+// 0.26's array casts: an integer to an array of integers of the same total size
+// ((uint8[8])12345, (uint8[])x: the size from x) and back ((uint64)$a).
+Type Checker::check_array_cast(ast::Expr& e, ast::Cast& c) {
+  ast::TypeName elem_name = c.type;
+  elem_name.array_size.reset();
+  auto elem = resolve_type_name(elem_name);
+  const Type& ot = c.operand->type;
+  if (!elem || !elem->is_integer() || elem->size == 0) {
+    error(c.type.range, "Array casts need an array of integers (" + c.type.name + " given)");
+    return Type::none();
+  }
+  if (ot.kind == ast::TypeKind::None) return Type::none();
+  uint32_t count = *c.type.array_size;
+  if (count == 0 && ot.is_integer() && ot.size % elem->size == 0) count = ot.size / elem->size;
+  std::string to = ast::type_name(*elem) + "[" + std::to_string(count) + "]";
+  if (!ot.is_integer() || ot.is_bool) {
+    error(e.range, "Cannot cast from \"" + ast::type_name(ot) + "\" to \"" + to +
+                       "\": only integers cast to arrays");
+    return Type::none();
+  }
+  if (count * elem->size != ot.size) {
+    error(e.range, "Cannot cast from \"" + ast::type_name(ot) + "\" to \"" + to +
+                       "\": the sizes differ (" + std::to_string(ot.size) + " and " +
+                       std::to_string(count * elem->size) + " bytes)");
+    return Type::none();
+  }
+  Type arr = Type::simple(ast::TypeKind::Array, count * elem->size);
+  arr.count = count;
+  arr.pointee = std::make_shared<Type>(*elem);
+  return arr;
+}
+
 Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
   check_expr(*c.operand);
+  if (c.type.array_size && c.type.pointer_depth == 0 && !c.type.of) return check_array_cast(e, c);
   auto t = resolve_type_name(c.type);
   if (!t) {
     std::string tag = c.type.tag == ast::TypeName::Tag::Union    ? "union "
@@ -267,6 +300,14 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
   }
   const Type& ot = c.operand->type;
   if (ot.kind == ast::TypeKind::None) return *t;
+  bool int_array = ot.kind == ast::TypeKind::Array && ot.pointee && ot.pointee->is_integer();
+  if (int_array && t->is_integer()) { // an array of integers back to an integer: same size
+    if (t->size != ot.size)
+      error(e.range, "Cannot cast from \"" + ast::type_name(ot) + "\" to \"" + ast::type_name(*t) +
+                         "\": the sizes differ (" + std::to_string(ot.size) + " and " +
+                         std::to_string(t->size) + " bytes)");
+    return *t;
+  }
   if (!ot.is_integer() && !ot.is_pointer()) {
     error(e.range, "Casts are not supported for type: \"" + ast::type_name(ot) + "\"");
     return *t;

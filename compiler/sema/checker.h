@@ -30,6 +30,8 @@ std::string value_class_of(const Type& t);
 // The value of an integer expression known when compiling (literals, folded sizeof and
 // offsetof, typeinfo() comparisons and operators on them); nullopt otherwise.
 std::optional<int64_t> constant_int(const ast::Expr& e);
+// 0.26's type predicates (is_str(x), ...) of a checked argument; nullopt for other functions.
+std::optional<bool> type_predicate(builtins::ValueFn f, const ast::Expr& arg);
 
 // The checker is also what sema lends the probe providers (probes/provider.h).
 class Checker final : public probes::SemaContext {
@@ -93,6 +95,8 @@ public:
   // dw_ustack([mode][, limit]) / dw_ustack: the unstable switch, kernel BTF (the unwinder
   // reads the VMAs), and the warning event for processes without unwind tables.
   Type check_dw_ustack(ast::Expr& e, abi::StackMode mode, uint32_t limit);
+  Type check_type_predicate(ast::Expr& e, ast::Call& c, builtins::ValueFn f);
+  Type check_array_cast(ast::Expr& e, ast::Cast& c);
   std::optional<std::string> context_rule_violation(builtins::VarId id,
                                                     const std::string& name) const;
   Type check_binary(ast::Expr& e, ast::Binary& b);

@@ -33,6 +33,8 @@ TEST(RegistryTest, SessionFacts) {
     TestRun run = k == ProbeKind::Begin        ? TestRun::AtBegin
                   : k == ProbeKind::End        ? TestRun::AtEnd
                   : k == ProbeKind::SelfSignal ? TestRun::OnSignal
+                  : k == ProbeKind::Test       ? TestRun::Test
+                  : k == ProbeKind::Bench      ? TestRun::Bench
                                                : TestRun::No;
     EXPECT_EQ(p.test_run(desc(k)), run) << abi::probe_kind_name(k);
     EXPECT_EQ(p.link_group() == LinkGroup::AfterOutput, k == ProbeKind::Tracepoint)
