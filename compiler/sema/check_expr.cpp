@@ -163,12 +163,18 @@ const btf::TracepointFormat* Checker::tracepoint_format(const std::string& tp,
                                                         source::SourceRange r) {
   auto it = tp_formats_.find(tp);
   if (it != tp_formats_.end()) return &it->second;
-  if (tp_failed_.count(tp)) return nullptr;
+  // A failure is said in every walk: only the reporting walk's errors are kept, and codegen
+  // must never see args of a tracepoint without a format.
+  if (auto failed = tp_failed_.find(tp); failed != tp_failed_.end()) {
+    error(r, failed->second);
+    return nullptr;
+  }
   std::string root = options_.tracefs_root;
   if (root.empty()) {
     if (auto err = btf::ensure_tracefs(root)) {
-      error(r, "cannot read tracepoint formats: " + llvm::toString(std::move(err)));
-      tp_failed_.insert(tp);
+      std::string msg = "cannot read tracepoint formats: " + llvm::toString(std::move(err));
+      error(r, msg);
+      tp_failed_[tp] = msg;
       return nullptr;
     }
   }
@@ -176,8 +182,12 @@ const btf::TracepointFormat* Checker::tracepoint_format(const std::string& tp,
   auto fmt = btf::read_tracepoint_format(tp.substr(0, colon), tp.substr(colon + 1), root);
   if (!fmt) {
     llvm::consumeError(fmt.takeError());
-    error(r, "tracepoint not found: " + tp);
-    tp_failed_.insert(tp);
+    // The record's layout shapes the program: it must be known when compiling.
+    std::string msg = "tracepoint " + tp +
+                      " is not on this host, and its args are laid out "
+                      "by its format when compiling: compile where the tracepoint exists";
+    error(r, msg);
+    tp_failed_[tp] = msg;
     return nullptr;
   }
   return &(tp_formats_[tp] = std::move(*fmt));

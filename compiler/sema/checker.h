@@ -209,7 +209,7 @@ public:
   bool fentry_only_ = false; // this probe's body needs fentry/fexit (path()): no kprobe twin
   cdecl::CTypes ctypes_; // records, typedefs and enums defined in the preamble
   std::map<std::string, btf::TracepointFormat> tp_formats_;
-  std::set<std::string> tp_failed_;
+  std::map<std::string, std::string> tp_failed_; // tracepoint -> why it has no format
 };
 
 } // namespace btc::sema
