@@ -153,10 +153,23 @@ public:
       std::fflush(stdout);
     }
     destroy_links(links_);
+    if (int e = sink_->error()) return output_failed(e);
     return end_ok ? handler_->exit_code() : 1;
   }
 
 private:
+  // The output could not be written: the reader of a pipe went away (EPIPE, when SIGPIPE is
+  // ignored; otherwise SIGPIPE ended the tool already), which ends the tool quietly as Unix
+  // tools end, or the file system is full (or failing), which is said.
+  int output_failed(int e) {
+    if (e == EPIPE) return 0;
+    std::string where =
+        opts_.output_path.empty() ? "standard output" : "'" + opts_.output_path + "'";
+    fail("ERROR: cannot write the output to " + where + ": " + std::strerror(e) +
+         "; the tool stopped tracing");
+    return 1;
+  }
+
   bool fail(const std::string& message) {
     if (out_) out_->flush();
     std::fputs(message.c_str(), stderr);
@@ -677,7 +690,7 @@ private:
       handler_->tick();
       remember_traced_processes();
       if (opts_.buffering != Buffering::Full) out_->flush();
-      if (w.stop || target_gone()) break;
+      if (w.stop || target_gone() || sink_->error() != 0) break;
     }
   }
 
