@@ -18,6 +18,19 @@ llvm::Value* Lowerer::call_helper(Helper h, llvm::Type* ret, llvm::ArrayRef<llvm
   return b_.CreateCall(fty, callee, args);
 }
 
+llvm::Value* Lowerer::reserve_event(uint64_t size) {
+  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(size), i64(0)});
+  auto* lost_bb = llvm::BasicBlock::Create(ctx_, "event_lost", fn_);
+  auto* next_bb = llvm::BasicBlock::Create(ctx_, "event_reserved", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(rec), lost_bb, next_bb);
+  b_.SetInsertPoint(lost_bb);
+  b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, gep(bss_, abi::kLostEventsOffset), i64(1),
+                     llvm::MaybeAlign(8), llvm::AtomicOrdering::Monotonic);
+  b_.CreateBr(next_bb);
+  b_.SetInsertPoint(next_bb);
+  return rec;
+}
+
 llvm::AllocaInst* Lowerer::entry_alloca(llvm::Type* t, const llvm::Twine& name) {
   llvm::IRBuilder<> eb(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
   auto* a = eb.CreateAlloca(t, nullptr, name);

@@ -21,8 +21,7 @@ void Lowerer::emit_event(uint32_t event_id, const std::vector<const ast::Expr*>&
     values.push_back(v);
   }
   uint32_t total = 8 + ev.payload_size;
-  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(),
-                                 {ringbuf_, i64(total), i64(0)});
+  llvm::Value* rec = reserve_event(total);
   auto* ok_bb = llvm::BasicBlock::Create(ctx_, "event", fn_);
   auto* end_bb = llvm::BasicBlock::Create(ctx_, "event_end", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), end_bb,

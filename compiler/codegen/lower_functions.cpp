@@ -42,7 +42,7 @@ void Lowerer::check_helper_result(Helper h, llvm::Value* ret, source::SourceRang
            ((uint64_t{last.col} + 1) & 0xffff);
   }
   uint64_t id = info_.helper_error_event;
-  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(40), i64(0)});
+  llvm::Value* rec = reserve_event(40);
   auto* ok_bb = llvm::BasicBlock::Create(ctx_, "helper_error_event", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), cont_bb,
                   ok_bb);
@@ -115,8 +115,7 @@ llvm::Value* Lowerer::lower_join(const ast::Expr& e, const ast::Call& c) {
   llvm::Value* argv = lower_expr(*c.args[0]);
   ast::AddrSpace as = c.args[0]->type.as;
   uint32_t slot = info_.strlen;
-  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(),
-                                 {ringbuf_, i64(8 + ev.payload_size), i64(0)});
+  llvm::Value* rec = reserve_event(8 + ev.payload_size);
   auto* fill_bb = llvm::BasicBlock::Create(ctx_, "join", fn_);
   auto* end_bb = llvm::BasicBlock::Create(ctx_, "join_end", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(rec, llvm::ConstantPointerNull::get(b_.getPtrTy())), end_bb,

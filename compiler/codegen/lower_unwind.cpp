@@ -325,7 +325,7 @@ llvm::Value* Lowerer::dwarf_stack_value(const Type& t, const ast::Expr& e, bool 
   b_.SetInsertPoint(warn);
   b_.CreateAlignedStore(status, out, llvm::Align(8));
   uint32_t event = info_.call_event.at(&e);
-  llvm::Value* rec = call_helper(Helper::RingbufReserve, ptr_ty(), {ringbuf_, i64(16), i64(0)});
+  llvm::Value* rec = reserve_event(16);
   auto* emit = llvm::BasicBlock::Create(ctx_, "dw_warn", fn_);
   b_.CreateCondBr(b_.CreateIsNull(rec), done, emit);
   b_.SetInsertPoint(emit);

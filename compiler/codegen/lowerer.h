@@ -73,6 +73,7 @@ public:
   llvm::GlobalVariable* object_map(const std::string& name, uint32_t type, uint32_t entries,
                                    uint32_t key_size, uint32_t value_size) override;
   llvm::GlobalVariable* ringbuf() override { return ringbuf_; }
+  llvm::Value* reserve_event(uint64_t size) override;
   CoreTypes* core_types() override { return core_.get(); }
   const btf::KernelBtf* kernel_btf() const override { return btf_; }
   void emit_event_guard() override;

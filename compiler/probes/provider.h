@@ -119,6 +119,9 @@ public:
   virtual llvm::GlobalVariable* object_map(const std::string& name, uint32_t type, uint32_t entries,
                                            uint32_t key_size, uint32_t value_size) = 0;
   virtual llvm::GlobalVariable* ringbuf() = 0;
+  // bpf_ringbuf_reserve(size) on the events ring buffer; a failed reservation (a full ring
+  // buffer) is counted in .bss (abi::kLostEventsOffset), which the tool reports.
+  virtual llvm::Value* reserve_event(uint64_t size) = 0;
   virtual llvm::Value* config_u64(uint32_t offset) = 0;
   // Ends the program (returning 0) where `cond` holds; continues in a fresh block otherwise.
   virtual void return_if(llvm::Value* cond, const char* name) = 0;

@@ -224,8 +224,7 @@ void WatchpointProvider::lower_companions(LowerContext& lx, const sema::ProbeInf
 
   uint32_t arg = static_cast<uint32_t>(std::clamp(spec.watch_arg, 0, kMaxWatchArg));
   llvm::Value* addr = lx.ctx_u64(builtins::kPtRegsArgs[arg]);
-  llvm::Value* rec = lx.call_helper(builtins::Helper::RingbufReserve, b.getPtrTy(),
-                                    {lx.ringbuf(), lx.i64(24), lx.i64(0)});
+  llvm::Value* rec = lx.reserve_event(24);
   branch_unless(b.CreateICmpNE(rec, llvm::ConstantPointerNull::get(b.getPtrTy())), "reserved");
   b.CreateAlignedStore(lx.i64(p.companion_events[i]), rec, llvm::Align(8));
   b.CreateAlignedStore(addr, lx.gep(rec, 8), llvm::Align(8));

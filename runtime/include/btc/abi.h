@@ -233,13 +233,16 @@ struct ConfigLayout {
 // per attach point with the constant replaced by that point's id.
 inline constexpr uint64_t kAttachIdMarker = 0x6274635f70726f62ull; // "btc_prob"
 
-// The object's .bss: a u64 stop flag at kStopFlagOffset, then zero bytes (from kBssZerosOffset)
-// that new map values are copied from, then a scratch value the compiler points updates of a
-// full map at (the runtime never reads it). The runtime sets the flag when the tool stops; from
-// then on every probe except BEGIN/END/iter returns at once, so END and the map dump need not wait
-// for the links to be torn down (slow: one RCU grace period per tracepoint).
+// The object's .bss: a u64 stop flag at kStopFlagOffset, the u64 count of events lost to a
+// full ring buffer at kLostEventsOffset (added to atomically by every CPU; the tool reports
+// its increase), then zero bytes (from kBssZerosOffset) that new map values are copied from, then a
+// scratch value the compiler points updates of a full map at (the runtime never reads it). The
+// runtime sets the flag when the tool stops; from then on every probe except BEGIN/END/iter returns
+// at once, so END and the map dump need not wait for the links to be torn down (slow: one RCU grace
+// period per tracepoint).
 inline constexpr uint32_t kStopFlagOffset = 0;
-inline constexpr uint32_t kBssZerosOffset = 8;
+inline constexpr uint32_t kLostEventsOffset = 8;
+inline constexpr uint32_t kBssZerosOffset = 16;
 
 // A value only the target host knows, resolved by the runtime before load and written as a
 // u64 into the .rodata config struct at `offset` (kaddr("sym"), cgroupid("/path"),

@@ -34,6 +34,7 @@
 #include <bpf/libbpf.h>
 #include <linux/capability.h>
 #include <linux/membarrier.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -141,6 +142,7 @@ public:
     handler_->accept_events_after_exit();
     bool end_ok = run_special(TestRun::AtEnd);
     rb_.drain();
+    report_lost_events();
     handler_->finish();
     out_->flush();
     std::fputs("\n\n", stdout); // always stdout, even with -o (bpftrace 0.17)
@@ -325,22 +327,41 @@ private:
   // Sets the stop flag: from here on every event probe returns at once. membarrier's global
   // command waits for an RCU grace period, which BPF programs already running hold off.
   bool stop_programs() {
-    bpf_map* bss = find_section_map(".bss");
-    if (!bss) return false;
-    std::vector<uint8_t> value(bpf_map__value_size(bss));
-    uint32_t key = 0;
-    uint64_t one = 1;
-    int fd = bpf_map__fd(bss);
-    if (value.size() < abi::kStopFlagOffset + sizeof one ||
-        bpf_map_lookup_elem(fd, &key, value.data()) != 0)
-      return false;
-    std::memcpy(value.data() + abi::kStopFlagOffset, &one, sizeof one);
-    if (bpf_map_update_elem(fd, &key, value.data(), BPF_ANY) != 0) return false;
+    volatile uint64_t* flag = bss_word(abi::kStopFlagOffset);
+    if (!flag) return false;
+    __atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
     if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0) {
       timespec grace{0, 50 * 1000 * 1000}; // nohz_full kernels refuse it: wait it out
       nanosleep(&grace, nullptr);
     }
     return true;
+  }
+
+  // A u64 of the object's .bss, mapped into the tool after load (the map is BPF_F_MMAPABLE;
+  // libbpf 1.1 remaps it only for skeletons). Read and written in place: the probes update it
+  // too. Null before load or when the kernel refuses the mapping.
+  volatile uint64_t* bss_word(uint32_t offset) {
+    if (!bss_mem_) {
+      bpf_map* bss = find_section_map(".bss");
+      if (!bss || bpf_map__fd(bss) < 0) return nullptr;
+      size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+      size_t len = (bpf_map__value_size(bss) + page - 1) / page * page;
+      void* mem = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
+      if (mem == MAP_FAILED) return nullptr;
+      bss_mem_ = MappedBss(mem, len, bpf_map__value_size(bss));
+    }
+    if (bss_mem_.size < offset + sizeof(uint64_t)) return nullptr;
+    return reinterpret_cast<volatile uint64_t*>(static_cast<uint8_t*>(bss_mem_.addr) + offset);
+  }
+
+  // Events the probes could not queue (a full ring buffer) since the last report: "Lost N
+  // events", as 0.17 reports lost perf-buffer records.
+  void report_lost_events() {
+    if (!lost_counter_) return;
+    uint64_t lost = __atomic_load_n(lost_counter_, __ATOMIC_RELAXED);
+    if (lost == lost_reported_) return;
+    out_->lost_events(lost - lost_reported_);
+    lost_reported_ = lost;
   }
 
   bool configure() {
@@ -373,7 +394,10 @@ private:
   }
 
   bool load() {
-    if (bpf_object__load(obj_.get()) == 0) return true;
+    if (bpf_object__load(obj_.get()) == 0) {
+      lost_counter_ = bss_word(abi::kLostEventsOffset);
+      return true;
+    }
     int e = errno;
     std::string prog = failed_program_from_log();
     std::string what = "the BPF object";
@@ -687,6 +711,7 @@ private:
         else
           print_all_maps(*out_, *store_, m_);
       }
+      report_lost_events();
       handler_->tick();
       remember_traced_processes();
       if (opts_.buffering != Buffering::Full) out_->flush();
@@ -743,6 +768,27 @@ private:
   std::unique_ptr<EventHandler> handler_;
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
+  // The .bss map mapped into the tool (bss_word); unmapped with the session.
+  struct MappedBss {
+    void* addr = nullptr;
+    size_t len = 0, size = 0;
+    MappedBss() = default;
+    MappedBss(void* a, size_t l, size_t s) : addr(a), len(l), size(s) {}
+    MappedBss(const MappedBss&) = delete;
+    MappedBss& operator=(MappedBss&& o) noexcept {
+      std::swap(addr, o.addr);
+      std::swap(len, o.len);
+      std::swap(size, o.size);
+      return *this;
+    }
+    ~MappedBss() {
+      if (addr) munmap(addr, len);
+    }
+    explicit operator bool() const { return addr != nullptr; }
+  };
+  MappedBss bss_mem_;
+  volatile uint64_t* lost_counter_ = nullptr; // .bss events-lost counter (after load)
+  uint64_t lost_reported_ = 0;
   ChildProcess child_;
   std::string command_path_;           // the -c command's executable
   std::optional<UnwindTables> unwind_; // dw_ustack's tables
