@@ -38,12 +38,17 @@ void sleep_ms(long ms) {
   nanosleep(&ts, nullptr);
 }
 
-// In the forked child: wait for the go byte, then exec. Never returns.
-[[noreturn]] void run_child(int hold_fd, pid_t parent, const std::string& path,
+// In the forked child: say it is ready, wait for the go byte, then exec. Never returns.
+// Every system call before the wait happens before the tool goes on to attach its probes
+// (it waits for `ready_fd`), so the script never traces the child's own set-up.
+[[noreturn]] void run_child(int hold_fd, int ready_fd, pid_t parent, const std::string& path,
                             const std::vector<char*>& argv) {
   // If the tool dies before or after release, the child is not left behind.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(1);
+  char ready = 1;
+  if (write(ready_fd, &ready, 1) != 1) _exit(1);
+  close(ready_fd);
   char go = 0;
   ssize_t n;
   do n = read(hold_fd, &go, 1);
@@ -143,9 +148,15 @@ ChildProcess::~ChildProcess() {
 
 bool ChildProcess::spawn(const std::string& path, const std::vector<std::string>& argv,
                          std::string& err) {
-  int fds[2];
+  int fds[2], ready[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     err = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return false;
+  }
+  if (pipe2(ready, O_CLOEXEC) != 0) {
+    err = std::string("cannot create a pipe: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
     return false;
   }
   std::vector<char*> args;
@@ -156,15 +167,22 @@ bool ChildProcess::spawn(const std::string& path, const std::vector<std::string>
   pid_t pid = fork();
   if (pid < 0) {
     err = std::string("fork failed: ") + std::strerror(errno);
-    close(fds[0]);
-    close(fds[1]);
+    for (int fd : {fds[0], fds[1], ready[0], ready[1]}) close(fd);
     return false;
   }
   if (pid == 0) {
     close(fds[1]);
-    run_child(fds[0], parent, path, args);
+    close(ready[0]);
+    run_child(fds[0], ready[1], parent, path, args);
   }
   close(fds[0]);
+  close(ready[1]);
+  // The child's set-up is done before anything is attached (EOF: it quit, reaped later).
+  char byte = 0;
+  ssize_t n;
+  do n = read(ready[0], &byte, 1);
+  while (n < 0 && errno == EINTR);
+  close(ready[0]);
   pid_ = pid;
   go_fd_ = fds[1];
   pidfd_ = open_pidfd(pid);
