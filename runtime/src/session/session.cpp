@@ -25,6 +25,7 @@
 #include "output/stacks.h"
 #include "script/diag.h"
 #include "script/positionals.h"
+#include "session/bss_view.h"
 #include "session/config.h"
 #include "session/event_loop.h"
 #include "session/runtime_values.h"
@@ -34,7 +35,6 @@
 #include <bpf/libbpf.h>
 #include <linux/capability.h>
 #include <linux/membarrier.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -337,21 +337,9 @@ private:
     return true;
   }
 
-  // A u64 of the object's .bss, mapped into the tool after load (the map is BPF_F_MMAPABLE;
-  // libbpf 1.1 remaps it only for skeletons). Read and written in place: the probes update it
-  // too. Null before load or when the kernel refuses the mapping.
   volatile uint64_t* bss_word(uint32_t offset) {
-    if (!bss_mem_) {
-      bpf_map* bss = find_section_map(".bss");
-      if (!bss || bpf_map__fd(bss) < 0) return nullptr;
-      size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-      size_t len = (bpf_map__value_size(bss) + page - 1) / page * page;
-      void* mem = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
-      if (mem == MAP_FAILED) return nullptr;
-      bss_mem_ = MappedBss(mem, len, bpf_map__value_size(bss));
-    }
-    if (bss_mem_.size < offset + sizeof(uint64_t)) return nullptr;
-    return reinterpret_cast<volatile uint64_t*>(static_cast<uint8_t*>(bss_mem_.addr) + offset);
+    bss_.open(find_section_map(".bss"));
+    return bss_.word(offset);
   }
 
   // Events the probes could not queue (a full ring buffer) since the last report: "Lost N
@@ -768,25 +756,7 @@ private:
   std::unique_ptr<EventHandler> handler_;
   RingBufferReader rb_; // freed before the object
   bool have_rb_ = false;
-  // The .bss map mapped into the tool (bss_word); unmapped with the session.
-  struct MappedBss {
-    void* addr = nullptr;
-    size_t len = 0, size = 0;
-    MappedBss() = default;
-    MappedBss(void* a, size_t l, size_t s) : addr(a), len(l), size(s) {}
-    MappedBss(const MappedBss&) = delete;
-    MappedBss& operator=(MappedBss&& o) noexcept {
-      std::swap(addr, o.addr);
-      std::swap(len, o.len);
-      std::swap(size, o.size);
-      return *this;
-    }
-    ~MappedBss() {
-      if (addr) munmap(addr, len);
-    }
-    explicit operator bool() const { return addr != nullptr; }
-  };
-  MappedBss bss_mem_;
+  BssView bss_;                               // the object's .bss, mapped after load
   volatile uint64_t* lost_counter_ = nullptr; // .bss events-lost counter (after load)
   uint64_t lost_reported_ = 0;
   ChildProcess child_;
