@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <set>
 
 namespace btc::rt {
@@ -110,8 +111,7 @@ std::optional<uint64_t> cgroup_id(const std::string& path, std::string& err) {
 // kfunc_exist("name"): the running kernel's BTF has a function of that name marked as a
 // kfunc (BTF decl tag "bpf_kfunc", Linux 6.5+); on kernels whose BTF has no such tags at all,
 // a function of that name.
-bool kfunc_exists(const std::string& name) {
-  btf* b = load_kernel_btf(KernelBtf{kSysfsVmlinuxBtf, false});
+bool kfunc_exists(const btf* b, const std::string& name) {
   if (!b) return false;
   bool tagged = false, any_tags = false, found = false;
   int32_t func = btf__find_by_name_kind(b, name.c_str(), BTF_KIND_FUNC);
@@ -125,7 +125,6 @@ bool kfunc_exists(const std::string& name) {
     any_tags = true;
     tagged = static_cast<int32_t>(t->type) == func;
   }
-  btf__free(b);
   return found && (tagged || !any_tags);
 }
 
@@ -133,7 +132,7 @@ bool kfunc_exists(const std::string& name) {
 // verifier's kfunc check. The test program (`call name; exit`) is not meant to load: any
 // rejection other than "calling kernel function NAME is not allowed" means the call itself is
 // permitted. TRACING programs are test-loaded as fentry on the kfunc itself.
-bool kfunc_allowed(const std::string& arg) {
+bool kfunc_allowed(const btf* b, const std::string& arg) {
   size_t colon = arg.find(':');
   if (colon == std::string::npos) return false;
   std::string type_name = arg.substr(0, colon), name = arg.substr(colon + 1);
@@ -148,10 +147,8 @@ bool kfunc_allowed(const std::string& arg) {
   for (const auto& [n, t] : kTypes)
     if (n == type_name) type = &t;
   if (!type) return false;
-  btf* b = load_kernel_btf(KernelBtf{kSysfsVmlinuxBtf, false});
   if (!b) return false;
   int32_t func = btf__find_by_name_kind(b, name.c_str(), BTF_KIND_FUNC);
-  btf__free(b);
   if (func <= 0) return false;
 
   const bpf_insn insns[] = {
@@ -194,6 +191,12 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
   std::map<std::string, uint64_t> symbols;
   if (!names.empty()) symbols = find_kernel_symbols(kallsyms, names);
 
+  // The running kernel's BTF, parsed once for every kfunc_exist/kfunc_allowed value (~50 ms).
+  std::unique_ptr<btf, void (*)(btf*)> kernel_btf(nullptr, btf__free);
+  auto vmlinux = [&]() -> const btf* {
+    if (!kernel_btf) kernel_btf.reset(load_kernel_btf(KernelBtf{kSysfsVmlinuxBtf, false}));
+    return kernel_btf.get();
+  };
   std::string out;
   for (const auto& v : m.runtime_values) {
     uint64_t value = 0;
@@ -218,10 +221,10 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
       else problem = v.arg + " is not a valid signal";
       break;
     case abi::ResolveKind::KfuncExist:
-      value = kfunc_exists(v.arg) ? 1 : 0;
+      value = kfunc_exists(vmlinux(), v.arg) ? 1 : 0;
       break;
     case abi::ResolveKind::KfuncAllowed:
-      value = kfunc_allowed(v.arg) ? 1 : 0;
+      value = kfunc_allowed(vmlinux(), v.arg) ? 1 : 0;
       break;
     }
     if (problem.empty() && !put_u64(rodata, v.offset, value))

@@ -5,6 +5,7 @@
 #include "host/elf_file.h"
 #include "host/process.h"
 #include "host/symbols.h"
+#include "session/runtime_values.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -18,19 +19,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace btc::rt {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // PT_INTERP and the DT_NEEDED names of an ELF file.
 void dependencies(const std::string& path, std::string& interp, std::vector<std::string>& needed) {
@@ -136,7 +128,7 @@ void UnwindTables::add(abi::UnwindFileKey key, std::string read_path, std::strin
 
 bool UnwindTables::add_process(int64_t pid, std::string& err) {
   std::string dir = "/proc/" + std::to_string(pid);
-  std::string maps = read_file(dir + "/maps");
+  std::string maps = read_text_file((dir + "/maps").c_str());
   if (maps.empty()) {
     err = "cannot read " + dir + "/maps";
     return false;
@@ -147,7 +139,7 @@ bool UnwindTables::add_process(int64_t pid, std::string& err) {
 }
 
 bool UnwindTables::add_command(const std::string& path, std::string& err) {
-  std::string cache = read_file("/etc/ld.so.cache");
+  std::string cache = read_text_file("/etc/ld.so.cache");
   for (const auto& file : executable_and_libraries(path, cache)) {
     struct stat st {};
     if (stat(file.c_str(), &st) != 0) {
