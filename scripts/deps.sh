@@ -20,6 +20,8 @@ install_missing() {
 install_missing -- build-essential cmake ninja-build ccache python3 pkg-config \
   llvm-19-dev liblld-19-dev lld-19 libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
   libcli11-dev googletest libgtest-dev bpftool bpftrace
+# The fuzz targets (tests/fuzz) build with clang-19 and its libFuzzer, which match LLVM 19.
+install_missing -- clang-19 libclang-rt-19-dev
 # The dw_ustack tests compare its stacks with gdb's backtraces.
 install_missing --no-install-recommends -- gdb
 # Kernel suite (tests/kernels): qemu boots Debian's 6.1 kernel with a busybox initramfs.

@@ -6,5 +6,9 @@ cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure -j1 "$@"
+(cd build && ctest --output-on-failure -j1 "$@")
+# The libFuzzer targets, 60 s each from the seed corpus (tests/fuzz; docs/testing.md);
+# BTC_FUZZ_SECONDS=0 skips them.
+if [ "${BTC_FUZZ_SECONDS:-60}" != 0 ]; then
+  ./tests/fuzz/run_fuzz.sh --seconds "${BTC_FUZZ_SECONDS:-60}"
+fi

@@ -25,6 +25,11 @@ struct CodegenOptions {
   std::string module_name = "btc";
   std::string source_file = "script.bt";
   const source::SourceFile* source = nullptr; // for line numbers in debug info
+  // Appended to kernel type names in the program's BTF ("___x": libbpf ignores it). Only for a
+  // process that compiles more than one module (the fuzz targets): LLVM 19's BPF CO-RE pass
+  // keeps each relocation's global in a process-wide map keyed by type name and access, and
+  // hands a later module the global of an earlier, freed one.
+  std::string core_name_suffix;
 };
 
 struct LoweredModule {

@@ -28,10 +28,16 @@ namespace {
 
 } // namespace
 
-CoreTypes::CoreTypes(llvm::Module& module, llvm::DIBuilder& dib, const btf::KernelBtf& btf)
-    : module_(module), dib_(dib), btf_(btf) {
+CoreTypes::CoreTypes(llvm::Module& module, llvm::DIBuilder& dib, const btf::KernelBtf& btf,
+                     std::string name_suffix)
+    : module_(module), dib_(dib), btf_(btf), name_suffix_(std::move(name_suffix)) {
   // Kernel types have no source location; one file keeps the DI well-formed.
   file_ = dib_.createFile("vmlinux.h", "/sys/kernel/btf");
+}
+
+std::string CoreTypes::di_name(uint32_t id) const {
+  std::string name = btf_.name_of(id);
+  return name.empty() ? name : name + name_suffix_;
 }
 
 llvm::Type* CoreTypes::llvm_type(uint32_t btf_id) {
@@ -76,7 +82,7 @@ llvm::DIType* CoreTypes::int_di(uint32_t id) {
     dw = t->size == 1 ? llvm::dwarf::DW_ATE_signed_char : llvm::dwarf::DW_ATE_signed;
   else if (t->size == 1)
     dw = llvm::dwarf::DW_ATE_unsigned_char;
-  return dib_.createBasicType(btf_.name_of(id), t->size * 8, dw);
+  return dib_.createBasicType(di_name(id), t->size * 8, dw);
 }
 
 llvm::DIType* CoreTypes::enum_di(uint32_t id) {
@@ -100,7 +106,7 @@ llvm::DIType* CoreTypes::enum_di(uint32_t id) {
   auto* base = dib_.createBasicType(is_signed ? "long" : "unsigned long", t->size * 8,
                                     is_signed ? llvm::dwarf::DW_ATE_signed
                                               : llvm::dwarf::DW_ATE_unsigned);
-  return dib_.createEnumerationType(nullptr, btf_.name_of(id), file_, 0, t->size * 8, 0,
+  return dib_.createEnumerationType(nullptr, di_name(id), file_, 0, t->size * 8, 0,
                                     dib_.getOrCreateArray(values), base);
 }
 
@@ -111,7 +117,7 @@ llvm::DIType* CoreTypes::fwd_decl(uint32_t id) {
   bool is_union = btf_is_fwd(t) ? btf_kflag(t) : btf_is_union(t);
   auto* d = dib_.createForwardDecl(is_union ? llvm::dwarf::DW_TAG_union_type
                                             : llvm::dwarf::DW_TAG_structure_type,
-                                   btf_.name_of(id), nullptr, file_, 0);
+                                   di_name(id), nullptr, file_, 0);
   fwd_decls_[id] = d;
   return d;
 }
@@ -147,7 +153,7 @@ llvm::DIType* CoreTypes::di_type(uint32_t btf_id) {
     d = int_di(id);
     break;
   case BTF_KIND_FLOAT:
-    d = dib_.createBasicType(btf_.name_of(id), t->size * 8, llvm::dwarf::DW_ATE_float);
+    d = dib_.createBasicType(di_name(id), t->size * 8, llvm::dwarf::DW_ATE_float);
     break;
   case BTF_KIND_ENUM:
   case BTF_KIND_ENUM64:
@@ -237,9 +243,8 @@ llvm::DICompositeType* CoreTypes::build_record_di(uint32_t id) {
                                  : llvm::dwarf::DW_TAG_structure_type;
   // A temporary node scopes the members, then becomes a distinct node: uniqued nodes would
   // merge two anonymous records of the same size while their members are being attached.
-  auto* tmp = dib_.createReplaceableCompositeType(tag, btf_.name_of(id), nullptr, file_, 0, 0,
-                                                  uint64_t(t->size) * 8, 0,
-                                                  llvm::DINode::FlagZero);
+  auto* tmp = dib_.createReplaceableCompositeType(tag, di_name(id), nullptr, file_, 0, 0,
+                                                  uint64_t(t->size) * 8, 0, llvm::DINode::FlagZero);
   std::vector<llvm::Metadata*> members;
   for (uint16_t i = 0; i < btf_vlen(t); ++i) {
     std::string mname = btf__name_by_offset(btf_.raw(), m[i].name_off);

@@ -43,7 +43,10 @@ enum class FieldInfoKind : uint64_t {
 
 class CoreTypes {
 public:
-  CoreTypes(llvm::Module& module, llvm::DIBuilder& dib, const btf::KernelBtf& btf);
+  // `name_suffix` is appended to every named kernel type's DI name (see
+  // CodegenOptions::core_name_suffix); libbpf ignores a "___suffix" when matching names.
+  CoreTypes(llvm::Module& module, llvm::DIBuilder& dib, const btf::KernelBtf& btf,
+            std::string name_suffix = "");
 
   // Mirrors of a BTF type (typedefs and qualifiers resolved), built once per BTF id.
   // Records: all members at their BTF offsets, padding as [N x i8]; unions as [size x i8].
@@ -83,6 +86,7 @@ private:
     bool is_union = false;
   };
   const Record& record(uint32_t id);         // `id` already resolved
+  std::string di_name(uint32_t id) const;    // BTF name + name_suffix_ ("" stays "")
   void layout_struct(uint32_t id, Record& r);
   llvm::DICompositeType* build_record_di(uint32_t id);
   llvm::DIType* pointer_di(uint32_t pointee_id);
@@ -93,6 +97,7 @@ private:
   llvm::Module& module_;
   llvm::DIBuilder& dib_;
   const btf::KernelBtf& btf_;
+  std::string name_suffix_;
   llvm::DIFile* file_ = nullptr;
   uint32_t seq_ = 0;                          // keeps enum-value calls from being merged
   std::unordered_map<uint32_t, Record> records_;

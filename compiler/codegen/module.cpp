@@ -61,7 +61,7 @@ llvm::Expected<LoweredModule> Lowerer::run() {
   dib_ = std::make_unique<llvm::DIBuilder>(*module_);
   file_ = dib_->createFile(options_.source_file, ".");
   cu_ = dib_->createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "btc", true, "", 0);
-  if (btf_) core_ = std::make_unique<CoreTypes>(*module_, *dib_, *btf_);
+  if (btf_) core_ = std::make_unique<CoreTypes>(*module_, *dib_, *btf_, options_.core_name_suffix);
 
   create_globals();
   create_maps();

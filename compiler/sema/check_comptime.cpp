@@ -22,10 +22,13 @@ struct Constant {
   enum class Kind { Int, Str, Record } kind = Kind::Int;
   int64_t i = 0;
   std::string s;
-  std::vector<std::pair<std::string, Constant>> fields;
+  // A record's fields, in order (two vectors: a pair<string, Constant> member would need
+  // Constant complete, which libstdc++ checks under clang).
+  std::vector<std::string> names;
+  std::vector<Constant> values;
 
   bool operator==(const Constant& o) const {
-    return kind == o.kind && i == o.i && s == o.s && fields == o.fields;
+    return kind == o.kind && i == o.i && s == o.s && names == o.names && values == o.values;
   }
 };
 
@@ -172,7 +175,8 @@ Constant typeinfo_of(const Type& t) {
   base.kind = full.kind = Constant::Kind::Str;
   base.s = base_type(t);
   full.s = full_type(t);
-  c.fields = {{"btf_id", id}, {"base_type", base}, {"full_type", full}};
+  c.names = {"btf_id", "base_type", "full_type"};
+  c.values = {id, base, full};
   return c;
 }
 
@@ -199,22 +203,23 @@ std::optional<Constant> constant(const ast::Expr& e) {
     for (size_t i = 0; i < r->names.size(); ++i) {
       auto v = constant(*r->values[i]);
       if (!v) return std::nullopt;
-      out.fields.push_back({r->names[i], *v});
+      out.names.push_back(r->names[i]);
+      out.values.push_back(std::move(*v));
     }
     return out;
   }
   if (auto* f = e.as<ast::FieldAccess>()) {
     auto base = constant(*f->base);
     if (!base || base->kind != Kind::Record) return std::nullopt;
-    for (const auto& [name, v] : base->fields)
-      if (name == f->field) return v;
+    for (size_t i = 0; i < base->names.size(); ++i)
+      if (base->names[i] == f->field) return base->values[i];
     return std::nullopt;
   }
   if (auto* ti = e.as<ast::TupleIndex>()) { // sema turns `.field` of a record into this
     auto base = constant(*ti->base);
-    if (!base || base->kind != Kind::Record || ti->index >= base->fields.size())
+    if (!base || base->kind != Kind::Record || ti->index >= base->values.size())
       return std::nullopt;
-    return base->fields[ti->index].second;
+    return base->values[ti->index];
   }
   if (auto* u = e.as<ast::Unary>()) {
     auto v = constant(*u->operand);
@@ -288,10 +293,8 @@ ast::ExprPtr literal_of(const Constant& c, source::SourceRange at) {
     return ast::make_expr(ast::StrLit{c.s}, at);
   case Constant::Kind::Record: {
     ast::RecordLit r;
-    for (const auto& [name, v] : c.fields) {
-      r.names.push_back(name);
-      r.values.push_back(literal_of(v, at));
-    }
+    r.names = c.names;
+    for (const Constant& v : c.values) r.values.push_back(literal_of(v, at));
     return ast::make_expr(std::move(r), at);
   }
   }
