@@ -32,7 +32,9 @@ struct SemaOptions {
   // Resources (ProgramInfo's): entries per map, the ring buffer of a program that streams
   // events (printf & co; the others get a small one), the tool's name and -k level.
   uint32_t map_max_entries = 4096;
-  uint32_t ringbuf_bytes = 4 << 20;
+  // 1 MiB: user space maps a ring buffer's data twice, so it counts 2 MiB in the tool's RSS
+  // (libbpf-tools use 256 KiB); `config = { perf_rb_pages = N }` changes it.
+  uint32_t ringbuf_bytes = 1 << 20;
   std::string tool_name = "btc";
   uint32_t default_helper_errors = 0;
   // From the script's config block (config_block.h).

@@ -37,8 +37,10 @@ flags {flags}), reads {nbytes} bytes with one read(), closes it and sleeps a few
 
 Output: `PASS name`, `FAIL name (why)` with details, `SKIP name (reason)`, then
 `N passed, N failed, N skipped`. Exit status 1 if anything failed.
+Every tool relocates against the cut-down kernel BTF it makes at start (host/core_btf.h);
+with --full-btf against all of it (BTC_FULL_BTF=1). ctest runs both (core, core_full_btf).
 Usage: run_core.py --btc BTC --btf-shift BIN --reloc-check BIN --cases DIR --workdir DIR
-                   [--bpftool PATH] [-k PATTERN] [--shift BYTES]
+                   [--bpftool PATH] [-k PATTERN] [--shift BYTES] [--full-btf]
 """
 
 import argparse
@@ -352,6 +354,17 @@ def check_relocs(args, case, name, mode, obj, log):
         if not re.search(r"CO-RE relocating \[\d+\] struct %s: found target" % re.escape(root),
                          log):
             problems.append(f"libbpf log (-v) shows no CO-RE relocation of struct {root}")
+    # Which kernel BTF libbpf relocated against (host/core_btf.h): the tool's cut-down copy,
+    # or all of it (--full-btf sets BTC_FULL_BTF for every tool run).
+    path = re.search(r"^CO-RE: (.*)$", log, re.M)
+    if not path:
+        problems.append("the tool's -v output does not say which BTF CO-RE used")
+    elif args.full_btf and "BTC_FULL_BTF" not in path.group(1):
+        problems.append(f"expected the full-BTF path, the tool says: {path.group(1)}")
+    elif not args.full_btf and not re.match(r"\d+ bytes of BTF from", path.group(1)):
+        problems.append(f"expected the cut-down BTF, the tool says: {path.group(1)}")
+    else:
+        notes.append(path.group(1))
     patched = re.findall(r"patched insn #\d+ \([^)]*\) (?:imm|off) (-?\d+) -> (-?\d+)", log)
     changed = sum(1 for a, b in patched if a != b)
     notes.append(f"libbpf patched {changed}/{len(patched)} instructions to new values")
@@ -549,7 +562,12 @@ def main():
                           if os.access(p, os.X_OK)), None))
     ap.add_argument("--shift", type=int, default=64)
     ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("--full-btf", action="store_true",
+                    help="tools relocate against all of the kernel BTF (BTC_FULL_BTF=1), "
+                         "not the cut-down copy they make by default")
     args = ap.parse_args()
+    if args.full_btf:
+        os.environ["BTC_FULL_BTF"] = "1"
 
     res = Results()
     cases = sorted(f[:-5] for f in os.listdir(args.cases) if f.endswith(".case"))

@@ -92,9 +92,8 @@ std::set<std::string> ProgramCopies::hold_back(bpf_object* main, bool all,
 
 bpf_object* ProgramCopies::copy(bpf_object* main, const std::string& prog_name, uint64_t id,
                                 std::string& err) {
-  KernelBtf btf_source = kernel_btf();
   LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = object_name_.c_str(),
-              .btf_custom_path = btf_source.custom_path());
+              .btf_custom_path = btf_path_.empty() ? nullptr : btf_path_.c_str());
   bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
   if (!obj) {
     err = "cannot open a copy of the BPF object: " + std::string(std::strerror(errno));

@@ -51,6 +51,9 @@ public:
   // take no cookie); returns their names (then loaded per attach point by
   // program_for_attach()).
   std::set<std::string> hold_back(bpf_object* main, bool all, const std::set<std::string>& always);
+  // The BTF the copies relocate against: the main object's btf_custom_path (nullptr: libbpf's
+  // own vmlinux BTF).
+  void set_btf_custom_path(const char* path) { btf_path_ = path ? path : ""; }
 
   // Every attach path gets its program here: `name` from `obj` when it was loaded there, else
   // (held back: no cookies) a copy whose marker is patched to `id`, the cookie the attach site
@@ -66,6 +69,7 @@ private:
 
   std::span<const uint8_t> object_;
   std::string object_name_;
+  std::string btf_path_; // "" = none
   const LibbpfLog& log_;
   std::set<std::string> held_; // names hold_back() kept out of the main object
   std::vector<bpf_object*> copies_;

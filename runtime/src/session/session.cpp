@@ -13,6 +13,7 @@
 #include "attach/plan.h"
 #include "attach/program_copies.h"
 #include "attach/registry.h"
+#include "host/core_btf.h"
 #include "host/kernel_btf.h"
 #include "host/libbpf_log.h"
 #include "host/process.h"
@@ -276,9 +277,12 @@ private:
   }
 
   bool open() {
-    KernelBtf btf_source = kernel_btf();
+    // CO-RE against only the kernel types the relocations name (core_btf.h).
+    core_btf_ = std::make_unique<CoreBtf>(object_, kernel_btf());
+    if (opts_.verbose) std::fprintf(stderr, "CO-RE: %s\n", core_btf_->reason().c_str());
+    copies_.set_btf_custom_path(core_btf_->custom_path());
     LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = m_.tool_name.c_str(),
-                .btf_custom_path = btf_source.custom_path());
+                .btf_custom_path = core_btf_->custom_path());
     bpf_object* obj = bpf_object__open_mem(object_.data(), object_.size(), &oo);
     if (!obj) {
       return fail("ERROR: cannot open the embedded BPF object: " +
@@ -750,6 +754,7 @@ private:
   bool cookies_ = true;
   bool user_symbols_ = false; // user stacks or uprobe/usdt probes: remember traced processes
   uint64_t last_remember_ns_ = 0;
+  std::unique_ptr<CoreBtf> core_btf_; // read by libbpf when the object and copies load
   ProgramCopies copies_;     // per-attach-point programs where there are no cookies
   ProbeProviders providers_; // one per probe family of the script
   std::unique_ptr<BpfMapStore> store_;
