@@ -55,7 +55,7 @@ TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
   std::vector<uint8_t> manifest_bytes = abi::encode(manifest);
 
   const std::string base = dir_.file("btc-runtime");
-  llvm::Error linked = driver::link_static_executable({}, base, false);
+  llvm::Error linked = driver::link_static_executable({}, base, false, false);
   ASSERT_FALSE(static_cast<bool>(linked)) << llvm::toString(std::move(linked));
   const std::string tool = dir_.file("sample");
   llvm::Error err = driver::write_tool(base, abi::encode_payload(*bpf, manifest_bytes), tool);
@@ -77,6 +77,12 @@ TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
     EXPECT_NE(ph.p_type, llvm::ELF::PT_INTERP);
     EXPECT_NE(ph.p_type, llvm::ELF::PT_DYNAMIC);
   }
+  // Stripped: no symbol table (btc --debug keeps it; see SymbolsOnlyWhenAskedFor).
+  for (const auto& sec : elf->sections()) {
+    auto name = sec.getName();
+    ASSERT_TRUE(static_cast<bool>(name));
+    EXPECT_NE(*name, ".symtab");
+  }
 
   std::string out;
   ASSERT_EQ(test::run_command("env -i PATH= " + tool, out), 0) << out;
@@ -90,7 +96,7 @@ TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
 TEST_F(HostLinkTest, FailedLinkLeavesNoOutput) {
   const std::string tool = dir_.file("broken");
   const std::string missing = dir_.file("does-not-exist.o");
-  llvm::Error err = driver::link_static_executable({missing}, tool, false);
+  llvm::Error err = driver::link_static_executable({missing}, tool, false, false);
   ASSERT_TRUE(static_cast<bool>(err));
   std::string msg = llvm::toString(std::move(err));
   EXPECT_NE(msg.find("linking " + tool + " failed"), std::string::npos) << msg;
@@ -123,11 +129,12 @@ TEST_F(HostLinkTest, RuntimeDirOverrideMustContainTheRuntime) {
     EXPECT_NE(msg.find("BTC_RUNTIME_DIR"), std::string::npos) << msg;
   };
   expect_refused(driver::find_runtime_library());
-  expect_refused(driver::find_runtime_base());
+  expect_refused(driver::find_runtime_base(false));
+  expect_refused(driver::find_runtime_base(true));
 }
 
 TEST_F(HostLinkTest, LinkLineHasStartFilesInputsAndOneArchiveGroup) {
-  auto args = driver::static_link_args({"a.o"}, "/x/libbtc_runtime.a", "out");
+  auto args = driver::static_link_args({"a.o"}, "/x/libbtc_runtime.a", "out", false);
   ASSERT_GE(args.size(), 10u);
   EXPECT_EQ(args[0], "ld.lld");
   auto at = [&](const std::string& s) {
@@ -139,6 +146,18 @@ TEST_F(HostLinkTest, LinkLineHasStartFilesInputsAndOneArchiveGroup) {
   EXPECT_LT(at("/x/libbtc_runtime.a"), at("--end-group"));
   EXPECT_LT(static_cast<size_t>(at("--end-group")), args.size());
   EXPECT_NE(args.back().find("crtn.o"), std::string::npos);
+}
+
+TEST_F(HostLinkTest, SymbolsOnlyWhenAskedFor) {
+  auto has = [](const std::vector<std::string>& args, const char* flag) {
+    return std::find(args.begin(), args.end(), flag) != args.end();
+  };
+  auto plain = driver::static_link_args({}, "/x/libbtc_runtime.a", "out", false);
+  auto debug = driver::static_link_args({}, "/x/libbtc_runtime.a", "out", true);
+  EXPECT_TRUE(has(plain, "--strip-all"));
+  EXPECT_FALSE(has(plain, "--strip-debug"));
+  EXPECT_TRUE(has(debug, "--strip-debug"));
+  EXPECT_FALSE(has(debug, "--strip-all"));
 }
 
 } // namespace

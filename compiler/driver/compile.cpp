@@ -305,7 +305,7 @@ int compile(const CompileOptions& o) {
       return fail("-o OUT is required when the program comes from -e or stdin");
     out = fs::path(o.input_path).stem().string();
   }
-  auto base = find_runtime_base();
+  auto base = find_runtime_base(o.debug);
   if (!base) return fail(llvm::toString(base.takeError()));
   if (o.verbose) std::cerr << "btc: tool = " << *base << " + .btc_payload\n";
   auto err = write_tool(*base, abi::encode_payload(*obj, manifest_bytes), out);
@@ -314,8 +314,8 @@ int compile(const CompileOptions& o) {
   return 0;
 }
 
-int link_runtime(const std::string& output, bool verbose) {
-  if (auto err = link_static_executable({}, output, verbose)) {
+int link_runtime(const std::string& output, bool verbose, bool debug) {
+  if (auto err = link_static_executable({}, output, verbose, debug)) {
     std::cerr << "btc: error: " << llvm::toString(std::move(err)) << "\n";
     return 1;
   }

@@ -21,6 +21,7 @@ struct CompileOptions {
   std::vector<std::string> include_files;
   bool unsafe = false;
   bool verbose = false;
+  bool debug = false; // the tool keeps the runtime's symbol table (btc-runtime-debug)
   unsigned strlen = 64;
   unsigned map_keys_max = 4096;
   // Given by the environment (BPFTRACE_STRLEN, ...) or an option: the script's config block
@@ -33,6 +34,7 @@ struct CompileOptions {
 int compile(const CompileOptions& options);
 
 // Links the tool runtime executable (libbtc_runtime.a and its libraries) to `output`.
-int link_runtime(const std::string& output, bool verbose);
+// `debug`: keep the symbol table (btc-runtime-debug, for `btc --debug`).
+int link_runtime(const std::string& output, bool verbose, bool debug);
 
 } // namespace btc::driver

@@ -129,18 +129,27 @@ llvm::Expected<std::string> find_runtime_library() {
   return find_runtime_file(link_config::kRuntimeArchiveName, link_config::kRuntimeBuildPath);
 }
 
-llvm::Expected<std::string> find_runtime_base() {
-  return find_runtime_file(link_config::kRuntimeBaseName, link_config::kRuntimeBaseBuildPath);
+llvm::Expected<std::string> find_runtime_base(bool debug) {
+  if (!debug)
+    return find_runtime_file(link_config::kRuntimeBaseName, link_config::kRuntimeBaseBuildPath);
+  std::string build = link_config::kRuntimeBaseBuildPath;
+  return find_runtime_file(std::string(link_config::kRuntimeBaseName) + kDebugSuffix,
+                           build.empty() ? build : build + kDebugSuffix);
 }
 
 std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
                                           const std::string& runtime_library,
-                                          const std::string& output) {
-  // --gc-sections drops unused library code (-0.6 MB); --strip-debug drops the runtime's
-  // DWARF (10.5 MB -> 2.5 MB and half the link time) but keeps the symbol table.
-  std::vector<std::string> args = {"ld.lld", "-static", "--gc-sections", "--strip-debug",
-                                   "-o", output,
-                                   link_config::kCrt1, link_config::kCrti,
+                                          const std::string& output, bool keep_symbols) {
+  // --gc-sections drops unused library code (the runtime is built with -ffunction-sections);
+  // --strip-all drops the symbol table too (~0.45 MB), --strip-debug only the DWARF.
+  std::vector<std::string> args = {"ld.lld",
+                                   "-static",
+                                   "--gc-sections",
+                                   keep_symbols ? "--strip-debug" : "--strip-all",
+                                   "-o",
+                                   output,
+                                   link_config::kCrt1,
+                                   link_config::kCrti,
                                    link_config::kCrtBegin};
   args.insert(args.end(), inputs.begin(), inputs.end());
   args.push_back("--start-group");
@@ -154,7 +163,8 @@ std::vector<std::string> static_link_args(const std::vector<std::string>& inputs
 }
 
 llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
-                                   const std::string& output_path, bool verbose) {
+                                   const std::string& output_path, bool verbose,
+                                   bool keep_symbols) {
   if (lld_unusable)
     return llvm::createStringError(std::errc::operation_not_permitted,
                                    "lld cannot run again in this process after a crash");
@@ -166,7 +176,8 @@ llvm::Error link_static_executable(const std::vector<std::string>& input_objects
     return tmp_path.takeError();
   TempFile tmp(*tmp_path);
 
-  const std::vector<std::string> args = static_link_args(input_objects, *runtime, tmp.path());
+  const std::vector<std::string> args =
+      static_link_args(input_objects, *runtime, tmp.path(), keep_symbols);
   std::vector<const char*> argv;
   argv.reserve(args.size());
   for (const std::string& a : args)

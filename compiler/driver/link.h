@@ -24,20 +24,23 @@ namespace btc::driver {
 //   2. <dir of the running btc>/<relative install dir>/<name> (e.g. ../lib/btc),
 //   3. the build tree's file.
 llvm::Expected<std::string> find_runtime_library();
-llvm::Expected<std::string> find_runtime_base();
+// The tool runtime with its symbol table (`btc --debug`) is btc-runtime-debug beside it.
+inline constexpr const char* kDebugSuffix = "-debug";
+llvm::Expected<std::string> find_runtime_base(bool debug);
 
 // The full lld argument vector (argv[0] = "ld.lld") for linking `inputs` into `output`.
 std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
                                           const std::string& runtime_library,
-                                          const std::string& output);
+                                          const std::string& output, bool keep_symbols);
 
-// Links `input_objects` into the static executable `output_path` (mode 0755). lld writes a
+// Links `input_objects` into the static executable `output_path` (mode 0755), without a
+// symbol table unless `keep_symbols`. lld writes a
 // temporary file next to the output that is renamed onto it only on success, so a failed
 // link never leaves a partial output. `verbose` prints the lld command line and lld's
 // messages to stderr. lld may not be safely re-runnable after some failures; a second call
 // after such a failure returns an error instead of linking.
 llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
-                                   const std::string& output_path, bool verbose);
+                                   const std::string& output_path, bool verbose, bool keep_symbols);
 
 // Writes the tool `output_path` (mode 0755): the runtime executable `base_path` with
 // `payload` appended as its .btc_payload section. Written to a temporary file next to the

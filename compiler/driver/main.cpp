@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
                "make the tool warn by default when a BPF helper call fails (-kk: also probe "
                "reads), as bpftrace's -k/-kk");
   app.add_flag("-v,--verbose", o.verbose, "verbose output");
+  app.add_flag("--debug", o.debug,
+               "keep the runtime's symbol table in the tool (for perf or gdb on the tool "
+               "itself; ~0.5 MB larger)");
   app.add_option("--strlen", o.strlen, "bytes of str() results (BPFTRACE_STRLEN)")
       ->check(CLI::Range(1, 200));
   app.add_option("--map-keys-max", o.map_keys_max, "max entries of each map")
@@ -60,7 +63,7 @@ int main(int argc, char** argv) {
   std::string runtime_out;
   app.add_option("--link-runtime", runtime_out, "")->group("");
   CLI11_PARSE(app, argc, argv);
-  if (!runtime_out.empty()) return btc::driver::link_runtime(runtime_out, o.verbose);
+  if (!runtime_out.empty()) return btc::driver::link_runtime(runtime_out, o.verbose, o.debug);
   o.strlen_given = o.strlen_given || app.count("--strlen") > 0;
   o.map_keys_given = o.map_keys_given || app.count("--map-keys-max") > 0;
 

@@ -11,7 +11,6 @@
 
 #include <concepts>
 #include <cstring>
-#include <sstream>
 #include <type_traits>
 
 namespace btc::abi {
@@ -267,27 +266,34 @@ const char* name_of(OptionKind k) {
 // something (see empty()), records in braces.
 class Dumper {
 public:
-  explicit Dumper(std::ostringstream& o) : o_(o) {}
+  explicit Dumper(std::string& o) : o_(o) {}
   template <class T> void operator()(const char* name, const T& x) {
     if (empty(x)) return;
     if constexpr (IsVector<T>::value && !std::is_same_v<T, std::vector<std::string>>) {
       if (depth_ == 0) { // a vector of the manifest: a line per record
         for (size_t i = 0; i < x.size(); ++i) {
-          o_ << name << "[" << i << "]:";
+          o_ += std::string(name) + "[" + std::to_string(i) + "]:";
           ++depth_;
           fields(*this, x[i]);
           --depth_;
-          o_ << "\n";
+          o_ += "\n";
         }
         return;
       }
     }
-    o_ << (depth_ == 0 ? "" : " ") << name << "=";
+    o_ += std::string(depth_ == 0 ? "" : " ") + name + "=";
     value(x);
-    if (depth_ == 0) o_ << "\n";
+    if (depth_ == 0) o_ += "\n";
   }
 
 private:
+  template <class T> static std::string number(T x) {
+    if constexpr (std::is_signed_v<T>) {
+      return std::to_string(static_cast<long long>(x));
+    } else {
+      return std::to_string(static_cast<unsigned long long>(x));
+    }
+  }
   // Left out: false, "", [], kNoIndex; numbers at 0 only at the top (inside a record, an
   // offset or type index of 0 says something).
   template <class T> bool empty(const T& x) const {
@@ -300,31 +306,31 @@ private:
   }
   template <class T> void value(const T& x) {
     if constexpr (std::is_enum_v<T>) {
-      o_ << name_of(x);
+      o_ += name_of(x);
     } else if constexpr (std::is_same_v<T, bool>) {
-      o_ << "true";
+      o_ += "true";
     } else if constexpr (std::is_arithmetic_v<T>) {
-      o_ << +x;
+      o_ += number(x);
     } else if constexpr (std::is_same_v<T, std::string>) {
-      for (char c : x) o_ << (c == '\n' ? std::string("\\n") : std::string(1, c));
+      for (char c : x) o_ += c == '\n' ? std::string("\\n") : std::string(1, c);
     } else if constexpr (IsVector<T>::value) {
-      o_ << "[";
+      o_ += "[";
       bool first = true;
       for (const auto& e : x) {
-        if (!first) o_ << ",";
+        if (!first) o_ += ",";
         first = false;
         value(e);
       }
-      o_ << "]";
+      o_ += "]";
     } else {
-      o_ << "{";
+      o_ += "{";
       ++depth_;
       fields(*this, x);
       --depth_;
-      o_ << " }";
+      o_ += " }";
     }
   }
-  std::ostringstream& o_;
+  std::string& o_;
   int depth_ = 0;
 };
 
@@ -377,11 +383,10 @@ const char* resolve_kind_name(ResolveKind k) {
 }
 
 std::string dump(const Manifest& m) {
-  std::ostringstream o;
-  o << "manifest v" << m.version << "\n";
+  std::string o = "manifest v" + std::to_string(m.version) + "\n";
   Dumper d(o);
   fields(d, m);
-  return show_placeholders(o.str()); // positional parameters as $N
+  return show_placeholders(o); // positional parameters as $N
 }
 
 } // namespace btc::abi

@@ -3,7 +3,14 @@
 
   sudo tests/bench/bench.py --btc build/compiler/driver/btc [--runs 5]
 
-Measures, as medians over --runs:
+Side by side, btc tools against a hand-written static libbpf tool for the same scripts
+(tests/bench/ref/, built here with clang-19 and bpftool) and bpftrace 0.17 when installed:
+  * size on disk; exec -> probes attached (or -> exit for BEGIN) and peak RSS, medians of
+    --runs paired starts, through a small static launcher (ref/maxrss.c);
+  * ns per event of @[comm] = count() and @ = hist(args->ret) on raw_syscalls, on each CPU:
+    (workload time with the tool - without) / events, workload ref/load.c pinned to the CPU;
+  * printf events: tracer CPU per event (openat with a path) and events delivered of a storm.
+Also, as medians over --runs:
   * compile time and size of each bundled tool (tools/*.bt), and the compile times of
     bpftrace v0.26.1's tools (tests/bpftrace_tools/v0.26.1, with PATH empty);
   * exec -> all probes attached (__BPFTRACE_NOTIFY_PROBES_ATTACHED on stderr) and peak RSS,
@@ -13,6 +20,8 @@ Measures, as medians over --runs:
     kernel takes ~80 ms per tracepoint to detach).
 """
 import argparse, os, resource, signal, statistics, subprocess, sys, tempfile, time
+
+import side_by_side
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ONE_TP = 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
@@ -161,9 +170,17 @@ def main():
     ap.add_argument("--btc", required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--calls", type=int, default=200000)
+    ap.add_argument("--events", type=int, default=2000000,
+                    help="system calls per workload run of the side-by-side comparison")
+    ap.add_argument("--only-side-by-side", action="store_true")
     a = ap.parse_args()
     if os.geteuid() != 0:
         print("bench.py needs root (BPF); nothing measured")
+        return 0
+    print(f"== side by side ({time.strftime('%Y-%m-%d')}, {os.uname().release}, "
+          f"{os.cpu_count()} CPUs; medians of {a.runs} runs)")
+    side_by_side.run(a.btc, a.runs, a.events)
+    if a.only_side_by_side:
         return 0
     with tempfile.TemporaryDirectory() as work:
         compile_tools(a.btc, work, a.runs)

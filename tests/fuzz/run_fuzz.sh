@@ -51,6 +51,6 @@ for t in "${targets[@]}"; do
     echo "fuzz_$t FAILED:"
     grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -20
   fi
-  grep -E '^#[0-9]+ ' "$log" | tail -1  # executions, coverage (cov: edges, ft: features)
+  grep -P '^#\d+\t' "$log" | tail -1 || true # executions, coverage (cov: edges, ft: features)
 done
 exit $status

@@ -10,23 +10,23 @@
 #include "attach/provider.h"
 #include "btc/usdt.h"
 #include "host/symbols.h"
+#include "host/text_file.h"
 #include "host/tracefs.h"
 #include "host/usdt_notes.h"
 #include "script/diag.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <glob.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 
 namespace btc::rt {
 namespace {
@@ -44,11 +44,35 @@ struct Match {
   std::vector<Site> sites;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// The paths matching `pattern`, a path whose components may hold `*` (not crossing '/';
+// hidden entries only for a component starting with '.'), sorted, as glob(3) finds them.
+// glob(3) itself would link glibc's user database and name service code into every tool.
+std::vector<std::string> expand_path(const std::string& pattern) {
+  std::vector<std::string> found = {pattern.starts_with('/') ? "" : "."};
+  Lines parts(pattern, '/');
+  for (std::string_view part; parts.next(part);) {
+    if (part.empty()) continue;
+    std::vector<std::string> next;
+    for (const std::string& dir : found) {
+      if (part.find('*') == std::string_view::npos) {
+        next.push_back(dir + "/" + std::string(part));
+        continue;
+      }
+      DIR* d = opendir(dir.empty() ? "/" : dir.c_str());
+      if (!d) continue;
+      while (dirent* e = readdir(d)) {
+        std::string_view name = e->d_name;
+        if (name == "." || name == ".." || (name[0] == '.' && part[0] != '.')) continue;
+        if (glob_match(part, name)) next.push_back(dir + "/" + std::string(name));
+      }
+      closedir(d);
+    }
+    found = std::move(next);
+  }
+  for (std::string& f : found)
+    if (f.starts_with("./") && !pattern.starts_with("./")) f.erase(0, 2);
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 bool is_regular(const std::string& path) {
@@ -71,22 +95,18 @@ bool candidate_files(const abi::Manifest& m, const abi::ProbeDesc& p, const Usdt
                                   : "usdt probe must specify at least path or pid to probe");
       return false;
     }
-    for (auto& f : mapped_files(read_text("/proc/" + std::to_string(pid) + "/maps")))
+    for (auto& f : mapped_files(read_text_file("/proc/" + std::to_string(pid) + "/maps")))
       files.push_back(root + f);
     return true;
   }
   if (p.spec.target.find('*') != std::string::npos) {
     if (pid > 0) {
-      for (auto& f : mapped_files(read_text("/proc/" + std::to_string(pid) + "/maps")))
+      for (auto& f : mapped_files(read_text_file("/proc/" + std::to_string(pid) + "/maps")))
         if (glob_match(p.spec.target, f)) files.push_back(root + f);
       return true;
     }
-    glob_t gl{};
-    if (glob(p.spec.target.c_str(), 0, nullptr, &gl) == 0) {
-      for (size_t i = 0; i < gl.gl_pathc; ++i)
-        if (is_regular(gl.gl_pathv[i])) files.emplace_back(gl.gl_pathv[i]);
-    }
-    globfree(&gl);
+    for (const std::string& f : expand_path(p.spec.target))
+      if (is_regular(f)) files.push_back(f);
     if (files.empty()) {
       err =
           located(m, p, "usdt target file '" + p.spec.target + "' does not exist or is not executable");
@@ -290,8 +310,9 @@ UsdtName split_usdt_name(std::string_view func) {
 std::vector<std::string> mapped_files(std::string_view maps) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  std::istringstream in{std::string(maps)};
-  for (std::string line; std::getline(in, line);) {
+  Lines lines(maps);
+  for (std::string_view view; lines.next(view);) {
+    std::string line(view);
     // start-end perms offset dev inode path
     size_t pos = 0;
     for (int field = 0; field < 5 && pos != std::string::npos; ++field) {

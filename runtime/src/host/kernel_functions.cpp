@@ -7,36 +7,27 @@
 
 #include <bpf/btf.h>
 
+#include "host/text_file.h"
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace btc::rt {
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-} // namespace
 
 std::string traceable_functions(bool read_tracefs) {
   std::string funcs;
-  if (read_tracefs) funcs = read_file(std::string(kTracefsRoot) + "/available_filter_functions");
-  if (funcs.empty()) funcs = kallsyms_functions(read_file("/proc/kallsyms"));
+  if (read_tracefs)
+    funcs = read_text_file(std::string(kTracefsRoot) + "/available_filter_functions");
+  if (funcs.empty()) funcs = kallsyms_functions(read_text_file("/proc/kallsyms"));
   return funcs;
 }
 
 std::string kallsyms_functions(std::string_view kallsyms) {
   std::string out;
-  std::istringstream in{std::string(kallsyms)};
-  for (std::string line; std::getline(in, line);) {
+  Lines lines(kallsyms);
+  for (std::string_view line; lines.next(line);) {
     // "ADDR TYPE NAME [module]": text symbols only.
     size_t s1 = line.find(' ');
-    if (s1 == std::string::npos || s1 + 3 > line.size()) continue;
+    if (s1 == std::string_view::npos || s1 + 3 > line.size()) continue;
     char type = line[s1 + 1];
     if (type != 't' && type != 'T') continue;
     out += line.substr(s1 + 3);
@@ -47,9 +38,9 @@ std::string kallsyms_functions(std::string_view kallsyms) {
 
 std::vector<std::string> match_kernel_functions(std::string_view pattern, std::string_view text) {
   std::vector<std::string> out;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) {
-    std::string name = line.substr(0, line.find_first_of(" \t"));
+  Lines lines(text);
+  for (std::string_view line; lines.next(line);) {
+    std::string name(line.substr(0, line.find_first_of(" \t")));
     if (!name.empty() && glob_match(pattern, name)) out.push_back(name);
   }
   std::sort(out.begin(), out.end());

@@ -1,6 +1,8 @@
 // process.cpp: the -c child and the -p target watch (see process.h).
 #include "host/process.h"
 
+#include "host/text_file.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -14,7 +16,6 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 
 namespace btc::rt {
 namespace {
@@ -124,10 +125,11 @@ std::string foreign_root(int64_t pid) {
 }
 
 std::optional<std::string> process_env(int64_t pid, std::string_view name) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string environ = read_text_file("/proc/" + std::to_string(pid) + "/environ");
   std::string prefix = std::string(name) + "=";
-  for (std::string var; std::getline(in, var, '\0');)
-    if (var.rfind(prefix, 0) == 0) return var.substr(prefix.size());
+  Lines vars(environ, '\0');
+  for (std::string_view var; vars.next(var);)
+    if (var.starts_with(prefix)) return std::string(var.substr(prefix.size()));
   return std::nullopt;
 }
 

@@ -7,10 +7,12 @@
 
 #include "host/elf_file.h"
 #include "host/process.h"
+#include "host/text_file.h"
 
 #include "btc/wildcard.h"
 
 #include <cxxabi.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <sys/stat.h>
@@ -19,8 +21,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace btc::rt {
 
@@ -46,11 +46,9 @@ void KernelSymbols::load_text(std::string_view text) {
 }
 
 bool KernelSymbols::load_host() {
-  std::ifstream in("/proc/kallsyms");
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  load_text(ss.str());
+  std::string text = read_text_file("/proc/kallsyms");
+  if (text.empty()) return false;
+  load_text(text);
   return !syms_.empty();
 }
 
@@ -238,8 +236,10 @@ void UserSymbols::remember(uint64_t pid) {
 
 std::vector<UserSymbols::Mapping> UserSymbols::read_maps(uint64_t pid) {
   std::vector<Mapping> maps;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
-  for (std::string line; std::getline(in, line);) {
+  std::string text = read_text_file("/proc/" + std::to_string(pid) + "/maps");
+  Lines lines(text);
+  for (std::string_view view; lines.next(view);) {
+    std::string line(view);
     // start-end perms offset dev inode path
     Mapping m{};
     char perms[8] = {};
@@ -328,10 +328,15 @@ std::string ld_cache_lookup(std::string_view cache, std::string_view name) {
 
 namespace {
 bool is_elf_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
   char magic[4] = {};
-  in.read(magic, 4);
-  return in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool four = ::read(fd, magic, 4) == 4;
+  ::close(fd);
+  return four && std::memcmp(magic,
+                             "\x7f"
+                             "ELF",
+                             4) == 0;
 }
 } // namespace
 
@@ -351,8 +356,10 @@ std::string resolve_uprobe_binary(const std::string& target, std::string& err,
   }
   if (!root.empty()) {
     // A command name in a container: the first ELF in the process's own $PATH.
-    std::stringstream dirs(process_env(pid, "PATH").value_or(""));
-    for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string path_env = process_env(pid, "PATH").value_or("");
+    Lines dirs(path_env, ':');
+    for (std::string_view view; dirs.next(view);) {
+      std::string dir(view);
       std::string p = root + (dir.empty() || dir[0] != '/' ? "/" : "") + dir + "/" + target;
       if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && is_elf_file(p)) return p;
     }
@@ -360,16 +367,14 @@ std::string resolve_uprobe_binary(const std::string& target, std::string& err,
     return "";
   }
   if (target.rfind("lib", 0) == 0) {
-    std::ifstream in("/etc/ld.so.cache", std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string path = ld_cache_lookup(ss.str(), target);
+    std::string path = ld_cache_lookup(read_text_file("/etc/ld.so.cache"), target);
     if (!path.empty()) return path;
   }
   const char* env = std::getenv("PATH");
-  std::stringstream dirs(env ? env : "/usr/local/bin:/usr/bin:/bin");
+  Lines dirs(env ? env : "/usr/local/bin:/usr/bin:/bin", ':');
   std::string first;
-  for (std::string dir; std::getline(dirs, dir, ':');) {
+  for (std::string_view view; dirs.next(view);) {
+    std::string dir(view);
     if (dir.empty()) continue;
     std::string p = dir + "/" + target;
     if (stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(p.c_str(), X_OK) != 0 ||

@@ -8,6 +8,7 @@
 #include "session/session.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 int main(int argc, char** argv) {

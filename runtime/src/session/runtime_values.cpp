@@ -236,19 +236,4 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
   return out;
 }
 
-std::string read_text_file(const char* path) {
-  std::string text;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return text;
-}
-
 } // namespace btc::rt

@@ -47,7 +47,4 @@ std::string resolve_runtime_values(const abi::Manifest& m, std::string_view kall
 // True when the manifest needs /proc/kallsyms.
 bool needs_kallsyms(const abi::Manifest& m);
 
-// Reads a whole (proc) file; empty on error.
-std::string read_text_file(const char* path);
-
 } // namespace btc::rt

@@ -18,6 +18,7 @@
 #include "host/libbpf_log.h"
 #include "host/process.h"
 #include "host/symbols.h"
+#include "host/text_file.h"
 #include "output/bpf_maps.h"
 #include "output/events.h"
 #include "output/format/resolve.h"

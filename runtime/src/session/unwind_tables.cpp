@@ -5,6 +5,7 @@
 #include "host/elf_file.h"
 #include "host/process.h"
 #include "host/symbols.h"
+#include "host/text_file.h"
 #include "session/runtime_values.h"
 
 #include <bpf/bpf.h>

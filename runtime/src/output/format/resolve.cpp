@@ -7,36 +7,24 @@
 // point's last component (/sys/fs/cgroup/cpu -> cpu), sorted by name (bpftrace 0.17).
 #include "output/format/resolve.h"
 
+#include "btc/wildcard.h"
+#include "host/text_file.h"
+
 #include <dirent.h>
-#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 namespace btc::rt {
-namespace {
-
-std::string read_file(const char* path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-} // namespace
 
 std::vector<CgroupHierarchy> parse_cgroup_mounts(std::string_view mountinfo) {
   std::vector<CgroupHierarchy> unified, legacy;
-  std::istringstream in{std::string(mountinfo)};
-  std::string line;
-  while (std::getline(in, line)) {
+  Lines lines(mountinfo);
+  for (std::string_view line; lines.next(line);) {
     // "36 25 0:31 / /sys/fs/cgroup/cpu rw,nosuid - cgroup cgroup rw,cpu,cpuacct"
-    std::istringstream f(line);
     std::vector<std::string> fields;
-    for (std::string w; f >> w;) fields.push_back(w);
+    for (std::string_view w : words(line)) fields.emplace_back(w);
     auto dash = std::find(fields.begin(), fields.end(), "-");
     if (dash == fields.end() || fields.size() < 5 || dash + 1 >= fields.end()) continue;
     const std::string& fstype = *(dash + 1);
@@ -94,22 +82,20 @@ bool find_cgroup(const std::string& mount, uint64_t id, std::string& found) {
 void HostResolver::load_kallsyms(std::string_view text) {
   ksyms_loaded_ = true;
   ksyms_.clear();
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string addr, type, name;
-    if (!(f >> addr >> type >> name)) continue;
-    uint64_t a = std::strtoull(addr.c_str(), nullptr, 16);
+  Lines lines(text);
+  for (std::string_view line; lines.next(line);) {
+    std::vector<std::string_view> f = words(line); // address, type, name [module]
+    if (f.size() < 3) continue;
+    uint64_t a = std::strtoull(std::string(f[0]).c_str(), nullptr, 16);
     if (a == 0) continue;
-    ksyms_.emplace_back(a, name);
+    ksyms_.emplace_back(a, std::string(f[2]));
   }
   std::stable_sort(ksyms_.begin(), ksyms_.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
 }
 
 std::string HostResolver::ksym(uint64_t addr) {
-  if (!ksyms_loaded_) load_kallsyms(read_file("/proc/kallsyms"));
+  if (!ksyms_loaded_) load_kallsyms(read_text_file("/proc/kallsyms"));
   auto it = std::upper_bound(ksyms_.begin(), ksyms_.end(), addr,
                              [](uint64_t a, const auto& s) { return a < s.first; });
   if (it == ksyms_.begin()) return hex_address(addr);
@@ -119,14 +105,13 @@ std::string HostResolver::ksym(uint64_t addr) {
 void HostResolver::load_passwd(std::string_view text) {
   users_loaded_ = true;
   users_.clear();
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
+  Lines lines(text);
+  for (std::string_view line; lines.next(line);) {
     // name:password:uid:gid:gecos:home:shell
-    std::istringstream f(line);
-    std::string name, pw, uid;
-    if (!std::getline(f, name, ':') || !std::getline(f, pw, ':') || !std::getline(f, uid, ':'))
-      continue;
+    Lines f(line, ':');
+    std::string_view name_v, pw, uid_v;
+    if (!f.next(name_v) || !f.next(pw) || !f.next(uid_v)) continue;
+    std::string name(name_v), uid(uid_v);
     char* end = nullptr;
     uint64_t id = std::strtoull(uid.c_str(), &end, 10);
     if (end && *end == '\0' && !uid.empty()) users_.emplace(id, name);
@@ -134,7 +119,7 @@ void HostResolver::load_passwd(std::string_view text) {
 }
 
 std::string HostResolver::username(uint64_t uid) {
-  if (!users_loaded_) load_passwd(read_file("/etc/passwd"));
+  if (!users_loaded_) load_passwd(read_text_file("/etc/passwd"));
   auto it = users_.find(uid);
   return it != users_.end() ? it->second : std::to_string(uid);
 }
@@ -143,7 +128,7 @@ std::string HostResolver::cgroup_path(uint64_t id, std::string_view filter) {
   auto it = cgroups_.find(id);
   if (it == cgroups_.end()) {
     std::vector<std::pair<std::string, std::string>> places;
-    for (const auto& h : parse_cgroup_mounts(read_file("/proc/self/mountinfo"))) {
+    for (const auto& h : parse_cgroup_mounts(read_text_file("/proc/self/mountinfo"))) {
       std::string found;
       if (!find_cgroup(h.mount, id, found)) continue;
       std::string rel = found.substr(std::min(found.size(), h.mount.size()));
@@ -153,7 +138,8 @@ std::string HostResolver::cgroup_path(uint64_t id, std::string_view filter) {
   }
   std::string glob(filter), out;
   for (const auto& [name, path] : it->second) {
-    if (!glob.empty() && fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
+    // 0.17 matches hierarchy names with its `*`-only wildcards (not fnmatch's ? and [...]).
+    if (!glob.empty() && !wildcard_match(glob, name)) continue;
     out += (out.empty() ? "" : ",") + name + ":" + path;
   }
   return out;
