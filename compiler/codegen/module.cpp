@@ -244,11 +244,17 @@ void Lowerer::emit_event_guard() {
   flag->setVolatile(true);
   flag->setAlignment(llvm::Align(8));
   return_if(b_.CreateICmpNE(flag, i64(0)), "stopped");
-  // -p PID: kernel probes only see the target process.
+  // -p PID: kernel probes only see the target process. The pid is only asked for under -p:
+  // the verifier knows the frozen .rodata value and drops the whole check otherwise.
   llvm::Value* target = config_u64(layout_.target_pid);
+  auto* check = llvm::BasicBlock::Create(ctx_, "pid_filter", fn_);
+  auto* go_on = llvm::BasicBlock::Create(ctx_, "", fn_);
+  b_.CreateCondBr(b_.CreateICmpNE(target, i64(0)), check, go_on);
+  b_.SetInsertPoint(check);
   llvm::Value* pid = b_.CreateLShr(call_helper(Helper::GetCurrentPidTgid, i64_ty(), {}), 32);
-  return_if(b_.CreateAnd(b_.CreateICmpNE(target, i64(0)), b_.CreateICmpNE(pid, target)),
-            "other_pid");
+  return_if(b_.CreateICmpNE(pid, target), "other_pid");
+  b_.CreateBr(go_on);
+  b_.SetInsertPoint(go_on);
 }
 
 llvm::GlobalVariable* Lowerer::object_map(const std::string& name, uint32_t type, uint32_t entries,

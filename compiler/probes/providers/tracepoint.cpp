@@ -196,6 +196,17 @@ public:
       if (tf.rel_loc) base = b.CreateAdd(b.CreatePtrToInt(addr, b.getInt64Ty()), lx.i64(tf.size));
       return b.CreateAdd(base, off);
     }
+    // A scalar field is loaded straight from the record, as a hand-written tool does: the
+    // verifier checks ctx loads at their (relocated) offset, which is past the 8-byte common
+    // header and aligned, so no probe_read helper call per event.
+    uint32_t size = static_cast<uint32_t>(tf.size);
+    if (!tf.is_array && (e.type.is_integer() || e.type.is_pointer()) && tf.offset >= 8 &&
+        (size == 1 || size == 2 || size == 4 || size == 8) && tf.offset % size == 0) {
+      llvm::Value* raw = b.CreateAlignedLoad(b.getIntNTy(size * 8), addr, llvm::Align(size));
+      if (size == 8) return raw;
+      return e.type.is_signed && !e.type.is_pointer() ? b.CreateSExt(raw, b.getInt64Ty())
+                                                      : b.CreateZExt(raw, b.getInt64Ty());
+    }
     return lx.read_at(addr, e.type, tf.is_array ? 0 : tf.size, e.range, ast::AddrSpace::Kernel,
                       /*bpf_memory=*/false);
   }
