@@ -140,7 +140,12 @@ void Checker::finalise_map(MapInfo& m) {
     break;
   }
   m.percpu = m.kind != abi::MapKind::Plain;
-  m.is_array = m.kind == abi::MapKind::Count && m.scalar;
+  // A scalar count or histogram is a one-entry per-CPU array: the kernel inlines array
+  // lookups, where a hash lookup costs every event ~20 ns. Histograms can tell "never
+  // updated" from their zero buckets (the runtime skips an all-zero one, as a missing hash
+  // entry); count prints 0 either way, as 0.17 does.
+  m.is_array = m.scalar && (m.kind == abi::MapKind::Count || m.kind == abi::MapKind::Hist ||
+                            m.kind == abi::MapKind::Lhist);
   if (m.is_array) m.key_size = 4;
 }
 

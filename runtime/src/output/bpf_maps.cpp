@@ -4,6 +4,7 @@
 // the RawEntry layout maps.cpp reduces.
 #include "output/bpf_maps.h"
 
+#include <algorithm>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -61,6 +62,18 @@ bool BpfMapStore::keys(int fd, uint32_t key_size, std::vector<std::vector<uint8_
   }
 }
 
+namespace {
+
+bool is_histogram(const abi::MapDesc& map) {
+  return map.kind == abi::MapKind::Hist || map.kind == abi::MapKind::Lhist;
+}
+
+bool all_zero(const std::vector<uint8_t>& bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+}
+
+} // namespace
+
 bool BpfMapStore::read(const abi::MapDesc& map, std::vector<RawEntry>& out, std::string& err) {
   int fd = -1;
   uint32_t key_size = 0;
@@ -76,6 +89,10 @@ bool BpfMapStore::read(const abi::MapDesc& map, std::vector<RawEntry>& out, std:
       err = "bpf_map_lookup_elem: " + errno_text(errno);
       return false;
     }
+    // A scalar histogram lives in a one-entry array: all buckets zero on every CPU is a
+    // histogram never updated (or cleared), which a hash map would not hold at all.
+    // zero() keeps such a histogram present, as it keeps a hash entry.
+    if (is_array && is_histogram(map) && all_zero(e.value) && !zeroed_.count(map.name)) continue;
     out.push_back(std::move(e));
   }
   return true;
@@ -86,7 +103,10 @@ bool BpfMapStore::clear(const abi::MapDesc& map, std::string& err) {
   uint32_t key_size = 0;
   bool is_array = false;
   if (!resolve(map, fd, key_size, is_array, err)) return false;
-  if (is_array) return zero(map, err); // array elements cannot be deleted
+  if (is_array) { // array elements cannot be deleted: zeroed, they read as absent
+    zeroed_.erase(map.name);
+    return zero_values(map, fd, key_size, err);
+  }
   std::vector<std::vector<uint8_t>> all;
   if (!keys(fd, key_size, all, err)) return false;
   for (const auto& k : all) {
@@ -103,6 +123,17 @@ bool BpfMapStore::zero(const abi::MapDesc& map, std::string& err) {
   uint32_t key_size = 0;
   bool is_array = false;
   if (!resolve(map, fd, key_size, is_array, err)) return false;
+  if (is_array && is_histogram(map)) {
+    // Present after zero() only if it held something (a hash map would have had the entry).
+    std::vector<RawEntry> now;
+    if (!read(map, now, err)) return false;
+    if (!now.empty()) zeroed_.insert(map.name);
+  }
+  return zero_values(map, fd, key_size, err);
+}
+
+bool BpfMapStore::zero_values(const abi::MapDesc& map, int fd, uint32_t key_size,
+                              std::string& err) {
   std::vector<std::vector<uint8_t>> all;
   if (!keys(fd, key_size, all, err)) return false;
   std::vector<uint8_t> zeros(size_t{slot_size(map)} * slots(map), 0);

@@ -4,6 +4,9 @@
 
 #include "output/maps.h"
 
+#include <set>
+#include <string>
+
 struct bpf_object;
 
 namespace btc::rt {
@@ -24,7 +27,11 @@ private:
   bool keys(int fd, uint32_t key_size, std::vector<std::vector<uint8_t>>& out,
             std::string& err) const;
 
+  bool zero_values(const abi::MapDesc& map, int fd, uint32_t key_size, std::string& err);
+
   bpf_object* obj_;
+  // Scalar histograms (one-entry arrays) that zero() emptied: still printed, empty.
+  std::set<std::string> zeroed_;
   uint32_t possible_cpus_;
 };
 

@@ -32,7 +32,16 @@ uint64_t arg_u64(const abi::EventDesc& ev, size_t i, std::span<const uint8_t> pa
 EventHandler::EventHandler(const abi::Manifest& m, Output& out, MapStore& store,
                            const RenderEnv& env)
     : m_(m), out_(out), store_(store), env_(env),
-      map_full_([this](std::string_view text) { warn(text); }, monotonic_ms) {}
+      map_full_([this](std::string_view text) { warn(text); }, monotonic_ms) {
+  plans_.resize(m.events.size());
+  for (size_t i = 0; i < m.events.size(); ++i)
+    if (!m.events[i].format.empty())
+      plans_[i] = std::make_unique<PrintfPlan>(m.events[i].format, m.events[i].args.size());
+}
+
+const PrintfPlan& EventHandler::plan_of(const abi::EventDesc& ev) const {
+  return *plans_[static_cast<size_t>(&ev - m_.events.data())];
+}
 
 void EventHandler::set_warning_sink(std::function<void(std::string_view)> sink) {
   warning_sink_ = std::move(sink);
@@ -49,7 +58,10 @@ void EventHandler::warn(std::string_view text) {
 }
 
 std::string EventHandler::format(const abi::EventDesc& ev, std::span<const uint8_t> payload) const {
-  return format_printf(env_, ev.format, ev.args, payload);
+  if (ev.format.empty()) return "";
+  std::string out;
+  plan_of(ev).format(env_, ev.args, payload, out);
+  return out;
 }
 
 const abi::MapDesc* EventHandler::map_of(const abi::EventDesc& ev) {
@@ -72,7 +84,9 @@ void EventHandler::handle(std::span<const uint8_t> record) {
   std::string err;
   switch (ev.kind) {
   case abi::EventKind::Printf:
-    out_.message(MessageKind::Printf, format(ev, payload));
+    line_.clear(); // reused: no allocation per event once it has grown
+    if (!ev.format.empty()) plan_of(ev).format(env_, ev.args, payload, line_);
+    out_.message(MessageKind::Printf, line_);
     break;
   case abi::EventKind::Print:
     if (!ev.args.empty())

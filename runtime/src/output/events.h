@@ -6,6 +6,7 @@
 // {Int @0, String[16] @8} over payload {5, "bash"} writes "5 bash\n".
 #pragma once
 
+#include "output/format/printf.h"
 #include "output/format/value.h"
 #include "output/map_full.h"
 #include "output/maps.h"
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -69,6 +71,7 @@ public:
 
 private:
   std::string format(const abi::EventDesc& ev, std::span<const uint8_t> payload) const;
+  const PrintfPlan& plan_of(const abi::EventDesc& ev) const;
   void cat(const abi::EventDesc& ev, std::span<const uint8_t> payload);
   void system(const abi::EventDesc& ev, std::span<const uint8_t> payload);
   void join(const abi::EventDesc& ev, std::span<const uint8_t> payload);
@@ -92,6 +95,10 @@ private:
   MapFullReporter map_full_;
   std::set<std::string> warned_once_; // messages of `once` events already printed
   WatchSink* watch_ = nullptr;
+  // The format of each printf/cat/system event, cut once (indexed by event id; null for
+  // other kinds), and the line buffer events are formatted into.
+  std::vector<std::unique_ptr<PrintfPlan>> plans_;
+  std::string line_;
 };
 
 // Name of a BPF helper by its id ("probe_read" for 4); "helper_N" when unknown.

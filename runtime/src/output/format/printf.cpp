@@ -71,13 +71,20 @@ bool next_conversion(std::string_view fmt, size_t from, Conversion& out,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
-template <class T> std::string c_format(const std::string& piece, T value) {
-  int n = std::snprintf(nullptr, 0, piece.c_str(), value);
-  if (n <= 0) return "";
-  std::string out(static_cast<size_t>(n) + 1, '\0');
-  std::snprintf(out.data(), out.size(), piece.c_str(), value);
-  out.resize(static_cast<size_t>(n));
-  return out;
+// Appends snprintf(format, value) to `out`: into a stack buffer first, the heap only for
+// long results.
+template <class T> void append_c_format(std::string& out, const std::string& format, T value) {
+  char buf[256];
+  int n = std::snprintf(buf, sizeof buf, format.c_str(), value);
+  if (n <= 0) return;
+  if (static_cast<size_t>(n) < sizeof buf) {
+    out.append(buf, static_cast<size_t>(n));
+    return;
+  }
+  size_t at = out.size();
+  out.resize(at + static_cast<size_t>(n) + 1);
+  std::snprintf(out.data() + at, static_cast<size_t>(n) + 1, format.c_str(), value);
+  out.resize(at + static_cast<size_t>(n));
 }
 #pragma GCC diagnostic pop
 
@@ -85,69 +92,132 @@ bool wide(const std::string& length) {
   return length == "l" || length == "ll" || length == "j" || length == "z" || length == "t";
 }
 
-// Formats one piece (literal text + one conversion) with its argument.
-std::string format_piece(const RenderEnv& env, std::string piece, const Conversion& c,
-                         const abi::Field* arg, std::span<const uint8_t> payload) {
-  const auto& types = env.manifest.types;
-  const abi::TypeDesc* type = arg && arg->type < types.size() ? &types[arg->type] : nullptr;
-  std::span<const uint8_t> bytes;
-  if (arg && arg->offset < payload.size()) bytes = payload.subspan(arg->offset);
-  if (type && bytes.size() > type->size) bytes = bytes.first(type->size);
-
-  bool is_buffer_conv = c.conv[0] == 'r';
-  if (is_buffer_conv || c.conv == "s") {
-    std::string text;
-    if (type && type->kind == abi::ValueKind::Buffer && is_buffer_conv) {
-      size_t len = bytes.empty() ? 0 : bytes[0];
-      len = std::min({len, size_t{type->size > 0 ? type->size - 1 : 0u},
-                      bytes.empty() ? size_t{0} : bytes.size() - 1});
-      BufferStyle style = c.conv == "rx"   ? BufferStyle::Hex
-                          : c.conv == "rh" ? BufferStyle::HexSpaced
-                                           : BufferStyle::Escaped;
-      text = format_buffer(bytes.subspan(1, len), style);
-    } else if (type) {
-      text = render_value(env, arg->type, bytes, Style::Text);
-    }
-    // %r/%rx/%rh become %s over the formatted buffer, keeping flags, width and precision.
-    size_t conv_pos = piece.size() - c.conv.size() - c.length.size();
-    piece.replace(conv_pos, c.conv.size() + c.length.size(), "s");
-    return c_format(piece, text.c_str());
-  }
-
-  int64_t v = type ? read_integer(*type, bytes) : 0;
-  if (c.conv == "c") return c_format(piece, static_cast<int>(v));
-  if (c.conv == "p") return c_format(piece, reinterpret_cast<void*>(static_cast<uintptr_t>(v)));
+PrintfPlan::Arg arg_kind(const Conversion& c) {
+  using Arg = PrintfPlan::Arg;
+  if (c.conv == "rx") return Arg::BufferHex;
+  if (c.conv == "rh") return Arg::BufferHexSpaced;
+  if (c.conv == "r") return Arg::Buffer;
+  if (c.conv == "s") return Arg::Text;
+  if (c.conv == "c") return Arg::Char;
+  if (c.conv == "p") return Arg::Pointer;
   bool is_signed = c.conv == "d";
-  if (wide(c.length))
-    return is_signed ? c_format(piece, static_cast<long long>(v))
-                     : c_format(piece, static_cast<unsigned long long>(v));
   // No (or a narrowing) length modifier: C reads an int, i.e. the low 32 bits.
-  return is_signed ? c_format(piece, static_cast<int>(v))
-                   : c_format(piece, static_cast<unsigned int>(v));
+  if (wide(c.length)) return is_signed ? Arg::Long : Arg::ULong;
+  return is_signed ? Arg::Int : Arg::UInt;
 }
 
 } // namespace
 
-std::string format_printf(const RenderEnv& env, std::string_view fmt,
-                          std::span<const abi::Field> args, std::span<const uint8_t> payload) {
-  std::string out;
+PrintfPlan::PrintfPlan(std::string_view fmt, size_t nargs) {
   size_t start = 0;
-  for (const auto& arg : args) {
+  for (size_t a = 0; a < nargs; ++a) {
     Conversion c;
     std::vector<size_t> stray;
     if (!next_conversion(fmt, start, c, stray)) break;
-    std::string piece;
+    Piece piece;
     for (size_t i = start; i < c.end; ++i) {
-      piece += fmt[i];
+      piece.format += fmt[i];
       if (!stray.empty() && stray.front() == i) {
-        piece += '%';
+        piece.format += '%';
         stray.erase(stray.begin());
       }
     }
-    out += format_piece(env, std::move(piece), c, &arg, payload);
+    piece.arg = arg_kind(c);
+    if (piece.arg == Arg::Text || piece.arg == Arg::Buffer || piece.arg == Arg::BufferHex ||
+        piece.arg == Arg::BufferHexSpaced) {
+      // %r/%rx/%rh become %s over the formatted buffer, keeping flags, width and precision.
+      size_t conv_pos = piece.format.size() - c.conv.size() - c.length.size();
+      piece.format.replace(conv_pos, c.conv.size() + c.length.size(), "s");
+    }
+    pieces_.push_back(std::move(piece));
     start = c.end;
   }
-  out.append(fmt.substr(std::min(start, fmt.size())));
+  tail_ = std::string(fmt.substr(std::min(start, fmt.size())));
+}
+
+void PrintfPlan::format(const RenderEnv& env, std::span<const abi::Field> args,
+                        std::span<const uint8_t> payload, std::string& out) const {
+  const auto& types = env.manifest.types;
+  for (size_t i = 0; i < pieces_.size() && i < args.size(); ++i) {
+    const Piece& piece = pieces_[i];
+    const abi::Field& arg = args[i];
+    const abi::TypeDesc* type = arg.type < types.size() ? &types[arg.type] : nullptr;
+    std::span<const uint8_t> bytes;
+    if (arg.offset < payload.size()) bytes = payload.subspan(arg.offset);
+    if (type && bytes.size() > type->size) bytes = bytes.first(type->size);
+    int64_t v = 0;
+    switch (piece.arg) {
+    case Arg::Buffer:
+    case Arg::BufferHex:
+    case Arg::BufferHexSpaced:
+      if (type && type->kind == abi::ValueKind::Buffer) {
+        size_t len = bytes.empty() ? 0 : bytes[0];
+        len = std::min({len, size_t{type->size > 0 ? type->size - 1 : 0u},
+                        bytes.empty() ? size_t{0} : bytes.size() - 1});
+        BufferStyle style = piece.arg == Arg::BufferHex         ? BufferStyle::Hex
+                            : piece.arg == Arg::BufferHexSpaced ? BufferStyle::HexSpaced
+                                                                : BufferStyle::Escaped;
+        append_c_format(out, piece.format, format_buffer(bytes.subspan(1, len), style).c_str());
+        break;
+      }
+      [[fallthrough]];
+    case Arg::Text:
+      if (type && type->kind == abi::ValueKind::String) {
+        // A string argument: its bytes up to the first NUL, without a copy through
+        // render_value (the common case, e.g. comm and str()).
+        size_t n = 0;
+        while (n < bytes.size() && bytes[n]) ++n;
+        char small[256];
+        if (n < sizeof small) {
+          std::memcpy(small, bytes.data(), n);
+          small[n] = '\0';
+          append_c_format(out, piece.format, static_cast<const char*>(small));
+        } else {
+          std::string text(reinterpret_cast<const char*>(bytes.data()), n);
+          append_c_format(out, piece.format, text.c_str());
+        }
+      } else {
+        append_c_format(out, piece.format,
+                        type ? render_value(env, arg.type, bytes, Style::Text).c_str() : "");
+      }
+      break;
+    case Arg::Char:
+    case Arg::Pointer:
+    case Arg::Int:
+    case Arg::UInt:
+    case Arg::Long:
+    case Arg::ULong:
+      v = type ? read_integer(*type, bytes) : 0;
+      switch (piece.arg) {
+      case Arg::Char:
+        append_c_format(out, piece.format, static_cast<int>(v));
+        break;
+      case Arg::Pointer:
+        append_c_format(out, piece.format, reinterpret_cast<void*>(static_cast<uintptr_t>(v)));
+        break;
+      case Arg::Long:
+        append_c_format(out, piece.format, static_cast<long long>(v));
+        break;
+      case Arg::ULong:
+        append_c_format(out, piece.format, static_cast<unsigned long long>(v));
+        break;
+      case Arg::Int:
+        append_c_format(out, piece.format, static_cast<int>(v));
+        break;
+      default:
+        append_c_format(out, piece.format, static_cast<unsigned int>(v));
+        break;
+      }
+      break;
+    }
+  }
+  out += tail_;
+}
+
+std::string format_printf(const RenderEnv& env, std::string_view fmt,
+                          std::span<const abi::Field> args, std::span<const uint8_t> payload) {
+  std::string out;
+  PrintfPlan(fmt, args.size()).format(env, args, payload, out);
   return out;
 }
 
