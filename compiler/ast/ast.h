@@ -168,6 +168,7 @@ enum class AssignOp { Assign, Add, Sub, Mul, Div, Mod, BitAnd, BitOr, BitXor, Sh
 
 // ops.cpp: "+", "<=", "&&", ... as written in a script.
 const char* binop_text(BinOp op);
+const char* unop_text(UnOp op);
 // The operator a compound assignment applies (`+=` -> Add); Add for plain `=` (never asked).
 BinOp compound_binop(AssignOp op);
 

@@ -4,6 +4,22 @@
 
 namespace btc::ast {
 
+const char* unop_text(UnOp op) {
+  switch (op) {
+  case UnOp::Neg:
+    return "-";
+  case UnOp::LogNot:
+    return "!";
+  case UnOp::BitNot:
+    return "~";
+  case UnOp::Deref:
+    return "*";
+  case UnOp::AddrOf:
+    return "&";
+  }
+  return "?";
+}
+
 const char* binop_text(BinOp op) {
   switch (op) {
   case BinOp::Add:

@@ -11,18 +11,6 @@ namespace btc::ast {
 
 namespace {
 
-const char* unop_text(UnOp op) {
-  switch (op) {
-  case UnOp::Neg: return "-";
-  case UnOp::LogNot: return "!";
-  case UnOp::BitNot: return "~";
-  case UnOp::Deref: return "*";
-  case UnOp::AddrOf:
-    return "&";
-  }
-  return "?";
-}
-
 const char* assignop_text(AssignOp op) {
   switch (op) {
   case AssignOp::Assign: return "=";

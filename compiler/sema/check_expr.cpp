@@ -269,9 +269,17 @@ void Checker::check_expr(ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Binary>) {
           return check_binary(e, n);
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
+          size_t errors_before = diags_.error_count();
           check_expr(*n.operand);
           const Type& ot = n.operand->type;
-          if (ot.kind == K::None) return Type::none(); // already reported
+          if (ot.kind == K::None) {
+            // A failed operand was reported already; a void one (exit()) was not.
+            if (diags_.error_count() == errors_before)
+              error({e.range.begin, e.range.begin + 1},
+                    std::string("The ") + ast::unop_text(n.op) +
+                        " operator can not be used on expressions of type 'none'");
+            return Type::none();
+          }
           switch (n.op) {
           case ast::UnOp::Neg:
           case ast::UnOp::BitNot:
@@ -583,6 +591,7 @@ bool tuples_comparable(const Type& l, const Type& r) {
 } // namespace
 
 Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
+  size_t errors_before = diags_.error_count();
   check_expr(*b.lhs);
   check_expr(*b.rhs);
   const Type& l = b.lhs->type;
@@ -592,7 +601,11 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
                        "' with '" + ast::type_name(r) + "'");
     return Type::int64();
   };
-  if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) return Type::none();
+  if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) {
+    // An operand that failed was reported already; a void one (exit(), print()) was not.
+    if (diags_.error_count() == errors_before) mismatch();
+    return Type::none();
+  }
   if (l.kind == ast::TypeKind::Tuple && r.kind == ast::TypeKind::Tuple &&
       (b.op == ast::BinOp::Eq || b.op == ast::BinOp::Ne) && fold_comparison(e, b))
     return Type::int64(); // typeinfo($a) == typeinfo(1): decided when compiling

@@ -266,7 +266,11 @@ Type Checker::check_array_cast(ast::Expr& e, ast::Cast& c) {
     error(c.type.range, "Array casts need an array of integers (" + c.type.name + " given)");
     return Type::none();
   }
-  if (ot.kind == ast::TypeKind::None) return Type::none();
+  if (ot.kind == ast::TypeKind::None) {
+    if (c.operand->as<ast::Call>())
+      error({e.range.begin, c.operand->range.begin}, "Cannot cast from \"none\" type");
+    return Type::none();
+  }
   uint32_t count = *c.type.array_size;
   if (count == 0 && ot.is_integer() && ot.size % elem->size == 0) count = ot.size / elem->size;
   std::string to = ast::type_name(*elem) + "[" + std::to_string(count) + "]";
@@ -299,7 +303,12 @@ Type Checker::check_cast(ast::Expr& e, ast::Cast& c) {
     return Type::none();
   }
   const Type& ot = c.operand->type;
-  if (ot.kind == ast::TypeKind::None) return *t;
+  if (ot.kind == ast::TypeKind::None) {
+    // A failed operand was reported already; a void one (exit()) was not.
+    if (c.operand->as<ast::Call>())
+      error({e.range.begin, c.operand->range.begin}, "Cannot cast from \"none\" type");
+    return *t;
+  }
   bool int_array = ot.kind == ast::TypeKind::Array && ot.pointee && ot.pointee->is_integer();
   if (int_array && t->is_integer()) { // an array of integers back to an integer: same size
     if (t->size != ot.size)
