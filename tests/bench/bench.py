@@ -13,20 +13,15 @@ Side by side, btc tools against a hand-written static libbpf tool for the same s
 Also, as medians over --runs:
   * compile time and size of each bundled tool (tools/*.bt), and the compile times of
     bpftrace v0.26.1's tools (tests/bpftrace_tools/v0.26.1, with PATH empty);
-  * exec -> all probes attached (__BPFTRACE_NOTIFY_PROBES_ATTACHED on stderr) and peak RSS,
-    for a one-tracepoint script, btc tool vs bpftrace 0.17 when installed;
-  * printf events delivered per second and events lost, for a getppid() storm;
   * SIGINT -> map dump printed, and -> exited, for a 360-tracepoint wildcard (once: the
     kernel takes ~80 ms per tracepoint to detach).
 """
-import argparse, os, resource, signal, statistics, subprocess, sys, tempfile, time
+import argparse, os, signal, statistics, subprocess, sys, tempfile, time
 
 import side_by_side
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ONE_TP = 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
 MANY_TP = 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }'
-STORM = 'tracepoint:syscalls:sys_enter_getppid /comm == "btc_bench_storm"/ { printf("%d\\n", tid); }'
 
 
 def median(xs):
@@ -69,33 +64,9 @@ def compile_tools(btc, work, runs):
         print(f"  {name:16s} compile {median(times)*1000:7.1f} ms   size {os.path.getsize(out)/1e6:5.2f} MB")
 
 
-def time_to_attach(cmd):
-    t0 = time.perf_counter()
-    p = start_attached(cmd, subprocess.DEVNULL)
-    attached = time.perf_counter() - t0 if p.poll() is None else None
-    stop(p)
-    return attached
-
-
-def stop(p):
-    # bpftrace installs its SIGINT handler only after announcing attachment: give it a moment.
-    time.sleep(0.3)
-    os.killpg(p.pid, signal.SIGINT)
-    try:
-        p.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.communicate()
-
-
-def peak_rss_kb(cmd):
-    p = subprocess.Popen(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(1.0)
-    os.killpg(p.pid, signal.SIGINT)
-    _, err = p.communicate(timeout=30)
-    lines = [l for l in err.decode().splitlines() if l.strip().isdigit()]
-    return int(lines[-1]) if lines else None
+def start_attached(cmd, stdout):
+    """Starts cmd and returns once it announced that its probes are attached."""
+    return side_by_side.start(cmd, stdout)[0]
 
 
 def contenders(btc, work, name, script):
@@ -106,45 +77,6 @@ def contenders(btc, work, name, script):
     if subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
         rows.append(("bpftrace 0.17", ["bpftrace", "-e", script]))
     return rows
-
-
-def start_attached(cmd, stdout):
-    """Starts cmd and returns once it announced that its probes are attached."""
-    env = dict(os.environ, __BPFTRACE_NOTIFY_PROBES_ATTACHED="1")
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env,
-                         start_new_session=True)
-    for line in p.stderr:
-        if b"__BPFTRACE_NOTIFY_PROBES_ATTACHED" in line:
-            break
-    return p
-
-
-def startup(btc, work, runs):
-    print("== exec -> attached, peak RSS (one tracepoint, @[comm] = count())")
-    for label, cmd in contenders(btc, work, "one_tp", ONE_TP):
-        ts = [t for t in (time_to_attach(cmd) for _ in range(runs)) if t is not None]
-        rss = peak_rss_kb(cmd)
-        print(f"  {label:14s} attach {median(ts)*1000:7.1f} ms   peak RSS {rss/1024 if rss else float('nan'):6.1f} MiB")
-
-
-def storm(btc, work, calls):
-    print(f"== printf events: {calls} getppid() calls")
-    storm_bin = os.path.join(work, "btc_bench_storm")
-    with open(storm_bin, "w") as f:
-        f.write("#!/usr/bin/python3\nimport os\nfor _ in range(%d): os.getppid()\n" % calls)
-    os.chmod(storm_bin, 0o755)
-    for label, cmd in contenders(btc, work, "storm", STORM):
-        out = tempfile.TemporaryFile()
-        p = start_attached(cmd, out)
-        t0 = time.perf_counter()
-        # The comm of a script is its interpreter's unless exec'd by name: run it via its path.
-        subprocess.run([storm_bin], check=True)
-        elapsed = time.perf_counter() - t0
-        time.sleep(0.5)
-        stop(p)
-        out.seek(0)
-        got = sum(1 for l in out.read().splitlines() if l.strip().isdigit())
-        print(f"  {label:14s} {got} of {calls} events ({got/elapsed/1e3:8.1f} k/s over the workload)")
 
 
 def stop_latency(btc, work):
@@ -169,7 +101,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--btc", required=True)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--calls", type=int, default=200000)
     ap.add_argument("--events", type=int, default=2000000,
                     help="system calls per workload run of the side-by-side comparison")
     ap.add_argument("--only-side-by-side", action="store_true")
@@ -185,8 +116,6 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         compile_tools(a.btc, work, a.runs)
         compile_tools_026(a.btc, work, a.runs)
-        startup(a.btc, work, a.runs)
-        storm(a.btc, work, a.calls)
         stop_latency(a.btc, work)
     return 0
 

@@ -1,6 +1,6 @@
 """side_by_side.py: the benchmark's comparison of btc tools with a hand-written libbpf tool
 (ref/) and bpftrace, one script at a time (see bench.py). Prints a Markdown table."""
-import os, resource, shutil, signal, statistics, subprocess, tempfile, time
+import os, shutil, signal, statistics, subprocess, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
