@@ -323,13 +323,12 @@ void Checker::check_assign(ast::AssignStmt& a, ast::Stmt& stmt) {
       return;
     }
   }
-  size_t errors_before = diags_.error_count();
   check_expr(*a.value);
   Type vt = a.value->type;
   if (vt.kind == ast::TypeKind::None) {
     if (auto* call = a.value->as<ast::Call>())
       error(a.value->range, call->name + "() should not be used in an assignment or as a map key");
-    else if (diags_.error_count() == errors_before) // never assign a value nothing typed
+    else if (!diags_.has_errors()) // never let codegen see a value nothing typed
       error(a.value->range, "This expression has no value (type none) to assign");
     // Define the variable anyway so later uses do not pile up "undefined" errors.
     if (auto* v = a.target->as<ast::Var>()) probe_->vars.emplace(v->name, Type::none());

@@ -269,12 +269,11 @@ void Checker::check_expr(ast::Expr& e) {
         } else if constexpr (std::is_same_v<T, ast::Binary>) {
           return check_binary(e, n);
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
-          size_t errors_before = diags_.error_count();
           check_expr(*n.operand);
           const Type& ot = n.operand->type;
           if (ot.kind == K::None) {
-            // A failed operand was reported already; a void one (exit()) was not.
-            if (diags_.error_count() == errors_before)
+            // A failed operand was reported already; a void call (exit()) was not.
+            if (n.operand->template as<ast::Call>())
               error({e.range.begin, e.range.begin + 1},
                     std::string("The ") + ast::unop_text(n.op) +
                         " operator can not be used on expressions of type 'none'");
@@ -389,7 +388,12 @@ void Checker::check_expr(ast::Expr& e) {
           check_expr(*n.base);
           check_expr(*n.index);
           const Type& bt = n.base->type;
-          if (bt.kind == K::None) return Type::none();
+          if (bt.kind == K::None) {
+            if (n.base->template as<ast::Call>()) // a void call (exit()[1]), not yet reported
+              error(e.range, "The array index operator [] can only be used on arrays and "
+                             "pointers, found none.");
+            return Type::none();
+          }
           if (bt.kind == K::Tuple) { // 0.2x: $t[1] is $t.1
             auto* lit = n.index->template as<ast::IntLit>();
             if (!lit) {
@@ -591,7 +595,6 @@ bool tuples_comparable(const Type& l, const Type& r) {
 } // namespace
 
 Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
-  size_t errors_before = diags_.error_count();
   check_expr(*b.lhs);
   check_expr(*b.rhs);
   const Type& l = b.lhs->type;
@@ -602,8 +605,10 @@ Type Checker::check_binary(ast::Expr& e, ast::Binary& b) {
     return Type::int64();
   };
   if (l.kind == ast::TypeKind::None || r.kind == ast::TypeKind::None) {
-    // An operand that failed was reported already; a void one (exit(), print()) was not.
-    if (diags_.error_count() == errors_before) mismatch();
+    // An operand that failed was reported already; a void call (exit(), print()) was not.
+    if ((l.kind == ast::TypeKind::None && b.lhs->as<ast::Call>()) ||
+        (r.kind == ast::TypeKind::None && b.rhs->as<ast::Call>()))
+      mismatch();
     return Type::none();
   }
   if (l.kind == ast::TypeKind::Tuple && r.kind == ast::TypeKind::Tuple &&

@@ -127,7 +127,15 @@ Type Checker::check_field(ast::Expr& e, ast::FieldAccess& f) {
   check_expr(*f.base);
   const Type& bt = f.base->type;
   using K = ast::TypeKind;
-  if (bt.kind == K::None) return Type::none(); // already reported
+  if (bt.kind == K::None) {
+    // A failed base was reported already; a void call (printf(...).x) was not.
+    if (f.base->as<ast::Call>())
+      error(e.range, f.arrow
+                         ? std::string("The dereference operator can not be used on "
+                                       "expressions of type 'none'")
+                         : "Can not access field '" + f.field + "' on expression of type 'none'");
+    return Type::none();
+  }
   if (bt.kind == K::Tuple && !bt.elem_names.empty()) { // a record value: $r.name
     auto it = std::find(bt.elem_names.begin(), bt.elem_names.end(), f.field);
     if (it == bt.elem_names.end()) {
