@@ -4,18 +4,23 @@
 # SECONDS. Exits non-zero when a target finds a crash, leak, hang or sanitizer report; the
 # reproducer is left in WORK/crashes/ (run `fuzz_TARGET FILE` to replay it).
 #
-#   tests/fuzz/run_fuzz.sh [--seconds N] [--build DIR] [--work DIR] [parse|sema|compile ...]
+#   tests/fuzz/run_fuzz.sh [--seconds N] [--seed N] [--build DIR] [--work DIR]
+#                          [parse|sema|compile ...]
+# --seed fixes libFuzzer's random seed (the test command uses 1, so a CI run mutates the same
+# way every time; long runs leave it random).
 #
 # The corpus grows in WORK/corpus/TARGET between runs (docs/testing.md: running for hours).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds=60
+seed=0 # 0: libFuzzer picks one
 build="$root/build-fuzz"
 work="$root/build-fuzz/fuzz-work"
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     parse|sema|compile) targets+=("$1"); shift ;;
@@ -44,7 +49,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for ${seconds}s (log: $log)"
   # -timeout: one input compiling for 20 s is a hang; -rss_limit_mb: LLVM and the kernel's
   # BTF need ~700 MB under ASan.
-  if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
+  if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -seed="$seed" -timeout=20 -rss_limit_mb=4096 \
       -dict="$root/tests/fuzz/bpftrace.dict" -artifact_prefix="$work/crashes/$t-" \
       -print_final_stats=1 "$work/corpus/$t" "$work/seed" >"$log" 2>&1; then
     status=1
