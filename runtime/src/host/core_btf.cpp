@@ -103,70 +103,59 @@ bool Builder::copy(uint32_t id, Mode mode, uint32_t& out) {
     type_ref = mapped;
     return true;
   };
+  // The names of the record's trailing entries (members, enumerators) into the new strings.
+  auto rename_entries = [&]<class Entry>(Entry*) {
+    auto* entries = reinterpret_cast<Entry*>(rec.data() + sizeof(btf_type));
+    for (uint16_t i = 0; i < btf_vlen(t); ++i)
+      entries[i].name_off = add_string(entries[i].name_off);
+  };
   switch (kind) {
   case BTF_KIND_STRUCT:
   case BTF_KIND_UNION:
     if (mode == Mode::Pointee) {
       if (t->name_off == 0) return true; // an anonymous record behind a pointer: void
-      btf_type fwd{};
-      fwd.name_off = add_string(t->name_off);
-      fwd.info = (uint32_t(BTF_KIND_FWD) << 24) | (kind == BTF_KIND_UNION ? 1u << 31 : 0);
-      std::vector<uint8_t> f(sizeof fwd);
-      std::memcpy(f.data(), &fwd, sizeof fwd);
-      out = append(std::move(f));
+      // A forward declaration of the record in place of the record.
+      rec.resize(sizeof(btf_type));
+      t = reinterpret_cast<btf_type*>(rec.data());
+      t->info = (uint32_t(BTF_KIND_FWD) << 24) | (kind == BTF_KIND_UNION ? 1u << 31 : 0);
+      t->size = 0;
       break;
     }
-    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-      auto* m = reinterpret_cast<btf_member*>(rec.data() + sizeof(btf_type)) + i;
-      if (!field(m->type, Mode::Value)) return false;
-      m->name_off = add_string(m->name_off);
-    }
-    t->name_off = add_string(t->name_off);
-    out = append(std::move(rec));
+    for (uint16_t i = 0; i < btf_vlen(t); ++i)
+      if (!field((reinterpret_cast<btf_member*>(rec.data() + sizeof(btf_type)) + i)->type,
+                 Mode::Value))
+        return false;
+    rename_entries(static_cast<btf_member*>(nullptr));
     break;
   case BTF_KIND_ENUM:
-    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-      auto* e = reinterpret_cast<struct btf_enum*>(rec.data() + sizeof(btf_type)) + i;
-      e->name_off = add_string(e->name_off);
-    }
-    t->name_off = add_string(t->name_off);
-    out = append(std::move(rec));
+    rename_entries(static_cast<struct btf_enum*>(nullptr));
     break;
   case BTF_KIND_ENUM64:
-    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-      auto* e = reinterpret_cast<struct btf_enum64*>(rec.data() + sizeof(btf_type)) + i;
-      e->name_off = add_string(e->name_off);
-    }
-    t->name_off = add_string(t->name_off);
-    out = append(std::move(rec));
+    rename_entries(static_cast<struct btf_enum64*>(nullptr));
     break;
   case BTF_KIND_INT:
   case BTF_KIND_FLOAT:
   case BTF_KIND_FWD:
-    t->name_off = add_string(t->name_off);
-    out = append(std::move(rec));
     break;
   case BTF_KIND_PTR:
   case BTF_KIND_TYPEDEF:
   case BTF_KIND_VOLATILE:
   case BTF_KIND_CONST:
   case BTF_KIND_RESTRICT:
-  case BTF_KIND_TYPE_TAG: {
+  case BTF_KIND_TYPE_TAG:
     if (!field(t->type, kind == BTF_KIND_PTR ? Mode::Pointee : mode)) return false;
-    t->name_off = add_string(t->name_off);
-    out = append(std::move(rec));
     break;
-  }
   case BTF_KIND_ARRAY: {
     auto* a = reinterpret_cast<struct btf_array*>(rec.data() + sizeof(btf_type));
     if (!field(a->type, Mode::Value) || !field(a->index_type, Mode::Value)) return false;
-    out = append(std::move(rec));
     break;
   }
   default: // function types, variables, sections, tags: never part of a layout
-    out = 0;
-    break;
+    done_[{id, mode}] = 0;
+    return true;
   }
+  t->name_off = add_string(t->name_off);
+  out = append(std::move(rec));
   done_[{id, mode}] = out;
   return true;
 }
