@@ -16,6 +16,7 @@
 #include "driver/link.h"
 #include "emit_header.h"
 #include "expand/expand.h"
+#include "manifest/man_page.h"
 #include "manifest/manifest.h"
 #include "model.h"
 #include "parse/parser.h"
@@ -287,6 +288,10 @@ int compile(const CompileOptions& o) {
   if (wants(o, Emit::Manifest) &&
       !write_artifact(artifact_path(o, ".manifest"), abi::dump(manifest)))
     return fail("cannot write the manifest");
+  if (wants(o, Emit::Man) &&
+      !write_artifact(artifact_path(o, ".8"),
+                      manifest::man_page(manifest, tool_name(o), manifest::man_page_date())))
+    return fail("cannot write the man page");
 
   // 9. Skeleton model: libbpf must be able to open what we produced.
   auto model = skel::build_model(*obj, tool_name(o));

@@ -9,7 +9,7 @@
 
 namespace btc::driver {
 
-enum class Emit { Ast, Ir, BpfObj, Skel, Manifest };
+enum class Emit { Ast, Ir, BpfObj, Skel, Manifest, Man };
 
 struct CompileOptions {
   std::string input_path;          // script file, "-" for stdin

@@ -25,27 +25,32 @@ int main(int argc, char** argv) {
       o.map_keys_given = true;
     }
   CLI::App app{"btc: ahead-of-time compiler for bpftrace scripts"};
-  app.set_version_flag("--version", std::string("btc 0.1.0 (the bpftrace 0.17 and 0.26 languages, LLVM 19)"));
+  app.set_version_flag(
+      "--version",
+      std::string("btc " BTC_VERSION " (the bpftrace 0.17 and 0.26 languages, LLVM 19)"));
   std::string input;
   app.add_option("file", input, "bpftrace script (\"-\" reads stdin)");
   app.add_option("-e", o.program_text, "program text");
   app.add_option("-o,--output", o.output, "output executable");
   std::vector<std::string> emits;
   std::map<std::string, btc::driver::Emit> emit_names = {
-      {"ast", btc::driver::Emit::Ast},         {"ir", btc::driver::Emit::Ir},
-      {"bpf-obj", btc::driver::Emit::BpfObj},  {"skel", btc::driver::Emit::Skel},
-      {"manifest", btc::driver::Emit::Manifest}};
+      {"ast", btc::driver::Emit::Ast},           {"ir", btc::driver::Emit::Ir},
+      {"bpf-obj", btc::driver::Emit::BpfObj},    {"skel", btc::driver::Emit::Skel},
+      {"manifest", btc::driver::Emit::Manifest}, {"man", btc::driver::Emit::Man}};
   app.add_option("--emit", emits,
-                 "write an intermediate artifact: ast, ir, bpf-obj, skel, manifest (to OUT.<ext> "
-                 "beside -o OUT, else to stdout)")
-      ->check(CLI::IsMember({"ast", "ir", "bpf-obj", "skel", "manifest"}));
+                 "write an intermediate artifact: ast, ir, bpf-obj, skel, manifest, or man (the "
+                 "tool's man page, OUT.8) (to OUT.<ext> beside -o OUT, else to stdout)")
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember({"ast", "ir", "bpf-obj", "skel", "manifest", "man"}));
   app.add_option("--btf", o.btf_path, "kernel BTF to compile against")->check(CLI::ExistingFile);
-  app.add_option("-I", o.include_dirs, "header search directory");
+  app.add_option("-I", o.include_dirs, "header search directory")->allow_extra_args(false);
   app.add_option("--module-btf", o.module_btfs,
                  "NAME=FILE: BTF of kernel module NAME (its .ko or a BTF dump) for "
                  "fentry/fexit/rawtracepoint probes of that module (default: "
-                 "/sys/kernel/btf/NAME)");
-  app.add_option("--include", o.include_files, "header to include before the script");
+                 "/sys/kernel/btf/NAME)")
+      ->allow_extra_args(false);
+  app.add_option("--include", o.include_files, "header to include before the script")
+      ->allow_extra_args(false);
   app.add_flag("--unsafe", o.unsafe, "allow unsafe functions (system, signal, override)");
   int k_count = 0;
   app.add_flag("-k", k_count,

@@ -1,5 +1,6 @@
 // manifest.cpp: ProgramInfo -> abi::Manifest (see manifest.h).
 #include "manifest/manifest.h"
+#include "manifest/about.h"
 
 #include "probes/provider.h"
 
@@ -93,6 +94,10 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
   m.max_positional = info.max_positional;
   m.named_options = info.named_options;
   m.settings = info.settings;
+  m.description = header_comment(source.text());
+  m.btc_version = BTC_VERSION;
+  m.script_sha256 = sha256_hex(source.text());
+  m.target_arch = info.target_arch;
   TypeTable types(m.types);
 
   for (const auto& mi : info.maps) {

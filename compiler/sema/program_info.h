@@ -95,6 +95,7 @@ struct ProgramInfo {
   std::vector<ProbeInfo> probes;
   std::vector<PositionalUse> positionals;
   uint32_t max_positional = 0;
+  std::string target_arch = "x86_64"; // the tool's architecture (btc --target)
   uint32_t strlen = 64;
   std::vector<RuntimeValueUse> runtime_values;
   // getopt() options (offsets in the config fixed by fix_config_layout), and which option

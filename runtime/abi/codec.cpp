@@ -91,6 +91,8 @@ template <class V, Is<Manifest> T> void fields(V& v, T& x) {
   v("max_positional", x.max_positional), v("strlen", x.strlen);
   v("ringbuf_size", x.ringbuf_size), v("ringbuf_map", x.ringbuf_map);
   v("default_helper_errors", x.default_helper_errors);
+  v("description", x.description), v("btc_version", x.btc_version);
+  v("script_sha256", x.script_sha256), v("target_arch", x.target_arch);
 }
 
 template <class T> struct IsVector : std::false_type {};

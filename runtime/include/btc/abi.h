@@ -28,7 +28,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 7;
+inline constexpr uint32_t kManifestVersion = 8;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.
@@ -313,6 +313,11 @@ struct Manifest {
   uint32_t ringbuf_size = 0;      // bytes; 0 = no events
   std::string ringbuf_map;        // name of the BPF ring buffer map
   uint32_t default_helper_errors = 0; // btc -k / -kk: the tool's -k level when it gets none
+  // What the tool says about itself (--help, --version, btc --emit=man).
+  std::string description;   // the script's header comment, licence and history lines dropped
+  std::string btc_version;   // the btc that compiled the script
+  std::string script_sha256; // of the script's bytes, lower-case hex
+  std::string target_arch;   // "x86_64" or "aarch64"
 };
 
 // Serialise / parse the manifest (little-endian, length-prefixed). decode() returns nullopt

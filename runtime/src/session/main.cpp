@@ -3,6 +3,7 @@
 // it, decodes the manifest, parses the command line and runs the session.
 #include "btc/abi.h"
 #include "btc/payload.h"
+#include "btc/tool_help.h"
 #include "session/config.h"
 #include "session/options.h"
 #include "session/session.h"
@@ -34,16 +35,15 @@ int main(int argc, char** argv) {
   std::string error;
   if (!btc::rt::parse_options(argc, argv, options, error, manifest->named_options)) {
     std::fprintf(stderr, "ERROR: %s\n%s", error.c_str(),
-                 options.usage_error ? btc::rt::usage_text(name, manifest->named_options).c_str()
-                                     : "");
+                 options.usage_error ? btc::abi::tool_usage(*manifest, name).c_str() : "");
     return 1;
   }
   if (options.help) {
-    std::fputs(btc::rt::usage_text(name, manifest->named_options).c_str(), stdout);
+    std::fputs(btc::abi::tool_help(*manifest, name).c_str(), stdout);
     return 0;
   }
   if (options.version) {
-    std::fputs(btc::rt::version_text(name).c_str(), stdout);
+    std::fputs(btc::abi::tool_version(*manifest, name).c_str(), stdout);
     return 0;
   }
   // config cpp_demangle = false: the symbolizer reads 0.17's environment switch.

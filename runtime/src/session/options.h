@@ -49,7 +49,5 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
                    std::span<const abi::NamedOption> named = {});
 
 // The usage text, with the script's getopt() options and their defaults.
-std::string usage_text(std::string_view tool_name, std::span<const abi::NamedOption> named = {});
-std::string version_text(std::string_view tool_name);
 
 } // namespace btc::rt

@@ -1,4 +1,5 @@
 // options_test.cpp: command-line parsing of generated tools.
+#include "btc/tool_help.h"
 #include "session/options.h"
 
 #include <gtest/gtest.h>
@@ -78,8 +79,33 @@ TEST(OptionsTest, HelpAndVersion) {
   ASSERT_TRUE(parse({"--help", "--version"}, o, err));
   EXPECT_TRUE(o.help);
   EXPECT_TRUE(o.version);
-  EXPECT_EQ(version_text("opensnoop"), "opensnoop (btc 0.1.0)\n");
-  EXPECT_NE(usage_text("opensnoop").find("opensnoop [options]"), std::string::npos);
+}
+
+// Every option --help and the man page document is one the parser takes.
+TEST(OptionsTest, EveryDocumentedOptionParses) {
+  for (const btc::abi::ToolOptionDoc& d : btc::abi::tool_option_docs()) {
+    std::string flags(d.flags);
+    for (size_t start = 0; start < flags.size();) {
+      size_t comma = flags.find(", ", start);
+      std::string flag = flags.substr(start, comma - start);
+      start = comma == std::string::npos ? flags.size() : comma + 2;
+      std::vector<std::string> args = {flag};
+      if (d.arg == "MODE")
+        args.push_back("line");
+      else if (d.arg == "FORMAT")
+        args.push_back("json");
+      else if (d.arg == "PID")
+        args.push_back("1");
+      else if (!d.arg.empty())
+        args.push_back("x");
+      if (flag == "--usdt-file-activation") args = {"-p", "1", flag};
+      std::vector<const char*> argv;
+      for (const std::string& a : args) argv.push_back(a.c_str());
+      Options o;
+      std::string err;
+      EXPECT_TRUE(parse(argv, o, err)) << flag << ": " << err;
+    }
+  }
 }
 
 TEST(OptionsTest, ProcessOptions) {
