@@ -11,36 +11,25 @@ find_library(BTC_LIBELF_A NAMES libelf.a REQUIRED)
 find_library(BTC_LIBZ_A NAMES libz.a REQUIRED)
 find_path(BTC_LIBBPF_INCLUDE bpf/libbpf.h REQUIRED)
 
-# What lld needs to produce a static C++ executable without a compiler driver.
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=crtbeginT.o
-                OUTPUT_VARIABLE BTC_CRTBEGIN OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=crtend.o
-                OUTPUT_VARIABLE BTC_CRTEND OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=crt1.o
-                OUTPUT_VARIABLE BTC_CRT1 OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=crti.o
-                OUTPUT_VARIABLE BTC_CRTI OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=crtn.o
-                OUTPUT_VARIABLE BTC_CRTN OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libstdc++.a
-                OUTPUT_VARIABLE BTC_LIBSTDCXX_A OUTPUT_STRIP_TRAILING_WHITESPACE)
-execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libgcc_eh.a
-                OUTPUT_VARIABLE BTC_LIBGCC_EH_A OUTPUT_STRIP_TRAILING_WHITESPACE)
-get_filename_component(BTC_GCC_LIBDIR ${BTC_LIBSTDCXX_A} DIRECTORY)
-get_filename_component(BTC_LIBC_DIR ${BTC_CRT1} DIRECTORY)
-
-# Static C library pieces of the link line (libm.a is a linker script that lld reads).
-foreach(lib c m gcc)
-  string(TOUPPER ${lib} upper)
-  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=lib${lib}.a
-                  OUTPUT_VARIABLE BTC_LIB${upper}_A OUTPUT_STRIP_TRAILING_WHITESPACE)
-endforeach()
-foreach(var BTC_CRT1 BTC_CRTI BTC_CRTBEGIN BTC_CRTEND BTC_CRTN BTC_LIBSTDCXX_A BTC_LIBGCC_EH_A
-            BTC_LIBC_A BTC_LIBM_A BTC_LIBGCC_A)
-  get_filename_component(${var} "${${var}}" ABSOLUTE)
-  if(NOT EXISTS "${${var}}")
-    message(FATAL_ERROR "${var}: ${${var}} not found; btc cannot link static tools "
-                        "(install libc6-dev and libstdc++-dev)")
+# The architectures btc writes tools for (btc --target). The host's runtime is built with the
+# project; every other one by runtime/cross with Debian's cross compiler and multiarch
+# libraries (scripts/deps.sh --targets installs them).
+set(BTC_HOST_ARCH ${CMAKE_SYSTEM_PROCESSOR})
+get_filename_component(BTC_HOST_LIBDIR ${BTC_LIBBPF_A} DIRECTORY)
+set(BTC_TARGETS ${BTC_HOST_ARCH} CACHE STRING "Architectures btc writes tools for (x86_64;aarch64)")
+if(NOT BTC_HOST_ARCH IN_LIST BTC_TARGETS)
+  list(PREPEND BTC_TARGETS ${BTC_HOST_ARCH})
+endif()
+foreach(arch ${BTC_TARGETS})
+  if(NOT arch STREQUAL BTC_HOST_ARCH)
+    if(NOT arch MATCHES "^(x86_64|aarch64)$")
+      message(FATAL_ERROR "BTC_TARGETS: unknown architecture ${arch} (x86_64, aarch64)")
+    endif()
+    find_program(BTC_CROSS_CXX_${arch} ${arch}-linux-gnu-g++)
+    if(NOT BTC_CROSS_CXX_${arch})
+      message(FATAL_ERROR "BTC_TARGETS has ${arch} but ${arch}-linux-gnu-g++ is missing "
+                          "(scripts/deps.sh --targets installs the cross toolchain)")
+    endif()
   endif()
 endforeach()
 
@@ -50,10 +39,40 @@ if(NOT TARGET btc::libbpf)
   add_library(btc::libbpf ALIAS PkgConfig::BTC_LIBBPF_PC)
 endif()
 
+# btc_link_target_row(ARCH COMPILER LIBDIR RUNTIME_A RUNTIME_BASE OUT): one row of
+# link_config.h's kTargets for ARCH: the start files and static libraries COMPILER (a gcc
+# for that architecture) links a static C++ program with, libbpf.a and libelf.a from LIBDIR.
+function(btc_link_target_row arch compiler libdir runtime_a runtime_base out)
+  set(files)
+  foreach(f crt1.o crti.o crtbeginT.o crtend.o crtn.o)
+    execute_process(COMMAND ${compiler} -print-file-name=${f} OUTPUT_VARIABLE p
+                    OUTPUT_STRIP_TRAILING_WHITESPACE)
+    get_filename_component(p "${p}" ABSOLUTE)
+    list(APPEND files "${p}")
+  endforeach()
+  set(archives ${libdir}/libbpf.a ${libdir}/libelf.a)
+  foreach(f libstdc++.a libm.a libc.a libgcc.a libgcc_eh.a)
+    execute_process(COMMAND ${compiler} -print-file-name=${f} OUTPUT_VARIABLE p
+                    OUTPUT_STRIP_TRAILING_WHITESPACE)
+    get_filename_component(p "${p}" ABSOLUTE)
+    list(APPEND archives "${p}")
+  endforeach()
+  foreach(p ${files} ${archives})
+    if(NOT EXISTS "${p}")
+      message(FATAL_ERROR "${arch}: ${p} not found; btc cannot link ${arch} tools "
+                          "(scripts/deps.sh installs what each target needs)")
+    endif()
+  endforeach()
+  list(JOIN files "\", \"" files_text)
+  list(JOIN archives "\", \"" archives_text)
+  set(${out} "    {\"${arch}\", \"${files_text}\",\n     {\"${archives_text}\"},\n     \"${runtime_a}\", \"${runtime_base}\"},"
+      PARENT_SCOPE)
+endfunction()
+
 # btc_add_link_library(): defines `btc_link`, the in-process static linker
-# (compiler/driver/link.cpp), with the paths above baked into a generated link_config.h.
-# Idempotent, so both the driver and the skeleton tests can ask for it. The btc executable
-# should also add_dependencies(btc btc_runtime) so a freshly built btc can link tools.
+# (compiler/driver/link.cpp), with the paths above baked into a generated link_config.h, one
+# row per architecture of BTC_TARGETS. Idempotent, so both the driver and the skeleton tests
+# can ask for it.
 function(btc_add_link_library)
   if(TARGET btc_link)
     return()
@@ -62,18 +81,28 @@ function(btc_add_link_library)
   set(gen ${PROJECT_BINARY_DIR}/generated/btc_link)
   file(RELATIVE_PATH BTC_RUNTIME_INSTALL_RELDIR ${CMAKE_INSTALL_FULL_BINDIR}
        ${CMAKE_INSTALL_FULL_LIBDIR}/btc)
-  if(TARGET btc_runtime)
-    set(BTC_RUNTIME_BUILD_PATH "$<TARGET_FILE:btc_runtime>")
-    set(BTC_RUNTIME_BASE_BUILD_PATH "${PROJECT_BINARY_DIR}/runtime/btc-runtime")
-  else()
-    set(BTC_RUNTIME_BUILD_PATH "")
-    set(BTC_RUNTIME_BASE_BUILD_PATH "")
-  endif()
+  set(rows)
+  foreach(arch ${BTC_TARGETS})
+    if(arch STREQUAL BTC_HOST_ARCH)
+      set(runtime_a "")
+      if(TARGET btc_runtime)
+        set(runtime_a "$<TARGET_FILE:btc_runtime>")
+      endif()
+      btc_link_target_row(${arch} ${CMAKE_CXX_COMPILER} ${BTC_HOST_LIBDIR} "${runtime_a}"
+                          "${PROJECT_BINARY_DIR}/runtime/btc-runtime" row)
+    else()
+      btc_link_target_row(${arch} ${BTC_CROSS_CXX_${arch}} /usr/lib/${arch}-linux-gnu
+                          "${PROJECT_BINARY_DIR}/runtime-${arch}/runtime/src/libbtc_runtime.a"
+                          "${PROJECT_BINARY_DIR}/runtime/btc-runtime-${arch}" row)
+    endif()
+    string(APPEND rows "${row}\n")
+  endforeach()
+  set(BTC_LINK_TARGET_ROWS "${rows}")
   configure_file(${dir}/link_config.h.in ${gen}/link_config.h.in @ONLY)
   file(GENERATE OUTPUT ${gen}/link_config.h INPUT ${gen}/link_config.h.in)
   add_library(btc_link STATIC ${dir}/link.cpp)
   target_include_directories(btc_link PUBLIC ${dir} PRIVATE ${gen})
   target_include_directories(btc_link SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS} ${LLD_INCLUDE_DIRS})
-  target_link_libraries(btc_link PUBLIC lldELF lldCommon LLVM btc_abi)
+  target_link_libraries(btc_link PUBLIC lldELF lldCommon LLVM btc_abi btc_targets)
   btc_set_warnings(btc_link)
 endfunction()

@@ -24,6 +24,21 @@ install_missing -- build-essential cmake ninja-build ccache python3 pkg-config \
 install_missing -- clang-19 libclang-rt-19-dev
 # The dw_ustack tests compare its stacks with gdb's backtraces.
 install_missing --no-install-recommends -- gdb
+# Shipping (tests/docs, tests/package): man pages rendered by groff/man-db, Debian packages
+# built with debhelper and checked by lintian.
+install_missing --no-install-recommends -- groff man-db bash-completion file debhelper \
+  devscripts lintian fakeroot dpkg-dev
+# arm64 tools from this host (btc --target aarch64, -DBTC_TARGETS="x86_64;aarch64"): Debian's
+# cross toolchain and the arm64 multiarch static libraries the aarch64 runtime links, and
+# qemu-user to run the tools' --help/--version/argument checks (tests/targets/check_aarch64.sh).
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+    apt-get update -qq
+  fi
+  install_missing -- crossbuild-essential-arm64 libbpf-dev:arm64 libelf-dev:arm64 \
+    zlib1g-dev:arm64 qemu-user-static
+fi
 # Kernel suite (tests/kernels): qemu boots Debian's 6.1 kernel with a busybox initramfs.
 # Without recommends: the suite needs only the TCG system emulator, not qemu's GUI stack.
 install_missing --no-install-recommends -- qemu-system-x86 busybox-static

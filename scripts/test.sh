@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTC_TARGETS="x86_64;aarch64"
 cmake --build build -j"$(nproc)"
 (cd build && ctest --output-on-failure -j1 "$@")
 # The libFuzzer targets, 60 s each from the seed corpus (tests/fuzz; docs/testing.md);

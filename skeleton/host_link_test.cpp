@@ -55,7 +55,8 @@ TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
   std::vector<uint8_t> manifest_bytes = abi::encode(manifest);
 
   const std::string base = dir_.file("btc-runtime");
-  llvm::Error linked = driver::link_static_executable({}, base, false, false);
+  llvm::Error linked =
+      driver::link_static_executable({}, base, targets::host_target(), false, false);
   ASSERT_FALSE(static_cast<bool>(linked)) << llvm::toString(std::move(linked));
   const std::string tool = dir_.file("sample");
   llvm::Error err = driver::write_tool(base, abi::encode_payload(*bpf, manifest_bytes), tool);
@@ -96,7 +97,8 @@ TEST_F(HostLinkTest, WritesAStaticToolThatReadsItsPayload) {
 TEST_F(HostLinkTest, FailedLinkLeavesNoOutput) {
   const std::string tool = dir_.file("broken");
   const std::string missing = dir_.file("does-not-exist.o");
-  llvm::Error err = driver::link_static_executable({missing}, tool, false, false);
+  llvm::Error err =
+      driver::link_static_executable({missing}, tool, targets::host_target(), false, false);
   ASSERT_TRUE(static_cast<bool>(err));
   std::string msg = llvm::toString(std::move(err));
   EXPECT_NE(msg.find("linking " + tool + " failed"), std::string::npos) << msg;
@@ -128,13 +130,14 @@ TEST_F(HostLinkTest, RuntimeDirOverrideMustContainTheRuntime) {
     std::string msg = llvm::toString(found.takeError());
     EXPECT_NE(msg.find("BTC_RUNTIME_DIR"), std::string::npos) << msg;
   };
-  expect_refused(driver::find_runtime_library());
-  expect_refused(driver::find_runtime_base(false));
-  expect_refused(driver::find_runtime_base(true));
+  expect_refused(driver::find_runtime_library(targets::host_target()));
+  expect_refused(driver::find_runtime_base(targets::host_target(), false));
+  expect_refused(driver::find_runtime_base(targets::host_target(), true));
 }
 
 TEST_F(HostLinkTest, LinkLineHasStartFilesInputsAndOneArchiveGroup) {
-  auto args = driver::static_link_args({"a.o"}, "/x/libbtc_runtime.a", "out", false);
+  auto args = driver::static_link_args(targets::host_target(), {"a.o"}, "/x/libbtc_runtime.a",
+                                       "out", false);
   ASSERT_GE(args.size(), 10u);
   EXPECT_EQ(args[0], "ld.lld");
   auto at = [&](const std::string& s) {
@@ -152,8 +155,10 @@ TEST_F(HostLinkTest, SymbolsOnlyWhenAskedFor) {
   auto has = [](const std::vector<std::string>& args, const char* flag) {
     return std::find(args.begin(), args.end(), flag) != args.end();
   };
-  auto plain = driver::static_link_args({}, "/x/libbtc_runtime.a", "out", false);
-  auto debug = driver::static_link_args({}, "/x/libbtc_runtime.a", "out", true);
+  auto plain =
+      driver::static_link_args(targets::host_target(), {}, "/x/libbtc_runtime.a", "out", false);
+  auto debug =
+      driver::static_link_args(targets::host_target(), {}, "/x/libbtc_runtime.a", "out", true);
   EXPECT_TRUE(has(plain, "--strip-all"));
   EXPECT_FALSE(has(plain, "--strip-debug"));
   EXPECT_TRUE(has(debug, "--strip-debug"));

@@ -1,5 +1,5 @@
 // bpf_abi.h: numbers the kernel defines that codegen and the probe providers both emit: BPF
-// helper ids, BPF map types and x86-64 struct pt_regs offsets.
+// helper ids, BPF map types.
 #pragma once
 
 #include <cstdint>
@@ -56,12 +56,5 @@ enum class Helper : uint64_t {
 inline constexpr uint32_t kMapHash = 1, kMapArray = 2, kMapPercpuHash = 5, kMapPercpuArray = 6,
                           kMapStackTrace = 7, kMapLruHash = 9, kMapLruPercpuHash = 10,
                           kMapRingbuf = 27;
-
-// x86-64 struct pt_regs: di, si, dx, cx, r8, r9 (argN), ax (retval), ip, sp.
-inline constexpr uint32_t kPtRegsArgs[] = {112, 104, 96, 88, 72, 64};
-inline constexpr uint32_t kPtRegsAx = 80;
-inline constexpr uint32_t kPtRegsIp = 128;
-inline constexpr uint32_t kPtRegsSp = 152;
-inline constexpr uint32_t kPtRegsCs = 136;
 
 } // namespace btc::builtins

@@ -157,14 +157,4 @@ std::optional<std::string_view> refused_function(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<uint32_t> pt_regs_offset(std::string_view name) {
-  // struct pt_regs of x86-64, in declaration order, 8 bytes each.
-  static constexpr std::array<std::string_view, 21> kRegs = {
-      "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",    "r8", "ax",
-      "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss"};
-  for (uint32_t i = 0; i < kRegs.size(); ++i)
-    if (kRegs[i] == name) return 8 * i;
-  return std::nullopt;
-}
-
 } // namespace btc::builtins

@@ -158,8 +158,4 @@ bool is_function_word(std::string_view name);
 // Functions of bpftrace 0.2x that btc refuses, with the reason (nullopt: not one of them).
 std::optional<std::string_view> refused_function(std::string_view name);
 
-// reg("name"): byte offset of an x86-64 register in struct pt_regs (also the start of
-// struct bpf_perf_event_data); nullopt for a name that is not a register.
-std::optional<uint32_t> pt_regs_offset(std::string_view name);
-
 } // namespace btc::builtins

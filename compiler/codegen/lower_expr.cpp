@@ -283,12 +283,14 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   case VarId::Username:
     return b_.CreateAnd(call_helper(Helper::GetCurrentUidGid, i64_ty(), {}), 0xffffffffull);
   case VarId::Sarg: {
-    // The Nth 8-byte stack slot above the return address: *(sp + 8 * (N + 1)).
+    // The Nth 8-byte stack slot of the caller's arguments: *(sp + offset + 8 * N), where
+    // offset skips what the call pushed (x86-64: the return address; aarch64: nothing).
+    const targets::Target& target = *info_.target;
     llvm::Value* sp =
-        b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, builtins::kPtRegsSp), llvm::Align(8));
+        b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, target.sp_offset), llvm::Align(8));
     auto* buf = stack_buffer(8, "sarg");
     zero_fill(buf, 8);
-    probe_read(buf, 8, b_.CreateAdd(sp, i64(8 * (index + 1))), e.type.as);
+    probe_read(buf, 8, b_.CreateAdd(sp, i64(target.stack_arg_offset + 8 * index)), e.type.as);
     return b_.CreateAlignedLoad(i64_ty(), buf, llvm::Align(8));
   }
   case VarId::Ctx:
@@ -298,8 +300,10 @@ llvm::Value* Lowerer::lower_builtin(const ast::Expr& e, const ast::Builtin& b) {
   case VarId::Ncpus:
     return config_u64(layout_.ncpus);
   case VarId::Usermode: {
-    llvm::Value* cs = context_load(gep(ctx_arg_, builtins::kPtRegsCs), Type::uint64());
-    return b_.CreateZExt(b_.CreateICmpEQ(b_.CreateAnd(cs, i64(3)), i64(3)), i64_ty());
+    // x86-64: ring 3 in cs; aarch64: EL0 in pstate.
+    const targets::ModeTest& t = info_.target->user_mode;
+    llvm::Value* reg = context_load(gep(ctx_arg_, t.offset), Type::uint64());
+    return b_.CreateZExt(b_.CreateICmpEQ(b_.CreateAnd(reg, i64(t.mask)), i64(t.value)), i64_ty());
   }
   case VarId::Probetype: {
     std::string_view name = probes::describe(spec_->kind).probetype();

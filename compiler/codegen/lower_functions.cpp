@@ -167,7 +167,8 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     return config_u64(info_.runtime_values_offset + 8 * info_.runtime_value_of.at(&e));
   case ValueFn::Reg: {
     // kprobe/uprobe ctx is struct pt_regs; perf-event ctx (bpf_perf_event_data) starts with it.
-    auto off = builtins::pt_regs_offset(c.args[0]->as<ast::StrLit>()->value).value_or(0);
+    auto off =
+        targets::register_offset(*info_.target, c.args[0]->as<ast::StrLit>()->value).value_or(0);
     return b_.CreateAlignedLoad(i64_ty(), gep(ctx_arg_, off), llvm::Align(8));
   }
   case ValueFn::Override:

@@ -245,6 +245,7 @@ int compile(const CompileOptions& o) {
   sopts.source = &*source;
   sopts.map_max_entries = o.map_keys_max;
   sopts.tool_name = tool_name(o);
+  sopts.target = o.target;
   sopts.default_helper_errors = o.helper_errors;
   if (!apply_config(program, o, sopts, diags)) {
     std::cerr << diag::render_all(diags, *source);
@@ -310,7 +311,7 @@ int compile(const CompileOptions& o) {
       return fail("-o OUT is required when the program comes from -e or stdin");
     out = fs::path(o.input_path).stem().string();
   }
-  auto base = find_runtime_base(o.debug);
+  auto base = find_runtime_base(*o.target, o.debug);
   if (!base) return fail(llvm::toString(base.takeError()));
   if (o.verbose) std::cerr << "btc: tool = " << *base << " + .btc_payload\n";
   auto err = write_tool(*base, abi::encode_payload(*obj, manifest_bytes), out);
@@ -319,8 +320,9 @@ int compile(const CompileOptions& o) {
   return 0;
 }
 
-int link_runtime(const std::string& output, bool verbose, bool debug) {
-  if (auto err = link_static_executable({}, output, verbose, debug)) {
+int link_runtime(const std::string& output, const targets::Target& target, bool verbose,
+                 bool debug) {
+  if (auto err = link_static_executable({}, output, target, verbose, debug)) {
     std::cerr << "btc: error: " << llvm::toString(std::move(err)) << "\n";
     return 1;
   }

@@ -4,6 +4,8 @@
 // requested intermediate artifacts; diagnostics on stderr. Returns the process exit status.
 #pragma once
 
+#include "targets/target.h"
+
 #include <string>
 #include <vector>
 
@@ -29,12 +31,14 @@ struct CompileOptions {
   bool strlen_given = false, map_keys_given = false;
   unsigned helper_errors = 0; // -k: 1, -kk: 2 (the tool's default -k level)
   std::vector<std::string> module_btfs; // --module-btf NAME=FILE
+  const targets::Target* target = &targets::host_target(); // --target
 };
 
 int compile(const CompileOptions& options);
 
 // Links the tool runtime executable (libbtc_runtime.a and its libraries) to `output`.
 // `debug`: keep the symbol table (btc-runtime-debug, for `btc --debug`).
-int link_runtime(const std::string& output, bool verbose, bool debug);
+int link_runtime(const std::string& output, const targets::Target& target, bool verbose,
+                 bool debug);
 
 } // namespace btc::driver

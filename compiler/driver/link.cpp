@@ -20,6 +20,7 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "btc/check.h"
 #include "btc/payload.h"
 #include "link_config.h"
 
@@ -123,52 +124,71 @@ llvm::Expected<std::string> find_runtime_file(const std::string& name,
   return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory), msg);
 }
 
+// The link configuration of `target`, or an error naming the targets this btc was built for.
+llvm::Expected<const link_config::TargetLink*> target_link(const targets::Target& target) {
+  std::string built;
+  for (const link_config::TargetLink& t : link_config::kTargets) {
+    if (t.arch == target.name) return &t;
+    built += (built.empty() ? "" : ", ") + std::string(t.arch);
+  }
+  return llvm::createStringError(
+      std::errc::not_supported,
+      "this btc was built without the %s runtime (it has: %s); build btc with "
+      "-DBTC_TARGETS=\"x86_64;aarch64\" to write %s tools",
+      std::string(target.name).c_str(), built.c_str(), std::string(target.name).c_str());
+}
+
 } // namespace
 
-llvm::Expected<std::string> find_runtime_library() {
-  return find_runtime_file(link_config::kRuntimeArchiveName, link_config::kRuntimeBuildPath);
+llvm::Expected<std::string> find_runtime_library(const targets::Target& target) {
+  auto link = target_link(target);
+  if (!link) return link.takeError();
+  std::string name = link_config::kRuntimeArchiveName;
+  if (!target.runtime_suffix.empty()) name = std::string(target.name) + "/" + name;
+  return find_runtime_file(name, (*link)->runtime_build_path);
 }
 
-llvm::Expected<std::string> find_runtime_base(bool debug) {
-  if (!debug)
-    return find_runtime_file(link_config::kRuntimeBaseName, link_config::kRuntimeBaseBuildPath);
-  std::string build = link_config::kRuntimeBaseBuildPath;
-  return find_runtime_file(std::string(link_config::kRuntimeBaseName) + kDebugSuffix,
-                           build.empty() ? build : build + kDebugSuffix);
+llvm::Expected<std::string> find_runtime_base(const targets::Target& target, bool debug) {
+  auto link = target_link(target);
+  if (!link) return link.takeError();
+  std::string name = link_config::kRuntimeBaseName + std::string(target.runtime_suffix);
+  std::string build = (*link)->runtime_base_build_path;
+  if (!debug) return find_runtime_file(name, build);
+  return find_runtime_file(name + kDebugSuffix, build.empty() ? build : build + kDebugSuffix);
 }
 
-std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
+std::vector<std::string> static_link_args(const targets::Target& target,
+                                          const std::vector<std::string>& inputs,
                                           const std::string& runtime_library,
                                           const std::string& output, bool keep_symbols) {
+  const link_config::TargetLink* found = nullptr;
+  for (const link_config::TargetLink& t : link_config::kTargets)
+    if (t.arch == target.name) found = &t;
+  BTC_CHECK(found != nullptr, "static_link_args is called for a target btc was built for");
+  const link_config::TargetLink& link = *found;
   // --gc-sections drops unused library code (the runtime is built with -ffunction-sections);
   // --strip-all drops the symbol table too (~0.45 MB), --strip-debug only the DWARF.
-  std::vector<std::string> args = {"ld.lld",
-                                   "-static",
-                                   "--gc-sections",
-                                   keep_symbols ? "--strip-debug" : "--strip-all",
-                                   "-o",
-                                   output,
-                                   link_config::kCrt1,
-                                   link_config::kCrti,
-                                   link_config::kCrtBegin};
+  std::vector<std::string> args = {
+      "ld.lld",     "-static", "--gc-sections", keep_symbols ? "--strip-debug" : "--strip-all",
+      "-o",         output,    link.crt1,       link.crti,
+      link.crtbegin};
   args.insert(args.end(), inputs.begin(), inputs.end());
   args.push_back("--start-group");
   args.push_back(runtime_library);
-  for (const char* archive : link_config::kArchives)
-    args.push_back(archive);
+  for (const char* archive : link.archives) args.push_back(archive);
   args.push_back("--end-group");
-  args.push_back(link_config::kCrtEnd);
-  args.push_back(link_config::kCrtn);
+  args.push_back(link.crtend);
+  args.push_back(link.crtn);
   return args;
 }
 
 llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
-                                   const std::string& output_path, bool verbose,
-                                   bool keep_symbols) {
+                                   const std::string& output_path, const targets::Target& target,
+                                   bool verbose, bool keep_symbols) {
   if (lld_unusable)
     return llvm::createStringError(std::errc::operation_not_permitted,
                                    "lld cannot run again in this process after a crash");
-  auto runtime = find_runtime_library();
+  auto runtime = find_runtime_library(target);
   if (!runtime)
     return runtime.takeError();
   auto tmp_path = make_temp_output(output_path);
@@ -177,7 +197,7 @@ llvm::Error link_static_executable(const std::vector<std::string>& input_objects
   TempFile tmp(*tmp_path);
 
   const std::vector<std::string> args =
-      static_link_args(input_objects, *runtime, tmp.path(), keep_symbols);
+      static_link_args(target, input_objects, *runtime, tmp.path(), keep_symbols);
   std::vector<const char*> argv;
   argv.reserve(args.size());
   for (const std::string& a : args)

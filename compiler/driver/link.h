@@ -15,6 +15,8 @@
 
 #include <llvm/Support/Error.h>
 
+#include "targets/target.h"
+
 namespace btc::driver {
 
 // Where libbtc_runtime.a (find_runtime_library) or the linked btc-runtime (find_runtime_base)
@@ -23,13 +25,17 @@ namespace btc::driver {
 //      a typo does not silently pick another runtime),
 //   2. <dir of the running btc>/<relative install dir>/<name> (e.g. ../lib/btc),
 //   3. the build tree's file.
-llvm::Expected<std::string> find_runtime_library();
+llvm::Expected<std::string> find_runtime_library(const targets::Target& target);
 // The tool runtime with its symbol table (`btc --debug`) is btc-runtime-debug beside it.
 inline constexpr const char* kDebugSuffix = "-debug";
-llvm::Expected<std::string> find_runtime_base(bool debug);
+// Another target's files carry its name: btc-runtime-aarch64, aarch64/libbtc_runtime.a. An
+// error when this btc was built without that target (BTC_TARGETS).
+llvm::Expected<std::string> find_runtime_base(const targets::Target& target, bool debug);
 
-// The full lld argument vector (argv[0] = "ld.lld") for linking `inputs` into `output`.
-std::vector<std::string> static_link_args(const std::vector<std::string>& inputs,
+// The full lld argument vector (argv[0] = "ld.lld") for linking `inputs` into `output` for
+// `target` (a target this btc was built for).
+std::vector<std::string> static_link_args(const targets::Target& target,
+                                          const std::vector<std::string>& inputs,
                                           const std::string& runtime_library,
                                           const std::string& output, bool keep_symbols);
 
@@ -40,7 +46,8 @@ std::vector<std::string> static_link_args(const std::vector<std::string>& inputs
 // messages to stderr. lld may not be safely re-runnable after some failures; a second call
 // after such a failure returns an error instead of linking.
 llvm::Error link_static_executable(const std::vector<std::string>& input_objects,
-                                   const std::string& output_path, bool verbose, bool keep_symbols);
+                                   const std::string& output_path, const targets::Target& target,
+                                   bool verbose, bool keep_symbols);
 
 // Writes the tool `output_path` (mode 0755): the runtime executable `base_path` with
 // `payload` appended as its .btc_payload section. Written to a temporary file next to the

@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
   app.add_flag("-k", k_count,
                "make the tool warn by default when a BPF helper call fails (-kk: also probe "
                "reads), as bpftrace's -k/-kk");
+  std::string target_name;
+  app.add_option("--target", target_name,
+                 "architecture of the tool: x86_64 or aarch64 (default: this machine's)")
+      ->check(CLI::IsMember({"x86_64", "aarch64"}));
   app.add_flag("-v,--verbose", o.verbose, "verbose output");
   app.add_flag("--debug", o.debug,
                "keep the runtime's symbol table in the tool (for perf or gdb on the tool "
@@ -68,7 +72,9 @@ int main(int argc, char** argv) {
   std::string runtime_out;
   app.add_option("--link-runtime", runtime_out, "")->group("");
   CLI11_PARSE(app, argc, argv);
-  if (!runtime_out.empty()) return btc::driver::link_runtime(runtime_out, o.verbose, o.debug);
+  if (!target_name.empty()) o.target = btc::targets::find_target(target_name);
+  if (!runtime_out.empty())
+    return btc::driver::link_runtime(runtime_out, *o.target, o.verbose, o.debug);
   o.strlen_given = o.strlen_given || app.count("--strlen") > 0;
   o.map_keys_given = o.map_keys_given || app.count("--map-keys-max") > 0;
 

@@ -97,7 +97,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
   m.description = header_comment(source.text());
   m.btc_version = BTC_VERSION;
   m.script_sha256 = sha256_hex(source.text());
-  m.target_arch = info.target_arch;
+  m.target_arch = std::string(info.target->name);
   TypeTable types(m.types);
 
   for (const auto& mi : info.maps) {

@@ -45,8 +45,9 @@ Type Provider::func_type() const {
   return Type::simple(ast::TypeKind::Ksym, 8);
 }
 
-std::optional<std::string> Provider::arg_index_error(uint32_t n, const std::string& name) const {
-  if (n > 5) return "x86_64 doesn't support " + name;
+std::optional<std::string> Provider::arg_index_error(uint32_t n, const std::string& name,
+                                                     const targets::Target& target) const {
+  if (n >= target.arg_offsets.size()) return std::string(target.name) + " doesn't support " + name;
   return std::nullopt;
 }
 
@@ -57,12 +58,14 @@ std::string Provider::section(const AttachSpec&, bool) const {
 }
 
 llvm::Value* Provider::lower_arg(LowerContext& lx, uint32_t n) const {
-  uint32_t off = arg_array_ctx(lx.twin()) ? 8 * n : (n < 6 ? builtins::kPtRegsArgs[n] : 0);
+  const auto& regs = lx.program_info().target->arg_offsets;
+  uint32_t off = arg_array_ctx(lx.twin()) ? 8 * n : (n < regs.size() ? regs[n] : 0);
   return lx.ctx_u64(off);
 }
 
 llvm::Value* Provider::lower_retval(LowerContext& lx) const {
-  uint32_t off = arg_array_ctx(lx.twin()) ? 8 * lx.func_arg_slots() : builtins::kPtRegsAx;
+  uint32_t off =
+      arg_array_ctx(lx.twin()) ? 8 * lx.func_arg_slots() : lx.program_info().target->retval_offset;
   return lx.ctx_u64(off);
 }
 

@@ -166,7 +166,8 @@ public:
   virtual ast::Type ctx_type(SemaContext& cx, ast::Expr& e) const;
   virtual ast::Type func_type() const;
   // argN beyond the registers: the error, if this kind has registers only.
-  virtual std::optional<std::string> arg_index_error(uint32_t n, const std::string& name) const;
+  virtual std::optional<std::string> arg_index_error(uint32_t n, const std::string& name,
+                                                     const targets::Target& target) const;
   // Text added to "The retval builtin can only be used with ..." (tracepoint: use args->ret).
   virtual std::string_view retval_hint() const { return {}; }
   // printf in this kind's programs (iter: the kernel's bpf_seq_printf formats it).

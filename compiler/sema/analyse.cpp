@@ -27,6 +27,7 @@ std::optional<ProgramInfo> Checker::run() {
     reporting_ = pass == 1;
     ProgramInfo fresh;
     fresh.strlen = options_.strlen;
+    fresh.target = options_.target; // read by every check that knows registers
     fresh.enum_values = std::move(info_.enum_values);
     info_ = std::move(fresh);
     programs_of_.clear();

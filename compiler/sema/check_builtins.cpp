@@ -39,6 +39,9 @@ Type Checker::stack_type(bool user, abi::StackMode mode, uint32_t limit, bool dw
 Type Checker::check_dw_ustack(ast::Expr& e, abi::StackMode mode, uint32_t limit) {
   if (unstable_setting("dw_ustack", "warn") == "error")
     error(e.range, "dw_ustack() is turned off by the config block (unstable_dw_ustack = error)");
+  if (!info_.target->dwarf_unwind)
+    error(e.range, "dw_ustack() unwinds x86-64 registers only; ustack works on " +
+                       std::string(info_.target->name));
   if (!options_.btf) {
     error(e.range, "dw_ustack() needs kernel BTF when compiling: its unwinder reads the "
                    "traced process's memory mappings (struct vm_area_struct)");
@@ -185,7 +188,7 @@ Type Checker::check_builtin(ast::Expr& e, ast::Builtin& b) {
   case VarId::Cpid: return Type::uint64();
   case VarId::Username: return Type::simple(ast::TypeKind::Username, 8);
   case VarId::Arg:
-    if (auto msg = probes::provider(probe_->kind).arg_index_error(index, b.name)) {
+    if (auto msg = probes::provider(probe_->kind).arg_index_error(index, b.name, *info_.target)) {
       error(e.range, *msg);
       return Type::none();
     }

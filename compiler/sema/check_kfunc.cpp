@@ -8,8 +8,14 @@ namespace btc::sema {
 const btf::KfuncSignature* Checker::kfunc_sig(const std::string& func) {
   if (!options_.btf) return nullptr;
   auto it = kfunc_sigs_.find(func);
-  if (it == kfunc_sigs_.end())
-    it = kfunc_sigs_.emplace(func, btf::kfunc_signature(*options_.btf, func)).first;
+  if (it == kfunc_sigs_.end()) {
+    // A syscall function of the target (__arm64_sys_openat) has the same prototype as the
+    // build BTF's own (__x64_sys_openat) when that BTF is another architecture's.
+    std::optional<btf::KfuncSignature> sig;
+    for (const std::string& name : targets::function_spellings(*info_.target, func))
+      if ((sig = btf::kfunc_signature(*options_.btf, name))) break;
+    it = kfunc_sigs_.emplace(func, std::move(sig)).first;
+  }
   return it->second ? &*it->second : nullptr;
 }
 

@@ -62,8 +62,9 @@ Type Checker::check_reg(ast::Expr& e, ast::Call& c, const std::string& probe_nam
     return Type::uint64();
   }
   c.args[0]->type = Type::string(static_cast<uint32_t>(lit->value.size() + 1));
-  if (!builtins::pt_regs_offset(lit->value))
-    error(e.range, "'" + lit->value + "' is not a valid register on this architecture (x86_64)");
+  if (!targets::register_offset(*info_.target, lit->value))
+    error(e.range, "'" + lit->value + "' is not a valid register on this architecture (" +
+                       std::string(info_.target->name) + ")");
   probe_->needs_pt_regs = true;
   return Type::uint64().in(probe_memory());
 }

@@ -12,6 +12,7 @@
 #include "btf/kernel_btf.h"
 #include "btf/tracepoint.h"
 #include "probes/probes.h"
+#include "targets/target.h"
 
 #include <cstdint>
 #include <map>
@@ -95,7 +96,7 @@ struct ProgramInfo {
   std::vector<ProbeInfo> probes;
   std::vector<PositionalUse> positionals;
   uint32_t max_positional = 0;
-  std::string target_arch = "x86_64"; // the tool's architecture (btc --target)
+  const targets::Target* target = &targets::host_target(); // the tool's architecture
   uint32_t strlen = 64;
   std::vector<RuntimeValueUse> runtime_values;
   // getopt() options (offsets in the config fixed by fix_config_layout), and which option

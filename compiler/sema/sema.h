@@ -10,6 +10,7 @@
 #include "ast/ast.h"
 #include "diag/diag.h"
 #include "sema/program_info.h"
+#include "targets/target.h"
 
 #include <vector>
 
@@ -36,6 +37,7 @@ struct SemaOptions {
   // (libbpf-tools use 256 KiB); `config = { perf_rb_pages = N }` changes it.
   uint32_t ringbuf_bytes = 1 << 20;
   std::string tool_name = "btc";
+  const targets::Target* target = &targets::host_target(); // btc --target
   uint32_t default_helper_errors = 0;
   // From the script's config block (config_block.h).
   abi::StackMode stack_mode = abi::StackMode::Bpftrace; // kstack/ustack without a mode

@@ -88,7 +88,12 @@ public:
         return {};
       }
     } else {
-      if (!kbtf->func_proto(spec.func)) {
+      // Typed from the BTF btc compiles against, which may be another architecture's: a
+      // syscall function is found there under that architecture's prefix.
+      // (Checker::kfunc_sig reads the prototype under the same spelling.)
+      auto spellings = targets::function_spellings(*cx.info().target, spec.func);
+      if (std::none_of(spellings.begin(), spellings.end(),
+                       [&](const std::string& name) { return kbtf->func_proto(name); })) {
         report_missing(cx, *kbtf, spec.func, ap.range);
         return {};
       }

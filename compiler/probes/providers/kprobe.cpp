@@ -61,7 +61,7 @@ public:
   llvm::Value* lower_func(LowerContext& lx) const override {
     // bpf_get_func_ip answers 0 for a kprobe inside a function (6.1 and later): the
     // interrupted instruction pointer, as 0.17 reads it, lies inside FUNC as well.
-    if (lx.spec().offset != 0 && !lx.twin()) return lx.ctx_u64(builtins::kPtRegsIp);
+    if (lx.spec().offset != 0 && !lx.twin()) return lx.ctx_u64(lx.program_info().target->ip_offset);
     return Provider::lower_func(lx);
   }
 

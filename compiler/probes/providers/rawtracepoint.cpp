@@ -38,7 +38,8 @@ public:
     return btf_args_field(cx, e, f);
   }
 
-  std::optional<std::string> arg_index_error(uint32_t, const std::string&) const override {
+  std::optional<std::string> arg_index_error(uint32_t, const std::string&,
+                                             const targets::Target&) const override {
     return std::nullopt;
   }
 

@@ -138,7 +138,7 @@ public:
     // usym value {ip, pid}: the address of the probed instruction in the process.
     auto& b = lx.builder();
     auto* buf = lx.stack_buffer(16, "usym", true);
-    b.CreateAlignedStore(lx.ctx_u64(builtins::kPtRegsIp), buf, llvm::Align(8));
+    b.CreateAlignedStore(lx.ctx_u64(lx.program_info().target->ip_offset), buf, llvm::Align(8));
     llvm::Value* pid_tgid = lx.call_helper(builtins::Helper::GetCurrentPidTgid, b.getInt64Ty(), {});
     b.CreateAlignedStore(b.CreateLShr(pid_tgid, 32), lx.gep(buf, 8), llvm::Align(8));
     return buf;

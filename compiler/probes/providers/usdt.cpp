@@ -49,7 +49,8 @@ public:
 
   // usdt arguments come from the note's specs, not registers: arg0..arg9 (0.17 said
   // "x86_64 doesn't support arg6" for usdt too, see docs/compat.md).
-  std::optional<std::string> arg_index_error(uint32_t, const std::string&) const override {
+  std::optional<std::string> arg_index_error(uint32_t, const std::string&,
+                                             const targets::Target&) const override {
     return std::nullopt;
   }
 

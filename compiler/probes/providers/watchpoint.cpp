@@ -223,7 +223,7 @@ void WatchpointProvider::lower_companions(LowerContext& lx, const sema::ProbeInf
   branch_unless(b.CreateICmpEQ(tgid, traced), "traced");
 
   uint32_t arg = static_cast<uint32_t>(std::clamp(spec.watch_arg, 0, kMaxWatchArg));
-  llvm::Value* addr = lx.ctx_u64(builtins::kPtRegsArgs[arg]);
+  llvm::Value* addr = lx.ctx_u64(lx.program_info().target->arg_offsets[arg]);
   llvm::Value* rec = lx.reserve_event(24);
   branch_unless(b.CreateICmpNE(rec, llvm::ConstantPointerNull::get(b.getPtrTy())), "reserved");
   b.CreateAlignedStore(lx.i64(p.companion_events[i]), rec, llvm::Align(8));

@@ -173,7 +173,16 @@ bool parse_memory(std::string_view s, UsdtArg& a, std::string& err) {
   return true;
 }
 
-std::optional<UsdtArg> parse_one(std::string_view tok, std::string& err) {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<UsdtArg> parse_one_arm64(std::string_view tok, std::string_view op, UsdtArg a,
+                                       std::string& err);
+
+std::optional<UsdtArg> parse_one(std::string_view tok, UsdtSyntax syntax, std::string& err) {
   UsdtArg a;
   std::string_view op = tok;
   size_t at = tok.find('@');
@@ -193,6 +202,12 @@ std::optional<UsdtArg> parse_one(std::string_view tok, std::string& err) {
   if (op.empty()) {
     err = "missing operand in '" + std::string(tok) + "'";
     return std::nullopt;
+  }
+  switch (syntax) {
+  case UsdtSyntax::Aarch64:
+    return parse_one_arm64(tok, op, a, err);
+  case UsdtSyntax::X86_64:
+    break;
   }
   if (op[0] == '%') {
     auto r = parse_reg(op, err);
@@ -215,6 +230,60 @@ std::optional<UsdtArg> parse_one(std::string_view tok, std::string& err) {
     err += " in '" + std::string(tok) + "'";
     return std::nullopt;
   }
+  return a;
+}
+
+// aarch64: "x0".."x30", their 32-bit views "w0".."w30", "sp" (struct user_pt_regs: regs[31],
+// sp, pc, pstate).
+std::optional<UsdtRegister> arm64_register(std::string_view name) {
+  if (name == "sp") return UsdtRegister{248, 0};
+  if (name.size() < 2 || (name[0] != 'x' && name[0] != 'w')) return std::nullopt;
+  uint32_t n = 0;
+  auto [p, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), n);
+  if (ec != std::errc() || p != name.data() + name.size() || n > 30) return std::nullopt;
+  return UsdtRegister{static_cast<uint16_t>(8 * n), 0};
+}
+
+std::optional<UsdtArg> parse_one_arm64(std::string_view tok, std::string_view op, UsdtArg a,
+                                       std::string& err) {
+  auto reg = [&](std::string_view name) {
+    auto r = arm64_register(name);
+    if (!r) err = "unknown register '" + std::string(name) + "' in '" + std::string(tok) + "'";
+    return r;
+  };
+  if (op.front() == '[') {
+    if (op.back() != ']') {
+      err = "unterminated memory operand in '" + std::string(tok) + "'";
+      return std::nullopt;
+    }
+    std::string_view inner = op.substr(1, op.size() - 2);
+    size_t comma = inner.find(',');
+    auto base = reg(trim(inner.substr(0, comma)));
+    if (!base) return std::nullopt;
+    a.kind = UsdtArgKind::Deref;
+    a.has_base = true;
+    a.base = *base;
+    if (comma != std::string_view::npos) {
+      std::string_view off = trim(inner.substr(comma + 1));
+      if (!off.empty() && off.front() == '#') off.remove_prefix(1);
+      auto v = parse_int(off);
+      if (!v) {
+        err = "bad offset in '" + std::string(tok) + "'";
+        return std::nullopt;
+      }
+      a.value = *v;
+    }
+    return a;
+  }
+  if (auto v = parse_int(op.front() == '#' ? op.substr(1) : op)) {
+    a.kind = UsdtArgKind::Const;
+    a.value = *v;
+    return a;
+  }
+  auto r = reg(op);
+  if (!r) return std::nullopt;
+  a.kind = UsdtArgKind::Reg;
+  a.base = *r;
   return a;
 }
 
@@ -257,15 +326,24 @@ std::optional<UsdtRegister> usdt_register(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err) {
+std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err,
+                                                    UsdtSyntax syntax) {
   std::vector<UsdtArg> out;
   size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    // An aarch64 memory operand holds a space: "-4@[sp, 12]".
+    for (bool in_brackets = false;
+         i < text.size() && (in_brackets || !std::isspace(static_cast<unsigned char>(text[i])));
+         ++i) {
+      if (text[i] == '[')
+        in_brackets = true;
+      else if (text[i] == ']')
+        in_brackets = false;
+    }
     if (start == i) break;
-    auto a = parse_one(text.substr(start, i - start), err);
+    auto a = parse_one(text.substr(start, i - start), syntax, err);
     if (!a) return std::nullopt;
     out.push_back(std::move(*a));
   }

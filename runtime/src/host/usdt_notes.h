@@ -61,8 +61,19 @@ struct UsdtArg {
   std::string symbol;       // Deref: displacement relative to this symbol's address
 };
 
+// The assembler syntax of the argument specs: the architecture the tool was built for, where
+// the traced binaries were compiled. x86-64: "-4@-20(%rbp)", "8@%rdi", "4@$5"; aarch64
+// (registers x0..x30 / w0..w30 / sp): "-4@[sp, 12]", "8@x1", "4@[x2]", "-8@5".
+enum class UsdtSyntax { X86_64, Aarch64 };
+#if defined(__aarch64__)
+inline constexpr UsdtSyntax kHostUsdtSyntax = UsdtSyntax::Aarch64;
+#else
+inline constexpr UsdtSyntax kHostUsdtSyntax = UsdtSyntax::X86_64;
+#endif
+
 // Parses a whitespace-separated argument list; nullopt and `err` on a malformed spec.
-std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err);
+std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err,
+                                                    UsdtSyntax syntax = kHostUsdtSyntax);
 
 // The BPF-side spec of `arg` for a probe at virtual address `probe_vaddr`. Absolute and
 // rip-relative addresses become ip-relative (address = pt_regs ip + value), so they hold in

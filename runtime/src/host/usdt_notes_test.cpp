@@ -253,3 +253,40 @@ TEST(UsdtFile, Python311Notes) {
 
 } // namespace
 } // namespace btc::rt
+
+namespace btc::rt {
+namespace {
+
+// aarch64 specs as gcc writes them for arm64 binaries (the tool built for aarch64 parses these).
+TEST(UsdtArm64Test, RegistersMemoryAndConstants) {
+  std::string err;
+  auto args =
+      parse_usdt_args("8@x1 -4@[sp, 12] 4@[x2] -8@5 4@w7 8@[x29, -16]", err, UsdtSyntax::Aarch64);
+  ASSERT_TRUE(args) << err;
+  ASSERT_EQ(args->size(), 6u);
+  EXPECT_EQ((*args)[0].kind, abi::UsdtArgKind::Reg);
+  EXPECT_EQ((*args)[0].base.offset, 8);
+  EXPECT_EQ((*args)[1].kind, abi::UsdtArgKind::Deref);
+  EXPECT_EQ((*args)[1].base.offset, 248); // sp
+  EXPECT_EQ((*args)[1].value, 12);
+  EXPECT_TRUE((*args)[1].is_signed);
+  EXPECT_EQ((*args)[1].size, 4);
+  EXPECT_EQ((*args)[2].base.offset, 16);
+  EXPECT_EQ((*args)[2].value, 0);
+  EXPECT_EQ((*args)[3].kind, abi::UsdtArgKind::Const);
+  EXPECT_EQ((*args)[3].value, 5);
+  EXPECT_EQ((*args)[4].base.offset, 56); // w7 is x7's low half
+  EXPECT_EQ((*args)[5].base.offset, 232);
+  EXPECT_EQ((*args)[5].value, -16);
+}
+
+TEST(UsdtArm64Test, BadSpecsAreNamed) {
+  std::string err;
+  EXPECT_FALSE(parse_usdt_args("8@x31", err, UsdtSyntax::Aarch64));
+  EXPECT_NE(err.find("unknown register 'x31'"), std::string::npos) << err;
+  EXPECT_FALSE(parse_usdt_args("8@[x1, 4", err, UsdtSyntax::Aarch64));
+  EXPECT_FALSE(parse_usdt_args("8@%rdi", err, UsdtSyntax::Aarch64));
+}
+
+} // namespace
+} // namespace btc::rt
