@@ -1,10 +1,31 @@
-# syscall_table.cmake: writes OUT with one `{N, "name"},` line per `#define __NR_name N` of
-# the system call header IN (linux-libc-dev's asm/unistd_64.h). Run with cmake -P.
-file(STRINGS "${IN}" lines REGEX "^#define __NR_[A-Za-z0-9_]+ [0-9]+")
+# syscall_table.cmake: writes OUT with one `{N, "name"},` line per system call of the header
+# IN: `#define __NR_name N` lines (x86-64's asm/unistd_64.h as linux-libc-dev ships it, or the
+# `gcc -E -dM` macro dump of an architecture's asm/unistd.h). A name defined as another macro
+# (asm-generic's `#define __NR_fcntl __NR3264_fcntl`) takes that macro's number; __NR_syscalls
+# (the count) is not a system call. Run with cmake -P.
+file(STRINGS "${IN}" lines REGEX "^#define __NR[A-Za-z0-9_]+ [A-Za-z0-9_]+")
 set(body "")
 foreach(line IN LISTS lines)
-  string(REGEX REPLACE "^#define __NR_([A-Za-z0-9_]+) ([0-9]+).*$" "{\\2, \"\\1\"}," entry "${line}")
-  string(APPEND body "${entry}\n")
+  string(REGEX REPLACE "^#define (__NR[A-Za-z0-9_]+) ([A-Za-z0-9_]+).*$" "\\1;\\2" pair "${line}")
+  list(GET pair 0 macro)
+  list(GET pair 1 value)
+  set(number_${macro} "${value}")
+endforeach()
+foreach(line IN LISTS lines)
+  if(NOT line MATCHES "^#define __NR_([A-Za-z0-9_]+) ([A-Za-z0-9_]+)")
+    continue()
+  endif()
+  set(name "${CMAKE_MATCH_1}")
+  set(value "${CMAKE_MATCH_2}")
+  if(name STREQUAL "syscalls")
+    continue()
+  endif()
+  if(NOT value MATCHES "^[0-9]+$")
+    set(value "${number_${value}}")
+  endif()
+  if(value MATCHES "^[0-9]+$")
+    string(APPEND body "{${value}, \"${name}\"},\n")
+  endif()
 endforeach()
 if(body STREQUAL "")
   message(FATAL_ERROR "no system calls found in ${IN}")

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "targets/target.h"
+
 namespace btc::builtins {
 
 struct NameTable {
@@ -15,9 +17,11 @@ struct NameTable {
   uint32_t width = 0;             // bytes per entry (the longest name and its NUL, 8-aligned)
 };
 
-// x86-64 system call names by number (from linux-libc-dev's asm/unistd_64.h when btc was
-// built); unknown numbers read "Unknown syscall", as bpftrace 0.2x prints.
-const NameTable& syscall_names();
+// The target's system call names by number (x86-64: linux-libc-dev's asm/unistd_64.h; aarch64:
+// the cross toolchain's asm/unistd.h, when btc was built with that target), taken when btc
+// was built; unknown numbers read "Unknown syscall", as bpftrace 0.2x prints. nullptr when
+// this btc has no table for the target.
+const NameTable* syscall_names(const targets::Target& target);
 // Signal descriptions by number as strsignal(3) gives them (1 -> "Hangup"); "N/A" otherwise.
 const NameTable& signal_names();
 

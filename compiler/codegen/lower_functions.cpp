@@ -317,7 +317,7 @@ llvm::Value* Lowerer::lower_function(const ast::Expr& e, const ast::Call& c, bui
     if (!c.args[0]->as<ast::MapRef>()) return stack_depth(*c.args[0]);
     return lower_map_len(*c.args[0]->as<ast::MapRef>());
   case ValueFn::SyscallName:
-    return lower_name_lookup(builtins::syscall_names(), *c.args[0]);
+    return lower_name_lookup(*builtins::syscall_names(*info_.target), *c.args[0]);
   case ValueFn::SignalName:
     return lower_name_lookup(builtins::signal_names(), *c.args[0]);
   case ValueFn::Getopt: {

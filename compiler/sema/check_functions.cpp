@@ -184,7 +184,11 @@ Type Checker::check_function(ast::Expr& e, ast::Call& c, const builtins::FuncDes
     return check_getopt(e, c);
   case ValueFn::SyscallName:
     int_arg(0);
-    return Type::string(builtins::syscall_names().width);
+    if (const builtins::NameTable* t = builtins::syscall_names(*info_.target))
+      return Type::string(t->width);
+    error(e.range, "syscall_name(): this btc has no " + std::string(info_.target->name) +
+                       " system call table (build it with -DBTC_TARGETS=\"x86_64;aarch64\")");
+    return Type::none();
   case ValueFn::SignalName:
     int_arg(0);
     return Type::string(builtins::signal_names().width);
