@@ -7,7 +7,6 @@
 namespace btc::btf {
 
 namespace {
-constexpr uint32_t kRegisterArgs = 6; // x86-64: rdi rsi rdx rcx r8 r9
 
 // A pointer whose pointee carries the BTF type tag "user" (`char __user *`).
 bool is_user_pointer(const btf::KernelBtf& btf, uint32_t id) {
@@ -30,24 +29,27 @@ bool is_user_pointer(const btf::KernelBtf& btf, uint32_t id) {
 } // namespace
 
 namespace {
-KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto);
+KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto,
+                            uint32_t register_slots);
 } // namespace
 
-std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func) {
+std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func,
+                                              uint32_t register_slots) {
   auto proto = btf.func_proto(func);
   if (!proto) return std::nullopt;
-  return signature_of(btf, &*proto);
+  return signature_of(btf, &*proto, register_slots);
 }
 
 std::optional<KfuncSignature> raw_tracepoint_signature(const btf::KernelBtf& btf,
                                                        std::string_view event) {
   auto proto = btf.raw_tracepoint_proto(event);
   if (!proto) return std::nullopt;
-  return signature_of(btf, &*proto);
+  return signature_of(btf, &*proto, 6); // no kprobe twin reads these registers
 }
 
 namespace {
-KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto) {
+KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* proto,
+                            uint32_t register_slots) {
   KfuncSignature sig;
   uint32_t slot = 0;
   for (const auto& p : proto->params) {
@@ -64,7 +66,7 @@ KfuncSignature signature_of(const btf::KernelBtf& btf, const btf::FuncProto* pro
     slot += slots;
     sig.args.push_back(std::move(a));
   }
-  if (slot > kRegisterArgs) sig.register_args = false;
+  if (slot > register_slots) sig.register_args = false;
   sig.retval_slot = slot;
   if (proto->ret_type_id != 0) {
     sig.retval = btf.to_ast_type(proto->ret_type_id);

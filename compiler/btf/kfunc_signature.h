@@ -29,12 +29,15 @@ struct KfuncSignature {
   std::vector<KfuncArg> args;
   ast::Type retval;        // None for void functions
   uint32_t retval_slot = 0; // == number of argument slots
-  // Every argument is an integer or pointer in one of the six x86-64 argument registers and
-  // the return value fits rax: a kprobe/kretprobe can read the same values from pt_regs.
+  // Every argument is an integer or pointer in one of the target's argument registers and
+  // the return value fits the return register: a kprobe/kretprobe can read the same values
+  // from pt_regs.
   bool register_args = true;
 };
 
-std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func);
+// `register_slots`: how many argument registers the target has (x86-64 6, aarch64 8).
+std::optional<KfuncSignature> kfunc_signature(const btf::KernelBtf& btf, std::string_view func,
+                                              uint32_t register_slots = 6);
 // rawtracepoint:EVENT: its arguments after `void *__data` (no return value).
 std::optional<KfuncSignature> raw_tracepoint_signature(const btf::KernelBtf& btf,
                                                        std::string_view event);

@@ -111,6 +111,10 @@ TEST(KfuncSignature, SeventhArgumentIsOnTheStack) {
   ASSERT_TRUE(sig);
   EXPECT_EQ(sig->retval_slot, 7u);
   EXPECT_FALSE(sig->register_args);
+  // aarch64 passes eight arguments in registers (x0..x7).
+  auto arm64 = kfunc_signature(k, "f_many", 8);
+  ASSERT_TRUE(arm64);
+  EXPECT_TRUE(arm64->register_args);
 }
 
 TEST(KfuncSignature, UnknownFunction) {

@@ -13,7 +13,9 @@ const btf::KfuncSignature* Checker::kfunc_sig(const std::string& func) {
     // build BTF's own (__x64_sys_openat) when that BTF is another architecture's.
     std::optional<btf::KfuncSignature> sig;
     for (const std::string& name : targets::function_spellings(*info_.target, func))
-      if ((sig = btf::kfunc_signature(*options_.btf, name))) break;
+      if ((sig = btf::kfunc_signature(*options_.btf, name,
+                                      static_cast<uint32_t>(info_.target->arg_offsets.size()))))
+        break;
     it = kfunc_sigs_.emplace(func, std::move(sig)).first;
   }
   return it->second ? &*it->second : nullptr;
