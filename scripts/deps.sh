@@ -38,6 +38,8 @@ if [ "$(dpkg --print-architecture)" = amd64 ]; then
   fi
   install_missing -- crossbuild-essential-arm64 libbpf-dev:arm64 libelf-dev:arm64 \
     zlib1g-dev:arm64 qemu-user-static
+  # ...and to boot Debian's arm64 kernel with them (tests/kernels/run_arm64.py).
+  install_missing --no-install-recommends -- qemu-system-arm
 fi
 # Kernel suite (tests/kernels): qemu boots Debian's 6.1 kernel with a busybox initramfs.
 # Without recommends: the suite needs only the TCG system emulator, not qemu's GUI stack.
