@@ -62,6 +62,9 @@ CASES: List[Tuple[str, str, str, str, List[str]]] = [
      'uretprobe:/t/prog:add { printf("add returned %d\\n", retval); }\n'
      'uprobe:/t/prog:nine { printf("sarg0=%d\\n", sarg0); }',
      "-c /t/prog", "", [r"^add\(40, 2\) usermode=1$", r"^add returned 42$", r"^sarg0=9$"]),
+    ("usdt_operands",
+     'usdt:/t/usdtprog:btc:probe { printf("usdt %d %lld %d\\n", arg0, arg1, arg2); }',
+     "-c /t/usdtprog", "", [r"^usdt -42 77 -7$", r"^usdt 5 1234567890123 -7$"]),
     ("opensnoop",
      None, CAT, "", [r"^\d+\s+cat\s+3\s+0 /etc/hostname$"]),
 ]
@@ -77,6 +80,27 @@ __attribute__((noinline)) long nine(long a, long b, long c, long d, long e, long
 int main(void) {
   usleep(300000);
   printf("%ld %ld\n", add(40, 2), nine(1, 2, 3, 4, 5, 6, 7, 8, 9));
+  return 0;
+}
+"""
+
+# A static arm64 program with a USDT probe whose operands gcc writes in arm64 syntax:
+# a register ("-4@x0"), memory at a register plus offset ("8@[x1, 8]") and a constant ("-4@-7").
+USDT_PROG = r"""
+#include "btc_sdt.h"
+#include <stdio.h>
+#include <unistd.h>
+struct pair { long a, b; };
+struct pair g = {0, 1234567890123};
+__attribute__((noinline)) void fire(int a, struct pair* p) {
+  BTC_NOTE("btc", "probe", "0", "-4@%0 8@%1 -4@%2", "r"(a), "m"(p->b), "n"(-7));
+}
+int main(void) {
+  usleep(300000);
+  struct pair v = {0, 77};
+  fire(-42, &v);
+  fire(5, &g);
+  puts("done");
   return 0;
 }
 """
@@ -133,6 +157,13 @@ def build(btc: str, work: Path) -> Dict[str, Tuple[int, bytes]]:
     if proc.returncode != 0:
         raise Skip(f"aarch64-linux-gnu-gcc failed: {proc.stderr.strip()[-300:]}")
     files["t/prog"] = (exe, (work / "prog").read_bytes())
+    usdt_c = work / "usdtprog.c"
+    usdt_c.write_text(USDT_PROG)
+    proc = run(["aarch64-linux-gnu-gcc", "-static", "-O1", f"-I{SRC / 'tests' / 'targets'}",
+                "-o", str(work / "usdtprog"), str(usdt_c)])
+    if proc.returncode != 0:
+        raise RuntimeError(f"aarch64-linux-gnu-gcc usdtprog.c failed: {proc.stderr}")
+    files["t/usdtprog"] = (exe, (work / "usdtprog").read_bytes())
     for name, script, _, _, _ in CASES:
         source = SRC / "tools" / "opensnoop.bt" if script is None else work / f"{name}.bt"
         if script is not None:
