@@ -90,8 +90,10 @@ std::string expand_tabs(std::string_view line) {
   return out;
 }
 
-// The raw lines of the leading comment, margins removed.
-std::vector<std::string_view> comment_lines(std::string_view script) {
+// The raw lines of the leading comment, margins removed; `end` gets the index of the line
+// after it (0 when there is none).
+std::vector<std::string_view> comment_lines(std::string_view script, size_t& end) {
+  end = 0;
   std::vector<std::string_view> lines = split_lines(script);
   size_t i = 0;
   if (i < lines.size() && lines[i].substr(0, 2) == "#!") ++i;
@@ -101,6 +103,7 @@ std::vector<std::string_view> comment_lines(std::string_view script) {
   if (trim_left(lines[i]).substr(0, 2) == "//") {
     for (; i < lines.size() && trim_left(lines[i]).substr(0, 2) == "//"; ++i)
       out.push_back(strip_slashes(lines[i]));
+    end = i;
     return out;
   }
   if (trim_left(lines[i]).substr(0, 2) != "/*") return out;
@@ -108,12 +111,14 @@ std::vector<std::string_view> comment_lines(std::string_view script) {
   if (!first.empty() && first.front() == ' ') first.remove_prefix(1);
   for (bool first_line = true; i < lines.size(); ++i, first_line = false) {
     std::string_view line = first_line ? first : lines[i];
-    size_t end = line.find("*/");
-    if (end != std::string_view::npos) line = line.substr(0, end);
+    size_t close = line.find("*/");
+    if (close != std::string_view::npos) line = line.substr(0, close);
     if (!first_line) line = strip_star(line);
-    if (end != std::string_view::npos) {
+    if (close != std::string_view::npos) {
       line = trim_right(line);
       if (!line.empty()) out.push_back(line);
+      // The line holding "*/" may go on with code: the block ends before it.
+      end = i;
       return out;
     }
     if (first_line && trim_left(line).empty()) continue;
@@ -124,9 +129,16 @@ std::vector<std::string_view> comment_lines(std::string_view script) {
 
 } // namespace
 
+size_t header_comment_end(std::string_view script) {
+  size_t end = 0;
+  comment_lines(script, end);
+  return end;
+}
+
 std::string header_comment(std::string_view script) {
   std::vector<std::string> kept;
-  for (std::string_view line : comment_lines(script)) {
+  size_t end = 0;
+  for (std::string_view line : comment_lines(script, end)) {
     if (dropped(line)) continue;
     std::string text = expand_tabs(trim_right(line));
     if (text.empty() && (kept.empty() || kept.back().empty())) continue;

@@ -17,6 +17,10 @@ namespace btc::manifest {
 // 8-column stops, runs of blank lines folded to one. "" when the script has no such block.
 std::string header_comment(std::string_view script);
 
+// Index of the first line after the header comment's whole lines (0: no header comment).
+// Those lines are never a diagnostic's: the manifest carries them as the description only.
+size_t header_comment_end(std::string_view script);
+
 // Lower-case hex SHA-256 of `bytes` (what sha256sum prints for the script file).
 std::string sha256_hex(std::string_view bytes);
 

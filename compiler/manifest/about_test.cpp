@@ -50,6 +50,12 @@ TEST(HeaderCommentTest, NoLeadingComment) {
   EXPECT_EQ(header_comment("/* never closed\n BEGIN {}"), "");
 }
 
+TEST(HeaderCommentTest, EndIsTheLineAfterTheBlock) {
+  EXPECT_EQ(header_comment_end("#!/usr/bin/env bpftrace\n// a\n// b\n\nBEGIN {}\n"), 3u);
+  EXPECT_EQ(header_comment_end("/*\n * a\n */\nBEGIN {}\n"), 2u); // "*/" may share code
+  EXPECT_EQ(header_comment_end("BEGIN {}\n// late\n"), 0u);
+}
+
 TEST(ScriptHashTest, Sha256OfTheBytes) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

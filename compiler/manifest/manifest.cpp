@@ -95,6 +95,10 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
   m.named_options = info.named_options;
   m.settings = info.settings;
   m.description = header_comment(source.text());
+  // Runtime diagnostics point at code, never into the header comment: its lines travel once,
+  // as the description (keeps every tool a few hundred bytes smaller).
+  for (size_t i = 0; i < header_comment_end(source.text()) && i < m.source_lines.size(); ++i)
+    m.source_lines[i].clear();
   m.btc_version = BTC_VERSION;
   m.script_sha256 = sha256_hex(source.text());
   m.target_arch = std::string(info.target->name);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 
 namespace btc::abi {
 namespace {
@@ -76,12 +75,12 @@ std::span<const ToolOptionDoc> tool_environment_docs() {
 }
 
 std::vector<PositionalDoc> positional_docs(const Manifest& m) {
-  std::map<uint32_t, bool> numeric;
-  for (uint32_t i = 1; i <= m.max_positional; ++i) numeric[i] = false;
-  for (const Positional& p : m.positionals) numeric[p.index] = numeric[p.index] || p.numeric;
+  uint32_t last = m.max_positional;
+  for (const Positional& p : m.positionals) last = std::max(last, p.index);
   std::vector<PositionalDoc> out;
-  for (auto [index, is_numeric] : numeric)
-    if (index > 0) out.push_back({index, is_numeric});
+  for (uint32_t i = 1; i <= last; ++i) out.push_back({i, false});
+  for (const Positional& p : m.positionals)
+    if (p.index > 0) out[p.index - 1].numeric = out[p.index - 1].numeric || p.numeric;
   return out;
 }
 

@@ -4,7 +4,8 @@
 #     the options, the script's getopt() options with defaults and its positional parameters;
 #   - --version names the tool, the btc that built it, the script's SHA-256 and the target;
 #   - btc --emit=man writes TOOL.8, which groff renders without a warning (-ww);
-#   - the bundled tools' pages in TOOLS_DIR (btc-NAME.8) render too, named btc-NAME.
+#   - the bundled tools' pages in TOOLS_DIR (btc-NAME.8) render too, named btc-NAME;
+#   - the bundled opensnoop stays within 1.5 MiB.
 # None of this needs root: the tool answers before it touches BPF.
 set -euo pipefail
 btc=$1
@@ -91,5 +92,10 @@ for page in "$tools_dir"/btc-*.8; do
   n=$((n + 1))
 done
 check "the bundled tools have man pages" test "$n" -ge 4
+# Issue #15's size bound: a static opensnoop of at most 1.5 MiB on disk (its header comment
+# and self-description included).
+size=$(stat -c %s "$tools_dir/btc-opensnoop")
+echo "btc-opensnoop: $size bytes"
+check "opensnoop is at most 1.5 MiB" test "$size" -le $((3 * 1024 * 1024 / 2))
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -179,12 +179,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::optional<UsdtArg> parse_one_arm64(std::string_view tok, std::string_view op, UsdtArg a,
-                                       std::string& err);
-
-std::optional<UsdtArg> parse_one(std::string_view tok, UsdtSyntax syntax, std::string& err) {
-  UsdtArg a;
-  std::string_view op = tok;
+// The "[-]SIZE@" prefix of `tok` into `a`; `op` gets the operand after it. False with err.
+bool parse_size(std::string_view tok, UsdtArg& a, std::string_view& op, std::string& err) {
   size_t at = tok.find('@');
   if (at != std::string_view::npos) {
     std::string_view sz = tok.substr(0, at);
@@ -194,21 +190,22 @@ std::optional<UsdtArg> parse_one(std::string_view tok, UsdtSyntax syntax, std::s
     }
     if (sz != "1" && sz != "2" && sz != "4" && sz != "8") {
       err = "bad argument size in '" + std::string(tok) + "'";
-      return std::nullopt;
+      return false;
     }
     a.size = static_cast<uint8_t>(sz[0] - '0');
     op = tok.substr(at + 1);
   }
   if (op.empty()) {
     err = "missing operand in '" + std::string(tok) + "'";
-    return std::nullopt;
+    return false;
   }
-  switch (syntax) {
-  case UsdtSyntax::Aarch64:
-    return parse_one_arm64(tok, op, a, err);
-  case UsdtSyntax::X86_64:
-    break;
-  }
+  return true;
+}
+
+std::optional<UsdtArg> parse_one_x86_64(std::string_view tok, std::string& err) {
+  UsdtArg a;
+  std::string_view op = tok;
+  if (!parse_size(tok, a, op, err)) return std::nullopt;
   if (op[0] == '%') {
     auto r = parse_reg(op, err);
     if (!r) return std::nullopt;
@@ -244,8 +241,10 @@ std::optional<UsdtRegister> arm64_register(std::string_view name) {
   return UsdtRegister{static_cast<uint16_t>(8 * n), 0};
 }
 
-std::optional<UsdtArg> parse_one_arm64(std::string_view tok, std::string_view op, UsdtArg a,
-                                       std::string& err) {
+std::optional<UsdtArg> parse_one_aarch64(std::string_view tok, std::string& err) {
+  UsdtArg a;
+  std::string_view op = tok;
+  if (!parse_size(tok, a, op, err)) return std::nullopt;
   auto reg = [&](std::string_view name) {
     auto r = arm64_register(name);
     if (!r) err = "unknown register '" + std::string(name) + "' in '" + std::string(tok) + "'";
@@ -326,8 +325,11 @@ std::optional<UsdtRegister> usdt_register(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err,
-                                                    UsdtSyntax syntax) {
+namespace {
+// Splits `text` into operands and parses each with `parse_one` (one per assembler syntax, so
+// a tool keeps only its own architecture's).
+template <std::optional<UsdtArg> (*parse_one)(std::string_view, std::string&)>
+std::optional<std::vector<UsdtArg>> parse_operands(std::string_view text, std::string& err) {
   std::vector<UsdtArg> out;
   size_t i = 0;
   while (i < text.size()) {
@@ -343,11 +345,22 @@ std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::
         in_brackets = false;
     }
     if (start == i) break;
-    auto a = parse_one(text.substr(start, i - start), syntax, err);
+    auto a = parse_one(text.substr(start, i - start), err);
     if (!a) return std::nullopt;
     out.push_back(std::move(*a));
   }
   return out;
+}
+} // namespace
+
+std::optional<std::vector<UsdtArg>> parse_usdt_args_x86_64(std::string_view text,
+                                                           std::string& err) {
+  return parse_operands<parse_one_x86_64>(text, err);
+}
+
+std::optional<std::vector<UsdtArg>> parse_usdt_args_aarch64(std::string_view text,
+                                                            std::string& err) {
+  return parse_operands<parse_one_aarch64>(text, err);
 }
 
 std::optional<abi::UsdtArgSpec> usdt_arg_spec(

@@ -71,9 +71,21 @@ inline constexpr UsdtSyntax kHostUsdtSyntax = UsdtSyntax::Aarch64;
 inline constexpr UsdtSyntax kHostUsdtSyntax = UsdtSyntax::X86_64;
 #endif
 
-// Parses a whitespace-separated argument list; nullopt and `err` on a malformed spec.
-std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err,
-                                                    UsdtSyntax syntax = kHostUsdtSyntax);
+// Parses a whitespace-separated argument list; nullopt and `err` on a malformed spec. One
+// function per syntax, so that a tool links only its own architecture's parser.
+std::optional<std::vector<UsdtArg>> parse_usdt_args_x86_64(std::string_view text, std::string& err);
+std::optional<std::vector<UsdtArg>> parse_usdt_args_aarch64(std::string_view text,
+                                                            std::string& err);
+inline std::optional<std::vector<UsdtArg>> parse_usdt_args(std::string_view text, std::string& err,
+                                                           UsdtSyntax syntax = kHostUsdtSyntax) {
+  switch (syntax) {
+  case UsdtSyntax::X86_64:
+    return parse_usdt_args_x86_64(text, err);
+  case UsdtSyntax::Aarch64:
+    return parse_usdt_args_aarch64(text, err);
+  }
+  return std::nullopt;
+}
 
 // The BPF-side spec of `arg` for a probe at virtual address `probe_vaddr`. Absolute and
 // rip-relative addresses become ip-relative (address = pt_regs ip + value), so they hold in
