@@ -183,8 +183,9 @@ def init_script() -> str:
     lines = ["#!/bin/sh", "mount -t proc proc /proc", "mount -t sysfs sys /sys",
              "mount -t devtmpfs dev /dev", 'echo "@@BOOTED $(uname -r -m)"', "cd /t"]
     for name, _, args, env, _ in CASES:
-        lines += [f'echo "@@CASE {name}"', f"{env} ./{name} {args} > /tmp/out 2>&1",
-                  f'echo "@@RC $?"', "cat /tmp/out", f'echo "@@END {name}"']
+        # The tool's output in a file of its own (-o): the -c child writes to the console.
+        lines += [f'echo "@@CASE {name}"', f"{env} ./{name} -o /tmp/out {args} > /tmp/log 2>&1",
+                  f'echo "@@RC $?"', "cat /tmp/out /tmp/log", f'echo "@@END {name}"']
     return "\n".join(lines + ["poweroff -f", ""])
 
 
