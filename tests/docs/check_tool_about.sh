@@ -12,14 +12,8 @@ btc=$1
 tools_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() { # check NAME COMMAND...: runs COMMAND, counts it
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failed=$((failed + 1)); fi
-}
-contains() { grep -qF -- "$2" <<< "$1" || { echo "  missing: $2"; echo "$1" | sed 's/^/  | /'; return 1; }; }
-lacks() { ! grep -qiF -- "$2" <<< "$1" || { echo "  unexpected: $2"; return 1; }; }
+# shellcheck source=../check_lib.sh
+source "$(dirname "$0")/../check_lib.sh"
 
 cat > "$work/lat.bt" <<'SCRIPT'
 #!/usr/bin/env bpftrace
@@ -97,5 +91,4 @@ check "the bundled tools have man pages" test "$n" -ge 4
 size=$(stat -c %s "$tools_dir/btc-opensnoop")
 echo "btc-opensnoop: $size bytes"
 check "opensnoop is at most 1.5 MiB" test "$size" -le $((3 * 1024 * 1024 / 2))
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+report

@@ -11,12 +11,8 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failed=$((failed + 1)); fi
-}
+# shellcheck source=../check_lib.sh
+source "$(dirname "$0")/../check_lib.sh"
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" > /dev/null
 has_arm64=no
@@ -72,5 +68,4 @@ if [ "$(id -u)" = 0 ] && [ -e /sys/kernel/btf/vmlinux ]; then
 else
   echo "SKIP running the tool (needs root and /sys/kernel/btf/vmlinux)"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+report

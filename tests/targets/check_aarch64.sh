@@ -11,13 +11,8 @@ btc=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failed=$((failed + 1)); fi
-}
-contains() { grep -qF -- "$2" <<< "$1" || { echo "  missing: $2"; echo "$1" | sed 's/^/  | /'; return 1; }; }
+# shellcheck source=../check_lib.sh
+source "$(dirname "$0")/../check_lib.sh"
 
 cd "$work"
 if ! "$btc" --target aarch64 "$src/tools/opensnoop.bt" -o opensnoop 2> err.txt; then
@@ -82,5 +77,4 @@ x86=$("$btc" --target x86_64 regs.bt -o regs-x86 2>&1); rc=$?
 set -e
 check "...and are refused for x86_64" test "$rc" = 1
 check "...with the register named" contains "$x86" "'pc' is not a valid register on this architecture (x86_64)"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+report
