@@ -2,6 +2,8 @@
 #include "manifest/manifest.h"
 #include "manifest/about.h"
 
+#include <algorithm>
+
 #include "probes/provider.h"
 
 namespace btc::manifest {
@@ -97,8 +99,8 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
   m.description = header_comment(source.text());
   // Runtime diagnostics point at code, never into the header comment: its lines travel once,
   // as the description (keeps every tool a few hundred bytes smaller).
-  for (size_t i = 0; i < header_comment_end(source.text()) && i < m.source_lines.size(); ++i)
-    m.source_lines[i].clear();
+  size_t header_end = std::min(header_comment_end(source.text()), m.source_lines.size());
+  for (size_t i = 0; i < header_end; ++i) m.source_lines[i].clear();
   m.btc_version = BTC_VERSION;
   m.script_sha256 = sha256_hex(source.text());
   m.target_arch = std::string(info.target->name);

@@ -88,12 +88,9 @@ public:
         return {};
       }
     } else {
-      // Typed from the BTF btc compiles against, which may be another architecture's: a
-      // syscall function is found there under that architecture's prefix.
-      // (Checker::kfunc_sig reads the prototype under the same spelling.)
-      auto spellings = targets::function_spellings(*cx.info().target, spec.func);
-      if (std::none_of(spellings.begin(), spellings.end(),
-                       [&](const std::string& name) { return kbtf->func_proto(name); })) {
+      // kfunc_sig finds a syscall function of the target under the compiling BTF's own
+      // prefix when that BTF is another architecture's (targets::function_spellings).
+      if (!cx.kfunc_sig(spec.func)) {
         report_missing(cx, *kbtf, spec.func, ap.range);
         return {};
       }
