@@ -9,6 +9,9 @@ find_package(GTest QUIET)
 find_library(BTC_LIBBPF_A NAMES libbpf.a REQUIRED)
 find_library(BTC_LIBELF_A NAMES libelf.a REQUIRED)
 find_library(BTC_LIBZ_A NAMES libz.a REQUIRED)
+# libevent's HTTP server (evhttp, in libevent_extra) serves a tool's --metrics endpoint.
+find_library(BTC_LIBEVENT_CORE_A NAMES libevent_core.a REQUIRED)
+find_library(BTC_LIBEVENT_EXTRA_A NAMES libevent_extra.a REQUIRED)
 find_path(BTC_LIBBPF_INCLUDE bpf/libbpf.h REQUIRED)
 
 # The architectures btc writes tools for (btc --target). The host's runtime is built with the
@@ -39,10 +42,26 @@ if(NOT TARGET btc::libbpf)
   add_library(btc::libbpf ALIAS PkgConfig::BTC_LIBBPF_PC)
 endif()
 
+# btc_libevent_dir(ARCH OUT): where ARCH's libevent_core.a and libevent_extra.a are. The host's
+# come from libevent-dev. libevent-dev is not Multi-Arch: same, so another architecture's
+# cannot be installed beside it: scripts/deps.sh unpacks them from that architecture's package
+# into /opt/btc-cross/ARCH (the headers are the same).
+function(btc_libevent_dir arch out)
+  if(arch STREQUAL BTC_HOST_ARCH)
+    get_filename_component(dir ${BTC_LIBEVENT_CORE_A} DIRECTORY)
+  elseif(EXISTS /usr/lib/${arch}-linux-gnu/libevent_core.a)
+    set(dir /usr/lib/${arch}-linux-gnu)
+  else()
+    set(dir /opt/btc-cross/${arch})
+  endif()
+  set(${out} ${dir} PARENT_SCOPE)
+endfunction()
+
 # btc_link_target_row(ARCH COMPILER LIBDIR RUNTIME_A RUNTIME_BASE OUT): one row of
 # link_config.h's kTargets for ARCH: the start files and static libraries COMPILER (a gcc
 # for that architecture) links a static C++ program with, libbpf.a and libelf.a from LIBDIR.
 function(btc_link_target_row arch compiler libdir runtime_a runtime_base out)
+  btc_libevent_dir(${arch} event_dir)
   set(files)
   foreach(f crt1.o crti.o crtbeginT.o crtend.o crtn.o)
     execute_process(COMMAND ${compiler} -print-file-name=${f} OUTPUT_VARIABLE p
@@ -50,7 +69,8 @@ function(btc_link_target_row arch compiler libdir runtime_a runtime_base out)
     get_filename_component(p "${p}" ABSOLUTE)
     list(APPEND files "${p}")
   endforeach()
-  set(archives ${libdir}/libbpf.a ${libdir}/libelf.a)
+  set(archives ${libdir}/libbpf.a ${libdir}/libelf.a ${event_dir}/libevent_extra.a
+               ${event_dir}/libevent_core.a)
   foreach(f libstdc++.a libm.a libc.a libgcc.a libgcc_eh.a)
     execute_process(COMMAND ${compiler} -print-file-name=${f} OUTPUT_VARIABLE p
                     OUTPUT_STRIP_TRAILING_WHITESPACE)

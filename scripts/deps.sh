@@ -19,7 +19,10 @@ install_missing() {
 
 install_missing -- build-essential cmake ninja-build ccache python3 pkg-config \
   llvm-19-dev liblld-19-dev lld-19 libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
-  libcli11-dev googletest libgtest-dev bpftool bpftrace
+  libcli11-dev googletest libgtest-dev bpftool bpftrace libevent-dev
+# A tool's --metrics endpoint is scraped by a real Prometheus server in the tests
+# (tests/metrics), and promtool checks the exposition.
+install_missing --no-install-recommends -- prometheus
 # The fuzz targets (tests/fuzz) build with clang-19 and its libFuzzer, which match LLVM 19.
 install_missing -- clang-19 libclang-rt-19-dev
 # The dw_ustack tests compare its stacks with gdb's backtraces.
@@ -38,6 +41,18 @@ if [ "$(dpkg --print-architecture)" = amd64 ]; then
   fi
   install_missing -- crossbuild-essential-arm64 libbpf-dev:arm64 libelf-dev:arm64 \
     zlib1g-dev:arm64 qemu-user-static
+  # libevent-dev is not Multi-Arch: same (arm64's would replace the host's): its two static
+  # libraries the runtime links are unpacked from the arm64 package into /opt/btc-cross/aarch64
+  # (its headers are the host's).
+  if [ ! -f /opt/btc-cross/aarch64/libevent_extra.a ]; then
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp"
+    (cd "$tmp" && apt-get download -qq libevent-dev:arm64 2>/dev/null)
+    dpkg -x "$tmp"/libevent-dev_*_arm64.deb "$tmp/x"
+    mkdir -p /opt/btc-cross/aarch64
+    cp "$tmp"/x/usr/lib/aarch64-linux-gnu/libevent_{core,extra}.a /opt/btc-cross/aarch64/
+    rm -rf "$tmp"
+  fi
   # ...and to boot Debian's arm64 kernel with them (tests/kernels/run_arm64.py).
   install_missing --no-install-recommends -- qemu-system-arm
 fi

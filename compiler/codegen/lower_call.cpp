@@ -254,10 +254,11 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     index = b_.CreateSelect(zero, i64(1), index);
     index = b_.CreateSelect(neg, i64(0), index);
     bucket_inc(index, abi::kHistBuckets);
+    add_at(8 * abi::kHistBuckets, arg); // the sum slot after the buckets
     return;
   }
   case builtins::AggFn::Lhist: {
-    uint32_t buckets = mi.value_size / 8;
+    uint32_t buckets = mi.value_size / 8 - 1; // the last slot is the sum
     auto* below = b_.CreateICmpSLT(arg, i64(agg.lhist_min));
     auto* above = b_.CreateICmpSGE(arg, i64(agg.lhist_max));
     llvm::Value* in = b_.CreateAdd(
@@ -265,6 +266,7 @@ void Lowerer::lower_aggregation(const ast::MapRef& m, const ast::Expr& call, con
     llvm::Value* index = b_.CreateSelect(above, i64(buckets - 1), in);
     index = b_.CreateSelect(below, i64(0), index);
     bucket_inc(index, buckets);
+    add_at(8 * buckets, arg);
     return;
   }
   case builtins::AggFn::Tseries:

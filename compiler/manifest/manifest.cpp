@@ -115,7 +115,7 @@ abi::Manifest build_manifest(const sema::ProgramInfo& info, const source::Source
       // Integer keys sort as unsigned (the runtime compares key bytes so) but print signed.
       Type kt = mi.key_types[i];
       if (kt.is_integer()) kt.is_signed = true;
-      d.keys.push_back({"", mi.key_offsets[i], types.add(kt)});
+      d.keys.push_back({mi.key_labels[i], mi.key_offsets[i], types.add(kt)});
     }
     d.key_size = mi.key_size;
     if (mi.kind == abi::MapKind::Plain) d.value_type = types.add(mi.value_type);

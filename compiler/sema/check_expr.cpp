@@ -106,6 +106,8 @@ void Checker::finalise_map(MapInfo& m) {
   auto& st = maps_[m.name];
   m.value_type = st.value;
   m.key_types = st.keys;
+  m.key_labels = st.key_labels;
+  m.key_labels.resize(st.keys.size());
   m.scalar = st.keys.empty();
   m.key_offsets.clear();
   uint32_t off = 0;
@@ -122,12 +124,16 @@ void Checker::finalise_map(MapInfo& m) {
   case K::Max: m.kind = abi::MapKind::Max; m.value_size = 16; break;
   case K::Avg: m.kind = abi::MapKind::Avg; m.value_size = 16; break;
   case K::Stats: m.kind = abi::MapKind::Stats; m.value_size = 16; break;
-  case K::Hist: m.kind = abi::MapKind::Hist; m.value_size = 8 * abi::kHistBuckets; break;
+  // Histograms keep the sum of their values after the buckets (a metric's exact _sum).
+  case K::Hist:
+    m.kind = abi::MapKind::Hist;
+    m.value_size = 8 * (abi::kHistBuckets + 1);
+    break;
   case K::Lhist: {
     m.kind = abi::MapKind::Lhist;
     uint32_t buckets = static_cast<uint32_t>((st.value.lhist_max - st.value.lhist_min) /
                                              std::max<int64_t>(st.value.lhist_step, 1)) + 2;
-    m.value_size = 8 * buckets;
+    m.value_size = 8 * (buckets + 1);
     break;
   }
   case K::Tseries:
@@ -516,13 +522,29 @@ bool Checker::is_enum_constant(const ast::TypeName& tn) const {
 
 Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   for (auto& k : m.keys) check_expr(*k);
+  // A key component's label when the map is served as metrics: its builtin's name, or its
+  // field's name in a record (a record key is flattened into TupleIndex keys below, which a
+  // later pass over the same tree sees).
+  auto label_of = [](const ast::Expr& k) {
+    if (const auto* b = k.as<ast::Builtin>()) return b->name;
+    const auto* ti = k.as<ast::TupleIndex>();
+    if (ti && ti->index < ti->base->type.elem_names.size())
+      return ti->base->type.elem_names[ti->index];
+    return std::string();
+  };
+  std::vector<std::string> labels;
   // 0.2x: a tuple key is the map's keys: @m[$t] with $t = (a, b) is @m[a, b].
   if (m.keys.size() == 1 && m.keys[0]->type.kind == ast::TypeKind::Tuple &&
       !m.keys[0]->type.elems.empty()) {
     ast::ExprPtr key = std::move(m.keys[0]);
     m.keys.clear();
+    labels = key->type.elem_names; // a record: its field names
+    labels.resize(key->type.elems.size());
     if (auto* t = key->as<ast::Tuple>()) {
-      for (auto& el : t->elems) m.keys.push_back(std::move(el));
+      for (size_t i = 0; i < t->elems.size(); ++i) {
+        if (labels[i].empty()) labels[i] = label_of(*t->elems[i]);
+        m.keys.push_back(std::move(t->elems[i]));
+      }
     } else {
       for (uint32_t i = 0; i < key->type.elems.size(); ++i) {
         auto el = std::make_unique<ast::Expr>();
@@ -533,6 +555,8 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
       }
     }
   }
+  if (labels.empty())
+    for (const auto& k : m.keys) labels.push_back(label_of(*k));
   auto& st = maps_[m.name];
   auto& mi = map_info(m.name, e.range);
   (void)mi;
@@ -552,8 +576,11 @@ Type Checker::check_map_ref(ast::Expr& e, ast::MapRef& m, bool reading) {
   }
   if (!st.has_keys) {
     st.keys = keys;
+    st.key_labels = labels;
     st.has_keys = true;
   } else {
+    for (size_t i = 0; i < st.key_labels.size() && i < labels.size(); ++i)
+      if (st.key_labels[i] != labels[i]) st.key_labels[i].clear();
     bool ok = st.keys.size() == keys.size();
     for (size_t i = 0; ok && i < keys.size(); ++i) {
       ok = ast::same_type(st.keys[i], keys[i]) ||

@@ -185,6 +185,9 @@ public:
     bool has_value = false;
     std::vector<Type> keys;
     bool has_keys = false;
+    // Each key component's metric label (--metrics): the builtin or record field written
+    // there; "" when it is neither or when two uses of the map disagree.
+    std::vector<std::string> key_labels;
   };
   std::map<std::string, MapState> maps_;
   std::set<std::string> assigned_maps_;

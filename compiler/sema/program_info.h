@@ -30,6 +30,7 @@ struct MapInfo {
   abi::MapKind kind = abi::MapKind::Plain;
   std::vector<Type> key_types;      // stored key component types (ints widened to 8 bytes)
   std::vector<uint32_t> key_offsets;
+  std::vector<std::string> key_labels; // per key: builtin / record field name, else ""
   uint32_t key_size = 8;            // scalar maps: 8-byte zero key (u32 for arrays)
   Type value_type;                  // Plain: stored value type; aggregations: the agg kind
   uint32_t value_size = 8;          // bytes per entry (per CPU for aggregations)

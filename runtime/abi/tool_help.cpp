@@ -17,6 +17,15 @@ constexpr std::array kToolOptions = {
                   "cpid is its pid; exit when it exits"},
     ToolOptionDoc{"--usdt-file-activation", "",
                   "with -p: raise usdt semaphores in every process running the file"},
+    ToolOptionDoc{"--metrics", "[ADDR]:PORT",
+                  "also serve the maps to Prometheus at http://ADDR:PORT/metrics\n"
+                  "(ADDR: 127.0.0.1 when omitted; 0.0.0.0 or [::] for all); count()\n"
+                  "maps are counters, sum/min/max/avg and integer values gauges,\n"
+                  "stats() summaries, hist/lhist histograms; maps of strings,\n"
+                  "stacks, tuples or structs, with stack keys, or of tseries()\n"
+                  "are not served"},
+    ToolOptionDoc{"--metrics-prefix", "P",
+                  "name the maps' metrics P_<map> (default: the tool's name)"},
     ToolOptionDoc{"-k", "", "warn when a BPF helper call fails (except probe reads)"},
     ToolOptionDoc{"-kk", "", "warn when any BPF helper call fails"},
     ToolOptionDoc{"-q", "", "keep messages quiet"},

@@ -11,7 +11,8 @@
 //  * Map keys are packed per MapDesc::keys (offsets relative to the key start). A scalar map
 //    (no key) uses an 8-byte zero key, or key u32 0 for PERCPU_ARRAY maps.
 //  * Aggregation values per CPU: Count/Sum: 8 bytes; Min/Max: {i64 value; u64 set};
-//    Avg/Stats: {i64 count; i64 total}; Hist: u64[65]; Lhist: u64[lhist_buckets()];
+//    Avg/Stats: {i64 count; i64 total}; Hist: {u64[65]; i64 sum}; Lhist:
+//    {u64[lhist_buckets()]; i64 sum} (the sum of the values, for a metric's exact _sum);
 //    Tseries: {i64 value; u64 meta; u64 epoch}[tseries_intervals], slot = epoch % intervals,
 //    epoch = TAI ns / interval (meta: the write time for Last, the count for Avg, 'set' for
 //    Min/Max).
@@ -28,7 +29,7 @@
 
 namespace btc::abi {
 
-inline constexpr uint32_t kManifestVersion = 8;
+inline constexpr uint32_t kManifestVersion = 9;
 inline constexpr uint32_t kNoIndex = 0xffffffffu;
 
 // How a value of some type is laid out in BPF memory and rendered in text/JSON.

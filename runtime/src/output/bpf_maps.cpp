@@ -74,11 +74,48 @@ bool all_zero(const std::vector<uint8_t>& bytes) {
 
 } // namespace
 
+// Hash maps are read BPF_MAP_LOOKUP_BATCH at a time (kernels since 5.6): one system call per
+// few thousand entries instead of two per entry (a 100 000-key map: ~40 ms instead of ~300).
+// Returns false when the kernel cannot (the caller then walks the keys).
+bool BpfMapStore::read_batched(const abi::MapDesc& map, int fd, uint32_t key_size,
+                               std::vector<RawEntry>& out) const {
+  size_t value_bytes = size_t{slot_size(map)} * slots(map);
+  uint32_t chunk = 4096;
+  std::vector<uint8_t> keys, values, token(std::max<uint32_t>(key_size, 8));
+  std::vector<uint8_t> next_token(token.size());
+  std::vector<RawEntry> got;
+  bool first = true;
+  for (;;) {
+    keys.resize(size_t{chunk} * key_size);
+    values.resize(size_t{chunk} * value_bytes);
+    uint32_t count = chunk;
+    int rc = bpf_map_lookup_batch(fd, first ? nullptr : token.data(), next_token.data(),
+                                  keys.data(), values.data(), &count, nullptr);
+    int e = rc == 0 ? 0 : errno;
+    if (rc != 0 && e == ENOSPC && chunk < (1u << 20)) { // a bucket larger than the chunk
+      chunk *= 4;
+      continue;
+    }
+    if (rc != 0 && e != ENOENT) return false;
+    for (uint32_t i = 0; i < count; ++i)
+      got.push_back({std::vector<uint8_t>(keys.begin() + size_t{i} * key_size,
+                                          keys.begin() + size_t{i + 1} * key_size),
+                     std::vector<uint8_t>(values.begin() + i * value_bytes,
+                                          values.begin() + (i + 1) * value_bytes)});
+    if (rc != 0) break; // ENOENT: that was the last batch
+    token.swap(next_token);
+    first = false;
+  }
+  for (auto& e : got) out.push_back(std::move(e));
+  return true;
+}
+
 bool BpfMapStore::read(const abi::MapDesc& map, std::vector<RawEntry>& out, std::string& err) {
   int fd = -1;
   uint32_t key_size = 0;
   bool is_array = false;
   if (!resolve(map, fd, key_size, is_array, err)) return false;
+  if (!is_array && read_batched(map, fd, key_size, out)) return true;
   std::vector<std::vector<uint8_t>> all;
   if (!keys(fd, key_size, all, err)) return false;
   size_t value_bytes = size_t{slot_size(map)} * slots(map);

@@ -27,6 +27,8 @@ private:
   bool keys(int fd, uint32_t key_size, std::vector<std::vector<uint8_t>>& out,
             std::string& err) const;
 
+  bool read_batched(const abi::MapDesc& map, int fd, uint32_t key_size,
+                    std::vector<RawEntry>& out) const;
   bool zero_values(const abi::MapDesc& map, int fd, uint32_t key_size, std::string& err);
 
   bpf_object* obj_;

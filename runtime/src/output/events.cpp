@@ -211,7 +211,11 @@ void EventHandler::helper_error(const abi::EventDesc& ev, std::span<const uint8_
     // A full map: always reported (rate-limited) on stderr; the -k text only with -k.
     const abi::MapDesc& map = m_.maps[map_index];
     map_full_.dropped(map, store_.max_entries(map));
+    if (counters_) counters_->map_full_drops[map_index].fetch_add(1, std::memory_order_relaxed);
     if (helper_errors_ == 0) return;
+  } else if (counters_) {
+    size_t slot = std::min<uint64_t>(helper, counters_->helper_errors.size() - 1);
+    counters_->helper_errors[slot].fetch_add(1, std::memory_order_relaxed);
   }
   out_.helper_error(helper_name(helper), retcode, static_cast<uint32_t>(site >> 32),
                     static_cast<uint32_t>((site >> 16) & 0xffff),

@@ -11,6 +11,7 @@
 #include "output/map_full.h"
 #include "output/maps.h"
 #include "output/output.h"
+#include "output/self_counters.h"
 
 #include <cstdint>
 #include <functional>
@@ -65,6 +66,8 @@ public:
   void set_warning_sink(std::function<void(std::string_view)> sink);
   // Watchpoint events are ignored without one.
   void set_watch_sink(WatchSink* sink) { watch_ = sink; }
+  // Where full-map drops and helper failures are counted (--metrics); none: not counted.
+  void set_counters(SelfCounters* counters) { counters_ = counters; }
   // Periodic housekeeping (rate-limited warnings); finish() reports what is still pending.
   void tick() { map_full_.tick(); }
   void finish() { map_full_.flush(); }
@@ -93,6 +96,7 @@ private:
   std::function<bool()> stop_check_;
   std::function<void(std::string_view)> warning_sink_;
   MapFullReporter map_full_;
+  SelfCounters* counters_ = nullptr;
   std::set<std::string> warned_once_; // messages of `once` events already printed
   WatchSink* watch_ = nullptr;
   // The format of each printf/cat/system event, cut once (indexed by event id; null for

@@ -112,8 +112,10 @@ MapEntry reduce_entry(const abi::MapDesc& map, RawEntry raw, uint32_t slots) {
   case MapKind::Lhist: {
     size_t n = map.kind == MapKind::Hist ? abi::kHistBuckets : abi::lhist_buckets(map);
     e.buckets.assign(n, 0);
-    for (uint32_t s = 0; s < slots; ++s)
+    for (uint32_t s = 0; s < slots; ++s) {
       for (size_t b = 0; b < n; ++b) e.buckets[b] += slot_u64(raw, s, size, 8 * b);
+      e.sum += static_cast<int64_t>(slot_u64(raw, s, size, static_cast<uint32_t>(8 * n)));
+    }
     break;
   }
   case MapKind::Tseries:

@@ -48,6 +48,7 @@ struct MapEntry {
   int64_t number = 0;            // Count/Sum/Min/Max (unsigned kinds: the bit pattern)
   int64_t count = 0, total = 0;  // Avg/Stats
   std::vector<uint64_t> buckets; // Hist/Lhist
+  int64_t sum = 0;               // Hist/Lhist: the sum of the values counted
   std::vector<std::pair<uint64_t, int64_t>> series; // Tseries: (epoch, value) by epoch
 };
 

@@ -122,6 +122,41 @@ bool take_named(std::string_view arg, std::span<const abi::NamedOption> named, O
   return true;
 }
 
+// --metrics / --metrics-prefix, written `--opt VALUE` or `--opt=VALUE`: true when `arg` is
+// one of them (then false in `ok` on a bad value).
+bool take_long_value(std::string_view arg, int argc, const char* const* argv, int& i, Options& out,
+                     std::string& error, bool& ok) {
+  ok = true;
+  for (std::string_view name : {"--metrics", "--metrics-prefix"}) {
+    if (!arg.starts_with(name)) continue;
+    std::string_view rest = arg.substr(name.size());
+    if (!rest.empty() && rest[0] != '=') continue;
+    std::string_view value;
+    if (!rest.empty())
+      value = rest.substr(1);
+    else if (i + 1 < argc)
+      value = argv[++i];
+    else {
+      error = "option '" + std::string(name) + "' requires an argument";
+      ok = false;
+      return true;
+    }
+    if (name == "--metrics") {
+      ok = metrics::parse_listen_address(value, out.metrics_address, error);
+      out.metrics = true;
+    } else if (!metrics::valid_metric_name(value)) {
+      error = "invalid --metrics-prefix '" + std::string(value) +
+              "': a metric name is letters, digits, '_' and ':', not starting with a digit";
+      ok = false;
+    } else {
+      out.metrics_prefix = std::string(value);
+    }
+    if (!ok) out.usage_error = false;
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 bool parse_options(int argc, const char* const* argv, Options& out, std::string& error,
@@ -152,6 +187,11 @@ bool parse_options(int argc, const char* const* argv, Options& out, std::string&
       continue;
     }
     if (arg.substr(0, 2) == "--") {
+      bool ok = true;
+      if (take_long_value(arg, argc, argv, i, out, error, ok)) {
+        if (!ok) return false;
+        continue;
+      }
       if (arg == "--help") out.help = true;
       else if (arg == "--version") out.version = true;
       else if (arg == "--quiet") out.quiet = true;

@@ -4,12 +4,14 @@
 // `--` ends option parsing (needed for negative numbers), short options may be bundled
 // (-qv) and take their value attached or separate (-ofile, -o file).
 //   tool [-h] [--version] [-o FILE] [-q] [-f text|json] [-B line|full|none] [-v] [-k|-kk]
-//        [-p PID | -c 'CMD'] [--usdt-file-activation] [--NAME[=VALUE]...] [--] [ARG...]
+//        [-p PID | -c 'CMD'] [--usdt-file-activation] [--metrics [ADDR]:PORT]
+//        [--metrics-prefix P] [--NAME[=VALUE]...] [--] [ARG...]
 // --NAME[=VALUE] sets a getopt() option of the script (also after `--`, as bpftrace reads
 // `tool -- --NAME=VALUE`); its value is checked against the option's type.
 #pragma once
 
 #include "btc/abi.h"
+#include "metrics/server.h"
 #include "output/output.h"
 
 #include <cstdint>
@@ -38,6 +40,9 @@ struct Options {
   bool test = false;       // --test: run the script's test:NAME probes (0.26) instead of tracing
   bool bench = false;      // --bench: time the script's bench:NAME probes
   std::string command;     // -c 'CMD' (empty: none)
+  bool metrics = false;    // --metrics [ADDR]:PORT: serve the maps to Prometheus
+  metrics::ListenAddress metrics_address;
+  std::string metrics_prefix; // --metrics-prefix (empty: the tool's name, sanitized)
   std::vector<std::string> positionals;
   // getopt() options: the value of each of the manifest's named options, in its order (the
   // default when not given), as checked text ("true"/"false", a decimal integer, a string).

@@ -96,6 +96,8 @@ TEST(OptionsTest, EveryDocumentedOptionParses) {
         args.push_back("json");
       else if (d.arg == "PID")
         args.push_back("1");
+      else if (d.arg == "[ADDR]:PORT")
+        args.push_back(":9100");
       else if (!d.arg.empty())
         args.push_back("x");
       if (flag == "--usdt-file-activation") args = {"-p", "1", flag};
@@ -106,6 +108,22 @@ TEST(OptionsTest, EveryDocumentedOptionParses) {
       EXPECT_TRUE(parse(argv, o, err)) << flag << ": " << err;
     }
   }
+}
+
+TEST(OptionsTest, MetricsOptions) {
+  Options o;
+  std::string err;
+  ASSERT_TRUE(parse({"--metrics", "0.0.0.0:9100", "--metrics-prefix=fleet", "-q"}, o, err)) << err;
+  EXPECT_TRUE(o.metrics);
+  EXPECT_EQ(o.metrics_address.text(), "0.0.0.0:9100");
+  EXPECT_EQ(o.metrics_prefix, "fleet");
+  Options e;
+  EXPECT_FALSE(parse({"--metrics=nothere:1"}, e, err));
+  EXPECT_NE(err.find("invalid --metrics address 'nothere:1'"), std::string::npos) << err;
+  EXPECT_FALSE(parse({"--metrics-prefix", "9x"}, e, err));
+  EXPECT_NE(err.find("invalid --metrics-prefix '9x'"), std::string::npos) << err;
+  EXPECT_FALSE(parse({"--metrics"}, e, err));
+  EXPECT_NE(err.find("requires an argument"), std::string::npos) << err;
 }
 
 TEST(OptionsTest, ProcessOptions) {

@@ -19,6 +19,8 @@
 #include "host/process.h"
 #include "host/symbols.h"
 #include "host/text_file.h"
+#include "metrics/collector.h"
+#include "metrics/server.h"
 #include "output/bpf_maps.h"
 #include "output/events.h"
 #include "output/format/resolve.h"
@@ -30,6 +32,7 @@
 #include "session/bss_view.h"
 #include "session/config.h"
 #include "session/event_loop.h"
+#include "session/load_failure.h"
 #include "session/runtime_values.h"
 #include "session/unwind_tables.h"
 
@@ -90,9 +93,9 @@ public:
 
   int run() {
     if (opts_.list) return list_probes();
-    if (!check_environment() || !start_processes() || !check_debug_binaries() || !open_output() ||
-        !open() || !configure() || !load() || !fill_unwind_tables() || !prepare_events() ||
-        !plan() || !init_loop())
+    if (!check_environment() || !listen_metrics() || !start_processes() ||
+        !check_debug_binaries() || !open_output() || !open() || !configure() || !load() ||
+        !fill_unwind_tables() || !prepare_events() || !plan() || !init_loop())
       return 1;
     if (opts_.test || opts_.bench) return run_test_mode();
     if (const char* flag = only_test_probes()) {
@@ -100,6 +103,7 @@ public:
            (flag == std::string("--test") ? "test" : "benchmark") + " probes.");
       return 1;
     }
+    if (!start_metrics()) return 1;
     if (!opts_.quiet) {
       uint64_t probes = 0; // 0.17 counts each usdt location
       for (const auto& point : points_)
@@ -226,6 +230,38 @@ private:
         !child_.spawn(path, argv, err))
       return fail("ERROR: Failed to fork child: " + err);
     command_path_ = path;
+    return true;
+  }
+
+  // --metrics: the socket is bound before anything is loaded or attached, so a busy port
+  // or a bad address ends the tool first.
+  bool listen_metrics() {
+    if (!opts_.metrics) return true;
+    metrics_server_ = std::make_unique<metrics::MetricsServer>();
+    counters_ = std::make_unique<SelfCounters>(m_.maps.size());
+    std::string err;
+    if (!metrics_server_->listen(opts_.metrics_address, err)) return fail("ERROR: " + err);
+    return true;
+  }
+
+  // Serving starts once the maps exist (after load), before the probes attach.
+  bool start_metrics() {
+    if (!metrics_server_) return true;
+    metrics::CollectorInput in{
+        .manifest = m_,
+        .obj = obj_.get(),
+        .prefix = opts_.metrics_prefix.empty() ? metrics::sanitize_name(m_.tool_name)
+                                               : opts_.metrics_prefix,
+        .counters = counters_.get(),
+        .lost_events = lost_counter_,
+        .start_time = static_cast<double>(start_wall_.tv_sec) + start_wall_.tv_nsec / 1e9};
+    collector_ = std::make_unique<metrics::Collector>(in);
+    if (std::string clash = collector_->check_names(); !clash.empty())
+      return fail("ERROR: --metrics: " + clash + "; choose another prefix with --metrics-prefix");
+    std::string err;
+    metrics::Collector* c = collector_.get();
+    if (!metrics_server_->start([c](metrics::Format f) { return c->scrape(f); }, err))
+      return fail("ERROR: " + err);
     return true;
   }
 
@@ -392,46 +428,7 @@ private:
       return true;
     }
     int e = errno;
-    std::string prog = failed_program_from_log();
-    std::string what = "the BPF object";
-    for (const auto& p : m_.probes)
-      if (!prog.empty() && p.prog_name == prog) {
-        what = "the BPF program of probe '" + p.spec.text + "' (" + prog + ")";
-        break;
-      }
-    if (what == "the BPF object" && !prog.empty()) what = "BPF program '" + prog + "'";
-    if (std::string core = core_failure_hint(log_.text()); !core.empty()) {
-      // Point at the field's use in the script: the last component of the relocation spec.
-      auto q = core.find('\'');
-      auto q2 = core.find('\'', q + 1);
-      std::string spec = q == std::string::npos ? "" : core.substr(q + 1, q2 - q - 1);
-      std::string field = spec.substr(spec.rfind('.') + 1);
-      for (uint32_t l = 0; !field.empty() && l < m_.source_lines.size(); ++l) {
-        const std::string& text = m_.source_lines[l];
-        for (const char* sep : {"->", "."}) {
-          auto at = text.find(std::string(sep) + field);
-          if (at == std::string::npos) continue;
-          uint32_t col = static_cast<uint32_t>(at + std::strlen(sep) + 1);
-          return fail(located_message(m_, l + 1, col, col + static_cast<uint32_t>(field.size()),
-                                      "ERROR", core));
-        }
-      }
-      for (const auto& p : m_.probes)
-        if (!prog.empty() && p.prog_name == prog && p.line > 0)
-          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR",
-                                      core + " (in the probe starting here)"));
-      return fail("ERROR: " + core);
-    }
-    if (std::string why = verifier_reason(log_.text()); !why.empty()) {
-      std::string msg =
-          "the BPF verifier rejected " + what + ": " + why + libbpf_log_hint(opts_.verbose);
-      for (const auto& p : m_.probes)
-        if (!prog.empty() && (p.prog_name == prog || p.alt_prog_name == prog) && p.line > 0)
-          return fail(located_message(m_, p.line, p.col_begin, p.col_end, "ERROR", msg));
-      return fail("ERROR: " + msg);
-    }
-    return fail("ERROR: the kernel refused to load " + what + ": " + std::strerror(e) +
-                libbpf_log_hint(opts_.verbose));
+    return fail(explain_load_failure(m_, log_.text(), e, opts_.verbose));
   }
 
   bool prepare_events() {
@@ -439,6 +436,7 @@ private:
     handler_ = std::make_unique<EventHandler>(m_, *out_, *store_, env_);
     handler_->set_cat_limit(config_size(m_, "max_cat_bytes", 10240, {"BPFTRACE_CAT_BYTES_MAX"}));
     handler_->set_helper_errors(helper_errors());
+    handler_->set_counters(counters_.get());
     handler_->set_stop_check([this] { return loop_.stop_signalled(); });
     for (ProbeProvider* provider : providers_.created()) // e.g. watchpoint arming
       provider->connect(*handler_, *out_,
@@ -729,17 +727,6 @@ private:
     return watch_.active() && watch_.exited();
   }
 
-  std::string failed_program_from_log() const {
-    const std::string& log = log_.text();
-    for (std::string marker : {"': BPF program load failed", "': failed to load"}) {
-      size_t at = log.find(marker);
-      if (at == std::string::npos) continue;
-      size_t start = log.rfind("prog '", at);
-      if (start != std::string::npos) return log.substr(start + 6, at - start - 6);
-    }
-    return "";
-  }
-
   LibbpfLog log_; // first: libbpf reports to it until everything else is gone
   const abi::Manifest& m_;
   const Options& opts_;
@@ -773,6 +760,15 @@ private:
   std::vector<AttachPoint> points_;
   std::vector<LinkPtr> links_;      // LinkGroup::AfterOutput (tracepoints)
   std::vector<LinkPtr> perf_links_; // LinkGroup::AtStop (perf events, ...); destroyed first
+  timespec start_wall_ = [] {
+    timespec t{};
+    clock_gettime(CLOCK_REALTIME, &t);
+    return t;
+  }();
+  // --metrics; declared last: the server's thread stops before anything it reads goes.
+  std::unique_ptr<SelfCounters> counters_;
+  std::unique_ptr<metrics::Collector> collector_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
 };
 
 } // namespace
