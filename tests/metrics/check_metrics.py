@@ -170,6 +170,10 @@ def prometheus_run(fleet, work):
         check("string-valued maps are not exported", prom_query(prom_port, "fleet_last") == [])
         info = prom_query(prom_port, 'btc_build_info{tool="fleet",target_arch="x86_64"}')
         check("build info", info == [1.0], info)
+        lost = prom_query(prom_port, "btc_events_lost_total")
+        check("events lost (none)", lost == [0.0], lost)
+        started = prom_query(prom_port, "process_start_time_seconds")
+        check("start time", bool(started) and abs(started[0] - time.time()) < 600, started)
 
         base = f"http://127.0.0.1:{port}"
         status, ctype, text = http_get(base + "/metrics")
@@ -198,6 +202,24 @@ def prometheus_run(fleet, work):
         check("40 concurrent scrapes all succeed", len(results) == 40 and all(results),
               results.count(False))
         check("other paths are 404", http_get(base + "/debug")[0] == 404)
+        # Program statistics, while the kernel keeps them.
+        stats_file = "/proc/sys/kernel/bpf_stats_enabled"
+        before = open(stats_file).read().strip()
+        check("no program statistics while bpf_stats_enabled is 0",
+              before != "0" or "btc_program_runs_total{" not in http_get(base + "/metrics")[2])
+        try:
+            with open(stats_file, "w") as f:
+                f.write("1")
+            time.sleep(0.5)
+            body = http_get(base + "/metrics")[2]
+            runs = [line for line in body.splitlines() if line.startswith(
+                'btc_program_runs_total{probe="tracepoint:raw_syscalls:sys_enter"')]
+            check("program run counts while bpf_stats_enabled is 1",
+                  len(runs) == 1 and float(runs[0].split()[-1]) > 0, runs)
+            check("program run time too", "btc_program_run_seconds_total{probe=" in body)
+        finally:
+            with open(stats_file, "w") as f:
+                f.write(before)
         raw = socket.create_connection(("127.0.0.1", port))
         raw.sendall(b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 100000 + b"\r\n\r\n")
         reply = raw.recv(100)

@@ -242,6 +242,25 @@ TEST_F(EventsTest, FullMapWarnsOnStderrAndKAddsTheLocatedText) {
             std::string::npos);
 }
 
+TEST_F(EventsTest, DropsAndHelperFailuresAreCountedForMetrics) {
+  m_.source_lines = {"interval:ms:10 { @x[nsecs] = 1; }"};
+  auto key = abi::Field{"", 0, u64_};
+  m_.maps = {test::make_map("@x", MapKind::Plain, {key}, i64_)};
+  uint32_t he = helper_error_event();
+  start();
+  handler_->set_warning_sink([](std::string_view) {});
+  SelfCounters counters(m_.maps.size());
+  handler_->set_counters(&counters);
+  send(he, helper_error(2, -7, 0, 1, 28, 29)); // a full map: a drop, not a helper error
+  send(he, helper_error(2, -7, 0, 1, 28, 29));
+  send(he, helper_error(113, -14, abi::kNoIndex, 1, 1, 2)); // probe_read_kernel (-kk)
+  send(he, helper_error(999, -1, abi::kNoIndex, 1, 1, 2));  // past the table: last slot
+  EXPECT_EQ(counters.map_full_drops[0].load(), 2u);
+  EXPECT_EQ(counters.helper_errors[2].load(), 0u);
+  EXPECT_EQ(counters.helper_errors[113].load(), 1u);
+  EXPECT_EQ(counters.helper_errors[counters.helper_errors.size() - 1].load(), 1u);
+}
+
 TEST_F(EventsTest, HelperErrorJsonAndNames) {
   uint32_t he = helper_error_event();
   env_ = std::make_unique<RenderEnv>(RenderEnv{m_, names_, resolver_});
