@@ -5,7 +5,7 @@
 #   - --version names the tool, the btc that built it, the script's SHA-256 and the target;
 #   - btc --emit=man writes TOOL.8, which groff renders without a warning (-ww);
 #   - the bundled tools' pages in TOOLS_DIR (btc-NAME.8) render too, named btc-NAME;
-#   - the bundled opensnoop stays within 1.875 MiB (1.5 MiB + the --metrics server).
+#   - the bundled opensnoop stays within 1.75 MiB (1.5 MiB + the --metrics server).
 # None of this needs root: the tool answers before it touches BPF.
 set -euo pipefail
 btc=$1
@@ -88,8 +88,8 @@ done
 check "the bundled tools have man pages" test "$n" -ge 4
 # Issue #15's size bound, a static opensnoop of at most 1.5 MiB on disk (its header comment
 # and self-description included), plus issue #17's --metrics server in every tool (libevent's
-# evhttp, the glibc resolver code it pulls in, the exporter: 373 KB when it came): 1.875 MiB.
+# evhttp and the exporter: 241 KB when it came): 1.75 MiB.
 size=$(stat -c %s "$tools_dir/btc-opensnoop")
 echo "btc-opensnoop: $size bytes"
-check "opensnoop is at most 1.875 MiB" test "$size" -le $((15 * 1024 * 1024 / 8))
+check "opensnoop is at most 1.75 MiB" test "$size" -le $((7 * 1024 * 1024 / 4))
 report
