@@ -9,6 +9,7 @@ Side by side, btc tools against a hand-written static libbpf tool for the same s
     --runs paired starts, through a small static launcher (ref/maxrss.c);
   * ns per event of @[comm] = count() and @ = hist(args->ret) on raw_syscalls, on each CPU:
     (workload time with the tool - without) / events, workload ref/load.c pinned to the CPU;
+    and the programs' own ns per run from the kernel's BPF statistics (bpf_stats_enabled);
   * printf events: tracer CPU per event (openat with a path) and events delivered of a storm.
 Also, as medians over --runs:
   * compile time and size of each bundled tool (tools/*.bt), and the compile times of

@@ -167,8 +167,7 @@ std::vector<std::optional<int64_t>> histogram_bounds(const abi::MapDesc& map) {
   return b; // the over-range bucket: +Inf only
 }
 
-std::string int_text(const abi::MapDesc& map, int64_t v, bool is_signed) {
-  (void)map;
+std::string int_text(int64_t v, bool is_signed) {
   return is_signed ? std::to_string(v) : std::to_string(static_cast<uint64_t>(v));
 }
 
@@ -370,16 +369,16 @@ void write_map(Writer& w, const abi::Manifest& m, const abi::MapDesc& map, const
     switch (map.kind) {
     case MapKind::Plain: {
       const abi::TypeDesc& t = m.types[map.value_type];
-      w.sample("", labels, int_text(map, read_integer(t, v.value), t.kind == abi::ValueKind::Int));
+      w.sample("", labels, int_text(read_integer(t, v.value), t.kind == abi::ValueKind::Int));
       break;
     }
     case MapKind::Count:
-      w.sample("", labels, int_text(map, v.number, false));
+      w.sample("", labels, int_text(v.number, false));
       break;
     case MapKind::Sum:
     case MapKind::Min:
     case MapKind::Max:
-      w.sample("", labels, int_text(map, v.number, map.value_signed));
+      w.sample("", labels, int_text(v.number, map.value_signed));
       break;
     case MapKind::Avg:
       if (v.count != 0)
