@@ -124,6 +124,30 @@ TEST_F(ServerTest, MalformedAndOversizedRequestsGetErrorsAndServingGoesOn) {
   EXPECT_TRUE(after.starts_with("HTTP/1.0 200")) << after;
 }
 
+TEST(Server, ServesOnIpv6) {
+  MetricsServer server;
+  ListenAddress a;
+  a.ipv6 = true;
+  a.host = "::1";
+  std::string err;
+  if (!server.listen(a, err)) GTEST_SKIP() << "no IPv6 loopback here: " << err;
+  ASSERT_TRUE(server.start([](Format) { return std::string("v6 1\n"); }, err)) << err;
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_port = htons(server.port());
+  sa.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  std::string req = "GET /metrics HTTP/1.0\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  std::string out;
+  char buf[1024];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  EXPECT_TRUE(out.starts_with("HTTP/1.0 200")) << out;
+  EXPECT_TRUE(out.ends_with("v6 1\n")) << out;
+}
+
 TEST(Server, BusyPortIsAClearError) {
   MetricsServer first, second;
   ListenAddress a;
