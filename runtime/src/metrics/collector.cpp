@@ -21,11 +21,6 @@ constexpr const char* kProgramSeconds = "btc_program_run_seconds";
 constexpr const char* kStartTime = "process_start_time_seconds";
 constexpr const char* kBuild = "btc_build";
 
-std::span<const uint8_t> sub(std::span<const uint8_t> bytes, size_t offset, size_t size) {
-  if (offset >= bytes.size()) return {};
-  return bytes.subspan(offset, std::min(size, bytes.size() - offset));
-}
-
 bool bpf_stats_enabled() {
   std::string v = read_text_file("/proc/sys/kernel/bpf_stats_enabled");
   return !v.empty() && v[0] == '1';
@@ -51,25 +46,7 @@ std::string Collector::check_names() const {
     return "the metric name " + name + " would be used by both " + it->second + " and " + who;
   };
   auto family = [&](const std::string& f, MetricType type, const std::string& who) {
-    std::vector<std::string> names;
-    switch (type) {
-    case MetricType::Counter:
-      names = {f, f + "_total"};
-      break;
-    case MetricType::Gauge:
-      names = {f};
-      break;
-    case MetricType::Histogram:
-      names = {f, f + "_bucket", f + "_count", f + "_sum"};
-      break;
-    case MetricType::Summary:
-      names = {f, f + "_count", f + "_sum"};
-      break;
-    case MetricType::Info:
-      names = {f, f + "_info"};
-      break;
-    }
-    for (const auto& n : names)
+    for (const auto& n : family_names(f, type))
       if (std::string clash = claim(n, who); !clash.empty()) return clash;
     return std::string();
   };
@@ -115,14 +92,8 @@ void Collector::write_maps(Writer& w) {
     entries.reserve(raw.size());
     for (auto& r : raw) entries.push_back(reduce_entry(map, std::move(r), slots));
     std::vector<LabelledEntry> labelled(entries.size());
-    for (size_t e = 0; e < entries.size(); ++e) {
-      labelled[e].entry = &entries[e];
-      for (const auto& k : map.keys) {
-        uint32_t size = k.type < m_.types.size() ? m_.types[k.type].size : 0;
-        labelled[e].key_values.push_back(
-            render_value(env_, k.type, sub(entries[e].key, k.offset, size), Style::Text));
-      }
-    }
+    for (size_t e = 0; e < entries.size(); ++e)
+      labelled[e] = {render_key_parts(env_, map, entries[e].key), &entries[e]};
     write_map(w, m_, map, plans_[i], labelled, extents_[i]);
   }
 }

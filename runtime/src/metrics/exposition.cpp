@@ -275,6 +275,22 @@ std::string number_text(double value) {
   return buf;
 }
 
+std::vector<std::string> family_names(const std::string& f, MetricType type) {
+  switch (type) {
+  case MetricType::Counter:
+    return {f, f + "_total"};
+  case MetricType::Gauge:
+    return {f};
+  case MetricType::Histogram:
+    return {f, f + "_bucket", f + "_count", f + "_sum"};
+  case MetricType::Summary:
+    return {f, f + "_count", f + "_sum"};
+  case MetricType::Info:
+    return {f, f + "_info"};
+  }
+  return {f};
+}
+
 void Writer::family(std::string_view name, MetricType type, std::string_view help) {
   family_ = std::string(name);
   type_ = type;

@@ -43,6 +43,10 @@ std::string map_family_name(std::string_view prefix, std::string_view map_name);
 // U+FFFD (Prometheus rejects a scrape holding invalid UTF-8).
 std::string escape_label_value(std::string_view value);
 
+// The family's name and every sample name it may write (a counter: F, F_total; a histogram:
+// F, F_bucket, F_count, F_sum; ...): what two families must not share.
+std::vector<std::string> family_names(const std::string& family, MetricType type);
+
 struct Label {
   std::string name, value;
 };

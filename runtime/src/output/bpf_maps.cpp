@@ -83,7 +83,7 @@ bool BpfMapStore::read_batched(const abi::MapDesc& map, int fd, uint32_t key_siz
   uint32_t chunk = 4096;
   std::vector<uint8_t> keys, values, token(std::max<uint32_t>(key_size, 8));
   std::vector<uint8_t> next_token(token.size());
-  std::vector<RawEntry> got;
+  size_t mark = out.size(); // a failure leaves `out` as it was
   bool first = true;
   for (;;) {
     keys.resize(size_t{chunk} * key_size);
@@ -96,9 +96,12 @@ bool BpfMapStore::read_batched(const abi::MapDesc& map, int fd, uint32_t key_siz
       chunk *= 4;
       continue;
     }
-    if (rc != 0 && e != ENOENT) return false;
+    if (rc != 0 && e != ENOENT) {
+      out.resize(mark);
+      return false;
+    }
     for (uint32_t i = 0; i < count; ++i)
-      got.push_back({std::vector<uint8_t>(keys.begin() + size_t{i} * key_size,
+      out.push_back({std::vector<uint8_t>(keys.begin() + size_t{i} * key_size,
                                           keys.begin() + size_t{i + 1} * key_size),
                      std::vector<uint8_t>(values.begin() + i * value_bytes,
                                           values.begin() + (i + 1) * value_bytes)});
@@ -106,7 +109,6 @@ bool BpfMapStore::read_batched(const abi::MapDesc& map, int fd, uint32_t key_siz
     token.swap(next_token);
     first = false;
   }
-  for (auto& e : got) out.push_back(std::move(e));
   return true;
 }
 

@@ -222,9 +222,8 @@ std::string render_value(const RenderEnv& env, uint32_t type, std::span<const ui
   return render(env, type, bytes, style, div);
 }
 
-std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
-                       std::span<const uint8_t> key, Style style) {
-  if (map.keys.empty()) return "";
+std::vector<std::string> render_key_parts(const RenderEnv& env, const abi::MapDesc& map,
+                                          std::span<const uint8_t> key) {
   std::vector<std::string> parts;
   const auto& types = env.manifest.types;
   for (const auto& k : map.keys) {
@@ -236,6 +235,13 @@ std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
     else
       parts.push_back(render_value(env, k.type, sub(key, k.offset, size), Style::Text));
   }
+  return parts;
+}
+
+std::string render_key(const RenderEnv& env, const abi::MapDesc& map, std::span<const uint8_t> key,
+                       Style style) {
+  if (map.keys.empty()) return "";
+  std::vector<std::string> parts = render_key_parts(env, map, key);
   if (style == Style::Json) return "\"" + json_escape(join(parts, ",")) + "\"";
   return "[" + join(parts, ", ") + "]";
 }

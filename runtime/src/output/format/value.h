@@ -63,6 +63,10 @@ struct RenderEnv {
 std::string render_value(const RenderEnv& env, uint32_t type, std::span<const uint8_t> bytes,
                          Style style, uint64_t div = 1);
 
+// Each key component as text (stacks as frames on their own lines, indented 4); the pieces
+// render_key joins, and the label values of --metrics.
+std::vector<std::string> render_key_parts(const RenderEnv& env, const abi::MapDesc& map,
+                                          std::span<const uint8_t> key);
 // Map key text: Text "[1, x]" (empty for a scalar map), Json "\"1,x\"" (empty for scalar).
 std::string render_key(const RenderEnv& env, const abi::MapDesc& map,
                        std::span<const uint8_t> key, Style style);
